@@ -1,0 +1,344 @@
+#include "detect/address_detector.h"
+
+#include <cstddef>
+#include <string_view>
+
+#include "detect/context.h"
+#include "detect/municipalities.h"
+#include "text/normalize.h"
+
+namespace doccheck {
+namespace {
+
+constexpr std::size_t kNpos = std::string_view::npos;
+
+// Longest municipality name in characters, with its district: 上浮穴郡久万高原町.
+constexpr int kMaxMunicipalityChars = 10;
+// How far past a municipality a longer one may end (東村 -> 東村山市, さいたま市 -> 浦和区).
+constexpr int kMaxMunicipalityExtension = 6;
+constexpr int kMaxTownChars = 16;
+constexpr int kMaxBuildingChars = 24;
+constexpr std::size_t kMaxBlockDigits = 5;
+constexpr std::size_t kMaxRoomDigits = 4;
+
+// Words before an address that say it is one.
+constexpr std::string_view kLabels[] = {"住所",   "所在地", "住居地", "居所",   "送付先",   "本籍",
+                                        "転居先", "転出先", "届出地", "現住所", "お届け先", "宛先"};
+// Column headings whose cells are addresses.
+constexpr std::string_view kHeaderWords[] = {"住所", "所在地", "住居地", "居所", "送付先"};
+
+// Words that end a block number (丁目 before 丁 is not needed: 丁 alone is rare).
+constexpr std::string_view kBlockSuffixes[] = {"丁目", "番地", "番", "号", "地割"};
+// A number followed by one of these counts something; it is not a block number.
+constexpr std::string_view kCounters[] = {"年",   "月",   "日",   "名",   "人",   "件", "円", "回",
+                                          "歳",   "時",   "分",   "秒",   "%",    "万", "億", "千",
+                                          "階建", "か所", "箇所", "カ所", "ヶ所", "個", "本", "台"};
+// Text that shows a run after the block numbers is not a building name.
+constexpr std::string_view kNotBuilding[] = {"電話", "TEL",  "Tel",  "tel", "FAX",   "Fax",
+                                             "代表", "内線", "携帯", "〒",  "メール"};
+
+constexpr std::string_view kTriggers[] = {"市", "区", "町", "村"};
+constexpr std::string_view kKanjiNumerals = "〇一二三四五六七八九十百千";
+
+bool StartsWithAt(std::string_view text, std::size_t pos, std::string_view word) {
+  return pos <= text.size() && text.substr(pos, word.size()) == word;
+}
+
+// Length of the first of `words` found at `pos`, or 0.
+template <std::size_t N>
+std::size_t MatchAnyAt(std::string_view text, std::size_t pos, const std::string_view (&words)[N]) {
+  for (std::string_view w : words) {
+    if (StartsWithAt(text, pos, w)) return w.size();
+  }
+  return 0;
+}
+
+bool IsDigitAt(std::string_view text, std::size_t pos) {
+  return pos < text.size() && IsAsciiDigit(text[pos]);
+}
+
+bool IsLetterAt(std::string_view text, std::size_t pos) {
+  std::size_t n = 0;
+  return pos < text.size() && IsJapaneseLetter(CodePointAt(text, pos, &n));
+}
+
+// Byte length of the municipality trigger character (市区町村) at `pos`, or 0.
+std::size_t TriggerAt(std::string_view text, std::size_t pos) {
+  return MatchAnyAt(text, pos, kTriggers);
+}
+
+// Start of the longest municipality name that ends at byte `end`, or kNpos.
+std::size_t MunicipalityEndingAt(std::string_view text, std::size_t end) {
+  std::size_t starts[kMaxMunicipalityChars];
+  int count = 0;
+  std::size_t pos = end;
+  while (count < kMaxMunicipalityChars && pos > 0) {
+    std::size_t n = 0;
+    char32_t c = CodePointBefore(text, pos, &n);
+    if (!IsJapaneseLetter(c)) break;
+    pos -= n;
+    starts[count++] = pos;
+  }
+  for (int i = count - 1; i >= 0; --i) {
+    if (IsMunicipality(text.substr(starts[i], end - starts[i]))) return starts[i];
+  }
+  return kNpos;
+}
+
+// End of the longest municipality name starting at `start` that extends the one
+// ending at `end` by a few letters (東村 -> 東村山市), or `end` itself.
+std::size_t ExtendMunicipality(std::string_view text, std::size_t start, std::size_t end) {
+  std::size_t best = end;
+  std::size_t pos = end;
+  for (int i = 0; i < kMaxMunicipalityExtension && pos < text.size(); ++i) {
+    std::size_t n = 0;
+    if (!IsJapaneseLetter(CodePointAt(text, pos, &n))) break;
+    std::size_t trigger = TriggerAt(text, pos);
+    pos += n;
+    if (trigger != 0 && IsMunicipality(text.substr(start, pos - start))) best = pos;
+  }
+  return best;
+}
+
+// Start of a prefecture name that ends at `end` (one space or line break may stand
+// between it and the municipality), or kNpos.
+std::size_t PrefectureBefore(std::string_view text, std::size_t end) {
+  if (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n')) --end;
+  for (std::size_t bytes : {std::size_t{9}, std::size_t{12}}) {  // 3 or 4 kanji
+    if (end >= bytes && IsPrefecture(text.substr(end - bytes, bytes))) return end - bytes;
+  }
+  return kNpos;
+}
+
+bool IsBoundaryAt(std::string_view text, std::size_t pos) {
+  if (pos >= text.size()) return true;
+  char c = text[pos];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ')' || c == '"' ||
+      c == ';' || c == '/' || c == '.') {
+    return true;
+  }
+  std::size_t n = 0;
+  char32_t cp = CodePointAt(text, pos, &n);
+  return cp == U'、' || cp == U'。' || cp == U'）' || cp == U'」' || cp == U'』' || cp == U'，' ||
+         cp == U'】' || cp == U'(' || cp == U'（';
+}
+
+// True when the town name holds a block written in kanji numerals (本町二丁目).
+bool HasKanjiBlock(std::string_view town) {
+  for (std::string_view suffix : {std::string_view("丁目"), std::string_view("番地")}) {
+    std::size_t at = town.find(suffix);
+    if (at == kNpos || at == 0) continue;
+    std::size_t n = 0;
+    char32_t before = CodePointBefore(town, at, &n);
+    if (kKanjiNumerals.find(town.substr(at - n, n)) != kNpos && before != 0) return true;
+  }
+  return false;
+}
+
+// What follows a municipality: town name and block numbers.
+struct Block {
+  std::size_t end = 0;    // end of the block numbers (or of the town when they are kanji)
+  int groups = 0;         // number groups in digits
+  bool suffixed = false;  // a group carried 丁目/番地/番/号
+  bool kanji = false;     // the block is written in kanji numerals inside the town
+};
+
+Block ParseBlock(std::string_view text, std::size_t pos) {
+  Block block;
+  // A space or a line break (long table cells in PDFs) may separate the town.
+  if (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n') &&
+      (IsLetterAt(text, pos + 1) || IsDigitAt(text, pos + 1))) {
+    ++pos;
+  }
+  const std::size_t town_start = pos;
+  for (int i = 0; i < kMaxTownChars && pos < text.size(); ++i) {
+    std::size_t n = 0;
+    char32_t c = CodePointAt(text, pos, &n);
+    if (!IsJapaneseLetter(c)) break;
+    pos += n;
+  }
+  block.end = pos;
+  block.kanji = HasKanjiBlock(text.substr(town_start, pos - town_start));
+  if (text.substr(pos, 1) == " " && IsDigitAt(text, pos + 1)) ++pos;  // 連雀町 4 丁目
+  while (IsDigitAt(text, pos)) {
+    std::size_t digits_end = pos;
+    while (IsDigitAt(text, digits_end)) ++digits_end;
+    if (digits_end - pos > kMaxBlockDigits) break;
+    ++block.groups;
+    block.end = digits_end;
+    std::size_t next = digits_end;
+    std::size_t suffix_at = next + (text.substr(next, 1) == " " ? 1 : 0);
+    if (std::size_t s = MatchAnyAt(text, suffix_at, kBlockSuffixes); s != 0) {
+      const bool is_go = text.substr(suffix_at, s) == "号";
+      block.suffixed = true;
+      next = suffix_at + s;
+      block.end = next;
+      if (is_go && !StartsWithAt(text, next, "-")) break;
+      if (text.substr(next, 1) == " " && IsDigitAt(text, next + 1)) {
+        pos = next + 1;
+        continue;
+      }
+      if (IsDigitAt(text, next)) {
+        pos = next;
+        continue;
+      }
+    }
+    if (text.substr(next, 1) == "-" && IsDigitAt(text, next + 1)) {
+      pos = next + 1;
+      continue;
+    }
+    for (std::string_view joint : {std::string_view("の"), std::string_view("ノ")}) {
+      if (StartsWithAt(text, next, joint) && IsDigitAt(text, next + joint.size())) {
+        pos = next + joint.size();
+        break;
+      }
+    }
+    if (pos > next) continue;
+    break;
+  }
+  return block;
+}
+
+// End of a building name with its room after the block (" コーポ見本106",
+// "サンプルハイツ 303", "Aビル201号室"), or `pos` when there is none.
+std::size_t ParseBuilding(std::string_view text, std::size_t pos) {
+  std::size_t start = pos + (text.substr(pos, 1) == " " ? 1 : 0);
+  std::size_t end = start;
+  std::size_t last_letter_end = kNpos;
+  int chars = 0;
+  while (end < text.size() && chars < kMaxBuildingChars) {
+    std::size_t n = 0;
+    char32_t c = CodePointAt(text, end, &n);
+    bool letter = IsJapaneseLetter(c) || (c < 0x80 && IsAsciiAlpha(static_cast<char>(c)));
+    bool digit = c < 0x80 && IsAsciiDigit(static_cast<char>(c));
+    if (!letter && !digit && c != '-' && c != U'・') break;
+    if (chars == 0 && !letter) return pos;
+    if (letter) last_letter_end = end + n;
+    end += n;
+    ++chars;
+  }
+  if (last_letter_end == kNpos) return pos;
+  std::string_view run = text.substr(start, end - start);
+  for (std::string_view word : kNotBuilding) {
+    if (run.find(word) != kNpos) return pos;
+  }
+  // The room: digits at the end of the run, or after one space.
+  std::size_t room_start = last_letter_end;
+  if (room_start == end && text.substr(end, 1) == " " && IsDigitAt(text, end + 1)) {
+    room_start = end + 1;
+    end = room_start;
+    while (IsDigitAt(text, end)) ++end;
+  }
+  std::size_t room_digits = end - room_start;
+  if (room_digits == 0 || room_digits > kMaxRoomDigits) {
+    // "…201号室" ends in letters after its digits.
+    if (run.size() > 6 && run.substr(run.size() - 6) == "号室")
+      return IsBoundaryAt(text, end) ? end : pos;
+    return pos;
+  }
+  for (std::string_view w : {std::string_view("号室"), std::string_view("号"),
+                             std::string_view("階"), std::string_view("F")}) {
+    if (StartsWithAt(text, end, w)) {
+      end += w.size();
+      break;
+    }
+  }
+  return IsBoundaryAt(text, end) ? end : pos;
+}
+
+bool HeaderSaysAddress(std::string_view header) {
+  for (std::string_view w : kHeaderWords) {
+    if (header.find(w) != kNpos) return true;
+  }
+  return false;
+}
+
+bool LabelBefore(std::string_view text, std::size_t begin) {
+  std::string_view window = WindowBefore(text, begin, 14, 1);
+  for (std::string_view w : kLabels) {
+    if (window.find(w) != kNpos) return true;
+  }
+  return false;
+}
+
+class AddressDetectorImpl final : public Detector {
+ public:
+  std::string_view name() const override { return "address"; }
+
+  void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
+    const std::string_view text = scan.text;
+    const bool header = HeaderSaysAddress(scan.header);
+    std::size_t pos = 0;
+    while (pos + 3 <= text.size()) {
+      const unsigned char lead = static_cast<unsigned char>(text[pos]);
+      if (lead < 0xE5 || lead > 0xE7) {
+        ++pos;
+        continue;
+      }
+      std::size_t trigger = TriggerAt(text, pos);
+      if (trigger == 0) {
+        ++pos;
+        continue;
+      }
+      std::size_t next = pos + trigger;
+      std::size_t end = 0;
+      if (TryAt(scan, header, next, &end, out)) {
+        pos = end;
+      } else {
+        pos = next;
+      }
+    }
+  }
+
+ private:
+  // Tries an address whose municipality ends with the trigger ending at `muni_end`.
+  bool TryAt(const ScanText& scan, bool header, std::size_t muni_end, std::size_t* end,
+             std::vector<Candidate>& out) const {
+    const std::string_view text = scan.text;
+    std::size_t muni_start = MunicipalityEndingAt(text, muni_end);
+    if (muni_start == kNpos) return false;
+    muni_end = ExtendMunicipality(text, muni_start, muni_end);
+    std::size_t begin = muni_start;
+    std::size_t pref = PrefectureBefore(text, muni_start);
+    if (pref != kNpos) {
+      begin = pref;
+    } else if (muni_start > 0) {
+      // Without a prefecture, a name inside a longer word is not a municipality.
+      std::size_t n = 0;
+      if (IsJapaneseLetter(CodePointBefore(text, muni_start, &n))) return false;
+    }
+    Block block = ParseBlock(text, muni_end);
+    if (block.groups > 0) {
+      for (std::string_view counter : kCounters) {
+        if (StartsWithAt(text, block.end, counter)) return false;
+      }
+    }
+    const bool labelled = header || LabelBefore(text, begin);
+    const bool strong_block = block.groups >= 2 || (block.groups == 1 && block.suffixed) ||
+                              (block.groups == 0 && block.kanji);
+    const bool bare_block = block.groups == 1 && IsBoundaryAt(text, block.end);
+    if (!strong_block && !(labelled && bare_block)) return false;
+    *end = ParseBuilding(text, block.end);
+
+    Candidate c;
+    c.kind = Kind::kAddress;
+    c.begin = begin;
+    c.end = *end;
+    c.normalized = NfkcWithoutSpaces(text.substr(begin, *end - begin));
+    double confidence = pref != kNpos ? 0.8 : 0.6;
+    if (labelled) confidence += 0.15;
+    if (WindowBefore(text, begin, 12).find("〒") != kNpos) confidence += 0.05;
+    c.confidence = confidence > 0.95 ? 0.95 : confidence;
+    out.push_back(std::move(c));
+    return true;
+  }
+};
+
+}  // namespace
+
+const Detector& AddressDetector() {
+  static const AddressDetectorImpl detector;
+  return detector;
+}
+
+}  // namespace doccheck

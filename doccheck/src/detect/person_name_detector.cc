@@ -1,0 +1,572 @@
+#include "detect/person_name_detector.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "detect/context.h"
+#include "detect/municipalities.h"
+#include "detect/surnames.h"
+#include "text/normalize.h"
+
+namespace doccheck {
+namespace {
+
+constexpr std::size_t kNpos = std::string_view::npos;
+
+// Confidence of each way of finding a name.
+constexpr double kLabelledName = 0.85;
+constexpr double kLabelledForeignName = 0.75;
+constexpr double kColumnName = 0.85;
+constexpr double kListedName = 0.65;
+constexpr double kListedNameNearLabel = 0.75;
+// Readings (フリガナ) are neutral: reported, but below every threshold that matters.
+constexpr double kReading = 0.3;
+
+// Length limits in characters, spaces not counted.
+constexpr int kMaxKanjiToken = 6;
+constexpr int kMaxKanjiName = 8;
+constexpr int kMaxKanaToken = 12;
+constexpr int kMaxKanaName = 20;
+constexpr int kMaxGivenName = 4;
+
+// Labels before a name. A weak label (担当, 確認者) is followed by a department as often
+// as by a person, so what follows it must look like a full name or a known surname.
+struct Label {
+  std::string_view text;
+  bool reading;  // what follows is the reading (フリガナ) of a name
+  bool weak;
+};
+// Where one label starts another, the longer comes first.
+constexpr Label kLabels[] = {
+    {"申請者氏名", false, false}, {"相談者氏名", false, false}, {"被保険者氏名", false, false},
+    {"届出人氏名", false, false}, {"受給者氏名", false, false}, {"契約者氏名", false, false},
+    {"利用者氏名", false, false}, {"対象者氏名", false, false}, {"保護者氏名", false, false},
+    {"世帯主氏名", false, false}, {"代表者氏名", false, false}, {"本人氏名", false, false},
+    {"患者氏名", false, false},   {"児童氏名", false, false},   {"申込者氏名", false, false},
+    {"依頼者氏名", false, false}, {"職員氏名", false, false},   {"氏名", false, false},
+    {"お名前", false, false},     {"名前", false, false},       {"申請者", false, false},
+    {"相談者", false, false},     {"被保険者", false, false},   {"世帯主", false, false},
+    {"届出人", false, false},     {"口座名義人", false, false}, {"口座名義", false, false},
+    {"名義人", false, false},     {"職員名", false, false},     {"委員名", false, false},
+    {"受給者", false, false},     {"契約者", false, false},     {"申込者", false, false},
+    {"依頼者", false, false},     {"受取人", false, false},     {"担当者名", false, true},
+    {"担当者", false, true},      {"担当", false, true},        {"記入者", false, true},
+    {"代表者", false, true},      {"保護者", false, true},      {"確認者", false, true},
+    {"対応者", false, true},      {"フリガナ", true, false},    {"ふりがな", true, false},
+    {"よみがな", true, false},    {"カナ氏名", true, false},
+};
+
+// Column headings whose cells are names, or readings of names.
+constexpr std::string_view kNameHeaders[] = {
+    "氏名",   "名前",   "お名前",   "氏 名",  "職員名",   "委員名", "申請者", "世帯主",
+    "届出人", "名義人", "口座名義", "受取人", "被保険者", "相談者", "代表者", "担当者"};
+constexpr std::string_view kReadingWords[] = {"フリガナ", "ふりがな", "カナ",
+                                              "かな",     "よみ",     "読み"};
+
+// Words that make a string a form field, a department or a role rather than a name.
+constexpr std::string_view kFieldWords[] = {
+    "年月日", "生年", "住所", "電話", "番号", "性別", "国籍", "地域", "所属", "連絡", "備考",
+    "記入",   "申請", "年齢", "続柄", "日付", "確認", "受付", "担当", "対応", "提出", "添付",
+    "書類",   "区分", "種別", "金額", "合計", "内容", "期限", "郵便", "本人", "代理", "窓口",
+    "不明",   "未定", "同上", "以下", "上記", "別紙", "省略", "記載", "必要", "職員", "委員",
+    "全員",   "各位", "一同", "関係", "氏名", "名前", "名義", "署名", "押印", "印鑑", "自署",
+    "職名",   "役職", "勤務", "所在", "会社", "法人", "団体", "部署", "事業", "記号", "保険",
+    "年金",   "口座", "金融", "銀行", "支店", "預金", "番地", "携帯", "直通", "内線", "異動",
+    "有効",   "交付", "発行", "登録", "変更", "転入", "転出", "世帯", "市民", "住民", "課長",
+    "部長",   "係長", "主任", "主査", "主事", "補佐", "次長", "室長", "所長", "局長", "議員",
+    "先生",   "管理", "予定", "以上", "該当", "記録", "一覧", "名簿", "様式", "令和", "平成",
+    "昭和",   "大正", "明治", "課",   "係",   "請求", "証明", "手続", "申込", "通知", "案内"};
+// Endings of departments, offices, roles and field names.
+constexpr std::string_view kNotNameEndings[] = {
+    "室",   "局",   "所",   "班",   "院",   "館",   "署",   "庁",   "省",   "会",       "社",
+    "校",   "園",   "店",   "長",   "員",   "者",   "名",   "先",   "日",   "欄",       "等",
+    "類",   "別",   "宛",   "県",   "都",   "府",   "市",   "区",   "部",   "センター", "窓口",
+    "担当", "補佐", "主任", "主査", "主事", "参事", "主幹", "技師", "組合", "協会",     "機構",
+    "本部", "支所", "地",   "号",   "数",   "額",   "書",   "票",   "表",   "簿"};
+// Katakana words that are not names.
+constexpr std::string_view kKatakanaWords[] = {
+    "フリガナ", "カナ",       "マイナンバー", "ナンバー", "メール",       "アドレス",
+    "ファクス", "ファックス", "パスポート",   "カード",   "コード",       "センター",
+    "サービス", "システム",   "データ",       "ページ",   "ホームページ", "メールアドレス",
+    "リスト",   "チーム",     "グループ"};
+// Honorifics after a name; not part of it.
+constexpr std::string_view kHonorifics[] = {"様", "殿", "さん", "くん", "ちゃん", "君", "氏"};
+// Given-name positions that hold a title instead (吉田 課長).
+constexpr std::string_view kTitles[] = {"課長", "部長", "係長", "主任", "主査", "主事", "補佐",
+                                        "次長", "室長", "所長", "局長", "市長", "議員", "委員",
+                                        "先生", "教授", "氏",   "様",   "殿",   "君"};
+
+enum class Script { kKanji, kKatakana, kHiragana, kOther };
+
+Script ScriptOf(char32_t c) {
+  if (IsKanji(c)) return Script::kKanji;
+  if (IsKatakana(c)) return Script::kKatakana;
+  if (IsHiragana(c)) return Script::kHiragana;
+  return Script::kOther;
+}
+
+Script ScriptAt(std::string_view text, std::size_t pos) {
+  if (pos >= text.size()) return Script::kOther;
+  std::size_t n = 0;
+  return ScriptOf(CodePointAt(text, pos, &n));
+}
+
+bool StartsWithAt(std::string_view text, std::size_t pos, std::string_view word) {
+  return pos <= text.size() && text.substr(pos, word.size()) == word;
+}
+
+template <std::size_t N>
+bool ContainsWord(std::string_view s, const std::string_view (&words)[N]) {
+  for (std::string_view w : words) {
+    if (s.find(w) != kNpos) return true;
+  }
+  return false;
+}
+
+template <std::size_t N>
+bool EndsWithWord(std::string_view s, const std::string_view (&words)[N]) {
+  for (std::string_view w : words) {
+    if (s.size() >= w.size() && s.substr(s.size() - w.size()) == w) return true;
+  }
+  return false;
+}
+
+template <std::size_t N>
+bool EqualsWord(std::string_view s, const std::string_view (&words)[N]) {
+  for (std::string_view w : words) {
+    if (s == w) return true;
+  }
+  return false;
+}
+
+// End of the run of letters of `script` starting at `pos`, at most `max` of them
+// (`*chars` gets how many). '・' joins katakana words but is not counted.
+std::size_t RunEnd(std::string_view text, std::size_t pos, Script script, int max, int* chars) {
+  *chars = 0;
+  while (pos < text.size()) {
+    std::size_t n = 0;
+    char32_t c = CodePointAt(text, pos, &n);
+    if (ScriptOf(c) != script) break;
+    if (++*chars > max) return kNpos;
+    pos += n;
+  }
+  return pos;
+}
+
+// Length of an honorific at `pos`, or 0.
+std::size_t HonorificAt(std::string_view text, std::size_t pos) {
+  for (std::string_view h : kHonorifics) {
+    if (StartsWithAt(text, pos, h)) return h.size();
+  }
+  return 0;
+}
+
+// Removes a trailing 様/殿 written in kanji from a kanji run [begin, end).
+std::size_t TrimHonorific(std::string_view text, std::size_t begin, std::size_t end) {
+  for (std::string_view h : {std::string_view("様"), std::string_view("殿")}) {
+    if (end >= begin + 2 * h.size() && text.substr(end - h.size(), h.size()) == h) {
+      return end - h.size();
+    }
+  }
+  return end;
+}
+
+struct NameMatch {
+  std::size_t begin = 0;
+  std::size_t end = 0;    // end of the name, honorific excluded
+  std::size_t after = 0;  // end of the name with its honorific
+  Script script = Script::kOther;
+  int tokens = 0;
+};
+
+bool ValidKanjiName(std::string_view text, const NameMatch& m, std::string_view last_token) {
+  std::string compact = StripSpaces(text.substr(m.begin, m.end - m.begin));
+  if (ContainsWord(compact, kFieldWords)) return false;
+  if (IsMunicipality(compact) || IsPrefecture(compact)) return false;
+  // A surname alone (阿部, 中村) may end like a department or a place.
+  if (m.tokens == 1 && IsCommonSurname(compact)) return true;
+  if (EndsWithWord(last_token, kNotNameEndings)) return false;
+  if (m.tokens == 2 && EqualsWord(last_token, kTitles)) return false;
+  return true;
+}
+
+// Reads a name starting at `pos`. `reading` accepts kana-only names of one word.
+bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch* m) {
+  m->begin = pos;
+  m->script = ScriptAt(text, pos);
+  int chars = 0;
+  if (m->script == Script::kKanji) {
+    std::size_t end = RunEnd(text, pos, Script::kKanji, kMaxKanjiToken + 1, &chars);
+    if (end == kNpos) return false;
+    end = TrimHonorific(text, pos, end);
+    m->end = m->after = end;
+    m->tokens = 1;
+    std::string_view last = text.substr(pos, end - pos);
+    int total = chars;
+    if (end == m->end && HonorificAt(text, end) == 0 && text.substr(end, 1) == " " &&
+        text.substr(end + 1, 1) != " ") {
+      Script given = ScriptAt(text, end + 1);
+      int given_chars = 0;
+      std::size_t given_end = kNpos;
+      if (given == Script::kKanji || given == Script::kHiragana) {
+        given_end = RunEnd(text, end + 1, given, kMaxGivenName + 2, &given_chars);
+      }
+      if (given_end != kNpos && given == Script::kKanji) {
+        given_end = TrimHonorific(text, end + 1, given_end);
+      }
+      if (given_end != kNpos && given_chars <= kMaxGivenName + 1) {
+        std::string_view token = text.substr(end + 1, given_end - end - 1);
+        const bool prose = given == Script::kKanji &&
+                           ScriptAt(text, given_end) == Script::kHiragana &&
+                           HonorificAt(text, given_end) == 0;
+        if (!prose && !EqualsWord(token, kTitles) && !ContainsWord(token, kFieldWords) &&
+            !EndsWithWord(token, kNotNameEndings)) {
+          m->end = m->after = given_end;
+          m->tokens = 2;
+          last = token;
+          total += given_chars;
+        }
+      }
+    }
+    if (std::size_t h = HonorificAt(text, m->end); h != 0) {
+      m->after = m->end + h;
+    } else if (ScriptAt(text, m->end) == Script::kHiragana) {
+      return false;  // prose: 本人が, 申請者の
+    }
+    if (total < 2 || total > kMaxKanjiName) return false;
+    return ValidKanjiName(text, *m, last);
+  }
+  if (m->script == Script::kKatakana || m->script == Script::kHiragana) {
+    std::size_t end = pos;
+    int total = 0;
+    m->tokens = 0;
+    while (true) {
+      std::size_t token_end = RunEnd(text, end, m->script, kMaxKanaToken, &chars);
+      if (token_end == kNpos || chars == 0) return false;
+      std::string_view token = text.substr(end, token_end - end);
+      if (EqualsWord(token, kKatakanaWords)) return false;
+      ++m->tokens;
+      total += chars;
+      end = token_end;
+      if (m->tokens < 3 && text.substr(end, 1) == " " && ScriptAt(text, end + 1) == m->script) {
+        ++end;
+        continue;
+      }
+      break;
+    }
+    m->end = m->after = end;
+    if (ScriptAt(text, end) == Script::kKanji) return false;  // カナ氏名 etc.
+    if (total < 2 || total > kMaxKanaName) return false;
+    // Outside a reading, a foreign name has a given name and a family name.
+    return reading || m->tokens >= 2;
+  }
+  return false;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool IsReadingHeader(std::string_view header) {
+  return header.size() <= 40 && ContainsWord(header, kReadingWords);
+}
+
+bool IsNameHeader(std::string_view header) {
+  header = Trim(header);
+  if (header.empty() || header.size() > 40 || IsReadingHeader(header)) return false;
+  if (EqualsWord(header, kNameHeaders)) return true;
+  for (std::string_view end : {std::string_view("氏名"), std::string_view("名前"),
+                               std::string_view("氏名(漢字)"), std::string_view("氏名（漢字）")}) {
+    if (header.size() >= end.size() && header.substr(header.size() - end.size()) == end) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class PersonNameDetectorImpl final : public Detector {
+ public:
+  std::string_view name() const override { return "person_name"; }
+
+  void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
+    std::vector<Candidate> found;
+    const std::string_view text = scan.text;
+    if (!scan.header.empty()) DetectCell(scan, found);
+    DetectLabelled(text, found);
+    DetectTables(text, found);
+    DetectListed(text, found);
+    Merge(found, out);
+  }
+
+ private:
+  static void Emit(std::string_view text, const NameMatch& m, double confidence,
+                   std::vector<Candidate>& found) {
+    Candidate c;
+    c.kind = Kind::kPersonName;
+    c.begin = m.begin;
+    c.end = m.end;
+    c.normalized = NfkcWithoutSpaces(text.substr(m.begin, m.end - m.begin));
+    c.confidence = confidence;
+    found.push_back(std::move(c));
+  }
+
+  // A name that fills the cell [begin, end) alone.
+  static bool WholeCellName(std::string_view text, std::size_t begin, std::size_t end, bool reading,
+                            NameMatch* m) {
+    while (begin < end && IsSpace(text[begin])) ++begin;
+    while (end > begin && IsSpace(text[end - 1])) --end;
+    if (begin == end) return false;
+    std::string_view cell = text.substr(0, end);
+    if (!ExtractName(cell, begin, reading, m)) return false;
+    return m->after == end || m->end == end;
+  }
+
+  // A spreadsheet or CSV cell under a heading that names people.
+  static void DetectCell(const ScanText& scan, std::vector<Candidate>& found) {
+    const bool reading = IsReadingHeader(scan.header);
+    if (!reading && !IsNameHeader(scan.header)) return;
+    NameMatch m;
+    if (WholeCellName(scan.text, 0, scan.text.size(), reading, &m)) {
+      Emit(scan.text, m, reading ? kReading : kColumnName, found);
+    }
+  }
+
+  // Label, separator, name.
+  static void DetectLabelled(std::string_view text, std::vector<Candidate>& found) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const unsigned char lead = static_cast<unsigned char>(text[pos]);
+      if (lead < 0xE3 || lead > 0xE9) {
+        ++pos;
+        continue;
+      }
+      const Label* label = nullptr;
+      for (const Label& l : kLabels) {
+        if (StartsWithAt(text, pos, l.text)) {
+          label = &l;
+          break;
+        }
+      }
+      if (label == nullptr) {
+        ++pos;
+        continue;
+      }
+      const std::size_t label_begin = pos;
+      pos += label->text.size();
+      TryLabel(text, label_begin, pos, *label, found);
+    }
+  }
+
+  static void TryLabel(std::string_view text, std::size_t label_begin, std::size_t p,
+                       const Label& label, std::vector<Candidate>& found) {
+    bool reading = label.reading;
+    // A qualifier: 口座名義（カナ）, 氏名(漢字).
+    for (std::string_view open : {std::string_view("("), std::string_view("（")}) {
+      if (!StartsWithAt(text, p, open)) continue;
+      std::string_view rest = WindowAfter(text, p, 10);
+      std::size_t close = rest.find(")");
+      if (close == kNpos) close = rest.find("）");
+      if (close == kNpos) return;
+      std::string_view inside = rest.substr(0, close);
+      if (ContainsWord(inside, kReadingWords)) reading = true;
+      p += close + (rest.substr(close, 1) == ")" ? 1 : 3);
+    }
+    // Separators; a line break only when the label stands alone at the start of a line.
+    const std::size_t line_start = LineStart(text, label_begin);
+    const bool label_starts_line = Trim(text.substr(line_start, label_begin - line_start)).empty();
+    bool separated = false;
+    bool crossed_line = false;
+    while (p < text.size()) {
+      if (text[p] == ' ' || text[p] == '\t' || text[p] == ':' || text[p] == '\r') {
+        ++p;
+      } else if (StartsWithAt(text, p, "：") || StartsWithAt(text, p, "】") ||
+                 StartsWithAt(text, p, "」")) {
+        p += 3;
+      } else if (text[p] == '\n' && label_starts_line && !crossed_line) {
+        crossed_line = true;
+        ++p;
+      } else {
+        break;
+      }
+      separated = true;
+    }
+    NameMatch m;
+    if (!ExtractName(text, p, reading, &m)) return;
+    if (crossed_line && m.after != LineEnd(text, p) &&
+        !IsSpace(text[std::min(m.after, text.size() - 1)])) {
+      return;  // the next line is more than a name
+    }
+    const bool known = CommonSurnameAt(text, m.begin) != 0;
+    if (m.script == Script::kKanji && !separated && !known) return;  // 氏名変更届
+    if (label.weak && m.tokens < 2 && !known) return;
+    if (label.weak && m.script != Script::kKanji) return;
+    double confidence = kLabelledName;
+    if (reading || m.script == Script::kHiragana) {
+      confidence = kReading;
+    } else if (m.script == Script::kKatakana) {
+      confidence = kLabelledForeignName;
+    }
+    if (reading && m.script == Script::kKanji) return;
+    Emit(text, m, confidence, found);
+  }
+
+  // Splits a line into cells at `sep` ('\t', ',' or runs of two or more spaces: ' ').
+  static void SplitCells(std::string_view text, std::size_t begin, std::size_t end, char sep,
+                         std::vector<std::pair<std::size_t, std::size_t>>* cells) {
+    cells->clear();
+    std::size_t cell = begin;
+    std::size_t p = begin;
+    while (p < end) {
+      if (sep != ' ' && text[p] == sep) {
+        cells->emplace_back(cell, p);
+        cell = ++p;
+      } else if (sep == ' ' && text[p] == ' ' && p + 1 < end && text[p + 1] == ' ') {
+        cells->emplace_back(cell, p);
+        while (p < end && text[p] == ' ') ++p;
+        cell = p;
+      } else {
+        ++p;
+      }
+    }
+    cells->emplace_back(cell, end);
+  }
+
+  static char SeparatorOf(std::string_view line) {
+    if (line.find('\t') != kNpos) return '\t';
+    if (std::count(line.begin(), line.end(), ',') >= 2) return ',';
+    if (line.find("  ") != kNpos) return ' ';
+    return 0;
+  }
+
+  // Tables whose header line names a column of people.
+  static void DetectTables(std::string_view text, std::vector<Candidate>& found) {
+    if (text.find('\n') == kNpos) return;
+    char table_sep = 0;
+    int name_col = -1;
+    int reading_col = -1;
+    std::vector<std::pair<std::size_t, std::size_t>> cells;
+    std::size_t line_begin = 0;
+    while (line_begin < text.size()) {
+      std::size_t line_end = LineEnd(text, line_begin);
+      std::string_view line = text.substr(line_begin, line_end - line_begin);
+      char sep = SeparatorOf(line);
+      if (sep == 0) {
+        table_sep = 0;
+      } else {
+        SplitCells(text, line_begin, line_end, sep, &cells);
+        int header_name = -1;
+        int header_reading = -1;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+          std::string_view cell =
+              Trim(text.substr(cells[i].first, cells[i].second - cells[i].first));
+          if (header_name < 0 && IsNameHeader(cell)) header_name = static_cast<int>(i);
+          if (header_reading < 0 && cell.size() <= 24 && IsReadingHeader(cell)) {
+            header_reading = static_cast<int>(i);
+          }
+        }
+        if (header_name >= 0 || header_reading >= 0) {
+          table_sep = sep;
+          name_col = header_name;
+          reading_col = header_reading;
+        } else if (sep == table_sep) {
+          NameMatch m;
+          for (int col : {name_col, reading_col}) {
+            if (col < 0 || static_cast<std::size_t>(col) >= cells.size()) continue;
+            const bool reading = col == reading_col;
+            if (WholeCellName(text, cells[col].first, cells[col].second, reading, &m)) {
+              Emit(text, m, reading ? kReading : kColumnName, found);
+            }
+          }
+        }
+      }
+      line_begin = line_end + 1;
+    }
+  }
+
+  static bool IsBoundaryBefore(std::string_view text, std::size_t pos) {
+    if (pos == 0) return true;
+    char c = text[pos - 1];
+    if (c == ' ' || c == '\t' || c == '\n' || c == ',' || c == ':' || c == '(' || c == '"') {
+      return true;
+    }
+    std::size_t n = 0;
+    char32_t cp = CodePointBefore(text, pos, &n);
+    return cp == U'：' || cp == U'、' || cp == U'（' || cp == U'「' || cp == U'【';
+  }
+
+  static bool IsBoundaryAfter(std::string_view text, std::size_t pos) {
+    if (pos >= text.size()) return true;
+    char c = text[pos];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '(' || c == '"' ||
+        c == ')') {
+      return true;
+    }
+    if (HonorificAt(text, pos) != 0) return true;
+    std::size_t n = 0;
+    char32_t cp = CodePointAt(text, pos, &n);
+    return cp == U'、' || cp == U'。' || cp == U'（' || cp == U'）' || cp == U'」';
+  }
+
+  // "common surname + space + given name" standing alone in a list or table row.
+  static void DetectListed(std::string_view text, std::vector<Candidate>& found) {
+    const bool near_label = text.find("氏名") != kNpos || text.find("名前") != kNpos;
+    for (std::size_t pos = 0; pos + 3 < text.size(); ++pos) {
+      const unsigned char lead = static_cast<unsigned char>(text[pos]);
+      if (lead < 0xE3 || lead > 0xE9) continue;
+      if (!IsBoundaryBefore(text, pos)) continue;
+      std::size_t surname = CommonSurnameAt(text, pos);
+      if (surname == 0) continue;
+      std::size_t given = pos + surname;
+      if (text.substr(given, 1) != " ") continue;
+      ++given;
+      Script script = ScriptAt(text, given);
+      if (script != Script::kKanji && script != Script::kHiragana) continue;
+      int chars = 0;
+      std::size_t end = RunEnd(text, given, script, kMaxGivenName, &chars);
+      if (end == kNpos) continue;
+      if (script == Script::kKanji) end = TrimHonorific(text, given, end);
+      if (script == Script::kHiragana && chars < 2) continue;
+      if (!IsBoundaryAfter(text, end)) continue;
+      std::string_view token = text.substr(given, end - given);
+      if (EqualsWord(token, kTitles) || ContainsWord(token, kFieldWords) ||
+          EndsWithWord(token, kNotNameEndings)) {
+        continue;
+      }
+      NameMatch m;
+      m.begin = pos;
+      m.end = end;
+      Emit(text, m, near_label ? kListedNameNearLabel : kListedName, found);
+      pos = end - 1;
+    }
+  }
+
+  // Keeps one candidate where several ways found overlapping names: the most confident.
+  static void Merge(std::vector<Candidate>& found, std::vector<Candidate>& out) {
+    std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+      return a.begin != b.begin ? a.begin < b.begin : a.confidence > b.confidence;
+    });
+    std::size_t kept = out.size();
+    for (Candidate& c : found) {
+      if (out.size() > kept && c.begin < out.back().end) {
+        if (c.confidence > out.back().confidence) out.back() = std::move(c);
+        continue;
+      }
+      out.push_back(std::move(c));
+    }
+  }
+};
+
+}  // namespace
+
+const Detector& PersonNameDetector() {
+  static const PersonNameDetectorImpl detector;
+  return detector;
+}
+
+}  // namespace doccheck
