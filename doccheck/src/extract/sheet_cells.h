@@ -1,0 +1,54 @@
+// SheetCells: turns the non-empty cells of one spreadsheet sheet, given row by row, into
+// TextBlocks carrying the sheet name, the cell reference and the column's heading, which
+// the detectors use (a column headed 氏名 makes the cells below it names). Shared by the
+// XLSX and ODS extractors.
+//
+// The heading row is the first row with at least two text cells (a one-cell title row
+// above it is not); a column without a cell there takes its first text cell instead. The
+// heading cells themselves are emitted too, with an empty header. Not thread-safe.
+#ifndef DOCCHECK_SRC_EXTRACT_SHEET_CELLS_H_
+#define DOCCHECK_SRC_EXTRACT_SHEET_CELLS_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/extractor.h"
+
+namespace doccheck {
+
+class SheetCells {
+ public:
+  // `part` is the container part holding the sheet ("xl/worksheets/sheet2.xml").
+  SheetCells(ExtractSink& sink, std::string part, std::string sheet);
+  ~SheetCells() { Flush(); }
+  SheetCells(const SheetCells&) = delete;
+  SheetCells& operator=(const SheetCells&) = delete;
+
+  // Adds the cell at 0-based `column`, 1-based `row`. Rows must come in ascending order;
+  // `is_text` is false for numbers and dates (they never become headings).
+  void Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text);
+  // Emits the buffered row, if any.
+  void Flush();
+
+ private:
+  struct Cell {
+    std::uint64_t column;
+    std::string value;
+    bool is_text;
+  };
+
+  ExtractSink& sink_;
+  std::string part_;
+  std::string sheet_;
+  std::uint64_t row_ = 0;
+  std::vector<Cell> cells_;
+  bool heading_found_ = false;
+  std::unordered_map<std::uint64_t, std::string> headings_;    // from the heading row
+  std::unordered_map<std::uint64_t, std::string> first_text_;  // first text in each column
+};
+
+}  // namespace doccheck
+
+#endif  // DOCCHECK_SRC_EXTRACT_SHEET_CELLS_H_

@@ -1,0 +1,92 @@
+// RecordingSink: an ExtractSink for extractor tests that keeps everything it is given
+// (text blocks with their locations, embedded children, errors) and owns a real Budget.
+#ifndef TESTS_DOCCHECK_EXTRACT_RECORDING_SINK_H_
+#define TESTS_DOCCHECK_EXTRACT_RECORDING_SINK_H_
+
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "extract/extractor.h"
+
+namespace doccheck {
+
+struct RecordedBlock {
+  std::string text;
+  bool raw = false;
+  Location where;
+  std::string header;
+};
+
+struct RecordedChild {
+  std::string name;
+  std::string bytes;
+};
+
+class RecordingSink : public ExtractSink {
+ public:
+  explicit RecordingSink(Limits limits = {}, int depth = 0) : budget_(limits), depth_(depth) {}
+
+  void Text(const TextBlock& block) override {
+    blocks.push_back({std::string(block.text), block.raw, block.where, std::string(block.header)});
+  }
+  void Embedded(std::string_view name, std::string_view bytes) override {
+    children.push_back({std::string(name), std::string(bytes)});
+  }
+  void Error(ErrorCode code, std::string message) override {
+    errors.push_back(FileError{code, std::move(message)});
+  }
+  Budget& budget() override { return budget_; }
+  int depth() const override { return depth_; }
+
+  // All block texts joined with "\n---\n" (for golden comparisons).
+  std::string AllText() const {
+    std::string out;
+    for (const RecordedBlock& b : blocks) {
+      if (!out.empty()) out += "\n---\n";
+      out += b.text;
+    }
+    return out;
+  }
+  bool HasError(ErrorCode code) const {
+    for (const FileError& e : errors) {
+      if (e.code == code) return true;
+    }
+    return false;
+  }
+  // The block of the spreadsheet cell `sheet`!`cell`, or nullptr.
+  const RecordedBlock* Cell(std::string_view sheet, std::string_view cell) const {
+    for (const RecordedBlock& b : blocks) {
+      if (b.where.sheet == sheet && b.where.cell == cell) return &b;
+    }
+    return nullptr;
+  }
+
+  std::vector<RecordedBlock> blocks;
+  std::vector<RecordedChild> children;
+  std::vector<FileError> errors;
+
+ private:
+  Budget budget_;
+  int depth_;
+};
+
+inline std::string ReadTestFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline std::string CorpusFile(const std::string& name) {
+  return ReadTestFile(std::string(SENDGUARD_CORPUS_DIR) + "/docs/" + name);
+}
+
+inline std::string ExtractData(const std::string& name) {
+  return ReadTestFile(std::string(SENDGUARD_TEST_DATA_DIR) + "/extract/" + name);
+}
+
+}  // namespace doccheck
+
+#endif  // TESTS_DOCCHECK_EXTRACT_RECORDING_SINK_H_
