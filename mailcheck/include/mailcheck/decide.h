@@ -1,0 +1,26 @@
+// Decide: the mailcheck entry point. Parses one RFC 5322 message, classifies its
+// recipients, applies the BCC rule, scans bodies and attachments with doccheck, and
+// returns the verdict with its reasons and the bytes to transmit.
+//
+// Stateless and thread-safe: many threads may call Decide with the same Policy and
+// Checker at once.
+#ifndef MAILCHECK_DECIDE_H_
+#define MAILCHECK_DECIDE_H_
+
+#include <string_view>
+
+#include "doccheck/checker.h"
+#include "mailcheck/decision.h"
+#include "mailcheck/policy.h"
+#include "mailcheck/result.h"
+
+namespace mailcheck {
+
+// Fails only when the input is empty. Anything else is decided; a text without header
+// fields has no header recipients and passes through unchanged.
+Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
+                        std::string_view raw_message, const Envelope& envelope = {});
+
+}  // namespace mailcheck
+
+#endif  // MAILCHECK_DECIDE_H_

@@ -1,0 +1,172 @@
+#include "mailcheck/decide.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "raw_header.h"
+#include "reason_text.h"
+#include "rule.h"
+#include "vmime_adapter.h"
+
+namespace mailcheck {
+namespace {
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// "<A@B.example>" -> "a@b.example"; what the envelope and headers are compared by.
+std::string CanonicalAddress(std::string_view address) {
+  while (!address.empty() && (address.front() == '<' || address.front() == ' ')) {
+    address.remove_prefix(1);
+  }
+  while (!address.empty() && (address.back() == '>' || address.back() == ' ')) {
+    address.remove_suffix(1);
+  }
+  return AsciiLower(address);
+}
+
+// Header recipients and envelope recipients merged into one list of distinct addresses.
+class RecipientCollector {
+ public:
+  // Adds the mailboxes of one To/Cc/Bcc field.
+  void AddField(RecipientField field, const std::vector<ParsedMailbox>& mailboxes) {
+    for (const ParsedMailbox& mbox : mailboxes) {
+      std::string address = CanonicalAddress(mbox.Address());
+      if (address.empty()) continue;
+      if (field == RecipientField::kTo && std::find(to_.begin(), to_.end(), address) == to_.end()) {
+        to_.push_back(address);
+      }
+      if (index_.count(address) != 0) continue;  // listed under its first field
+      index_[address] = recipients_.size();
+      Recipient r;
+      r.address = address;
+      r.display_name = mbox.display_name;
+      r.field = field;
+      recipients_.push_back(std::move(r));
+    }
+  }
+
+  // With an explicit envelope only its recipients receive the message; envelope
+  // recipients named in no header are blind copies.
+  void ApplyEnvelope(const std::vector<std::string>& rcpt_to) {
+    if (rcpt_to.empty()) return;
+    for (Recipient& r : recipients_) r.in_envelope = false;
+    for (const std::string& raw : rcpt_to) {
+      std::string address = CanonicalAddress(raw);
+      if (address.empty()) continue;
+      auto it = index_.find(address);
+      if (it != index_.end()) {
+        recipients_[it->second].in_envelope = true;
+        continue;
+      }
+      index_[address] = recipients_.size();
+      Recipient r;
+      r.address = address;
+      r.field = RecipientField::kBcc;
+      recipients_.push_back(std::move(r));
+    }
+  }
+
+  std::vector<Recipient>& recipients() { return recipients_; }
+  const std::vector<std::string>& to() const { return to_; }
+
+ private:
+  std::vector<Recipient> recipients_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<std::string> to_;
+};
+
+}  // namespace
+
+Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
+                        std::string_view raw_message, const Envelope& envelope) {
+  if (raw_message.empty()) return Result<Decision>::Error("the message is empty");
+  // Input without header fields (a bare text) is still decided: it has no recipients
+  // in its headers and passes through unchanged.
+  const RawHeader header = SplitHeader(raw_message);
+
+  Decision decision;
+  decision.policy_version = policy.version();
+
+  // Recipients, subject and sender come from the raw fields, the same bytes the rewrite
+  // edits; vmime only reads each field value.
+  RecipientCollector collector;
+  bool has_bcc_field = false;
+  std::string from_address;
+  for (const RawField& field : header.fields) {
+    if (FieldNameIs(field, "To")) {
+      collector.AddField(RecipientField::kTo, ParseAddressList(field.value));
+    } else if (FieldNameIs(field, "Cc")) {
+      collector.AddField(RecipientField::kCc, ParseAddressList(field.value));
+    } else if (FieldNameIs(field, "Bcc")) {
+      has_bcc_field = true;
+      collector.AddField(RecipientField::kBcc, ParseAddressList(field.value));
+    } else if (FieldNameIs(field, "From") && from_address.empty()) {
+      std::vector<ParsedMailbox> from = ParseAddressList(field.value);
+      if (!from.empty()) from_address = CanonicalAddress(from.front().Address());
+    } else if (FieldNameIs(field, "Subject") && decision.subject.empty()) {
+      decision.subject = DecodeHeaderText(field.value);
+    }
+  }
+  collector.ApplyEnvelope(envelope.rcpt_to);
+  decision.sender =
+      envelope.mail_from.empty() ? from_address : CanonicalAddress(envelope.mail_from);
+
+  MessageFacts facts;
+  facts.to_addresses = collector.to();
+  facts.sender = decision.sender;
+  std::vector<std::string> all_domains;
+  for (const Recipient& r : collector.recipients()) all_domains.push_back(DomainOf(r.address));
+  const DomainMatcher& domains = policy.domains();
+  for (Recipient& r : collector.recipients()) {
+    const std::string domain = DomainOf(r.address);
+    RecipientFacts rf;
+    r.external = domain.empty() || !domains.IsInternal(domain);
+    if (r.external && !domain.empty()) rf.lookalike = domains.FindLookalike(domain, all_domains);
+    r.lookalike = rf.lookalike.has_value();
+    rf.recipient = r;
+    facts.recipients.push_back(std::move(rf));
+  }
+  decision.recipients = std::move(collector.recipients());
+
+  // Bodies and attachments, each checked on its own so reasons can name it.
+  std::vector<MessagePart> parts = ExtractParts(raw_message);
+  for (const MessagePart& part : parts) {
+    doccheck::FileReport report = checker.CheckBytes(part.name, part.content);
+    report.path = part.name;
+    (part.is_body ? decision.body_parts : decision.attachments).push_back(std::move(report));
+  }
+  std::size_t body_index = 0, attachment_index = 0;
+  for (const MessagePart& part : parts) {
+    const doccheck::FileReport* report = part.is_body ? &decision.body_parts[body_index++]
+                                                      : &decision.attachments[attachment_index++];
+    facts.parts.push_back(ScannedPart{part.name, part.is_body, report});
+  }
+
+  for (const Rule* rule : AllRules()) {
+    RuleOutcome outcome = rule->Evaluate(policy, facts);
+    if (outcome.bcc_conversion) decision.bcc_conversion = std::move(*outcome.bcc_conversion);
+    for (Reason& reason : outcome.reasons) {
+      decision.verdict = Strictest(decision.verdict, reason.verdict);
+      decision.reasons.push_back(std::move(reason));
+    }
+  }
+
+  HeaderEdit edit;
+  edit.remove_bcc = true;
+  if (decision.bcc_conversion.applied) edit.new_to = decision.bcc_conversion.to_header;
+  decision.bcc_header_removed = has_bcc_field;
+  if (edit.new_to || has_bcc_field) {
+    decision.transmit_bytes = RewriteHeader(raw_message, header, edit);
+  } else {
+    decision.transmit_bytes.assign(raw_message);
+  }
+  return decision;
+}
+
+}  // namespace mailcheck

@@ -1,0 +1,252 @@
+#include "mailcheck/domain_matcher.h"
+
+#include <unicode/uidna.h>
+#include <unicode/uspoof.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace mailcheck {
+namespace {
+
+// IDNA errors that real domains carry harmlessly ("ab--cd.example", "-x.example").
+constexpr uint32_t kToleratedIdnaErrors =
+    UIDNA_ERROR_HYPHEN_3_4 | UIDNA_ERROR_LEADING_HYPHEN | UIDNA_ERROR_TRAILING_HYPHEN;
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view StripTrailingDot(std::string_view s) {
+  while (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  return s;
+}
+
+bool EndsWithLabel(std::string_view domain, std::string_view suffix) {
+  return domain.size() > suffix.size() && domain.ends_with(suffix) &&
+         domain[domain.size() - suffix.size() - 1] == '.';
+}
+
+std::vector<UChar32> CodePoints(std::string_view s) {
+  std::vector<UChar32> out;
+  out.reserve(s.size());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s.data(), i, n, c);
+    out.push_back(c);  // malformed bytes become negative values and still count as one
+  }
+  return out;
+}
+
+struct IdnaDeleter {
+  void operator()(UIDNA* p) const { uidna_close(p); }
+};
+struct SpoofDeleter {
+  void operator()(USpoofChecker* p) const { uspoof_close(p); }
+};
+
+}  // namespace
+
+struct DomainMatcher::Impl {
+  std::unique_ptr<UIDNA, IdnaDeleter> idna;
+  std::unique_ptr<USpoofChecker, SpoofDeleter> spoof;
+  std::vector<std::string> internal_ascii;
+  std::vector<std::string> internal_unicode;
+  std::vector<std::string> internal_skeletons;
+
+  // Converts with ToASCII or ToUnicode; false on failure.
+  bool Convert(std::string_view in, bool to_ascii, std::string* out) const {
+    UErrorCode status = U_ZERO_ERROR;
+    UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+    std::string buf(in.size() * 4 + 64, '\0');
+    auto run = [&](std::string* dest) {
+      status = U_ZERO_ERROR;
+      info = UIDNA_INFO_INITIALIZER;
+      int32_t len =
+          to_ascii ? uidna_nameToASCII_UTF8(idna.get(), in.data(), static_cast<int32_t>(in.size()),
+                                            dest->data(), static_cast<int32_t>(dest->size()), &info,
+                                            &status)
+                   : uidna_nameToUnicodeUTF8(idna.get(), in.data(), static_cast<int32_t>(in.size()),
+                                             dest->data(), static_cast<int32_t>(dest->size()),
+                                             &info, &status);
+      return len;
+    };
+    int32_t len = run(&buf);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      buf.assign(static_cast<std::size_t>(len) + 1, '\0');
+      len = run(&buf);
+    }
+    if (U_FAILURE(status) || (info.errors & ~kToleratedIdnaErrors) != 0) return false;
+    buf.resize(static_cast<std::size_t>(len));
+    *out = std::move(buf);
+    return true;
+  }
+
+  std::string Skeleton(std::string_view unicode) const {
+    UErrorCode status = U_ZERO_ERROR;
+    std::string buf(unicode.size() * 4 + 16, '\0');
+    int32_t len =
+        uspoof_getSkeletonUTF8(spoof.get(), 0, unicode.data(), static_cast<int32_t>(unicode.size()),
+                               buf.data(), static_cast<int32_t>(buf.size()), &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      status = U_ZERO_ERROR;
+      buf.assign(static_cast<std::size_t>(len) + 1, '\0');
+      len = uspoof_getSkeletonUTF8(spoof.get(), 0, unicode.data(),
+                                   static_cast<int32_t>(unicode.size()), buf.data(),
+                                   static_cast<int32_t>(buf.size()), &status);
+    }
+    if (U_FAILURE(status)) return std::string(unicode);
+    buf.resize(static_cast<std::size_t>(len));
+    return buf;
+  }
+};
+
+DomainMatcher::DomainMatcher(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+Result<DomainMatcher> DomainMatcher::Create(const std::vector<std::string>& internal_domains) {
+  auto impl = std::make_shared<Impl>();
+  UErrorCode status = U_ZERO_ERROR;
+  impl->idna.reset(
+      uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_NONTRANSITIONAL_TO_UNICODE, &status));
+  if (U_FAILURE(status)) {
+    return Result<DomainMatcher>::Error(std::string("ICU IDNA unavailable: ") +
+                                        u_errorName(status));
+  }
+  status = U_ZERO_ERROR;
+  impl->spoof.reset(uspoof_open(&status));
+  if (U_FAILURE(status)) {
+    return Result<DomainMatcher>::Error(std::string("ICU spoof checker unavailable: ") +
+                                        u_errorName(status));
+  }
+  DomainMatcher probe(impl);
+  for (const std::string& domain : internal_domains) {
+    NormalizedDomain d = probe.Normalize(domain);
+    if (!d.valid || d.ascii.empty() || d.ascii.find('.') == std::string::npos) {
+      return Result<DomainMatcher>::Error("\"" + domain + "\" is not a valid domain name");
+    }
+    if (std::find(impl->internal_ascii.begin(), impl->internal_ascii.end(), d.ascii) !=
+        impl->internal_ascii.end()) {
+      continue;
+    }
+    impl->internal_ascii.push_back(d.ascii);
+    impl->internal_unicode.push_back(d.unicode);
+    impl->internal_skeletons.push_back(impl->Skeleton(d.unicode));
+  }
+  return DomainMatcher(std::move(impl));
+}
+
+NormalizedDomain DomainMatcher::Normalize(std::string_view domain) const {
+  NormalizedDomain out;
+  std::string_view trimmed = StripTrailingDot(domain);
+  if (!trimmed.empty() && trimmed.find_first_of(" \t@[]") == std::string_view::npos &&
+      impl_->Convert(trimmed, /*to_ascii=*/true, &out.ascii) &&
+      impl_->Convert(out.ascii, /*to_ascii=*/false, &out.unicode)) {
+    out.valid = true;
+    return out;
+  }
+  out.ascii = AsciiLower(trimmed);
+  out.unicode = out.ascii;
+  out.valid = false;
+  return out;
+}
+
+bool DomainMatcher::IsInternal(std::string_view domain) const {
+  NormalizedDomain d = Normalize(domain);
+  if (!d.valid) return false;
+  for (const std::string& internal : impl_->internal_ascii) {
+    if (d.ascii == internal || EndsWithLabel(d.ascii, internal)) return true;
+  }
+  return false;
+}
+
+std::optional<Lookalike> DomainMatcher::FindLookalike(
+    std::string_view domain, const std::vector<std::string>& other_domains) const {
+  NormalizedDomain d = Normalize(domain);
+  if (d.ascii.empty()) return std::nullopt;
+  const Impl& impl = *impl_;
+  // A parent of an internal domain is an ordinary external domain.
+  for (const std::string& internal : impl.internal_ascii) {
+    if (EndsWithLabel(internal, d.ascii)) return std::nullopt;
+  }
+  // (c) an internal domain followed by more labels.
+  for (std::size_t i = 0; i < impl.internal_ascii.size(); ++i) {
+    const std::string& internal = impl.internal_ascii[i];
+    if (d.ascii.size() > internal.size() && d.ascii.starts_with(internal) &&
+        d.ascii[internal.size()] == '.') {
+      return Lookalike{Lookalike::Why::kInternalPrefix, impl.internal_unicode[i]};
+    }
+  }
+  // (a) the same confusable skeleton as an internal domain (or a subdomain of one).
+  const std::string skeleton = impl.Skeleton(d.unicode);
+  for (std::size_t i = 0; i < impl.internal_skeletons.size(); ++i) {
+    const std::string& internal = impl.internal_skeletons[i];
+    if (skeleton == internal || EndsWithLabel(skeleton, internal)) {
+      return Lookalike{Lookalike::Why::kSkeleton, impl.internal_unicode[i]};
+    }
+  }
+  // (b) within edit distance 2 of an internal domain, for the whole domain or for the
+  // part after any label (so "kyoiku.city-honjo.lg.jp" is caught too).
+  for (std::size_t i = 0; i < impl.internal_unicode.size(); ++i) {
+    const std::string& internal = impl.internal_unicode[i];
+    std::string_view rest = d.unicode;
+    while (true) {
+      if (!EndsWithLabel(internal, rest) && BoundedEditDistance(rest, internal, 2) <= 2) {
+        return Lookalike{Lookalike::Why::kEditDistance, internal};
+      }
+      std::size_t dot = rest.find('.');
+      if (dot == std::string_view::npos) break;
+      rest.remove_prefix(dot + 1);
+    }
+  }
+  // (a) the same skeleton as another recipient's (different) domain.
+  for (const std::string& other : other_domains) {
+    NormalizedDomain o = Normalize(other);
+    if (o.ascii == d.ascii || o.ascii.empty()) continue;
+    if (impl.Skeleton(o.unicode) == skeleton) {
+      return Lookalike{Lookalike::Why::kSkeleton, o.unicode};
+    }
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string>& DomainMatcher::internal_domains() const {
+  return impl_->internal_ascii;
+}
+
+int BoundedEditDistance(std::string_view a_utf8, std::string_view b_utf8, int limit) {
+  const std::vector<UChar32> a = CodePoints(a_utf8);
+  const std::vector<UChar32> b = CodePoints(b_utf8);
+  const int n = static_cast<int>(a.size());
+  const int m = static_cast<int>(b.size());
+  if (std::abs(n - m) > limit) return limit + 1;
+  // Three rows of the optimal-string-alignment table.
+  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        v = std::min(v, prev2[j - 2] + 1);
+      }
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return std::min(prev[m], limit + 1);
+}
+
+}  // namespace mailcheck

@@ -1,0 +1,48 @@
+// The one place mailcheck touches vmime: reading addresses out of header values,
+// decoding header text, and walking the MIME tree for bodies and attachments. Every
+// vmime exception is caught here; these functions never throw.
+//
+// vmime is used only to *read*. The bytes to transmit never come from vmime (see
+// raw_header.h).
+#ifndef MAILCHECK_VMIME_ADAPTER_H_
+#define MAILCHECK_VMIME_ADAPTER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailcheck {
+
+// One mailbox from an address header, groups expanded.
+struct ParsedMailbox {
+  std::string local;         // local part as written (source route removed)
+  std::string domain;        // as written; empty when the address had no domain
+  std::string display_name;  // decoded to UTF-8 (RFC 2047 words and raw 8-bit UTF-8)
+  std::string group;         // the group's display name when it came from a group
+
+  // "local@domain" (or "local" when there is no domain).
+  std::string Address() const { return domain.empty() ? local : local + "@" + domain; }
+};
+
+// Parses an address-list field value (To, Cc, Bcc, From, Sender), folded or not.
+// Groups are expanded; an empty group ("undisclosed-recipients:;") gives nothing.
+std::vector<ParsedMailbox> ParseAddressList(std::string_view value);
+
+// Decodes an unstructured header value (Subject) to UTF-8: unfolds it and decodes
+// RFC 2047 encoded words; raw 8-bit text is taken as UTF-8 when it is valid UTF-8.
+std::string DecodeHeaderText(std::string_view value);
+
+// A leaf of the MIME tree, decoded (transfer encoding removed).
+struct MessagePart {
+  std::string name;      // attachment file name (UTF-8), or "body.txt" / "body.html"
+  std::string content;   // decoded bytes; text bodies converted to UTF-8 when possible
+  bool is_body = false;  // an inline text/plain or text/html part without a file name
+};
+
+// Parts of `raw_message`, in message order. A message/rfc822 part is one attachment
+// (doccheck reads it as EML). `max_depth` bounds nested multiparts.
+std::vector<MessagePart> ExtractParts(std::string_view raw_message, int max_depth = 16);
+
+}  // namespace mailcheck
+
+#endif  // MAILCHECK_VMIME_ADAPTER_H_

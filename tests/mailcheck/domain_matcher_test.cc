@@ -1,0 +1,109 @@
+#include "mailcheck/domain_matcher.h"
+
+#include <gtest/gtest.h>
+
+namespace mailcheck {
+namespace {
+
+DomainMatcher Honjo() {
+  Result<DomainMatcher> m = DomainMatcher::Create({"city.honjo.lg.jp"});
+  EXPECT_TRUE(m.ok()) << m.error();
+  return std::move(m).value();
+}
+
+struct InternalCase {
+  const char* domain;
+  bool internal;
+};
+
+class InternalDomainTest : public ::testing::TestWithParam<InternalCase> {};
+
+TEST_P(InternalDomainTest, MatchesExactOrSubdomainOnLabelBoundary) {
+  EXPECT_EQ(Honjo().IsInternal(GetParam().domain), GetParam().internal) << GetParam().domain;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, InternalDomainTest,
+    ::testing::Values(
+        InternalCase{"city.honjo.lg.jp", true}, InternalCase{"CITY.HONJO.LG.JP", true},
+        InternalCase{"City.Honjo.Lg.Jp", true}, InternalCase{"city.honjo.lg.jp.", true},
+        InternalCase{"kyoiku.city.honjo.lg.jp", true}, InternalCase{"a.b.city.honjo.lg.jp", true},
+        // Full-width letters are IDNA-mapped to ASCII.
+        InternalCase{"ｃｉｔｙ.honjo.lg.jp", true}, InternalCase{"xcity.honjo.lg.jp", false},
+        InternalCase{"city.honjo.lg.jp.evil.example", false}, InternalCase{"honjo.lg.jp", false},
+        InternalCase{"pref.saitama.lg.jp", false}, InternalCase{"city-honjo.lg.jp", false},
+        InternalCase{"", false}, InternalCase{"[127.0.0.1]", false}));
+
+TEST(DomainMatcherTest, IdnaNormalisesInternalDomains) {
+  Result<DomainMatcher> m = DomainMatcher::Create({"本庄市.jp"});
+  ASSERT_TRUE(m.ok()) << m.error();
+  EXPECT_TRUE(m.value().IsInternal("本庄市.JP"));
+  EXPECT_TRUE(m.value().IsInternal("xn--7st3kr5t.jp"));
+  EXPECT_TRUE(m.value().IsInternal("soumu.本庄市.jp"));
+  EXPECT_EQ(m.value().internal_domains().front(), "xn--7st3kr5t.jp");
+}
+
+TEST(DomainMatcherTest, RejectsInvalidInternalDomains) {
+  EXPECT_FALSE(DomainMatcher::Create({"not a domain"}).ok());
+  EXPECT_FALSE(DomainMatcher::Create({"localhost"}).ok());
+  EXPECT_FALSE(DomainMatcher::Create({""}).ok());
+}
+
+struct LookalikeCase {
+  const char* domain;
+  bool lookalike;
+  Lookalike::Why why;
+};
+
+class LookalikeTest : public ::testing::TestWithParam<LookalikeCase> {};
+
+TEST_P(LookalikeTest, FlagsDomainsThatImitateTheInternalOne) {
+  std::optional<Lookalike> l = Honjo().FindLookalike(GetParam().domain, {});
+  EXPECT_EQ(l.has_value(), GetParam().lookalike) << GetParam().domain;
+  if (l && GetParam().lookalike) {
+    EXPECT_EQ(l->why, GetParam().why) << GetParam().domain;
+    EXPECT_EQ(l->resembles, "city.honjo.lg.jp");
+  }
+}
+
+using W = Lookalike::Why;
+INSTANTIATE_TEST_SUITE_P(
+    Table, LookalikeTest,
+    ::testing::Values(LookalikeCase{"city.honjo.lg.jp.example.net", true, W::kInternalPrefix},
+                      LookalikeCase{"city.honjo.lg.jp.evil.example", true, W::kInternalPrefix},
+                      LookalikeCase{"xcity.honjo.lg.jp", true, W::kEditDistance},
+                      LookalikeCase{"city-honjo.lg.jp", true, W::kEditDistance},
+                      LookalikeCase{"city.honjo.lg.ip", true, W::kEditDistance},
+                      LookalikeCase{"ctiy.honjo.lg.jp", true, W::kEditDistance},  // swapped letters
+                      LookalikeCase{"cty.honjo.lg.jp", true, W::kEditDistance},
+                      LookalikeCase{"kyoiku.city-honjo.lg.jp", true, W::kEditDistance},
+                      // Cyrillic "с" and "о": same skeleton as the internal domain.
+                      LookalikeCase{"\xD1\x81ity.h\xD0\xBEnjo.lg.jp", true, W::kSkeleton},
+                      LookalikeCase{"city.honj0.lg.jp", true, W::kEditDistance},
+                      // Parents and unrelated domains are plain external.
+                      LookalikeCase{"honjo.lg.jp", false, W::kSkeleton},
+                      LookalikeCase{"lg.jp", false, W::kSkeleton},
+                      LookalikeCase{"example.com", false, W::kSkeleton},
+                      LookalikeCase{"pref.example.lg.jp", false, W::kSkeleton},
+                      LookalikeCase{"town.misato.lg.jp", false, W::kSkeleton}));
+
+TEST(DomainMatcherTest, SameSkeletonAsAnotherRecipientsDomain) {
+  DomainMatcher m = Honjo();
+  std::optional<Lookalike> l = m.FindLookalike("examp1e.com", {"example.com", "examp1e.com"});
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->why, Lookalike::Why::kSkeleton);
+  EXPECT_EQ(l->resembles, "example.com");
+  EXPECT_FALSE(m.FindLookalike("example.com", {"example.com", "example.net"}).has_value());
+}
+
+TEST(EditDistanceTest, CountsCodePointsAndStopsAboveTheLimit) {
+  EXPECT_EQ(BoundedEditDistance("abc", "abc", 2), 0);
+  EXPECT_EQ(BoundedEditDistance("abc", "abd", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("abc", "bac", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("本庄", "本荘", 2), 1);
+  EXPECT_EQ(BoundedEditDistance("abcdef", "uvwxyz", 2), 3);
+  EXPECT_EQ(BoundedEditDistance("", "abc", 2), 3);
+}
+
+}  // namespace
+}  // namespace mailcheck
