@@ -1,0 +1,221 @@
+#include "doccheck/checker.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "classify.h"
+#include "extract/extractor.h"
+#include "extract/registry.h"
+#include "extract/sniff.h"
+#include "text/block_scanner.h"
+#include "text/decode.h"
+
+namespace doccheck {
+
+Budget::Budget(const Limits& limits)
+    : limits_(limits),
+      deadline_(std::chrono::steady_clock::now() +
+                std::chrono::milliseconds(static_cast<long long>(limits.max_seconds * 1000))) {}
+
+bool Budget::ChargeBytes(std::uint64_t n) {
+  bytes_ += n;
+  return bytes_ <= limits_.max_tree_bytes;
+}
+
+bool Budget::ChargeEntry() { return ++entries_ <= limits_.max_entries; }
+
+bool Budget::Expired() const { return std::chrono::steady_clock::now() > deadline_; }
+
+namespace {
+
+constexpr std::size_t kSniffBytes = 64 * 1024;
+constexpr std::size_t kReadChunk = 4u << 20;
+
+std::string BaseName(std::string_view path) {
+  const std::size_t slash = path.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+}  // namespace
+
+struct Checker::Impl {
+  Options options;
+
+  FileReport Check(std::string path, std::string_view name, std::string_view bytes, int depth,
+                   Budget& budget) const;
+  void Finish(FileReport* report) const {
+    report->klass = ClassifyFindings(report->findings, options.class_rules);
+    for (const FileReport& c : report->children) report->klass = std::min(report->klass, c.klass);
+  }
+};
+
+namespace {
+
+// Collects what an extractor produces into a FileReport, recursing into embedded files.
+class ReportSink final : public ExtractSink {
+ public:
+  ReportSink(const Checker::Impl& checker, FileReport* report, int depth, Budget& budget)
+      : checker_(checker), report_(report), depth_(depth), budget_(budget) {}
+
+  void Text(const TextBlock& block) override {
+    if (!TimeLeft()) return;
+    if (block.raw) {
+      const Charset charset = DetectCharset(block.text.substr(0, kSniffBytes));
+      TextStreamScanner scanner(charset, block.where, &report_->findings);
+      scanner.Feed(block.text, true);
+      return;
+    }
+    BlockInfo info;
+    info.where = block.where;
+    info.header = block.header;
+    info.source_offsets = block.source_offsets;
+    if (!block.source_offsets) info.base_offset = block.where.offset;
+    ScanTextBlock(block.text, info, &report_->findings);
+  }
+
+  void Embedded(std::string_view name, std::string_view bytes) override {
+    const std::string path = report_->path + "!" + std::string(name);
+    if (depth_ + 1 > budget_.limits().max_depth) {
+      FileReport child;
+      child.path = path;
+      child.format = "unknown";
+      child.errors.push_back({ErrorCode::kLimit, "nesting deeper than " +
+                                                     std::to_string(budget_.limits().max_depth) +
+                                                     " levels: " + std::string(name)});
+      report_->children.push_back(std::move(child));
+      return;
+    }
+    if (!TimeLeft()) return;
+    report_->children.push_back(checker_.Check(path, name, bytes, depth_ + 1, budget_));
+  }
+
+  void Error(ErrorCode code, std::string message) override {
+    for (const FileError& e : report_->errors) {
+      if (e.code == code && e.message == message) return;
+    }
+    report_->errors.push_back({code, std::move(message)});
+  }
+
+  Budget& budget() override { return budget_; }
+  int depth() const override { return depth_; }
+
+ private:
+  bool TimeLeft() {
+    if (!budget_.Expired()) return true;
+    Error(ErrorCode::kLimit, "time limit of " + std::to_string(static_cast<int>(budget_.limits().max_seconds)) +
+                                 " s reached");
+    return false;
+  }
+
+  const Checker::Impl& checker_;
+  FileReport* report_;
+  int depth_;
+  Budget& budget_;
+};
+
+}  // namespace
+
+FileReport Checker::Impl::Check(std::string path, std::string_view name, std::string_view bytes,
+                                 int depth, Budget& budget) const {
+  FileReport report;
+  report.path = std::move(path);
+  try {
+    report.format = std::string(SniffFormat(bytes, name));
+    if (bytes.size() > options.limits.max_file_bytes) {
+      report.errors.push_back({ErrorCode::kLimit, "larger than " + std::to_string(options.limits.max_file_bytes) +
+                                                       " bytes: " + BaseName(name)});
+    } else if (report.format == "encrypted-office") {
+      report.errors.push_back({ErrorCode::kEncrypted, "password-protected document: " + BaseName(name)});
+    } else if (const Extractor* extractor = FindExtractor(report.format)) {
+      ReportSink sink(*this, &report, depth, budget);
+      extractor->Extract(bytes, sink);
+    } else {
+      report.errors.push_back({ErrorCode::kUnsupported, "unsupported file format: " + BaseName(name)});
+    }
+  } catch (const std::bad_alloc&) {
+    report.errors.push_back({ErrorCode::kLimit, "out of memory while reading " + BaseName(name)});
+  } catch (const std::exception& e) {
+    report.errors.push_back({ErrorCode::kCorrupt, "could not read " + BaseName(name) + ": " + e.what()});
+  }
+  Finish(&report);
+  return report;
+}
+
+Checker::Checker(Options options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+Checker::~Checker() = default;
+
+const Options& Checker::options() const { return impl_->options; }
+
+FileReport Checker::CheckBytes(std::string_view name, std::string_view bytes) const {
+  Budget budget(impl_->options.limits);
+  return impl_->Check(std::string(name), name, bytes, 0, budget);
+}
+
+FileReport Checker::CheckFile(const std::string& path, const std::string& display_path) const {
+  const std::string shown = display_path.empty() ? path : display_path;
+  FileReport report;
+  report.path = shown;
+  report.format = "unknown";
+  std::ifstream in(path, std::ios::binary);
+  struct stat st {};
+  if (!in || ::stat(path.c_str(), &st) != 0) {
+    report.errors.push_back({ErrorCode::kIo, "cannot open " + shown});
+    return report;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    report.errors.push_back({ErrorCode::kIo, shown + " is a directory"});
+    return report;
+  }
+  std::string head(kSniffBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string_view format = SniffFormat(head, path);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+
+  if (format == "txt") {
+    // Plain text of any size is streamed: memory stays bounded by the chunk size.
+    report.format = "txt";
+    Budget budget(impl_->options.limits);
+    TextStreamScanner scanner(DetectCharset(head), Location{}, &report.findings);
+    scanner.Feed(head, false);
+    std::string chunk(kReadChunk, '\0');
+    while (in) {
+      if (budget.Expired()) {
+        report.errors.push_back({ErrorCode::kLimit, "time limit reached in " + BaseName(shown)});
+        break;
+      }
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      const auto got = static_cast<std::size_t>(in.gcount());
+      if (got == 0) break;
+      scanner.Feed(std::string_view(chunk.data(), got), false);
+    }
+    if (in.bad()) report.errors.push_back({ErrorCode::kIo, "read error in " + BaseName(shown)});
+    scanner.Feed({}, true);
+    impl_->Finish(&report);
+    return report;
+  }
+  if (size > impl_->options.limits.max_file_bytes) {
+    report.format = std::string(format);
+    report.errors.push_back({ErrorCode::kLimit, BaseName(shown) + " is larger than the limit of " +
+                                                    std::to_string(impl_->options.limits.max_file_bytes) +
+                                                    " bytes"});
+    return report;
+  }
+  std::string bytes = std::move(head);
+  bytes.resize(size);
+  in.read(bytes.data() + std::min<std::uint64_t>(kSniffBytes, size),
+          static_cast<std::streamsize>(size > kSniffBytes ? size - kSniffBytes : 0));
+  if (in.bad()) {
+    report.errors.push_back({ErrorCode::kIo, "read error in " + BaseName(shown)});
+    return report;
+  }
+  Budget budget(impl_->options.limits);
+  return impl_->Check(shown, path, bytes, 0, budget);
+}
+
+}  // namespace doccheck

@@ -1,0 +1,199 @@
+// Birth dates: Western (1985年11月20日, 1985/11/20, 1985-11-20, 1985.11.20) and Japanese
+// era notation (昭和27年10月17日, 平成元年12月14日, S60.4.1, H1/1/8; ㍻-style ligatures are
+// expanded by normalisation), spaces allowed around 年月日 as PDF text has them. A date
+// is a birth date only when labelled so (生年月日, 誕生日, 生まれ…) on its line, by its
+// table column, or by a label line just above: application and report dates are not.
+// Normalised to YYYY-MM-DD.
+#include <chrono>
+#include <cstdio>
+
+#include "detect/context.h"
+#include "detect/detectors.h"
+#include "detect/labels.h"
+#include "detect/numeric_common.h"
+
+namespace doccheck {
+namespace {
+
+bool HasBirthLabel(std::string_view label) {
+  return LabelHas(label, {"生年月日", "誕生日", "生まれ", "出生", "生年", "Birth", "birth", "DOB"});
+}
+
+struct Era {
+  std::string_view kanji;
+  char letter;
+  int first_year;  // Gregorian year of the era's year 1
+};
+constexpr Era kEras[] = {{"明治", 'M', 1868}, {"大正", 'T', 1912}, {"昭和", 'S', 1926},
+                         {"平成", 'H', 1989}, {"令和", 'R', 2019}};
+
+class Cursor {
+ public:
+  Cursor(std::string_view t, std::size_t p) : t_(t), p_(p) {}
+  void SkipSpaces() {
+    while (p_ < t_.size() && t_[p_] == ' ') ++p_;
+  }
+  bool Int(int max_digits, int* v) {
+    int n = 0, value = 0;
+    while (p_ < t_.size() && IsAsciiDigit(t_[p_]) && n < max_digits + 1) {
+      value = value * 10 + (t_[p_] - '0');
+      ++p_;
+      ++n;
+    }
+    if (n == 0 || n > max_digits) return false;
+    *v = value;
+    return true;
+  }
+  bool Lit(std::string_view s) {
+    if (t_.substr(p_, s.size()) != s) return false;
+    p_ += s.size();
+    return true;
+  }
+  std::size_t pos() const { return p_; }
+
+ private:
+  std::string_view t_;
+  std::size_t p_;
+};
+
+bool ValidDate(int y, int m, int d) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
+  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+  return true;
+}
+
+int CurrentYear() {
+  const auto now = std::chrono::system_clock::now();
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
+  return static_cast<int>(ymd.year());
+}
+
+// Reads "M月D日" (spaces allowed) or "<sep>M<sep>D" after a year; true with *end set.
+bool MonthDay(Cursor c, bool kanji, char sep, int* m, int* d, std::size_t* end) {
+  c.SkipSpaces();
+  if (kanji) {
+    if (!c.Int(2, m)) return false;
+    c.SkipSpaces();
+    if (!c.Lit("月")) return false;
+    c.SkipSpaces();
+    if (!c.Int(2, d)) return false;
+    c.SkipSpaces();
+    if (!c.Lit("日")) return false;
+  } else {
+    if (!c.Int(2, m)) return false;
+    if (!c.Lit(std::string_view(&sep, 1))) return false;
+    if (!c.Int(2, d)) return false;
+  }
+  *end = c.pos();
+  return true;
+}
+
+// Parses the year part's tail ("年M月D日" or "<sep>M<sep>D") at `c`.
+bool Tail(Cursor c, int* m, int* d, std::size_t* end) {
+  Cursor k = c;
+  k.SkipSpaces();
+  if (k.Lit("年")) return MonthDay(k, true, 0, m, d, end);
+  for (char sep : {'.', '/', '-'}) {
+    Cursor s = c;
+    if (s.Lit(std::string_view(&sep, 1)) && MonthDay(s, false, sep, m, d, end)) return true;
+  }
+  return false;
+}
+
+class BirthDateDetectorImpl final : public Detector {
+ public:
+  std::string_view name() const override { return "birth_date"; }
+  void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
+    const std::string_view t = scan.text;
+    const int max_year = CurrentYear();
+    auto emit = [&](std::size_t begin, std::size_t end, int y, int m, int d) {
+      if (y < 1868 || y > max_year || !ValidDate(y, m, d)) return;
+      if (!Labelled(scan, begin)) return;
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+      Emit(out, Kind::kBirthDate, begin, end, buf, 0.9);
+    };
+    // Western years from the digit runs.
+    for (const NumberToken& tok : *scan.numbers) {
+      if (tok.groups.empty() || tok.groups[0] != 4 || tok.has_comma) continue;
+      if (tok.begin > 0 && (IsAsciiAlpha(t[tok.begin - 1]) || IsAsciiDigit(t[tok.begin - 1])))
+        continue;
+      const int y = std::stoi(tok.digits.substr(0, 4));
+      if (tok.separator == '-' && tok.groups.size() == 3 && tok.groups[1] <= 2 && tok.groups[2] <= 2) {
+        emit(tok.begin, tok.end, y, std::stoi(tok.digits.substr(4, tok.groups[1])),
+             std::stoi(tok.digits.substr(4 + tok.groups[1])));
+        continue;
+      }
+      if (tok.groups.size() != 1) continue;
+      int m = 0, d = 0;
+      std::size_t end = 0;
+      if (Tail(Cursor(t, tok.end), &m, &d, &end)) emit(tok.begin, end, y, m, d);
+    }
+    // Era names in kanji.
+    for (const Era& era : kEras) {
+      for (std::size_t p = t.find(era.kanji); p != std::string_view::npos;
+           p = t.find(era.kanji, p + 1)) {
+        Cursor c(t, p + era.kanji.size());
+        c.SkipSpaces();
+        int n = 0;
+        if (c.Lit("元")) {
+          n = 1;
+        } else if (!c.Int(2, &n)) {
+          continue;
+        }
+        int m = 0, d = 0;
+        std::size_t end = 0;
+        if (Tail(c, &m, &d, &end)) emit(p, end, era.first_year + n - 1, m, d);
+      }
+    }
+    // Era initials: S60.4.1, H1/1/8, R3-7-27.
+    for (std::size_t p = 0; p + 1 < t.size(); ++p) {
+      const char ch = t[p];
+      if (!(ch == 'M' || ch == 'T' || ch == 'S' || ch == 'H' || ch == 'R')) continue;
+      if (!IsAsciiDigit(t[p + 1])) continue;
+      if (p > 0 && (IsAsciiAlpha(t[p - 1]) || IsAsciiDigit(t[p - 1]))) continue;
+      for (const Era& era : kEras) {
+        if (era.letter != ch) continue;
+        Cursor c(t, p + 1);
+        int n = 0, m = 0, d = 0;
+        std::size_t end = 0;
+        if (c.Int(2, &n) && Tail(c, &m, &d, &end)) emit(p, end, era.first_year + n - 1, m, d);
+      }
+    }
+  }
+
+ private:
+  // The date is labelled as a birth date: by the block or column heading, by the words
+  // just before it (after any earlier value on the line), or by a label line above.
+  static bool Labelled(const ScanText& scan, std::size_t begin) {
+    if (HasBirthLabel(scan.header)) return true;
+    if (HasBirthLabel(TableColumnHeader(scan.text, begin, scan.tables))) return true;
+    std::string_view il = InlineLabel(scan.text, begin, 16);
+    // Only the words after any earlier value on the line label this date ("…20日 申請日").
+    const std::size_t last_digit = il.find_last_of("0123456789");
+    if (last_digit != std::string_view::npos) {
+      std::size_t cut = last_digit + 1;
+      if (il.compare(cut, 3, "日") == 0) cut += 3;
+      il = il.substr(cut);
+    }
+    if (HasBirthLabel(il)) return true;
+    bool blank = true;
+    for (char c : il) blank = blank && (c == ' ' || c == ':' || c == '\t');
+    if (!blank) return false;
+    const std::size_t line = LineStart(scan.text, begin);
+    if (line == 0) return false;
+    const std::size_t prev = LineStart(scan.text, line - 1);
+    const std::string_view above = scan.text.substr(prev, line - 1 - prev);
+    return above.size() <= 40 && HasBirthLabel(above);
+  }
+};
+
+}  // namespace
+
+const Detector& BirthDateDetector() {
+  static const BirthDateDetectorImpl detector;
+  return detector;
+}
+
+}  // namespace doccheck

@@ -1,0 +1,134 @@
+#include "detect/context.h"
+
+#include <string>
+
+namespace doccheck {
+namespace {
+
+std::size_t Utf8Length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+}  // namespace
+
+char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length) {
+  if (pos >= text.size()) {
+    if (length) *length = 0;
+    return 0;
+  }
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  std::size_t n = Utf8Length(lead);
+  if (pos + n > text.size()) n = 1;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (!IsContinuation(static_cast<unsigned char>(text[pos + i]))) {
+      n = 1;
+      break;
+    }
+  }
+  if (length) *length = n;
+  if (n == 1) return lead < 0x80 ? lead : 0xFFFD;
+  char32_t cp = lead & (0x7F >> n);
+  for (std::size_t i = 1; i < n; ++i) cp = (cp << 6) | (text[pos + i] & 0x3F);
+  return cp;
+}
+
+char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* length) {
+  if (pos == 0 || pos > text.size()) {
+    if (length) *length = 0;
+    return 0;
+  }
+  std::size_t start = pos - 1;
+  int steps = 0;
+  while (start > 0 && steps < 3 && IsContinuation(static_cast<unsigned char>(text[start]))) {
+    --start;
+    ++steps;
+  }
+  std::size_t n = 0;
+  char32_t cp = CodePointAt(text, start, &n);
+  if (start + n != pos) {  // malformed: treat the last byte alone
+    if (length) *length = 1;
+    return 0xFFFD;
+  }
+  if (length) *length = n;
+  return cp;
+}
+
+std::string_view WindowBefore(std::string_view text, std::size_t pos, int chars, int max_lines) {
+  if (pos > text.size()) pos = text.size();
+  std::size_t start = pos;
+  int lines = 0;
+  for (int i = 0; i < chars && start > 0; ++i) {
+    std::size_t n = 0;
+    char32_t cp = CodePointBefore(text, start, &n);
+    if (cp == '\n' && ++lines > max_lines) break;
+    start -= n;
+  }
+  return text.substr(start, pos - start);
+}
+
+std::string_view WindowAfter(std::string_view text, std::size_t pos, int chars, int max_lines) {
+  if (pos > text.size()) pos = text.size();
+  std::size_t end = pos;
+  int lines = 0;
+  for (int i = 0; i < chars && end < text.size(); ++i) {
+    std::size_t n = 0;
+    char32_t cp = CodePointAt(text, end, &n);
+    if (cp == '\n' && ++lines > max_lines) break;
+    end += n;
+  }
+  return text.substr(pos, end - pos);
+}
+
+bool ContainsAny(std::string_view window, std::initializer_list<std::string_view> keywords) {
+  for (std::string_view k : keywords) {
+    if (window.find(k) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+std::size_t LineStart(std::string_view text, std::size_t pos) {
+  if (pos > text.size()) pos = text.size();
+  std::size_t p = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  if (p == std::string_view::npos || (pos == 0)) return 0;
+  return p + 1;
+}
+
+std::size_t LineEnd(std::string_view text, std::size_t pos) {
+  std::size_t p = text.find('\n', pos);
+  return p == std::string_view::npos ? text.size() : p;
+}
+
+bool IsHiragana(char32_t c) { return c >= 0x3041 && c <= 0x309F; }
+bool IsKatakana(char32_t c) { return (c >= 0x30A1 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF); }
+bool IsKanji(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF) || c == 0x3005 ||
+         c == 0x3006 || c == 0x30F6;
+}
+bool IsJapaneseLetter(char32_t c) { return IsKanji(c) || IsHiragana(c) || IsKatakana(c); }
+
+std::string StripSpaces(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] == ' ' || s[i] == '\t') {
+      ++i;
+      continue;
+    }
+    if (s.compare(i, 3, "\xE3\x80\x80") == 0) {  // U+3000
+      i += 3;
+      continue;
+    }
+    out.push_back(s[i]);
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace doccheck

@@ -1,0 +1,34 @@
+#include "detect/labelled_number_detector.h"
+
+#include "detect/labels.h"
+#include "detect/numeric_common.h"
+
+namespace doccheck {
+namespace {
+
+bool AnyIn(std::string_view text, const std::vector<std::string_view>& words) {
+  for (std::string_view w : words) {
+    if (text.find(w) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void LabelledNumberDetector::Detect(const ScanText& scan, std::vector<Candidate>& out) const {
+  for (const NumberToken& t : *scan.numbers) {
+    bool shape = false;
+    for (const auto& g : spec_.shapes) shape = shape || g == t.groups;
+    if (!shape) continue;
+    if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
+    if (spec_.valid && !spec_.valid(t.digits)) continue;
+    const std::string label = LabelContext(scan, t.begin);
+    if (!AnyIn(label, spec_.labels)) continue;
+    // The nearest label decides: "口座番号 1234567 支店番号 123" must not make 123 an account.
+    const std::string_view nearest = InlineLabel(scan.text, t.begin, 8);
+    if (AnyIn(nearest, spec_.not_labels)) continue;
+    Emit(out, spec_.kind, t.begin, t.end, t.digits, spec_.confidence);
+  }
+}
+
+}  // namespace doccheck

@@ -1,0 +1,37 @@
+// A detector for identifiers that are plain digit runs told apart only by their label:
+// driver's licence, basic pension, health insurance, bank account numbers. Each kind's
+// file supplies a spec; this class does the scanning. Immutable; thread-safe.
+#ifndef DOCCHECK_SRC_DETECT_LABELLED_NUMBER_DETECTOR_H_
+#define DOCCHECK_SRC_DETECT_LABELLED_NUMBER_DETECTOR_H_
+
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "detect/detector.h"
+
+namespace doccheck {
+
+struct LabelledNumberSpec {
+  std::string_view name;
+  Kind kind;
+  std::vector<std::string_view> labels;      // any of these must label the number
+  std::vector<std::string_view> not_labels;  // none of these may (e.g. 支店番号)
+  std::vector<std::vector<unsigned char>> shapes;  // accepted digit groupings
+  bool (*valid)(std::string_view digits) = nullptr;    // extra check (check digit), optional
+  double confidence = 0.9;
+};
+
+class LabelledNumberDetector final : public Detector {
+ public:
+  explicit LabelledNumberDetector(LabelledNumberSpec spec) : spec_(spec) {}
+  std::string_view name() const override { return spec_.name; }
+  void Detect(const ScanText& scan, std::vector<Candidate>& out) const override;
+
+ private:
+  LabelledNumberSpec spec_;
+};
+
+}  // namespace doccheck
+
+#endif  // DOCCHECK_SRC_DETECT_LABELLED_NUMBER_DETECTOR_H_

@@ -1,0 +1,120 @@
+#include "detect/number_tokens.h"
+
+#include "detect/context.h"
+
+namespace doccheck {
+namespace {
+
+constexpr std::size_t kMaxDigits = 24;
+
+}  // namespace
+
+void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
+  const std::size_t n = t.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast skip to the next digit.
+    while (i < n && !IsAsciiDigit(t[i])) ++i;
+    if (i >= n) break;
+    NumberToken tok;
+    tok.begin = i;
+    std::size_t end = i;
+    while (true) {
+      std::size_t g = 0;
+      while (end < n && IsAsciiDigit(t[end])) {
+        if (tok.digits.size() < 64) tok.digits.push_back(t[end]);
+        ++end;
+        ++g;
+      }
+      tok.groups.push_back(static_cast<unsigned char>(g > 255 ? 255 : g));
+      if (end >= n || tok.digits.size() > kMaxDigits) break;
+      const char c = t[end];
+      if (c == ',' && end + 1 < n && IsAsciiDigit(t[end + 1])) {
+        // 1,234: exactly three digits after the comma.
+        std::size_t k = end + 1;
+        while (k < n && IsAsciiDigit(t[k])) ++k;
+        if (k - end - 1 == 3) {
+          tok.has_comma = true;
+          ++end;
+          continue;
+        }
+        break;
+      }
+      if ((c == '-' || c == ' ') && end + 1 < n && IsAsciiDigit(t[end + 1])) {
+        if (tok.separator == 0 || tok.separator == c) {
+          tok.separator = c;
+          ++end;
+          continue;
+        }
+        break;
+      }
+      if (c == '(' && end + 1 < n && IsAsciiDigit(t[end + 1]) && tok.groups.size() == 1) {
+        std::size_t k = end + 1;
+        while (k < n && IsAsciiDigit(t[k])) ++k;
+        if (k < n && t[k] == ')' && k + 1 < n && IsAsciiDigit(t[k + 1])) {
+          for (std::size_t d = end + 1; d < k; ++d) tok.digits.push_back(t[d]);
+          tok.groups.push_back(static_cast<unsigned char>(k - end - 1));
+          tok.separator = '(';
+          end = k + 1;
+          continue;
+        }
+      }
+      break;
+    }
+    tok.end = end;
+    i = end;
+    out->push_back(std::move(tok));
+  }
+}
+
+bool MyNumberCheckDigitValid(std::string_view d) {
+  if (d.size() != 12) return false;
+  int sum = 0;
+  // Weights for the 11 digits from the left: 6,5,4,3,2,7,6,5,4,3,2.
+  static constexpr int kWeights[11] = {6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+  for (int i = 0; i < 11; ++i) sum += (d[i] - '0') * kWeights[i];
+  const int r = sum % 11;
+  const int check = r <= 1 ? 0 : 11 - r;
+  return check == d[11] - '0';
+}
+
+bool CorporateNumberCheckDigitValid(std::string_view d) {
+  if (d.size() != 13) return false;
+  int sum = 0;
+  // Base digits are d[1..12]; P_n is the n-th from the right, Q_n = 1 (odd n) or 2 (even n).
+  for (int n = 1; n <= 12; ++n) {
+    const int p = d[13 - n] - '0';
+    sum += p * (n % 2 == 1 ? 1 : 2);
+  }
+  return 9 - (sum % 9) == d[0] - '0';
+}
+
+bool LuhnValid(std::string_view d) {
+  int sum = 0;
+  bool dbl = false;
+  for (std::size_t i = d.size(); i-- > 0;) {
+    int v = d[i] - '0';
+    if (dbl) {
+      v *= 2;
+      if (v > 9) v -= 9;
+    }
+    sum += v;
+    dbl = !dbl;
+  }
+  return !d.empty() && sum % 10 == 0;
+}
+
+bool InsurerNumberCheckDigitValid(std::string_view d) {
+  if (d.size() != 6 && d.size() != 8) return false;
+  int sum = 0;
+  // Weights 2,1,2,1... from the digit left of the check digit, products' digits summed.
+  const std::size_t body = d.size() - 1;
+  for (std::size_t i = 0; i < body; ++i) {
+    const bool two = (body - 1 - i) % 2 == 0;
+    int v = (d[i] - '0') * (two ? 2 : 1);
+    sum += v / 10 + v % 10;
+  }
+  return (10 - sum % 10) % 10 == d.back() - '0';
+}
+
+}  // namespace doccheck

@@ -1,0 +1,33 @@
+// Checks shared by the numeric detectors (one detector per file uses them).
+#ifndef DOCCHECK_SRC_DETECT_NUMERIC_COMMON_H_
+#define DOCCHECK_SRC_DETECT_NUMERIC_COMMON_H_
+
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "detect/detector.h"
+
+namespace doccheck {
+
+// An amount: comma grouping, a currency sign before, or 円/万/億/% after.
+bool LooksLikeAmount(std::string_view text, const NumberToken& token);
+
+// The token is glued to letters, digits or a decimal point on either side ("T1234…",
+// "ABC123", "12.5"), so it is part of a longer code.
+bool GluedToAlphanumeric(std::string_view text, const NumberToken& token);
+
+// The digit-group shape is one of `shapes` (e.g. {{12}, {4, 4, 4}}).
+bool ShapeIs(const NumberToken& token,
+             std::initializer_list<std::initializer_list<unsigned char>> shapes);
+
+// Labels of numbers that are not personal identifiers of the kind at hand (order numbers,
+// receipt numbers, codes, amounts…). A label naming them rules a candidate out.
+extern const std::initializer_list<std::string_view> kOtherNumberLabels;
+
+void Emit(std::vector<Candidate>& out, Kind kind, std::size_t begin, std::size_t end,
+          std::string normalized, double confidence);
+
+}  // namespace doccheck
+
+#endif  // DOCCHECK_SRC_DETECT_NUMERIC_COMMON_H_

@@ -1,0 +1,59 @@
+// Telephone numbers under the Japanese numbering plan: fixed lines (0 + area code +
+// subscriber, 10 digits), 050 IP phones and 060/070/080/090 mobiles (11 digits), 0120 /
+// 0570 (10) and 0800 (11) free-dial, and the international +81 forms (+81 90-…, +81-3-…).
+// Normalised to national digits starting with 0.
+#include "detect/detectors.h"
+#include "detect/labels.h"
+#include "detect/numeric_common.h"
+
+namespace doccheck {
+namespace {
+
+bool ValidNational(std::string_view d) {
+  if (d.size() < 10 || d.size() > 11 || d[0] != '0' || d[1] == '0') return false;
+  const bool eleven_prefix = d.substr(0, 3) == "050" || d.substr(0, 3) == "060" ||
+                             d.substr(0, 3) == "070" || d.substr(0, 3) == "080" ||
+                             d.substr(0, 3) == "090" || d.substr(0, 4) == "0800";
+  if (d.size() == 11) return eleven_prefix;
+  return !eleven_prefix;  // 10 digits: fixed lines, 0120, 0570…
+}
+
+class PhoneDetectorImpl final : public Detector {
+ public:
+  std::string_view name() const override { return "phone"; }
+  void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
+    const std::string_view text = scan.text;
+    for (const NumberToken& t : *scan.numbers) {
+      if (t.has_comma || t.groups.size() > 4) continue;
+      std::string national;
+      std::size_t begin = t.begin;
+      // +81 forms: "+81 90-1234-5678", "+81-3-1234-5678", "+81(0)3…" (the 0 dropped).
+      if (t.begin > 0 && text[t.begin - 1] == '+' && t.digits.rfind("81", 0) == 0) {
+        std::string rest = t.digits.substr(2);
+        if (!rest.empty() && rest[0] == '0') rest.erase(0, 1);
+        national = "0" + rest;
+        begin = t.begin - 1;
+      } else {
+        if (t.digits[0] != '0') continue;
+        national = t.digits;
+        if (LooksLikeAmount(text, t) || GluedToAlphanumeric(text, t)) continue;
+      }
+      if (!ValidNational(national)) continue;
+      // A grouped number must start with a group holding the leading 0 and have 2–4 groups.
+      if (t.groups.size() == 2 && t.separator != '(') continue;
+      const std::string label = LabelContext(scan, t.begin);
+      const bool labelled = LabelHas(label, {"電話", "TEL", "Tel", "tel", "携帯", "連絡先", "FAX",
+                                             "Fax", "ファクス", "ファックス", "直通", "代表", "内線"});
+      Emit(out, Kind::kPhone, begin, t.end, national, labelled ? 0.95 : 0.8);
+    }
+  }
+};
+
+}  // namespace
+
+const Detector& PhoneDetector() {
+  static const PhoneDetectorImpl detector;
+  return detector;
+}
+
+}  // namespace doccheck

@@ -1,0 +1,74 @@
+#include "doccheck/report.h"
+
+#include <array>
+
+namespace doccheck {
+namespace {
+
+constexpr std::array<std::string_view, kKindCount> kKindNames = {
+    "my_number", "corporate_number", "drivers_license", "passport", "residence_card",
+    "pension_number", "health_insurance", "bank_account", "credit_card", "phone", "email",
+    "postal_code", "address", "birth_date", "person_name", "classification_label"};
+
+}  // namespace
+
+std::string_view KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+std::optional<Kind> KindFromName(std::string_view name) {
+  for (int i = 0; i < kKindCount; ++i) {
+    if (kKindNames[i] == name) return static_cast<Kind>(i);
+  }
+  return std::nullopt;
+}
+
+bool IsIdentifierNumber(Kind kind) {
+  switch (kind) {
+    case Kind::kMyNumber:
+    case Kind::kDriversLicense:
+    case Kind::kPassport:
+    case Kind::kResidenceCard:
+    case Kind::kPensionNumber:
+    case Kind::kHealthInsurance:
+    case Kind::kBankAccount:
+    case Kind::kCreditCard:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kEncrypted: return "encrypted";
+    case ErrorCode::kCorrupt: return "corrupt";
+    case ErrorCode::kUnsupported: return "unsupported";
+    case ErrorCode::kLimit: return "limit";
+    case ErrorCode::kIo: return "io";
+  }
+  return "io";
+}
+
+bool FileReport::HasErrors() const {
+  if (!errors.empty()) return true;
+  for (const FileReport& c : children) {
+    if (c.HasErrors()) return true;
+  }
+  return false;
+}
+
+bool FileReport::HasFindings() const {
+  if (!findings.empty()) return true;
+  for (const FileReport& c : children) {
+    if (c.HasFindings()) return true;
+  }
+  return false;
+}
+
+int FileReport::CountKind(Kind kind) const {
+  int n = 0;
+  for (const Finding& f : findings) n += f.kind == kind;
+  for (const FileReport& c : children) n += c.CountKind(kind);
+  return n;
+}
+
+}  // namespace doccheck

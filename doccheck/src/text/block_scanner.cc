@@ -1,0 +1,178 @@
+#include "text/block_scanner.h"
+
+#include <algorithm>
+
+#include "detect/detector.h"
+#include "detect/labels.h"
+#include "detect/number_tokens.h"
+#include "mask.h"
+#include "text/normalize.h"
+
+namespace doccheck {
+namespace {
+
+// Kinds that are digit runs: where two of them claim the same characters, one wins.
+bool Exclusive(Kind k) {
+  switch (k) {
+    case Kind::kMyNumber:
+    case Kind::kCorporateNumber:
+    case Kind::kDriversLicense:
+    case Kind::kPassport:
+    case Kind::kResidenceCard:
+    case Kind::kPensionNumber:
+    case Kind::kHealthInsurance:
+    case Kind::kBankAccount:
+    case Kind::kCreditCard:
+    case Kind::kPhone:
+    case Kind::kPostalCode:
+    case Kind::kBirthDate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Resolve(std::vector<Candidate>* cands) {
+  std::stable_sort(cands->begin(), cands->end(),
+                   [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  std::vector<Candidate> kept;
+  kept.reserve(cands->size());
+  for (Candidate& c : *cands) {
+    bool drop = false;
+    for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+      if (it->end <= c.begin && it->begin + 4096 < c.begin) break;
+      const bool overlap = it->begin < c.end && c.begin < it->end;
+      if (!overlap) continue;
+      if (it->kind == c.kind && it->begin == c.begin) {
+        drop = true;  // the same finding twice
+        break;
+      }
+      if (Exclusive(it->kind) && Exclusive(c.kind)) {
+        if (c.confidence > it->confidence) {
+          *it = std::move(c);
+        }
+        drop = true;
+        break;
+      }
+    }
+    if (!drop) kept.push_back(std::move(c));
+  }
+  *cands = std::move(kept);
+}
+
+}  // namespace
+
+void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out) {
+  if (utf8.empty()) return;
+  NormalizedText nt;
+  NormalizeForDetection(utf8, &nt);
+  const std::string header = info.header.empty() ? std::string() : NormalizeForDetection(info.header);
+  std::vector<NumberToken> numbers;
+  FindNumberTokens(nt.text, &numbers);
+  TableIndex tables;
+  ScanText scan{nt.text, header, &numbers, &tables};
+  std::vector<Candidate> cands;
+  for (const Detector* d : AllDetectors()) d->Detect(scan, cands);
+  if (cands.empty()) return;
+  Resolve(&cands);
+
+  int line = info.base_line;
+  std::size_t counted = 0;
+  for (Candidate& c : cands) {
+    const std::uint32_t in_text = nt.SourceOffset(c.begin);
+    if (in_text < info.report_from) continue;
+    line += static_cast<int>(std::count(nt.text.begin() + counted, nt.text.begin() + c.begin, '\n'));
+    counted = c.begin;
+    Finding f;
+    f.kind = c.kind;
+    f.masked = MaskValue(c.kind, c.normalized);
+    f.normalized = std::move(c.normalized);
+    f.confidence = c.confidence;
+    f.location = info.where;
+    f.location.offset =
+        info.base_offset + (info.source_offsets ? info.source_offsets[in_text] : in_text);
+    if (info.where.line) {
+      f.location.line = *info.where.line + line - info.base_line;
+    } else if (info.where.cell.empty()) {  // cells have an address instead of a line
+      f.location.line = line + 1;
+    }
+    out->push_back(std::move(f));
+  }
+}
+
+TextStreamScanner::TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
+                                     std::size_t chunk_bytes)
+    : decoder_(charset), charset_(charset), where_(std::move(where)), out_(out),
+      chunk_bytes_(chunk_bytes) {}
+
+void TextStreamScanner::Feed(std::string_view bytes, bool last) {
+  pending_.append(bytes.data(), bytes.size());
+  while (pending_.size() >= chunk_bytes_) {
+    const std::size_t before = pending_.size();
+    ScanPending(false);
+    if (pending_.size() == before) break;  // no line break in a whole chunk: wait for more
+  }
+  if (last) ScanPending(true);
+}
+
+void TextStreamScanner::ScanPending(bool last) {
+  std::size_t cut = last ? pending_.size() : LastLineBreak(pending_, charset_);
+  if (cut == 0 && !last) {
+    // A single line longer than the chunk: cut it anyway (at a UTF-16 unit boundary).
+    if (pending_.size() < chunk_bytes_ * 4) return;
+    cut = pending_.size() & ~std::size_t{1};
+  }
+  std::string_view piece(pending_.data(), cut);
+  if (first_) {
+    const std::size_t bom = BomLength(piece, charset_ == Charset::kUtf8 ? Charset::kUtf8 : charset_);
+    if (charset_ == Charset::kUtf8 && bom) {
+      piece.remove_prefix(bom);
+      pending_base_ += bom;
+    }
+  }
+  first_ = false;
+
+  std::string text = carry_;
+  std::vector<std::uint32_t> offsets = carry_offsets_;
+  const std::size_t carry_len = carry_.size();
+  if (decoder_.identity()) {
+    text.append(piece.data(), piece.size());
+    offsets.reserve(text.size());
+    for (std::size_t i = 0; i < piece.size(); ++i)
+      offsets.push_back(static_cast<std::uint32_t>(pending_base_ + i));
+  } else {
+    decoder_.Decode(piece, pending_base_, last, &text, &offsets);
+  }
+  offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
+
+  BlockInfo info;
+  info.where = where_;
+  info.source_offsets = offsets.data();
+  info.base_line = lines_before_carry_;
+  info.report_from = carry_len;
+  ScanTextBlock(text, info, out_);
+
+  // Keep the last two lines (at most 1 KiB) as context for the next chunk.
+  lines_before_carry_ += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  std::size_t keep_from = text.size();
+  for (int lines = 0; lines < 3 && keep_from > 0;) {
+    const std::size_t p = text.rfind('\n', keep_from - 1);
+    if (p == std::string::npos) {
+      keep_from = 0;
+      break;
+    }
+    keep_from = p;
+    ++lines;
+  }
+  if (keep_from < text.size() && text[keep_from] == '\n') ++keep_from;
+  if (text.size() - keep_from > 1024) keep_from = text.size() - 1024;
+  while (keep_from < text.size() && (static_cast<unsigned char>(text[keep_from]) & 0xC0) == 0x80)
+    ++keep_from;
+  carry_.assign(text, keep_from, std::string::npos);
+  carry_offsets_.assign(offsets.begin() + keep_from, offsets.end() - 1);
+  lines_before_carry_ -= static_cast<int>(std::count(carry_.begin(), carry_.end(), '\n'));
+  pending_base_ += piece.size();
+  pending_.erase(0, cut);
+}
+
+}  // namespace doccheck

@@ -1,0 +1,58 @@
+// Runs every detector over decoded text and turns candidates into findings located in
+// the original bytes. ScanTextBlock handles one block held in memory; TextStreamScanner
+// feeds a text of any size through in line-aligned chunks, so memory does not grow with
+// the input. Both are used by one thread at a time; the detectors they call are shared.
+#ifndef DOCCHECK_SRC_TEXT_BLOCK_SCANNER_H_
+#define DOCCHECK_SRC_TEXT_BLOCK_SCANNER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doccheck/report.h"
+#include "text/decode.h"
+
+namespace doccheck {
+
+struct BlockInfo {
+  Location where;                               // part/sheet/cell/page of the block
+  std::string_view header;                      // column heading, or ""
+  const std::uint32_t* source_offsets = nullptr;  // per byte of the UTF-8 text: offset in the
+                                                  // original; null = same as the text's
+  std::uint64_t base_offset = 0;                // added to every offset
+  int base_line = 0;                            // lines before the block's first line
+  std::size_t report_from = 0;                  // drop candidates starting before this byte
+};
+
+// Appends the findings of `utf8` to `out`.
+void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out);
+
+class TextStreamScanner {
+ public:
+  // `chunk_bytes`: how much source is decoded and scanned at a time.
+  TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
+                    std::size_t chunk_bytes = 4u << 20);
+
+  // Consecutive source bytes of the text; `last` on the final call (may be empty).
+  void Feed(std::string_view bytes, bool last);
+
+ private:
+  void ScanPending(bool last);
+
+  TextDecoder decoder_;
+  Charset charset_;
+  Location where_;
+  std::vector<Finding>* out_;
+  std::size_t chunk_bytes_;
+  std::string pending_;          // source bytes not yet decoded
+  std::uint64_t pending_base_ = 0;
+  std::string carry_;            // last lines of the previous chunk (UTF-8), for context
+  std::vector<std::uint32_t> carry_offsets_;
+  int lines_before_carry_ = 0;
+  bool first_ = true;
+};
+
+}  // namespace doccheck
+
+#endif  // DOCCHECK_SRC_TEXT_BLOCK_SCANNER_H_

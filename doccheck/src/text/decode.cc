@@ -1,0 +1,307 @@
+#include "text/decode.h"
+
+#include <unicode/ucnv.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+namespace doccheck {
+namespace {
+
+bool IsValidUtf8(std::string_view s, bool allow_truncated_end) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    if (b >= 0xC2 && b <= 0xDF) len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) len = 3;
+    else if (b >= 0xF0 && b <= 0xF4) len = 4;
+    else return false;
+    if (i + len > n) return allow_truncated_end;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+struct JapaneseScore {
+  int invalid = 0;
+  int doubles = 0;
+  int half_kana = 0;
+};
+
+JapaneseScore ScoreShiftJis(std::string_view s) {
+  JapaneseScore r;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) continue;
+    if (b >= 0xA1 && b <= 0xDF) {
+      ++r.half_kana;
+      continue;
+    }
+    if ((b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC)) {
+      if (i + 1 >= s.size()) break;
+      const auto t = static_cast<unsigned char>(s[i + 1]);
+      if (t >= 0x40 && t <= 0xFC && t != 0x7F) {
+        ++r.doubles;
+        ++i;
+        continue;
+      }
+    }
+    ++r.invalid;
+  }
+  return r;
+}
+
+JapaneseScore ScoreEucJp(std::string_view s) {
+  JapaneseScore r;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) continue;
+    if (b == 0x8E) {  // half-width katakana
+      if (i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA1 &&
+          static_cast<unsigned char>(s[i + 1]) <= 0xDF) {
+        ++r.half_kana;
+        ++i;
+        continue;
+      }
+      if (i + 1 >= s.size()) break;
+    } else if (b == 0x8F) {  // JIS X 0212
+      if (i + 2 >= s.size()) break;
+      if (static_cast<unsigned char>(s[i + 1]) >= 0xA1 &&
+          static_cast<unsigned char>(s[i + 2]) >= 0xA1) {
+        ++r.doubles;
+        i += 2;
+        continue;
+      }
+    } else if (b >= 0xA1 && b <= 0xFE) {
+      if (i + 1 >= s.size()) break;
+      const auto t = static_cast<unsigned char>(s[i + 1]);
+      if (t >= 0xA1 && t <= 0xFE) {
+        ++r.doubles;
+        ++i;
+        continue;
+      }
+    }
+    ++r.invalid;
+  }
+  return r;
+}
+
+const char* IcuName(Charset c) {
+  switch (c) {
+    case Charset::kUtf16Le: return "UTF-16LE";
+    case Charset::kUtf16Be: return "UTF-16BE";
+    case Charset::kShiftJis: return "windows-31j";
+    case Charset::kEucJp: return "EUC-JP";
+    case Charset::kIso2022Jp: return "ISO-2022-JP";
+    default: return "UTF-8";
+  }
+}
+
+void AppendUtf8(char32_t cp, std::uint32_t offset, std::string* out,
+                std::vector<std::uint32_t>* offsets) {
+  char buf[4];
+  int n;
+  if (cp < 0x80) {
+    buf[0] = static_cast<char>(cp);
+    n = 1;
+  } else if (cp < 0x800) {
+    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  out->append(buf, n);
+  offsets->insert(offsets->end(), n, offset);
+}
+
+}  // namespace
+
+std::string_view CharsetName(Charset charset) {
+  switch (charset) {
+    case Charset::kUtf8: return "UTF-8";
+    case Charset::kUtf16Le: return "UTF-16LE";
+    case Charset::kUtf16Be: return "UTF-16BE";
+    case Charset::kShiftJis: return "Shift_JIS";
+    case Charset::kEucJp: return "EUC-JP";
+    case Charset::kIso2022Jp: return "ISO-2022-JP";
+    case Charset::kBinary: return "binary";
+  }
+  return "binary";
+}
+
+Charset DetectCharset(std::string_view s) {
+  if (s.size() >= 3 && std::memcmp(s.data(), "\xEF\xBB\xBF", 3) == 0) return Charset::kUtf8;
+  if (s.size() >= 2 && std::memcmp(s.data(), "\xFF\xFE", 2) == 0) return Charset::kUtf16Le;
+  if (s.size() >= 2 && std::memcmp(s.data(), "\xFE\xFF", 2) == 0) return Charset::kUtf16Be;
+
+  // UTF-16 without BOM: NULs in mostly one parity.
+  std::size_t even_nul = 0, odd_nul = 0, nul = 0, high = 0, esc = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b == 0) {
+      ++nul;
+      (i % 2 ? odd_nul : even_nul)++;
+    } else if (b >= 0x80) {
+      ++high;
+    } else if (b == 0x1B) {
+      ++esc;
+    }
+  }
+  if (nul > 0) {
+    const std::size_t pairs = s.size() / 2;
+    if (pairs > 0 && odd_nul * 10 >= pairs * 3 && even_nul * 10 < odd_nul) return Charset::kUtf16Le;
+    if (pairs > 0 && even_nul * 10 >= pairs * 3 && odd_nul * 10 < even_nul) return Charset::kUtf16Be;
+    return Charset::kBinary;
+  }
+  if (high == 0) {
+    if (esc > 0 && (s.find("\x1B$B") != std::string_view::npos ||
+                    s.find("\x1B$@") != std::string_view::npos ||
+                    s.find("\x1B(J") != std::string_view::npos ||
+                    s.find("\x1B(I") != std::string_view::npos)) {
+      return Charset::kIso2022Jp;
+    }
+    return Charset::kUtf8;
+  }
+  if (IsValidUtf8(s, /*allow_truncated_end=*/true)) return Charset::kUtf8;
+
+  const JapaneseScore sj = ScoreShiftJis(s);
+  const JapaneseScore eu = ScoreEucJp(s);
+  if (sj.invalid != eu.invalid) return sj.invalid < eu.invalid ? Charset::kShiftJis : Charset::kEucJp;
+  // Both decode: EUC-JP text read as Shift_JIS turns into runs of half-width katakana.
+  if (sj.half_kana > sj.doubles) return Charset::kEucJp;
+  return eu.half_kana > eu.doubles ? Charset::kShiftJis
+                                   : (sj.doubles >= eu.doubles ? Charset::kShiftJis : Charset::kEucJp);
+}
+
+Charset CharsetFromLabel(std::string_view label) {
+  std::string l;
+  for (char c : label) {
+    if (c != '"' && c != '\'' && c != ' ') l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (l == "utf-8" || l == "utf8" || l == "us-ascii" || l == "ascii") return Charset::kUtf8;
+  if (l == "iso-2022-jp" || l == "iso-2022-jp-2" || l == "csiso2022jp") return Charset::kIso2022Jp;
+  if (l == "shift_jis" || l == "shift-jis" || l == "sjis" || l == "cp932" || l == "windows-31j" ||
+      l == "x-sjis" || l == "ms932" || l == "csshiftjis")
+    return Charset::kShiftJis;
+  if (l == "euc-jp" || l == "eucjp" || l == "x-euc-jp" || l == "cseucpkdfmtjapanese") return Charset::kEucJp;
+  if (l == "utf-16le") return Charset::kUtf16Le;
+  if (l == "utf-16be" || l == "utf-16") return Charset::kUtf16Be;
+  return Charset::kBinary;
+}
+
+std::size_t BomLength(std::string_view bytes, Charset charset) {
+  if (charset == Charset::kUtf8 && bytes.size() >= 3 && std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) return 3;
+  if (charset == Charset::kUtf16Le && bytes.size() >= 2 && std::memcmp(bytes.data(), "\xFF\xFE", 2) == 0) return 2;
+  if (charset == Charset::kUtf16Be && bytes.size() >= 2 && std::memcmp(bytes.data(), "\xFE\xFF", 2) == 0) return 2;
+  return 0;
+}
+
+struct TextDecoder::Icu {
+  UConverter* conv = nullptr;
+  std::vector<UChar> units;
+  std::vector<int32_t> unit_offsets;
+  ~Icu() {
+    if (conv) ucnv_close(conv);
+  }
+};
+
+TextDecoder::TextDecoder(Charset charset) : charset_(charset) {
+  if (charset_ == Charset::kUtf8 || charset_ == Charset::kBinary) {
+    charset_ = Charset::kUtf8;
+    return;
+  }
+  icu_ = std::make_unique<Icu>();
+  UErrorCode status = U_ZERO_ERROR;
+  icu_->conv = ucnv_open(IcuName(charset_), &status);
+  if (U_FAILURE(status)) {
+    icu_.reset();
+    charset_ = Charset::kUtf8;
+  }
+}
+
+TextDecoder::~TextDecoder() = default;
+
+void TextDecoder::Decode(std::string_view chunk, std::uint64_t base, bool last, std::string* utf8,
+                         std::vector<std::uint32_t>* offsets) {
+  if (!icu_) {
+    utf8->append(chunk.data(), chunk.size());
+    return;
+  }
+  Icu& icu = *icu_;
+  icu.units.resize(chunk.size() * 2 + 16);
+  icu.unit_offsets.resize(icu.units.size());
+  const char* src = chunk.data();
+  const char* src_end = src + chunk.size();
+  bool flush = last;
+  do {
+    UChar* target = icu.units.data();
+    UErrorCode status = U_ZERO_ERROR;
+    const char* call_start = src;
+    ucnv_toUnicode(icu.conv, &target, icu.units.data() + icu.units.size(), &src, src_end,
+                   icu.unit_offsets.data(), flush, &status);
+    const std::size_t produced = static_cast<std::size_t>(target - icu.units.data());
+    const std::uint64_t call_base = base + static_cast<std::uint64_t>(call_start - chunk.data());
+    for (std::size_t i = 0; i < produced; ++i) {
+      char32_t cp = icu.units[i];
+      const int32_t rel = icu.unit_offsets[i];
+      const std::uint32_t off = static_cast<std::uint32_t>(call_base + (rel < 0 ? 0 : rel));
+      if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < produced && icu.units[i + 1] >= 0xDC00 &&
+          icu.units[i + 1] <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (icu.units[i + 1] - 0xDC00);
+        ++i;
+      }
+      if (cp == 0xFEFF && utf8->empty()) continue;  // BOM
+      AppendUtf8(cp, off, utf8, offsets);
+    }
+    if (status == U_BUFFER_OVERFLOW_ERROR) continue;
+    break;
+  } while (true);
+}
+
+std::string DecodeToUtf8(std::string_view bytes, Charset* detected) {
+  Charset c = DetectCharset(bytes.substr(0, 64 * 1024));
+  if (detected) *detected = c;
+  if (c == Charset::kUtf8 || c == Charset::kBinary) {
+    return std::string(bytes.substr(BomLength(bytes, Charset::kUtf8)));
+  }
+  TextDecoder decoder(c);
+  std::string out;
+  std::vector<std::uint32_t> offsets;
+  decoder.Decode(bytes, 0, true, &out, &offsets);
+  return out;
+}
+
+std::size_t LastLineBreak(std::string_view bytes, Charset charset) {
+  if (charset == Charset::kUtf16Le || charset == Charset::kUtf16Be) {
+    for (std::size_t i = bytes.size() & ~std::size_t{1}; i >= 2; i -= 2) {
+      const auto lo = static_cast<unsigned char>(bytes[i - 2]);
+      const auto hi = static_cast<unsigned char>(bytes[i - 1]);
+      if (charset == Charset::kUtf16Le ? (lo == '\n' && hi == 0) : (lo == 0 && hi == '\n')) return i;
+    }
+    return 0;
+  }
+  const std::size_t p = bytes.rfind('\n');
+  return p == std::string_view::npos ? 0 : p + 1;
+}
+
+}  // namespace doccheck
