@@ -28,14 +28,18 @@ constexpr std::string_view kLabels[] = {"住所",   "所在地", "住居地", "�
 constexpr std::string_view kHeaderWords[] = {"住所", "所在地", "住居地", "居所", "送付先"};
 
 // Words that end a block number (丁目 before 丁 is not needed: 丁 alone is rare).
-constexpr std::string_view kBlockSuffixes[] = {"丁目", "番地", "番", "号", "地割"};
+constexpr std::string_view kBlockSuffixes[] = {"丁目", "番地", "番", "号", "地割", "丁"};
 // A number followed by one of these counts something; it is not a block number.
-constexpr std::string_view kCounters[] = {"年",   "月",   "日",   "名",   "人",   "件", "円", "回",
-                                          "歳",   "時",   "分",   "秒",   "%",    "万", "億", "千",
-                                          "階建", "か所", "箇所", "カ所", "ヶ所", "個", "本", "台"};
+constexpr std::string_view kCounters[] = {
+    "年", "月", "日", "名",   "人", "件",   "円",   "回",   "歳",   "時", "分", "秒", "%",
+    "万", "億", "千", "階建", "階", "か所", "箇所", "カ所", "ヶ所", "個", "本", "台"};
 // Text that shows a run after the block numbers is not a building name.
 constexpr std::string_view kNotBuilding[] = {"電話", "TEL",  "Tel",  "tel", "FAX",   "Fax",
                                              "代表", "内線", "携帯", "〒",  "メール"};
+
+// Town names that are really an office or a station (本庄市役所 0495-25-1111).
+constexpr std::string_view kNotTownEndings[] = {"役所",   "役場", "庁舎", "支所",
+                                                "出張所", "駅",   "議会", "民"};
 
 constexpr std::string_view kTriggers[] = {"市", "区", "町", "村"};
 constexpr std::string_view kKanjiNumerals = "〇一二三四五六七八九十百千";
@@ -141,6 +145,7 @@ struct Block {
   int groups = 0;         // number groups in digits
   bool suffixed = false;  // a group carried 丁目/番地/番/号
   bool kanji = false;     // the block is written in kanji numerals inside the town
+  std::string_view town;  // the town name (may be empty)
 };
 
 Block ParseBlock(std::string_view text, std::size_t pos) {
@@ -158,9 +163,13 @@ Block ParseBlock(std::string_view text, std::size_t pos) {
     pos += n;
   }
   block.end = pos;
-  block.kanji = HasKanjiBlock(text.substr(town_start, pos - town_start));
-  if (text.substr(pos, 1) == " " && IsDigitAt(text, pos + 1)) ++pos;  // 連雀町 4 丁目
-  while (IsDigitAt(text, pos)) {
+  block.town = text.substr(town_start, pos - town_start);
+  block.kanji = HasKanjiBlock(block.town);
+  // 連雀町 4 丁目 (PDF text); a space before plain digits is more often a phone number.
+  const bool spaced = text.substr(pos, 1) == " " && IsDigitAt(text, pos + 1);
+  if (spaced) ++pos;
+  // Block numbers never start with 0; phone numbers do.
+  while (IsDigitAt(text, pos) && text[pos] != '0') {
     std::size_t digits_end = pos;
     while (IsDigitAt(text, digits_end)) ++digits_end;
     if (digits_end - pos > kMaxBlockDigits) break;
@@ -196,6 +205,7 @@ Block ParseBlock(std::string_view text, std::size_t pos) {
     if (pos > next) continue;
     break;
   }
+  if (spaced && !block.suffixed) block.groups = 0;
   return block;
 }
 
@@ -308,6 +318,9 @@ class AddressDetectorImpl final : public Detector {
       if (IsJapaneseLetter(CodePointBefore(text, muni_start, &n))) return false;
     }
     Block block = ParseBlock(text, muni_end);
+    for (std::string_view ending : kNotTownEndings) {
+      if (block.town.ends_with(ending)) return false;
+    }
     if (block.groups > 0) {
       for (std::string_view counter : kCounters) {
         if (StartsWithAt(text, block.end, counter)) return false;

@@ -31,6 +31,9 @@ for z,v in ents:
     rest=v[len(p):]
     if not any(rest.startswith(r) for (pp,r) in munis if pp==p):
         munis.add((p,rest))
+# Changes after the data: Hamamatsu's wards were reorganised on 2024-01-01.
+for extra in ('中央区', '浜名区', '天竜区'):
+    munis.add(('静岡県', '浜松市' + extra))
 pat=re.compile(r'^(?:(.+郡)|(三宅島|八丈島))?(.+?[市区町村])?(.+区)?$')
 names=set(); bad=[]
 full=set()
@@ -52,6 +55,10 @@ assert not bad, bad
 for n in list(names):
     if 'ヶ' in n: names.add(n.replace('ヶ','ケ'))
     if 'ケ' in n: names.add(n.replace('ケ','ヶ'))
+# Common simplified spellings of rare kanji (檜原村 is often written 桧原村).
+for official, common in (('檜', '桧'), ('龍', '竜'), ('鰺', '鯵')):
+    for n in list(names):
+        if official in n: names.add(n.replace(official, common))
 d={'prefs':prefs,'names':sorted(names)}
 def key(s): return s.encode('utf-8')
 prefs=sorted(d['prefs'],key=key)
@@ -79,7 +86,8 @@ out.append('''};
 // Every city, special ward, town and village, sorted by bytes. A name written with its
 // district (郡) is listed both with and without it ("児玉郡上里町", "上里町"); a ward of
 // a designated city is listed with its city ("さいたま市浦和区") and the city alone;
-// names spelt with ヶ are also listed with ケ and the other way round.
+// names spelt with ヶ are also listed with ケ and the other way round, and 檜, 龍, 鰺
+// also as 桧, 竜, 鯵.
 constexpr std::array<std::string_view, %d> kMunicipalities = {
 ''' % len(names))
 out.append(''.join('    "%s",\n' % n for n in names))
