@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <vector>
 
 #include "classify.h"
 #include "extract/extractor.h"
@@ -32,6 +33,34 @@ namespace {
 
 constexpr std::size_t kSniffBytes = 64 * 1024;
 constexpr std::size_t kReadChunk = 4u << 20;
+
+// PDF text in physical layout separates table cells by runs of spaces: make each run of
+// two or more a tab, so rows read like TSV ("氏名\t生年月日\t旅券番号"). `offsets` maps each
+// byte of the result (plus its end) to the input.
+std::string LayoutSpacesToTabs(std::string_view text, std::vector<std::uint32_t>* offsets) {
+  std::string out;
+  out.reserve(text.size());
+  offsets->clear();
+  offsets->reserve(text.size() + 1);
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == ' ' && i + 1 < text.size() && text[i + 1] == ' ') {
+      std::size_t j = i;
+      while (j < text.size() && text[j] == ' ') ++j;
+      const bool line_start = out.empty() || out.back() == '\n';
+      if (!line_start && j < text.size() && text[j] != '\n') {
+        out.push_back('\t');
+        offsets->push_back(static_cast<std::uint32_t>(i));
+      }
+      i = j;
+      continue;
+    }
+    out.push_back(text[i]);
+    offsets->push_back(static_cast<std::uint32_t>(i));
+    ++i;
+  }
+  offsets->push_back(static_cast<std::uint32_t>(text.size()));
+  return out;
+}
 
 std::string BaseName(std::string_view path) {
   const std::size_t slash = path.find_last_of('/');
@@ -72,6 +101,13 @@ class ReportSink final : public ExtractSink {
     info.header = block.header;
     info.source_offsets = block.source_offsets;
     if (!block.source_offsets) info.base_offset = block.where.offset;
+    if (report_->format == "pdf" && !block.source_offsets) {
+      std::vector<std::uint32_t> offsets;
+      const std::string text = LayoutSpacesToTabs(block.text, &offsets);
+      info.source_offsets = offsets.data();
+      ScanTextBlock(text, info, &report_->findings);
+      return;
+    }
     ScanTextBlock(block.text, info, &report_->findings);
   }
 

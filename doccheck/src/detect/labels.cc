@@ -38,6 +38,21 @@ std::string_view InlineLabel(std::string_view text, std::size_t pos, int max_cha
     if (IsBoundary(cp)) break;
     start -= n;
   }
+  // A value alone in its cell ("口座番号\t2315580", a key-value table): the cell before it
+  // is its label.
+  bool blank = true;
+  for (char c : text.substr(start, pos - start)) blank = blank && (c == ' ' || c == ':');
+  if (blank && start > 0 && text[start - 1] == '\t') {
+    const std::size_t cell_end = start - 1;
+    std::size_t cell_start = cell_end;
+    for (int i = 0; i < max_chars && cell_start > 0; ++i) {
+      std::size_t n = 0;
+      const char32_t cp = CodePointBefore(text, cell_start, &n);
+      if (cp == '\n' || cp == '\t') break;
+      cell_start -= n;
+    }
+    return text.substr(cell_start, pos - cell_start);
+  }
   return text.substr(start, pos - start);
 }
 
@@ -60,7 +75,10 @@ const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos
         current.end = eol;
       } else {
         if (open && current.end > current.header_end) tables_.push_back(current);
-        open = tabs || c >= 2;
+        // A header row names three or more columns and holds no values (digits);
+        // two-column blocks are key-value forms, labelled cell by cell instead.
+        const bool header_like = l.find_first_of("0123456789") == std::string_view::npos;
+        open = header_like && (tabs ? CountChar(l, '\t') >= 2 : c >= 2);
         if (open) {
           current = Table{line, eol, eol, tabs ? '\t' : ','};
           commas = c;

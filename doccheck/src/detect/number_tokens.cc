@@ -41,12 +41,20 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
         break;
       }
       if ((c == '-' || c == ' ') && end + 1 < n && IsAsciiDigit(t[end + 1])) {
-        if (tok.separator == 0 || tok.separator == c) {
-          tok.separator = c;
+        if (tok.separator == 0 || tok.separator == c || (tok.separator == '(' && c == '-')) {
+          if (tok.separator == 0) tok.separator = c;
           ++end;
           continue;
         }
         break;
+      }
+      // "(048)498-0164": an area code in parentheses opening the number.
+      if (c == ')' && tok.groups.size() == 1 && tok.begin > 0 && t[tok.begin - 1] == '(' &&
+          end + 1 < n && IsAsciiDigit(t[end + 1])) {
+        tok.separator = '(';
+        --tok.begin;
+        ++end;
+        continue;
       }
       if (c == '(' && end + 1 < n && IsAsciiDigit(t[end + 1]) && tok.groups.size() == 1) {
         std::size_t k = end + 1;

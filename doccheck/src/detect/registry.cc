@@ -1,7 +1,9 @@
 // The table of every detector, in the order overlapping findings are preferred when
 // their confidence is equal.
 #include "detect/detector.h"
+#include "detect/address_detector.h"
 #include "detect/detectors.h"
+#include "detect/person_name_detector.h"
 
 namespace doccheck {
 
@@ -11,7 +13,8 @@ const std::vector<const Detector*>& AllDetectors() {
       &PassportDetector(),      &ResidenceCardDetector(),   &PensionNumberDetector(),
       &HealthInsuranceDetector(), &BankAccountDetector(),   &CreditCardDetector(),
       &PhoneDetector(),         &EmailDetector(),           &PostalCodeDetector(),
-      &BirthDateDetector(),     &ClassificationLabelDetector(),
+      &BirthDateDetector(),     &AddressDetector(),         &PersonNameDetector(),
+      &ClassificationLabelDetector(),
   };
   return kDetectors;
 }
