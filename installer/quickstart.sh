@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# sendguard quick start for a fresh Debian 12 machine.
+#
+#   installer/quickstart.sh run    install what is needed, build, run the main job
+#   installer/quickstart.sh test   install what is needed, build, run every test
+#
+# Needs root (or sudo) for apt-get. Builds into build/ beside this checkout.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build="${SENDGUARD_BUILD_DIR:-$here/build}"
+shared="${SENDGUARD_SHARED_DIR:-$here/../shared}"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Debian packages: compiler and libraries (DEPS.md), and the real programs the tests drive.
+build_packages=(
+  g++ cmake ninja-build pkg-config git ca-certificates
+  libvmime-dev libpoco-dev libcurl4-openssl-dev libicu-dev libgtest-dev libgmock-dev
+  libpoppler-cpp-dev libsqlite3-dev libpq-dev libsodium-dev libcups2-dev libbenchmark-dev
+  zlib1g-dev
+)
+test_packages=(
+  python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
+  clang-14 libclang-rt-14-dev
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  echo "== building in $build"
+  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DSENDGUARD_WERROR=ON -DSENDGUARD_SHARED_DIR="$shared" >/dev/null
+  cmake --build "$build" -j "$jobs"
+}
+
+case "${1:-}" in
+  run)
+    install_packages "${build_packages[@]}"
+    build
+    target="${2:-$shared/corpus/docs}"
+    echo "== doccheck over $target"
+    set +e
+    "$build/doccheck/doccheck" --jobs "$jobs" "$target"
+    status=$?
+    set -e
+    echo "== doccheck exit status $status (0 nothing found, 1 findings, 2 not fully checked)"
+    echo "== the mail guard is not built yet: see README.md, 'Status'"
+    ;;
+  test)
+    install_packages "${build_packages[@]}" "${test_packages[@]}"
+    build
+    echo "== running every test"
+    ctest --test-dir "$build" --output-on-failure -j "$jobs"
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac
