@@ -1,7 +1,9 @@
 #include "detect/person_name_detector.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -97,6 +99,31 @@ constexpr std::string_view kHonorifics[] = {"様", "殿", "さん", "くん", "�
 constexpr std::string_view kTitles[] = {"課長", "部長", "係長", "主任", "主査", "主事", "補佐",
                                         "次長", "室長", "所長", "局長", "市長", "議員", "委員",
                                         "先生", "教授", "氏",   "様",   "殿",   "君"};
+
+// Which characters start a label: a quick test before comparing every label.
+class LabelStarts {
+ public:
+  LabelStarts() {
+    for (const Label& label : kLabels) {
+      std::uint32_t cp = ThreeByteCodePoint(label.text, 0);
+      bits_[cp >> 6] |= std::uint64_t{1} << (cp & 63);
+    }
+  }
+  bool At(std::string_view text, std::size_t pos) const {
+    std::uint32_t cp = ThreeByteCodePoint(text, pos);
+    return cp != 0 && ((bits_[cp >> 6] >> (cp & 63)) & 1);
+  }
+
+ private:
+  static std::uint32_t ThreeByteCodePoint(std::string_view text, std::size_t pos) {
+    if (pos + 3 > text.size()) return 0;
+    const auto b0 = static_cast<unsigned char>(text[pos]);
+    if ((b0 & 0xF0) != 0xE0) return 0;
+    return ((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[pos + 1]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(text[pos + 2]) & 0x3Fu);
+  }
+  std::array<std::uint64_t, 1024> bits_{};
+};
 
 enum class Script { kKanji, kKatakana, kHiragana, kOther };
 
@@ -339,10 +366,10 @@ class PersonNameDetectorImpl final : public Detector {
 
   // Label, separator, name.
   static void DetectLabelled(std::string_view text, std::vector<Candidate>& found) {
+    static const LabelStarts starts;
     std::size_t pos = 0;
     while (pos < text.size()) {
-      const unsigned char lead = static_cast<unsigned char>(text[pos]);
-      if (lead < 0xE3 || lead > 0xE9) {
+      if (!starts.At(text, pos)) {
         ++pos;
         continue;
       }
@@ -354,7 +381,7 @@ class PersonNameDetectorImpl final : public Detector {
         }
       }
       if (label == nullptr) {
-        ++pos;
+        pos += 3;
         continue;
       }
       const std::size_t label_begin = pos;
@@ -495,9 +522,9 @@ class PersonNameDetectorImpl final : public Detector {
     if (c == ' ' || c == '\t' || c == '\n' || c == ',' || c == ':' || c == '(' || c == '"') {
       return true;
     }
-    std::size_t n = 0;
-    char32_t cp = CodePointBefore(text, pos, &n);
-    return cp == U'：' || cp == U'、' || cp == U'（' || cp == U'「' || cp == U'【';
+    if (pos < 3 || (static_cast<unsigned char>(c) & 0xC0) != 0x80) return false;
+    std::string_view before = text.substr(pos - 3, 3);
+    return before == "：" || before == "、" || before == "（" || before == "「" || before == "【";
   }
 
   static bool IsBoundaryAfter(std::string_view text, std::size_t pos) {
@@ -519,7 +546,10 @@ class PersonNameDetectorImpl final : public Detector {
     for (std::size_t pos = 0; pos + 3 < text.size(); ++pos) {
       const unsigned char lead = static_cast<unsigned char>(text[pos]);
       if (lead < 0xE3 || lead > 0xE9) continue;
-      if (!IsBoundaryBefore(text, pos)) continue;
+      if (!IsBoundaryBefore(text, pos)) {
+        pos += 2;
+        continue;
+      }
       std::size_t surname = CommonSurnameAt(text, pos);
       if (surname == 0) continue;
       std::size_t given = pos + surname;

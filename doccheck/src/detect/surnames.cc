@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace doccheck {
 namespace {
@@ -65,6 +66,30 @@ static_assert(std::is_sorted(kSurnames.begin(), kSurnames.end()));
 // Longest surname in the table, in bytes (長谷川, 佐久間, 大須賀: three kanji).
 constexpr std::size_t kMaxSurnameBytes = 3 * 4;
 
+// The code point of the three-byte UTF-8 sequence at `pos`, or 0.
+std::uint32_t ThreeByteCodePoint(std::string_view text, std::size_t pos) {
+  if (pos + 3 > text.size()) return 0;
+  const auto b0 = static_cast<unsigned char>(text[pos]);
+  if ((b0 & 0xF0) != 0xE0) return 0;
+  return ((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[pos + 1]) & 0x3Fu) << 6) |
+         (static_cast<unsigned char>(text[pos + 2]) & 0x3Fu);
+}
+
+// Which characters start a surname: a quick test before the binary searches.
+class FirstCharacters {
+ public:
+  FirstCharacters() {
+    for (std::string_view name : kSurnames) {
+      std::uint32_t cp = ThreeByteCodePoint(name, 0);
+      bits_[cp >> 6] |= std::uint64_t{1} << (cp & 63);
+    }
+  }
+  bool Contains(std::uint32_t cp) const { return (bits_[cp >> 6] >> (cp & 63)) & 1; }
+
+ private:
+  std::array<std::uint64_t, 1024> bits_{};
+};
+
 }  // namespace
 
 bool IsCommonSurname(std::string_view name) {
@@ -72,6 +97,9 @@ bool IsCommonSurname(std::string_view name) {
 }
 
 std::size_t CommonSurnameAt(std::string_view text, std::size_t pos) {
+  static const FirstCharacters first;
+  std::uint32_t cp = ThreeByteCodePoint(text, pos);
+  if (cp == 0 || !first.Contains(cp)) return 0;
   for (std::size_t bytes = kMaxSurnameBytes; bytes >= 3; bytes -= 3) {
     if (pos + bytes <= text.size() && IsCommonSurname(text.substr(pos, bytes))) return bytes;
   }
