@@ -3,6 +3,9 @@
 #ifndef TESTS_DOCCHECK_EXTRACT_RECORDING_SINK_H_
 #define TESTS_DOCCHECK_EXTRACT_RECORDING_SINK_H_
 
+#include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -74,6 +77,44 @@ class RecordingSink : public ExtractSink {
   int depth_;
 };
 
+inline std::string_view TestErrorName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kEncrypted:
+      return "encrypted";
+    case ErrorCode::kCorrupt:
+      return "corrupt";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kLimit:
+      return "limit";
+    case ErrorCode::kIo:
+      return "io";
+  }
+  return "?";
+}
+
+// Everything a sink recorded, in a stable text form for golden files: one "## block"
+// line with the location before each block's text, then children and errors.
+inline std::string FormatRecording(const RecordingSink& sink) {
+  std::string out;
+  for (const RecordedBlock& b : sink.blocks) {
+    out += "## block part=" + b.where.part;
+    if (!b.where.sheet.empty()) out += " sheet=" + b.where.sheet;
+    if (!b.where.cell.empty()) out += " cell=" + b.where.cell;
+    if (b.where.page) out += " page=" + std::to_string(*b.where.page);
+    if (!b.header.empty()) out += " header=" + b.header;
+    if (b.raw) out += " raw";
+    out += "\n" + b.text + "\n";
+  }
+  for (const RecordedChild& c : sink.children) {
+    out += "## child " + c.name + " (" + std::to_string(c.bytes.size()) + " bytes)\n";
+  }
+  for (const FileError& e : sink.errors) {
+    out += "## error " + std::string(TestErrorName(e.code)) + ": " + e.message + "\n";
+  }
+  return out;
+}
+
 inline std::string ReadTestFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -85,6 +126,18 @@ inline std::string CorpusFile(const std::string& name) {
 
 inline std::string ExtractData(const std::string& name) {
   return ReadTestFile(std::string(SENDGUARD_TEST_DATA_DIR) + "/extract/" + name);
+}
+
+// Compares `actual` with tests/data/extract/golden/`name`; with SENDGUARD_UPDATE_GOLDEN=1
+// in the environment, (re)writes the golden file instead.
+inline void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(SENDGUARD_TEST_DATA_DIR) + "/extract/golden/" + name;
+  if (const char* update = std::getenv("SENDGUARD_UPDATE_GOLDEN"); update && *update == '1') {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  EXPECT_EQ(ReadTestFile(path), actual)
+      << "golden file " << path << " (SENDGUARD_UPDATE_GOLDEN=1 rewrites it)";
 }
 
 }  // namespace doccheck

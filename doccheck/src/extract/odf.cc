@@ -131,6 +131,7 @@ class SpreadsheetHandler : public XmlHandler {
   bool EndElement(std::string_view local) override {
     if (cell_depth_ > 0) {
       if (--cell_depth_ > 0) return cell_text_.EndElement(local);
+      --table_depth_;  // the cell element itself
       EndCell();
       return true;
     }

@@ -216,6 +216,9 @@ bool DocumentTextHandler::StartElement(std::string_view local, const XmlAttribut
       skip_depth_ = 1;
     } else if (local == "annotation") {
       ++annotation_depth_;
+      text_.Separator('\n');
+    } else if (local == "note-body") {
+      text_.Separator('\n');
     } else if (local == "p" || local == "h") {
       ++text_depth_;
     } else if (local == "table-cell") {
