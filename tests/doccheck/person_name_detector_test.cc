@@ -44,21 +44,21 @@ TEST_P(PersonNamePositiveTest, FindsExactlyTheNames) {
   EXPECT_THAT(Names(GetParam().text), ElementsAreArray(GetParam().want)) << GetParam().text;
 }
 
-INSTANTIATE_TEST_SUITE_P(Labels, PersonNamePositiveTest,
-                         ::testing::Values(Case{"氏名：大川　誠司", {"大川誠司"}},
-                                           Case{"氏名:大川誠司", {"大川誠司"}},
-                                           Case{"お名前 桐島 りょう", {"桐島りょう"}},
-                                           Case{"申請者氏名\t宇佐美 健", {"宇佐美健"}},
-                                           Case{"相談者：芦田 久美子 様", {"芦田久美子"}},
-                                           Case{"世帯主　野々宮圭吾殿", {"野々宮圭吾"}},
-                                           Case{"届出人 東雲 一", {"東雲一"}},
-                                           Case{"被保険者氏名：五百旗頭 真", {"五百旗頭真"}},
-                                           Case{"氏名\n日向 夏海\n生年月日", {"日向夏海"}},
-                                           Case{"氏名　　　　ガルシア　マリア", {"ガルシアマリア"}},
-                                           Case{"氏名：ｽﾐｽ ｼﾞｮﾝ", {"スミスジョン"}},
-                                           Case{"【氏名】堀北 真希子", {"堀北真希子"}},
-                                           Case{"担当：吉岡 正人（市民課）", {"吉岡正人"}},
-                                           Case{"口座名義 八神 浩二", {"八神浩二"}}));
+INSTANTIATE_TEST_SUITE_P(
+    Labels, PersonNamePositiveTest,
+    ::testing::Values(
+        Case{"氏名：大川　誠司", {"大川誠司"}}, Case{"氏名:大川誠司", {"大川誠司"}},
+        Case{"お名前 桐島 りょう", {"桐島りょう"}}, Case{"申請者氏名\t宇佐美 健", {"宇佐美健"}},
+        Case{"相談者：芦田 久美子 様", {"芦田久美子"}},
+        Case{"世帯主　野々宮圭吾殿", {"野々宮圭吾"}}, Case{"届出人 東雲 一", {"東雲一"}},
+        Case{"被保険者氏名：五百旗頭 真", {"五百旗頭真"}},
+        Case{"氏名\n日向 夏海\n生年月日", {"日向夏海"}},
+        Case{"氏名　　　　ガルシア　マリア", {"ガルシアマリア"}},
+        Case{"氏名：ｽﾐｽ ｼﾞｮﾝ", {"スミスジョン"}}, Case{"【氏名】堀北 真希子", {"堀北真希子"}},
+        Case{"担当：吉岡 正人（市民課）", {"吉岡正人"}}, Case{"口座名義 八神 浩二", {"八神浩二"}},
+        Case{"氏　名　真壁　一誠", {"真壁一誠"}}, Case{"氏名：ジョン・スミス", {"ジョン・スミス"}},
+        Case{"氏名 SMITH JOHN", {"SMITHJOHN"}},
+        Case{"申請者：Maria Garcia Lopez", {"MariaGarciaLopez"}}));
 
 class PersonNameNegativeTest : public ::testing::TestWithParam<const char*> {};
 
@@ -80,6 +80,19 @@ TEST(PersonNameDetectorTest, ColumnHeaderMakesTheCellAName) {
   EXPECT_THAT(Names("梶美智子", "職員名"), ElementsAreArray({"梶美智子"}));
   EXPECT_THAT(Names("総務課", "氏名"), IsEmpty());
   EXPECT_THAT(Names("梶 美智子", "備考"), IsEmpty());
+}
+
+TEST(PersonNameDetectorTest, CellMayCarryItsReadingInBrackets) {
+  EXPECT_THAT(Names("梶 美智子（カジ ミチコ）", "氏名"), ElementsAreArray({"梶美智子"}));
+  EXPECT_THAT(Names("梶 美智子", "申請者名"), ElementsAreArray({"梶美智子"}));
+}
+
+TEST(PersonNameDetectorTest, KatakanaNameOnItsOwnLineInALabelledBlock) {
+  // PDF text without layout: labels first, values much later.
+  EXPECT_THAT(Names("氏名\n国籍\n在留カード番号\n\nガルシア マリア\nブラジル\n"),
+              ElementsAreArray({"ガルシアマリア"}));
+  EXPECT_THAT(Names("サンプル ビル\n"), IsEmpty());
+  EXPECT_THAT(Names("氏名\nフリガナ\nガルシア マリア\n"), IsEmpty());  // a reading
 }
 
 TEST(PersonNameDetectorTest, ReadingsAreNeutral) {

@@ -22,13 +22,14 @@ constexpr std::size_t kMaxBlockDigits = 5;
 constexpr std::size_t kMaxRoomDigits = 4;
 
 // Words before an address that say it is one.
-constexpr std::string_view kLabels[] = {"住所",   "所在地", "住居地", "居所",   "送付先",   "本籍",
-                                        "転居先", "転出先", "届出地", "現住所", "お届け先", "宛先"};
+constexpr std::string_view kLabels[] = {"住所",     "所在地", "住居地", "居所",    "送付先",
+                                        "本籍",     "転居先", "転出先", "届出地",  "現住所",
+                                        "お届け先", "宛先",   "住 所",  "所 在 地"};
 // Column headings whose cells are addresses.
 constexpr std::string_view kHeaderWords[] = {"住所", "所在地", "住居地", "居所", "送付先"};
 
 // Words that end a block number (丁目 before 丁 is not needed: 丁 alone is rare).
-constexpr std::string_view kBlockSuffixes[] = {"丁目", "番地", "番", "号", "地割", "丁"};
+constexpr std::string_view kBlockSuffixes[] = {"丁目", "番地", "番", "号", "地割", "丁", "条"};
 // A number followed by one of these counts something; it is not a block number.
 constexpr std::string_view kCounters[] = {
     "年", "月", "日", "名",   "人", "件",   "円",   "回",   "歳",   "時", "分", "秒", "%",
@@ -38,8 +39,8 @@ constexpr std::string_view kNotBuilding[] = {"電話", "TEL",  "Tel",  "tel", "F
                                              "代表", "内線", "携帯", "〒",  "メール"};
 
 // Town names that are really an office or a station (本庄市役所 0495-25-1111).
-constexpr std::string_view kNotTownEndings[] = {"役所",   "役場", "庁舎", "支所",
-                                                "出張所", "駅",   "議会", "民"};
+constexpr std::string_view kNotTownEndings[] = {"役所", "役場", "庁舎", "支所", "出張所", "駅",
+                                                "議会", "民",   "第",   "条例", "規則",   "要綱"};
 
 constexpr std::string_view kTriggers[] = {"市", "区", "町", "村"};
 constexpr std::string_view kKanjiNumerals = "〇一二三四五六七八九十百千";
@@ -166,7 +167,8 @@ Block ParseBlock(std::string_view text, std::size_t pos) {
   block.town = text.substr(town_start, pos - town_start);
   block.kanji = HasKanjiBlock(block.town);
   // 連雀町 4 丁目 (PDF text); a space before plain digits is more often a phone number.
-  const bool spaced = text.substr(pos, 1) == " " && IsDigitAt(text, pos + 1);
+  const bool spaced =
+      (text.substr(pos, 1) == " " || text.substr(pos, 1) == "\n") && IsDigitAt(text, pos + 1);
   if (spaced) ++pos;
   // Block numbers never start with 0; phone numbers do.
   while (IsDigitAt(text, pos) && text[pos] != '0') {
@@ -176,16 +178,27 @@ Block ParseBlock(std::string_view text, std::size_t pos) {
     ++block.groups;
     block.end = digits_end;
     std::size_t next = digits_end;
-    std::size_t suffix_at = next + (text.substr(next, 1) == " " ? 1 : 0);
+    // PDF text: "14 番" and "14\n番" (a long cell wrapped).
+    std::size_t suffix_at = next + (text.substr(next, 1) == " " || text.substr(next, 1) == "\n");
     if (std::size_t s = MatchAnyAt(text, suffix_at, kBlockSuffixes); s != 0) {
       const bool is_go = text.substr(suffix_at, s) == "号";
       block.suffixed = true;
       next = suffix_at + s;
       block.end = next;
       if (is_go && !StartsWithAt(text, next, "-")) break;
-      if (text.substr(next, 1) == " " && IsDigitAt(text, next + 1)) {
+      if ((text.substr(next, 1) == " " || text.substr(next, 1) == "\n") &&
+          IsDigitAt(text, next + 1)) {
         pos = next + 1;
         continue;
+      }
+      // Hokkaido grid addresses: 北1条西2丁目.
+      if (text.substr(suffix_at, s) == "条") {
+        for (std::string_view side : {"東", "西", "南", "北"}) {
+          if (StartsWithAt(text, next, side) && IsDigitAt(text, next + side.size())) {
+            next += side.size();
+            break;
+          }
+        }
       }
       if (IsDigitAt(text, next)) {
         pos = next;
@@ -264,6 +277,8 @@ bool HeaderSaysAddress(std::string_view header) {
 }
 
 bool LabelBefore(std::string_view text, std::size_t begin) {
+  // Space-aligned PDF text puts many spaces between a label and its value.
+  while (begin > 0 && (text[begin - 1] == ' ' || text[begin - 1] == '\t')) --begin;
   std::string_view window = WindowBefore(text, begin, 14, 1);
   for (std::string_view w : kLabels) {
     if (window.find(w) != kNpos) return true;

@@ -23,6 +23,7 @@ constexpr double kLabelledForeignName = 0.75;
 constexpr double kColumnName = 0.85;
 constexpr double kListedName = 0.65;
 constexpr double kListedNameNearLabel = 0.75;
+constexpr double kForeignLine = 0.55;
 // Readings (フリガナ) are neutral: reported, but below every threshold that matters.
 constexpr double kReading = 0.3;
 
@@ -48,16 +49,17 @@ constexpr Label kLabels[] = {
     {"世帯主氏名", false, false}, {"代表者氏名", false, false}, {"本人氏名", false, false},
     {"患者氏名", false, false},   {"児童氏名", false, false},   {"申込者氏名", false, false},
     {"依頼者氏名", false, false}, {"職員氏名", false, false},   {"氏名", false, false},
-    {"お名前", false, false},     {"名前", false, false},       {"申請者", false, false},
-    {"相談者", false, false},     {"被保険者", false, false},   {"世帯主", false, false},
-    {"届出人", false, false},     {"口座名義人", false, false}, {"口座名義", false, false},
-    {"名義人", false, false},     {"職員名", false, false},     {"委員名", false, false},
-    {"受給者", false, false},     {"契約者", false, false},     {"申込者", false, false},
-    {"依頼者", false, false},     {"受取人", false, false},     {"担当者名", false, true},
-    {"担当者", false, true},      {"担当", false, true},        {"記入者", false, true},
-    {"代表者", false, true},      {"保護者", false, true},      {"確認者", false, true},
-    {"対応者", false, true},      {"フリガナ", true, false},    {"ふりがな", true, false},
-    {"よみがな", true, false},    {"カナ氏名", true, false},
+    {"お名前", false, false},     {"氏 名", false, false},      {"名 前", false, false},
+    {"名前", false, false},       {"申請者", false, false},     {"相談者", false, false},
+    {"被保険者", false, false},   {"世帯主", false, false},     {"届出人", false, false},
+    {"口座名義人", false, false}, {"口座名義", false, false},   {"名義人", false, false},
+    {"職員名", false, false},     {"委員名", false, false},     {"受給者", false, false},
+    {"契約者", false, false},     {"申込者", false, false},     {"依頼者", false, false},
+    {"受取人", false, false},     {"担当者名", false, true},    {"担当者", false, true},
+    {"担当", false, true},        {"記入者", false, true},      {"代表者", false, true},
+    {"保護者", false, true},      {"確認者", false, true},      {"対応者", false, true},
+    {"フリガナ", true, false},    {"ふりがな", true, false},    {"よみがな", true, false},
+    {"カナ氏名", true, false},
 };
 
 // Column headings whose cells are names, or readings of names.
@@ -93,6 +95,10 @@ constexpr std::string_view kKatakanaWords[] = {
     "ファクス", "ファックス", "パスポート",   "カード",   "コード",       "センター",
     "サービス", "システム",   "データ",       "ページ",   "ホームページ", "メールアドレス",
     "リスト",   "チーム",     "グループ"};
+// Latin words that follow a label without being a name.
+constexpr std::string_view kLatinWords[] = {
+    "TEL",  "Tel",  "FAX",  "Fax", "Email",  "E-mail", "Mail", "No",   "NO",     "Name",
+    "NAME", "Date", "DATE", "ID",  "Sample", "SAMPLE", "Full", "FULL", "Family", "Given"};
 // Honorifics after a name; not part of it.
 constexpr std::string_view kHonorifics[] = {"様", "殿", "さん", "くん", "ちゃん", "君", "氏"};
 // Given-name positions that hold a title instead (吉田 課長).
@@ -125,7 +131,7 @@ class LabelStarts {
   std::array<std::uint64_t, 1024> bits_{};
 };
 
-enum class Script { kKanji, kKatakana, kHiragana, kOther };
+enum class Script { kKanji, kKatakana, kHiragana, kLatin, kOther };
 
 Script ScriptOf(char32_t c) {
   if (IsKanji(c)) return Script::kKanji;
@@ -219,6 +225,35 @@ bool ValidKanjiName(std::string_view text, const NameMatch& m, std::string_view 
   return true;
 }
 
+// A name in Latin letters (SMITH JOHN, Maria Garcia): two or three capitalised words.
+bool ExtractLatinName(std::string_view text, std::size_t pos, NameMatch* m) {
+  m->begin = pos;
+  m->script = Script::kLatin;
+  m->tokens = 0;
+  std::size_t end = pos;
+  while (true) {
+    if (end >= text.size() || text[end] < 'A' || text[end] > 'Z') return false;
+    std::size_t word_end = end;
+    while (word_end < text.size() &&
+           (IsAsciiAlpha(text[word_end]) || text[word_end] == '-' || text[word_end] == '\'')) {
+      ++word_end;
+    }
+    std::string_view word = text.substr(end, word_end - end);
+    if (word.size() < 2 || word.size() > 20 || EqualsWord(word, kLatinWords)) return false;
+    ++m->tokens;
+    end = word_end;
+    if (m->tokens < 3 && text.substr(end, 1) == " " && end + 1 < text.size() &&
+        text[end + 1] >= 'A' && text[end + 1] <= 'Z') {
+      ++end;
+      continue;
+    }
+    break;
+  }
+  if (end < text.size() && (IsAsciiAlpha(text[end]) || IsAsciiDigit(text[end]))) return false;
+  m->end = m->after = end;
+  return m->tokens >= 2;
+}
+
 // Reads a name starting at `pos`. `reading` accepts kana-only names of one word.
 bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch* m) {
   m->begin = pos;
@@ -275,6 +310,11 @@ bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch
       std::string_view token = text.substr(end, token_end - end);
       if (EqualsWord(token, kKatakanaWords)) return false;
       ++m->tokens;
+      if (m->script == Script::kKatakana) {
+        for (std::size_t dot = token.find("・"); dot != kNpos; dot = token.find("・", dot + 1)) {
+          ++m->tokens;
+        }
+      }
       total += chars;
       end = token_end;
       if (m->tokens < 3 && text.substr(end, 1) == " " && ScriptAt(text, end + 1) == m->script) {
@@ -288,6 +328,10 @@ bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch
     if (total < 2 || total > kMaxKanaName) return false;
     // Outside a reading, a foreign name has a given name and a family name.
     return reading || m->tokens >= 2;
+  }
+  if (!reading && pos < text.size() && IsAsciiAlpha(text[pos]) && text[pos] >= 'A' &&
+      text[pos] <= 'Z') {
+    return ExtractLatinName(text, pos, m);
   }
   return false;
 }
@@ -308,8 +352,10 @@ bool IsNameHeader(std::string_view header) {
   header = Trim(header);
   if (header.empty() || header.size() > 40 || IsReadingHeader(header)) return false;
   if (EqualsWord(header, kNameHeaders)) return true;
-  for (std::string_view end : {std::string_view("氏名"), std::string_view("名前"),
-                               std::string_view("氏名(漢字)"), std::string_view("氏名（漢字）")}) {
+  for (std::string_view end :
+       {std::string_view("氏名"), std::string_view("名前"), std::string_view("氏名(漢字)"),
+        std::string_view("氏名（漢字）"), std::string_view("者名"), std::string_view("人名"),
+        std::string_view("員名")}) {
     if (header.size() >= end.size() && header.substr(header.size() - end.size()) == end) {
       return true;
     }
@@ -351,7 +397,11 @@ class PersonNameDetectorImpl final : public Detector {
     if (begin == end) return false;
     std::string_view cell = text.substr(0, end);
     if (!ExtractName(cell, begin, reading, m)) return false;
-    return m->after == end || m->end == end;
+    std::size_t rest = m->after;
+    while (rest < end && IsSpace(text[rest])) ++rest;
+    // 山田 太郎（ヤマダ タロウ）: a reading or a note in brackets may follow.
+    return rest == end || m->end == end || StartsWithAt(cell, rest, "(") ||
+           StartsWithAt(cell, rest, "（");
   }
 
   // A spreadsheet or CSV cell under a heading that names people.
@@ -436,7 +486,7 @@ class PersonNameDetectorImpl final : public Detector {
     double confidence = kLabelledName;
     if (reading || m.script == Script::kHiragana) {
       confidence = kReading;
-    } else if (m.script == Script::kKatakana) {
+    } else if (m.script == Script::kKatakana || m.script == Script::kLatin) {
       confidence = kLabelledForeignName;
     }
     if (reading && m.script == Script::kKanji) return;
@@ -474,6 +524,8 @@ class PersonNameDetectorImpl final : public Detector {
   // Tables whose header line names a column of people.
   static void DetectTables(std::string_view text, std::vector<Candidate>& found) {
     if (text.find('\n') == kNpos) return;
+    const bool near_label = text.find("氏名") != kNpos || text.find("名前") != kNpos;
+    std::string_view previous_line;
     char table_sep = 0;
     int name_col = -1;
     int reading_col = -1;
@@ -485,6 +537,7 @@ class PersonNameDetectorImpl final : public Detector {
       char sep = SeparatorOf(line);
       if (sep == 0) {
         table_sep = 0;
+        if (near_label) DetectForeignLine(text, line_begin, line_end, previous_line, found);
       } else {
         SplitCells(text, line_begin, line_end, sep, &cells);
         int header_name = -1;
@@ -512,8 +565,21 @@ class PersonNameDetectorImpl final : public Detector {
           }
         }
       }
+      previous_line = line;
       line_begin = line_end + 1;
     }
+  }
+
+  // A line holding only a katakana name of two or three words (ウィルソン ルーカス), in a
+  // block that has a name label somewhere: PDF text often puts the label far from its
+  // value. Under a reading label it is a reading.
+  static void DetectForeignLine(std::string_view text, std::size_t begin, std::size_t end,
+                                std::string_view previous_line, std::vector<Candidate>& found) {
+    NameMatch m;
+    if (ScriptAt(text, begin) != Script::kKatakana) return;
+    if (!WholeCellName(text, begin, end, false, &m) || m.script != Script::kKatakana) return;
+    const bool reading = ContainsWord(previous_line, kReadingWords);
+    Emit(text, m, reading ? kReading : kForeignLine, found);
   }
 
   static bool IsBoundaryBefore(std::string_view text, std::size_t pos) {
