@@ -1,6 +1,7 @@
 #include "mailcheck/decide.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "raw_header.h"
@@ -135,9 +136,30 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
   decision.recipients = std::move(collector.recipients());
 
   // Bodies and attachments, each checked on its own so reasons can name it.
+  // More parts than doccheck's entry limit are not scanned one by one: the rest is one
+  // unscannable attachment, so a message cannot buy time with thousands of parts.
   std::vector<MessagePart> parts = ExtractParts(raw_message);
-  for (const MessagePart& part : parts) {
-    doccheck::FileReport report = checker.CheckBytes(part.name, part.content);
+  const std::size_t max_parts =
+      static_cast<std::size_t>(std::max<std::uint64_t>(1, checker.options().limits.max_entries));
+  std::size_t skipped = 0;
+  if (parts.size() > max_parts) {
+    skipped = parts.size() - max_parts;
+    parts.resize(max_parts);
+    MessagePart rest;
+    rest.name = "(" + std::to_string(skipped) + " more parts)";
+    parts.push_back(std::move(rest));
+  }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const MessagePart& part = parts[i];
+    doccheck::FileReport report;
+    if (skipped > 0 && i + 1 == parts.size()) {
+      report.format = "unknown";
+      report.errors.push_back({doccheck::ErrorCode::kLimit,
+                               "the message has more than " + std::to_string(max_parts) +
+                                   " parts; " + std::to_string(skipped) + " were not checked"});
+    } else {
+      report = checker.CheckBytes(part.name, part.content);
+    }
     report.path = part.name;
     (part.is_body ? decision.body_parts : decision.attachments).push_back(std::move(report));
   }

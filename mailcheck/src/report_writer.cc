@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "doccheck/report_format.h"
+
 namespace mailcheck {
 namespace {
 
@@ -62,89 +64,17 @@ void AppendKey(std::string_view key, std::string* out) {
   out->push_back(':');
 }
 
-// A string, or null when empty.
-void AppendOptionalString(std::string_view s, std::string* out) {
-  if (s.empty()) {
-    *out += "null";
-  } else {
-    AppendString(s, out);
-  }
-}
-
-void AppendDouble(double v, std::string* out) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  *out += buf;
-}
-
+// The doccheck file object, written by doccheck itself so both CLIs print one shape.
+// Values stay masked: mailcheck output never reveals.
 void AppendReport(const doccheck::FileReport& report, std::string* out) {
-  *out += "{";
-  AppendKey("path", out);
-  AppendString(report.path, out);
-  *out += ",";
-  AppendKey("format", out);
-  AppendString(report.format, out);
-  *out += ",";
-  AppendKey("class", out);
-  *out += std::to_string(report.klass);
-  *out += ",";
-  AppendKey("findings", out);
-  *out += "[";
-  for (std::size_t i = 0; i < report.findings.size(); ++i) {
-    const doccheck::Finding& f = report.findings[i];
-    if (i > 0) *out += ",";
-    *out += "{";
-    AppendKey("kind", out);
-    AppendString(doccheck::KindName(f.kind), out);
-    *out += ",";
-    AppendKey("value", out);
-    AppendString(f.masked, out);
-    *out += ",";
-    AppendKey("confidence", out);
-    AppendDouble(f.confidence, out);
-    *out += ",";
-    AppendKey("location", out);
-    *out += "{";
-    AppendKey("part", out);
-    AppendOptionalString(f.location.part, out);
-    *out += ",";
-    AppendKey("sheet", out);
-    AppendOptionalString(f.location.sheet, out);
-    *out += ",";
-    AppendKey("cell", out);
-    AppendOptionalString(f.location.cell, out);
-    *out += ",";
-    AppendKey("page", out);
-    *out += f.location.page ? std::to_string(*f.location.page) : "null";
-    *out += ",";
-    AppendKey("line", out);
-    *out += f.location.line ? std::to_string(*f.location.line) : "null";
-    *out += ",";
-    AppendKey("offset", out);
-    *out += std::to_string(f.location.offset);
-    *out += "}}";
-  }
-  *out += "],";
-  AppendKey("errors", out);
-  *out += "[";
-  for (std::size_t i = 0; i < report.errors.size(); ++i) {
-    if (i > 0) *out += ",";
-    *out += "{";
-    AppendKey("code", out);
-    AppendString(doccheck::ErrorCodeName(report.errors[i].code), out);
-    *out += ",";
-    AppendKey("message", out);
-    AppendString(report.errors[i].message, out);
-    *out += "}";
-  }
-  *out += "],";
-  AppendKey("children", out);
-  *out += "[";
-  for (std::size_t i = 0; i < report.children.size(); ++i) {
-    if (i > 0) *out += ",";
-    AppendReport(report.children[i], out);
-  }
-  *out += "]}";
+  doccheck::AppendFileReportJson(report, /*reveal=*/false, out);
+}
+
+// Findings in `report` and all its children.
+std::size_t TotalFindings(const doccheck::FileReport& report) {
+  std::size_t n = report.findings.size();
+  for (const doccheck::FileReport& child : report.children) n += TotalFindings(child);
+  return n;
 }
 
 void AppendStringArray(const std::vector<std::string>& items, std::string* out) {
@@ -315,7 +245,7 @@ std::string DecisionToText(const Decision& d) {
     out += "\n添付ファイル / attachments:\n";
     for (const doccheck::FileReport& a : d.attachments) {
       out += "  " + a.path + "  class " + std::to_string(a.klass) + ", " +
-             std::to_string(a.findings.size()) + " finding(s)" +
+             std::to_string(TotalFindings(a)) + " finding(s)" +
              (a.HasErrors() ? ", not fully checked" : "") + "\n";
     }
   }
