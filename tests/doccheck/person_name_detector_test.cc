@@ -73,7 +73,10 @@ INSTANTIATE_TEST_SUITE_P(LabelsDepartmentsProse, PersonNameNegativeTest,
                                            "氏名\t生年月日\t住所", "氏名：", "氏名：不明",
                                            "氏名 フリガナ 生年月日", "世帯主との続柄：長男",
                                            "作成：情報政策課", "配布先：秘書広報課、総務課",
-                                           "口座名義（カナ）", "申請者の氏名及び住所を記載する"));
+                                           "口座名義（カナ）", "申請者の氏名及び住所を記載する",
+                                           "相談者 男性", "担当者 不在", "申請者 各位",
+                                           "世帯主 変更届", "相談者 計 25名",
+                                           "氏名・住所・電話番号を記入すること。", "氏名（自署）"));
 
 TEST(PersonNameDetectorTest, ColumnHeaderMakesTheCellAName) {
   EXPECT_THAT(Names("梶 美智子", "氏名"), ElementsAreArray({"梶美智子"}));
@@ -121,6 +124,11 @@ TEST(PersonNameDetectorTest, CommonSurnameWithGivenNameInAList) {
               ElementsAreArray({"佐藤明", "林さくら"}));
   EXPECT_THAT(Names("佐藤 課長に報告する"), IsEmpty());
   EXPECT_THAT(Names("田中 部長"), IsEmpty());
+  EXPECT_THAT(Names("大野 さん"), IsEmpty());
+  for (const char* words : {"森 林", "東 京", "谷 中", "西 日本", "南 口"}) {
+    EXPECT_THAT(Names(words), IsEmpty()) << words;
+  }
+  EXPECT_THAT(Names("森 健太郎"), ElementsAreArray({"森健太郎"}));
 }
 
 TEST(PersonNameDetectorTest, OffsetsCoverTheNameWithoutHonorific) {

@@ -81,7 +81,9 @@ constexpr std::string_view kFieldWords[] = {
     "有効",   "交付", "発行", "登録", "変更", "転入", "転出", "世帯", "市民", "住民", "課長",
     "部長",   "係長", "主任", "主査", "主事", "補佐", "次長", "室長", "所長", "局長", "議員",
     "先生",   "管理", "予定", "以上", "該当", "記録", "一覧", "名簿", "様式", "令和", "平成",
-    "昭和",   "大正", "明治", "課",   "係",   "請求", "証明", "手続", "申込", "通知", "案内"};
+    "昭和",   "大正", "明治", "課",   "係",   "請求", "証明", "手続", "申込", "通知", "案内",
+    "男性",   "女性", "高齢", "児童", "学生", "家族", "親族", "成人", "乳児", "幼児", "不在",
+    "なし",   "無し", "在住", "地区", "日本"};
 // Endings of departments, offices, roles and field names.
 constexpr std::string_view kNotNameEndings[] = {
     "室",   "局",   "所",   "班",   "院",   "館",   "署",   "庁",   "省",   "会",       "社",
@@ -606,6 +608,10 @@ class PersonNameDetectorImpl final : public Detector {
     return cp == U'、' || cp == U'。' || cp == U'（' || cp == U'）' || cp == U'」';
   }
 
+  static bool IsCompassPoint(std::string_view c) {
+    return c == "東" || c == "西" || c == "南" || c == "北";
+  }
+
   // "common surname + space + given name" standing alone in a list or table row.
   static void DetectListed(std::string_view text, std::vector<Candidate>& found) {
     const bool near_label = text.find("氏名") != kNpos || text.find("名前") != kNpos;
@@ -621,6 +627,7 @@ class PersonNameDetectorImpl final : public Detector {
       std::size_t given = pos + surname;
       if (text.substr(given, 1) != " ") continue;
       ++given;
+      if (HonorificAt(text, given) != 0) continue;  // 大野 さん: a surname alone
       Script script = ScriptAt(text, given);
       if (script != Script::kKanji && script != Script::kHiragana) continue;
       int chars = 0;
@@ -628,6 +635,8 @@ class PersonNameDetectorImpl final : public Detector {
       if (end == kNpos) continue;
       if (script == Script::kKanji) end = TrimHonorific(text, given, end);
       if (script == Script::kHiragana && chars < 2) continue;
+      // One-kanji surnames need a longer given name: 森 林 and 北 口 are words.
+      if (surname == 3 && (chars < 2 || IsCompassPoint(text.substr(pos, 3)))) continue;
       if (!IsBoundaryAfter(text, end)) continue;
       std::string_view token = text.substr(given, end - given);
       if (EqualsWord(token, kTitles) || ContainsWord(token, kFieldWords) ||
