@@ -32,7 +32,8 @@ constexpr char kUsage[] =
     "  --policy FILE    policy JSON (default: PREFIX/share/sendguard/default_policy.json,\n"
     "                   else the built-in default)\n"
     "  --json           print the decision as JSON\n"
-    "  --rewrite OUT    write the bytes that would be transmitted (not written on block)\n"
+    "  --rewrite OUT    write the bytes that would be transmitted (not written on block);\n"
+    "                   - writes them to stdout and the report to stderr\n"
     "  --from ADDR      envelope sender (default: From)\n"
     "  --rcpt ADDR      envelope recipient, repeatable (default: To, Cc, Bcc)\n"
     "  --check-config   validate the policy, print \"configuration OK\", and exit\n"
@@ -166,12 +167,20 @@ int main(int argc, char** argv) {
   if (!decision.ok()) return Fail(args.message_path + ": " + decision.error());
   const mailcheck::Decision& d = decision.value();
 
+  // "--rewrite -" sends the message to stdout; the report then goes to stderr.
+  const bool rewrite_to_stdout = args.rewrite_path == "-";
+  const std::string report =
+      args.json ? mailcheck::DecisionToJson(d) : mailcheck::DecisionToText(d);
   if (!args.rewrite_path.empty() && d.verdict != mailcheck::Verdict::kBlock) {
-    if (!WriteAll(args.rewrite_path, d.transmit_bytes)) {
+    if (rewrite_to_stdout) {
+      std::cout.write(d.transmit_bytes.data(),
+                      static_cast<std::streamsize>(d.transmit_bytes.size()));
+    } else if (!WriteAll(args.rewrite_path, d.transmit_bytes)) {
       return Fail(args.rewrite_path + ": cannot be written");
     }
   }
-  std::cout << (args.json ? mailcheck::DecisionToJson(d) : mailcheck::DecisionToText(d));
+  (rewrite_to_stdout ? std::cerr : std::cout) << report;
   std::cout.flush();
+  if (!std::cout) return Fail("stdout: cannot be written");
   return mailcheck::ExitCodeFor(d.verdict);
 }
