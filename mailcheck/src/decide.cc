@@ -123,12 +123,13 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
   facts.sender = decision.sender;
   std::vector<std::string> all_domains;
   for (const Recipient& r : collector.recipients()) all_domains.push_back(DomainOf(r.address));
-  const DomainMatcher& domains = policy.domains();
-  for (Recipient& r : collector.recipients()) {
-    const std::string domain = DomainOf(r.address);
+  const std::vector<std::optional<Lookalike>> lookalikes =
+      policy.domains().FindLookalikes(all_domains);
+  for (std::size_t i = 0; i < collector.recipients().size(); ++i) {
+    Recipient& r = collector.recipients()[i];
     RecipientFacts rf;
-    r.external = domain.empty() || !domains.IsInternal(domain);
-    if (r.external && !domain.empty()) rf.lookalike = domains.FindLookalike(domain, all_domains);
+    r.external = all_domains[i].empty() || !policy.domains().IsInternal(all_domains[i]);
+    if (r.external) rf.lookalike = lookalikes[i];
     r.lookalike = rf.lookalike.has_value();
     rf.recipient = r;
     facts.recipients.push_back(std::move(rf));

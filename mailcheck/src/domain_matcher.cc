@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace mailcheck {
@@ -107,6 +108,10 @@ struct DomainMatcher::Impl {
     buf.resize(static_cast<std::size_t>(len));
     return buf;
   }
+
+  // Checks (a), (b), (c) of CONTRACTS.md §3 against the internal domains.
+  std::optional<Lookalike> AgainstInternal(const NormalizedDomain& d,
+                                           const std::string& skeleton) const;
 };
 
 DomainMatcher::DomainMatcher(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
@@ -167,35 +172,30 @@ bool DomainMatcher::IsInternal(std::string_view domain) const {
   return false;
 }
 
-std::optional<Lookalike> DomainMatcher::FindLookalike(
-    std::string_view domain, const std::vector<std::string>& other_domains) const {
-  NormalizedDomain d = Normalize(domain);
-  if (d.ascii.empty()) return std::nullopt;
-  const Impl& impl = *impl_;
+std::optional<Lookalike> DomainMatcher::Impl::AgainstInternal(const NormalizedDomain& d,
+                                                              const std::string& skeleton) const {
   // A parent of an internal domain is an ordinary external domain.
-  for (const std::string& internal : impl.internal_ascii) {
+  for (const std::string& internal : internal_ascii) {
     if (EndsWithLabel(internal, d.ascii)) return std::nullopt;
   }
   // (c) an internal domain followed by more labels.
-  for (std::size_t i = 0; i < impl.internal_ascii.size(); ++i) {
-    const std::string& internal = impl.internal_ascii[i];
+  for (std::size_t i = 0; i < internal_ascii.size(); ++i) {
+    const std::string& internal = internal_ascii[i];
     if (d.ascii.size() > internal.size() && d.ascii.starts_with(internal) &&
         d.ascii[internal.size()] == '.') {
-      return Lookalike{Lookalike::Why::kInternalPrefix, impl.internal_unicode[i]};
+      return Lookalike{Lookalike::Why::kInternalPrefix, internal_unicode[i]};
     }
   }
   // (a) the same confusable skeleton as an internal domain (or a subdomain of one).
-  const std::string skeleton = impl.Skeleton(d.unicode);
-  for (std::size_t i = 0; i < impl.internal_skeletons.size(); ++i) {
-    const std::string& internal = impl.internal_skeletons[i];
+  for (std::size_t i = 0; i < internal_skeletons.size(); ++i) {
+    const std::string& internal = internal_skeletons[i];
     if (skeleton == internal || EndsWithLabel(skeleton, internal)) {
-      return Lookalike{Lookalike::Why::kSkeleton, impl.internal_unicode[i]};
+      return Lookalike{Lookalike::Why::kSkeleton, internal_unicode[i]};
     }
   }
   // (b) within edit distance 2 of an internal domain, for the whole domain or for the
   // part after any label (so "kyoiku.city-honjo.lg.jp" is caught too).
-  for (std::size_t i = 0; i < impl.internal_unicode.size(); ++i) {
-    const std::string& internal = impl.internal_unicode[i];
+  for (const std::string& internal : internal_unicode) {
     std::string_view rest = d.unicode;
     while (true) {
       if (!EndsWithLabel(internal, rest) && BoundedEditDistance(rest, internal, 2) <= 2) {
@@ -206,15 +206,51 @@ std::optional<Lookalike> DomainMatcher::FindLookalike(
       rest.remove_prefix(dot + 1);
     }
   }
-  // (a) the same skeleton as another recipient's (different) domain.
-  for (const std::string& other : other_domains) {
-    NormalizedDomain o = Normalize(other);
-    if (o.ascii == d.ascii || o.ascii.empty()) continue;
-    if (impl.Skeleton(o.unicode) == skeleton) {
-      return Lookalike{Lookalike::Why::kSkeleton, o.unicode};
+  return std::nullopt;
+}
+
+std::optional<Lookalike> DomainMatcher::FindLookalike(
+    std::string_view domain, const std::vector<std::string>& other_domains) const {
+  std::vector<std::string> all;
+  all.reserve(other_domains.size() + 1);
+  all.emplace_back(domain);
+  all.insert(all.end(), other_domains.begin(), other_domains.end());
+  return FindLookalikes(all).front();
+}
+
+std::vector<std::optional<Lookalike>> DomainMatcher::FindLookalikes(
+    const std::vector<std::string>& domains) const {
+  const Impl& impl = *impl_;
+  std::vector<std::optional<Lookalike>> out(domains.size());
+  std::vector<NormalizedDomain> normalized;
+  std::vector<std::string> skeletons;
+  normalized.reserve(domains.size());
+  skeletons.reserve(domains.size());
+  // Each domain is normalised and skeletonised once; equal skeletons are found by a map,
+  // so many recipients cost n ICU calls, not n².
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    normalized.push_back(Normalize(domains[i]));
+    skeletons.push_back(normalized.back().ascii.empty() ? std::string()
+                                                        : impl.Skeleton(normalized.back().unicode));
+  }
+  std::unordered_map<std::string, std::vector<std::size_t>> by_skeleton;
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    if (!skeletons[i].empty()) by_skeleton[skeletons[i]].push_back(i);
+  }
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    const NormalizedDomain& d = normalized[i];
+    if (d.ascii.empty() || IsInternal(d.ascii)) continue;
+    out[i] = impl.AgainstInternal(d, skeletons[i]);
+    if (out[i]) continue;
+    // (a) the same skeleton as another recipient's (different) domain.
+    for (std::size_t j : by_skeleton[skeletons[i]]) {
+      if (normalized[j].ascii != d.ascii) {
+        out[i] = Lookalike{Lookalike::Why::kSkeleton, normalized[j].unicode};
+        break;
+      }
     }
   }
-  return std::nullopt;
+  return out;
 }
 
 const std::vector<std::string>& DomainMatcher::internal_domains() const {

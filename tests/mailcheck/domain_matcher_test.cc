@@ -96,6 +96,27 @@ TEST(DomainMatcherTest, SameSkeletonAsAnotherRecipientsDomain) {
   EXPECT_FALSE(m.FindLookalike("example.com", {"example.com", "example.net"}).has_value());
 }
 
+TEST(DomainMatcherTest, InternalDomainsAreNeverLookalikes) {
+  DomainMatcher m = Honjo();
+  EXPECT_FALSE(m.FindLookalike("city.honjo.lg.jp", {}).has_value());
+  EXPECT_FALSE(m.FindLookalike("KYOIKU.city.honjo.lg.jp", {"kyoiku.city.honjo.lg.jp"}).has_value());
+}
+
+TEST(DomainMatcherTest, BatchGivesOneResultPerDomainInOrder) {
+  DomainMatcher m = Honjo();
+  std::vector<std::optional<Lookalike>> r = m.FindLookalikes(
+      {"city.honjo.lg.jp", "example.com", "xcity.honjo.lg.jp", "", "examp1e.com", "example.com"});
+  ASSERT_EQ(r.size(), 6u);
+  EXPECT_FALSE(r[0]);
+  ASSERT_TRUE(r[1]);  // looks the same as examp1e.com: both are flagged for the user
+  EXPECT_EQ(r[1]->resembles, "examp1e.com");
+  ASSERT_TRUE(r[2]);
+  EXPECT_EQ(r[2]->why, Lookalike::Why::kEditDistance);
+  EXPECT_FALSE(r[3]);
+  ASSERT_TRUE(r[4]);
+  EXPECT_EQ(r[4]->resembles, "example.com");
+}
+
 TEST(EditDistanceTest, CountsCodePointsAndStopsAboveTheLimit) {
   EXPECT_EQ(BoundedEditDistance("abc", "abc", 2), 0);
   EXPECT_EQ(BoundedEditDistance("abc", "abd", 2), 1);

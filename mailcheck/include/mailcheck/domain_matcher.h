@@ -49,8 +49,14 @@ class DomainMatcher {
   // For an external `domain`: why it looks like an internal domain or like one of
   // `other_domains` (the other recipients' domains); nullopt when it does not.
   // A parent of an internal domain ("honjo.lg.jp") is never a look-alike.
+  // Internal domains are never look-alikes.
   std::optional<Lookalike> FindLookalike(std::string_view domain,
                                          const std::vector<std::string>& other_domains) const;
+
+  // The same for every one of `domains` (all the recipients' domains) at once, each
+  // checked against the internal domains and the others; one result per input, in order.
+  std::vector<std::optional<Lookalike>> FindLookalikes(
+      const std::vector<std::string>& domains) const;
 
   // The internal domains, normalised (ASCII form), in policy order.
   const std::vector<std::string>& internal_domains() const;
