@@ -101,6 +101,15 @@ bool Tail(Cursor c, int* m, int* d, std::size_t* end) {
   return false;
 }
 
+// The era whose kanji name ends at byte `pos`, or null.
+const Era* EraEndingAt(std::string_view t, std::size_t pos) {
+  if (pos < 6) return nullptr;
+  for (const Era& era : kEras) {
+    if (t.compare(pos - era.kanji.size(), era.kanji.size(), era.kanji) == 0) return &era;
+  }
+  return nullptr;
+}
+
 class BirthDateDetectorImpl final : public Detector {
  public:
   std::string_view name() const override { return "birth_date"; }
@@ -130,35 +139,48 @@ class BirthDateDetectorImpl final : public Detector {
       std::size_t end = 0;
       if (Tail(Cursor(t, tok.end), &m, &d, &end)) emit(tok.begin, end, y, m, d);
     }
-    // Era names in kanji.
-    for (const Era& era : kEras) {
-      for (std::size_t p = t.find(era.kanji); p != std::string_view::npos;
-           p = t.find(era.kanji, p + 1)) {
-        Cursor c(t, p + era.kanji.size());
-        c.SkipSpaces();
-        int n = 0;
-        if (c.Lit("元")) {
-          n = 1;
-        } else if (!c.Int(2, &n)) {
-          continue;
+    // Era dates, found from their digits so no pass over the text looks for era names:
+    // "昭和27年…" (era, optional space, the token), "平成元年12月14日" (era, 元年, the month's
+    // token) and "S60.4.1" (an era initial glued to the token).
+    for (const NumberToken& tok : *scan.numbers) {
+      if (tok.groups.size() != 1 || tok.groups[0] > 2) continue;
+      std::size_t p = tok.begin;
+      if (p > 0 && t[p - 1] == ' ') --p;
+      std::size_t era_begin = std::string_view::npos;
+      int year = 0;
+      const Era* era = nullptr;
+      bool first_year = false;
+      if (p >= 6 && t.compare(p - 6, 6, "元年") == 0) {
+        first_year = true;
+        std::size_t q = p - 6;
+        if (q > 0 && t[q - 1] == ' ') --q;
+        era = EraEndingAt(t, q);
+        if (era) era_begin = q - era->kanji.size();
+      } else if ((era = EraEndingAt(t, p)) != nullptr) {
+        era_begin = p - era->kanji.size();
+      } else if (tok.begin > 0) {
+        const char ch = t[tok.begin - 1];
+        for (const Era& e : kEras) {
+          if (e.letter != ch) continue;
+          if (tok.begin >= 2 && (IsAsciiAlpha(t[tok.begin - 2]) || IsAsciiDigit(t[tok.begin - 2]))) break;
+          Cursor c(t, tok.begin);
+          int n = 0, m = 0, d = 0;
+          std::size_t end = 0;
+          if (c.Int(2, &n) && Tail(c, &m, &d, &end)) emit(tok.begin - 1, end, e.first_year + n - 1, m, d);
+          break;
         }
-        int m = 0, d = 0;
-        std::size_t end = 0;
-        if (Tail(c, &m, &d, &end)) emit(p, end, era.first_year + n - 1, m, d);
+        continue;
       }
-    }
-    // Era initials: S60.4.1, H1/1/8, R3-7-27.
-    for (std::size_t p = 0; p + 1 < t.size(); ++p) {
-      const char ch = t[p];
-      if (!(ch == 'M' || ch == 'T' || ch == 'S' || ch == 'H' || ch == 'R')) continue;
-      if (!IsAsciiDigit(t[p + 1])) continue;
-      if (p > 0 && (IsAsciiAlpha(t[p - 1]) || IsAsciiDigit(t[p - 1]))) continue;
-      for (const Era& era : kEras) {
-        if (era.letter != ch) continue;
-        Cursor c(t, p + 1);
-        int n = 0, m = 0, d = 0;
-        std::size_t end = 0;
-        if (c.Int(2, &n) && Tail(c, &m, &d, &end)) emit(p, end, era.first_year + n - 1, m, d);
+      if (!era) continue;
+      int m = 0, d = 0;
+      std::size_t end = 0;
+      if (first_year) {
+        year = era->first_year;
+        if (MonthDay(Cursor(t, tok.begin), true, 0, &m, &d, &end)) emit(era_begin, end, year, m, d);
+      } else {
+        Cursor c(t, tok.begin);
+        int n = 0;
+        if (c.Int(2, &n) && Tail(c, &m, &d, &end)) emit(era_begin, end, era->first_year + n - 1, m, d);
       }
     }
   }

@@ -22,8 +22,8 @@ class CorporateNumberDetectorImpl final : public Detector {
       const bool invoice = t.begin > 0 && (scan.text[t.begin - 1] == 'T') &&
                            (t.begin < 2 || !IsAlnum(scan.text[t.begin - 2]));
       if (!invoice && GluedToAlphanumeric(scan.text, t)) continue;
-      const std::string label = LabelContext(scan, t.begin);
-      if (!invoice && !LabelHas(label, {"法人番号", "会社法人等番号", "登録番号", "法人"})) continue;
+      const LabelParts label = LabelPartsAt(scan, t.begin);
+      if (!invoice && !label.Has({"法人番号", "会社法人等番号", "登録番号", "法人"})) continue;
       Emit(out, Kind::kCorporateNumber, invoice ? t.begin - 1 : t.begin, t.end, t.digits, 0.9);
     }
   }

@@ -34,9 +34,9 @@ class CreditCardDetectorImpl final : public Detector {
       const bool grouped = ShapeIs(t, {{4, 4, 4, 4}, {4, 6, 5}, {4, 6, 4}});
       const bool plain = t.groups.size() == 1;
       if (!grouped && !plain) continue;
-      const std::string label = LabelContext(scan, t.begin);
-      const bool labelled = LabelHas(label, {"カード", "クレジット", "card", "Card", "CARD"});
-      if (!labelled && (n < 14 || n > 16 || LabelHas(label, {"JAN", "製造", "シリアル", "注文"}))) continue;
+      const LabelParts label = LabelPartsAt(scan, t.begin);
+      const bool labelled = label.Has({"カード", "クレジット", "card", "Card", "CARD"});
+      if (!labelled && (n < 14 || n > 16 || label.Has({"JAN", "製造", "シリアル", "注文"}))) continue;
       Emit(out, Kind::kCreditCard, t.begin, t.end, t.digits, labelled ? 0.95 : 0.8);
     }
   }

@@ -9,6 +9,7 @@
 #ifndef DOCCHECK_SRC_DETECT_DETECTOR_H_
 #define DOCCHECK_SRC_DETECT_DETECTOR_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -18,6 +19,30 @@
 
 namespace doccheck {
 
+// Digit counts of the groups of a NumberToken: a fixed-size inline list (tokens are made
+// for every number in the text, so they must not allocate).
+class DigitGroups {
+ public:
+  static constexpr std::size_t kMax = 8;
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  unsigned char operator[](std::size_t i) const { return g_[i]; }
+  const unsigned char* begin() const { return g_; }
+  const unsigned char* end() const { return g_ + size_; }
+  // Adds a group; groups past kMax are counted into the last one.
+  void push_back(unsigned char n) {
+    if (size_ < kMax) g_[size_++] = n;
+    else g_[kMax - 1] = static_cast<unsigned char>(g_[kMax - 1] + n);
+  }
+  bool operator==(const std::vector<unsigned char>& v) const {
+    return v.size() == size_ && std::equal(v.begin(), v.end(), g_);
+  }
+
+ private:
+  unsigned char g_[kMax] = {};
+  std::size_t size_ = 0;
+};
+
 // A run of digits with single separators between groups: "0495-25-1111", "8221 2716 8547",
 // "070(5428)3483", "1,234,567". Found once per block by the text layer and shared by
 // every numeric detector (see number_tokens.h).
@@ -25,7 +50,7 @@ struct NumberToken {
   std::size_t begin = 0;             // byte offsets in ScanText::text, [begin, end)
   std::size_t end = 0;
   std::string digits;                // the digits only
-  std::vector<unsigned char> groups; // digit count of each group
+  DigitGroups groups;                // digit count of each group
   char separator = 0;                // '-', ' ' or '(' (for 03(1234)5678); 0 for one group
   bool has_comma = false;            // 1,234 grouping: an amount, never an identifier
 };

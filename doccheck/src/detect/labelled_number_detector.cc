@@ -22,8 +22,10 @@ void LabelledNumberDetector::Detect(const ScanText& scan, std::vector<Candidate>
     if (!shape) continue;
     if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
     if (spec_.valid && !spec_.valid(t.digits)) continue;
-    const std::string label = LabelContext(scan, t.begin);
-    if (!AnyIn(label, spec_.labels)) continue;
+    const LabelParts label = LabelPartsAt(scan, t.begin);
+    if (!AnyIn(label.header, spec_.labels) && !AnyIn(label.column, spec_.labels) &&
+        !AnyIn(label.inline_label, spec_.labels) && !AnyIn(label.above, spec_.labels))
+      continue;
     // The nearest label decides: "口座番号 1234567 支店番号 123" must not make 123 an account.
     const std::string_view nearest = InlineLabel(scan.text, t.begin, 8);
     if (AnyIn(nearest, spec_.not_labels)) continue;

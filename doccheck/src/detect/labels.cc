@@ -59,32 +59,40 @@ std::string_view InlineLabel(std::string_view text, std::size_t pos, int max_cha
 const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos) {
   if (!built_) {
     built_ = true;
-    std::size_t line = 0;
+    // One pass: per line, count tabs and commas; a digit-free first line with 2+ tabs
+    // (or 2+ commas) opens a table that goes on while lines keep the same delimiter.
     Table current;
     bool open = false;
-    int commas = 0;
-    while (line < text.size()) {
-      std::size_t eol = text.find('\n', line);
-      if (eol == std::string_view::npos) eol = text.size();
-      const std::string_view l = text.substr(line, eol - line);
-      const bool tabs = l.find('\t') != std::string_view::npos;
-      const int c = tabs ? 0 : CountChar(l, ',');
-      const bool continues = open && ((current.delimiter == '\t' && tabs) ||
-                                      (current.delimiter == ',' && !tabs && c == commas));
-      if (continues) {
-        current.end = eol;
-      } else {
-        if (open && current.end > current.header_end) tables_.push_back(current);
-        // A header row names three or more columns and holds no values (digits);
-        // two-column blocks are key-value forms, labelled cell by cell instead.
-        const bool header_like = l.find_first_of("0123456789") == std::string_view::npos;
-        open = header_like && (tabs ? CountChar(l, '\t') >= 2 : c >= 2);
-        if (open) {
-          current = Table{line, eol, eol, tabs ? '\t' : ','};
-          commas = c;
+    int commas_in_header = 0;
+    std::size_t line = 0;
+    int tabs = 0, commas = 0;
+    bool digits = false;
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i <= n; ++i) {
+      const char c = i < n ? text[i] : '\n';
+      if (c == '\t') {
+        ++tabs;
+      } else if (c == ',') {
+        ++commas;
+      } else if (c >= '0' && c <= '9') {
+        digits = true;
+      } else if (c == '\n') {
+        const bool continues = open && ((current.delimiter == '\t' && tabs > 0) ||
+                                        (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
+        if (continues) {
+          current.end = i;
+        } else {
+          if (open && current.end > current.header_end) tables_.push_back(current);
+          open = !digits && (tabs >= 2 || (tabs == 0 && commas >= 2));
+          if (open) {
+            current = Table{line, i, i, tabs ? '\t' : ','};
+            commas_in_header = commas;
+          }
         }
+        line = i + 1;
+        tabs = commas = 0;
+        digits = false;
       }
-      line = eol + 1;
     }
     if (open && current.end > current.header_end) tables_.push_back(current);
   }
@@ -104,29 +112,34 @@ std::string_view TableColumnHeader(std::string_view text, std::size_t pos, Table
   return Cell(text, t->begin, t->header_end, t->delimiter, column);
 }
 
-std::string LabelContext(const ScanText& scan, std::size_t pos) {
-  std::string out(scan.header);
-  const std::string_view column = TableColumnHeader(scan.text, pos, scan.tables);
-  if (!column.empty()) {
-    out.push_back('|');
-    out.append(column);
-  }
-  std::string_view inline_label = InlineLabel(scan.text, pos);
-  // Trim spaces and separators; when nothing labels the value on its line, a short line
-  // just above (no digits) is its label, as forms and PDFs lay them out.
-  std::string_view trimmed = inline_label;
+LabelParts LabelPartsAt(const ScanText& scan, std::size_t pos) {
+  LabelParts parts;
+  parts.header = scan.header;
+  parts.column = TableColumnHeader(scan.text, pos, scan.tables);
+  parts.inline_label = InlineLabel(scan.text, pos);
+  // When nothing labels the value on its line, a short line just above (no digits) is its
+  // label, as forms and PDFs lay them out.
+  std::string_view trimmed = parts.inline_label;
   while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == ':')) trimmed.remove_suffix(1);
-  out.push_back('|');
-  out.append(inline_label);
   const std::size_t line = LineStart(scan.text, pos);
-  if (trimmed.empty() && column.empty() && line >= 1) {
+  if (trimmed.empty() && parts.column.empty() && line >= 1) {
     const std::size_t prev = LineStart(scan.text, line - 1);
     const std::string_view above = scan.text.substr(prev, line - 1 - prev);
     if (!above.empty() && above.size() <= 40 &&
         std::none_of(above.begin(), above.end(), [](char c) { return IsAsciiDigit(c); })) {
-      out.push_back('|');
-      out.append(above);
+      parts.above = above;
     }
+  }
+  return parts;
+}
+
+std::string LabelContext(const ScanText& scan, std::size_t pos) {
+  const LabelParts p = LabelPartsAt(scan, pos);
+  std::string out(p.header);
+  for (std::string_view part : {p.column, p.inline_label, p.above}) {
+    if (part.empty()) continue;
+    out.push_back('|');
+    out.append(part);
   }
   return out;
 }

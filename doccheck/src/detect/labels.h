@@ -40,10 +40,6 @@ class TableIndex {
 // header row is the first line of that table; "" otherwise. `index` may be null (slower).
 std::string_view TableColumnHeader(std::string_view text, std::size_t pos, TableIndex* index);
 
-// Everything that labels the value at `pos`: the block's header, the table column
-// header, and the inline label (or the label line above when the value starts its line).
-std::string LabelContext(const ScanText& scan, std::size_t pos);
-
 // True when `label` names one of `keywords`.
 inline bool LabelHas(std::string_view label, std::initializer_list<std::string_view> keywords) {
   for (std::string_view k : keywords) {
@@ -51,6 +47,26 @@ inline bool LabelHas(std::string_view label, std::initializer_list<std::string_v
   }
   return false;
 }
+
+// The pieces that may label the value at `pos`, without copying: the block's header, the
+// table column's header, the inline label, and the short label line just above (only
+// when nothing labels the value on its own line).
+struct LabelParts {
+  std::string_view header;
+  std::string_view column;
+  std::string_view inline_label;
+  std::string_view above;
+
+  bool Has(std::initializer_list<std::string_view> keywords) const {
+    return LabelHas(header, keywords) || LabelHas(column, keywords) ||
+           LabelHas(inline_label, keywords) || LabelHas(above, keywords);
+  }
+};
+LabelParts LabelPartsAt(const ScanText& scan, std::size_t pos);
+
+// Everything that labels the value at `pos`: the block's header, the table column
+// header, and the inline label (or the label line above when the value starts its line).
+std::string LabelContext(const ScanText& scan, std::size_t pos);
 
 }  // namespace doccheck
 

@@ -18,11 +18,11 @@ class MyNumberDetectorImpl final : public Detector {
       if (t.digits.size() != 12 || !ShapeIs(t, {{12}, {4, 4, 4}})) continue;
       if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
       if (!MyNumberCheckDigitValid(t.digits)) continue;
-      const std::string label = LabelContext(scan, t.begin);
+      const LabelParts label = LabelPartsAt(scan, t.begin);
       double confidence = 0.7;
-      if (LabelHas(label, {"個人番号", "マイナンバー", "MyNumber", "My Number", "my number"})) {
+      if (label.Has({"個人番号", "マイナンバー", "MyNumber", "My Number", "my number"})) {
         confidence = 0.95;
-      } else if (LabelHas(label, kOtherNumberLabels)) {
+      } else if (label.Has(kOtherNumberLabels)) {
         continue;
       }
       Emit(out, Kind::kMyNumber, t.begin, t.end, t.digits, confidence);

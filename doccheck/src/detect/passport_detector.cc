@@ -24,8 +24,8 @@ class PassportDetectorImpl final : public Detector {
       const std::size_t begin = p - 2;
       if (begin > 0 && (IsAsciiAlpha(t[begin - 1]) || IsAsciiDigit(t[begin - 1]))) continue;
       if (tok.end < t.size() && (IsAsciiAlpha(t[tok.end]) || IsAsciiDigit(t[tok.end]))) continue;
-      const std::string label = LabelContext(scan, begin);
-      if (!LabelHas(label, {"旅券", "パスポート", "Passport", "PASSPORT", "passport"})) continue;
+      const LabelParts label = LabelPartsAt(scan, begin);
+      if (!label.Has({"旅券", "パスポート", "Passport", "PASSPORT", "passport"})) continue;
       std::string norm{t[begin], t[begin + 1]};
       norm += tok.digits;
       Emit(out, Kind::kPassport, begin, tok.end, std::move(norm), 0.95);

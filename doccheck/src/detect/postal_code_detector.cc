@@ -18,7 +18,7 @@ class PostalCodeDetectorImpl final : public Detector {
       if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
       const std::string_view before = WindowBefore(scan.text, t.begin, 3);
       const bool mark = before.find("〒") != std::string_view::npos;
-      if (!mark && !LabelHas(LabelContext(scan, t.begin), {"郵便番号", "〒", "郵便", "住所", "所在地"}))
+      if (!mark && !LabelPartsAt(scan, t.begin).Has({"郵便番号", "〒", "郵便", "住所", "所在地"}))
         continue;
       Emit(out, Kind::kPostalCode, t.begin, t.end, t.digits, mark ? 0.95 : 0.9);
     }

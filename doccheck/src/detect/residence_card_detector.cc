@@ -28,8 +28,8 @@ class ResidenceCardDetectorImpl final : public Detector {
       const std::size_t end = q + 2;
       if (begin > 0 && (IsAsciiAlpha(t[begin - 1]) || IsAsciiDigit(t[begin - 1]))) continue;
       if (end < t.size() && (IsAsciiAlpha(t[end]) || IsAsciiDigit(t[end]))) continue;
-      const std::string label = LabelContext(scan, begin);
-      const bool labelled = LabelHas(label, {"在留", "特別永住", "Residence", "residence"});
+      const LabelParts label = LabelPartsAt(scan, begin);
+      const bool labelled = label.Has({"在留", "特別永住", "Residence", "residence"});
       std::string norm{t[begin], t[begin + 1]};
       norm += tok.digits;
       norm.push_back(t[q]);

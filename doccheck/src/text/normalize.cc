@@ -3,6 +3,9 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
+#include <array>
+
 namespace doccheck {
 namespace {
 
@@ -21,46 +24,65 @@ bool TakesVoicedMark(char32_t k) {
 }
 bool TakesSemiVoicedMark(char32_t k) { return k >= 0x30CF && k <= 0x30DB && (k - 0x30CF) % 3 == 0; }
 
+// Bytes that may start something to fold: '\r' and the lead bytes of U+2000–U+2FFF,
+// U+3000–U+3FFF and U+F000–U+FFFF. Everything else is copied as it is.
+constexpr std::array<bool, 256> kMaybeFold = [] {
+  std::array<bool, 256> t{};
+  t['\r'] = true;
+  t[0xE2] = t[0xE3] = t[0xEF] = true;
+  return t;
+}();
+
+int EncodeUtf8(char32_t cp, char* buf) {
+  if (cp < 0x80) {
+    buf[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+  buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 3;
+}
+
 class Writer {
  public:
   Writer(NormalizedText* out, std::uint32_t base) : out_(out), base_(base) {}
 
-  void Byte(char b, std::size_t src) {
-    out_->text.push_back(b);
-    out_->source_offset.push_back(base_ + static_cast<std::uint32_t>(src));
+  // Appends `bytes`, which came from source offset `src` (relative to the block).
+  void Append(std::string_view bytes, std::size_t src) {
+    if (bytes.empty()) return;
+    const auto n = static_cast<std::uint32_t>(out_->text.size());
+    const std::uint32_t s = base_ + static_cast<std::uint32_t>(src);
+    if (out_->anchors.empty() || expected_ != s) out_->anchors.push_back({n, s});
+    out_->text.append(bytes.data(), bytes.size());
+    expected_ = s + static_cast<std::uint32_t>(bytes.size());
   }
-  void Bytes(std::string_view s, std::size_t src) {
-    for (char c : s) Byte(c, src);
+  // Appends a replacement for the source character at `src` that was `src_len` bytes long.
+  void Replace(std::string_view bytes, std::size_t src, std::size_t src_len) {
+    const auto n = static_cast<std::uint32_t>(out_->text.size());
+    const std::uint32_t s = base_ + static_cast<std::uint32_t>(src);
+    if (out_->anchors.empty() || expected_ != s) out_->anchors.push_back({n, s});
+    out_->text.append(bytes.data(), bytes.size());
+    expected_ = s + static_cast<std::uint32_t>(bytes.size());
+    // The next byte comes from src + src_len; let Append anchor it if that differs.
+    if (bytes.size() != src_len) expected_ = ~0u;
   }
-  void CodePoint(char32_t cp, std::size_t src) {
+  void ReplaceCodePoint(char32_t cp, std::size_t src, std::size_t src_len) {
     char buf[4];
-    int n = 0;
-    if (cp < 0x80) {
-      buf[n++] = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      buf[n++] = static_cast<char>(0xC0 | (cp >> 6));
-      buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      buf[n++] = static_cast<char>(0xE0 | (cp >> 12));
-      buf[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      buf[n++] = static_cast<char>(0xF0 | (cp >> 18));
-      buf[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      buf[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    Bytes(std::string_view(buf, n), src);
+    Replace(std::string_view(buf, EncodeUtf8(cp, buf)), src, src_len);
   }
-  // Replaces the last written katakana (3 bytes) by `cp`, keeping its source offset.
-  bool ReplaceLastKana(char32_t cp) {
-    std::string& t = out_->text;
-    if (t.size() < 3) return false;
-    std::uint32_t src = out_->source_offset[t.size() - 3];
-    t.resize(t.size() - 3);
-    out_->source_offset.resize(t.size());
-    CodePoint(cp, src - base_);
-    return true;
+  // Replaces the last written katakana (3 bytes) by `cp` (also 3 bytes), absorbing a
+  // following sound mark of `mark_len` source bytes.
+  void ReplaceLastKana(char32_t cp, std::size_t mark_len) {
+    char buf[4];
+    EncodeUtf8(cp, buf);
+    out_->text.replace(out_->text.size() - 3, 3, buf, 3);
+    expected_ = expected_ == ~0u ? ~0u : expected_ + static_cast<std::uint32_t>(mark_len);
   }
   char32_t LastKana() const {
     const std::string& t = out_->text;
@@ -76,6 +98,7 @@ class Writer {
  private:
   NormalizedText* out_;
   std::uint32_t base_;
+  std::uint32_t expected_ = 0;  // source offset the next appended byte follows from
 };
 
 // True when the source at `i` starts with an ASCII or full-width digit.
@@ -89,82 +112,100 @@ bool DigitAt(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+std::uint32_t NormalizedText::SourceOffset(std::size_t n) const {
+  if (n >= text.size()) return source_end;
+  auto it = std::upper_bound(anchors.begin(), anchors.end(), n,
+                             [](std::size_t v, const Anchor& a) { return v < a.normalized; });
+  if (it == anchors.begin()) return static_cast<std::uint32_t>(n);
+  --it;
+  return it->source + static_cast<std::uint32_t>(n - it->normalized);
+}
+
 void NormalizeForDetection(std::string_view s, NormalizedText* out, std::uint32_t base) {
   out->text.clear();
-  out->source_offset.clear();
+  out->anchors.clear();
   out->text.reserve(s.size());
-  out->source_offset.reserve(s.size() + 1);
+  out->source_end = base + static_cast<std::uint32_t>(s.size());
   Writer w(out, base);
-  std::size_t i = 0;
   const std::size_t n = s.size();
+  std::size_t run = 0;  // start of the bytes copied unchanged since the last fold
+  std::size_t i = 0;
+  auto flush = [&](std::size_t to) {
+    w.Append(s.substr(run, to - run), run);
+  };
   while (i < n) {
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b != '\r') w.Byte(static_cast<char>(b), i);
+    if (!kMaybeFold[b]) {
       ++i;
       continue;
     }
-    if (b >= 0xE0 && b < 0xF0 && i + 2 < n) {
-      const auto b1 = static_cast<unsigned char>(s[i + 1]);
-      const auto b2 = static_cast<unsigned char>(s[i + 2]);
-      if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
-        const char32_t cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
-        if (cp >= 0xFF01 && cp <= 0xFF5E) {
-          w.Byte(static_cast<char>(cp - 0xFF01 + 0x21), i);
-        } else if (cp == 0x3000) {
-          w.Byte(' ', i);
-        } else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 ||
-                   cp == 0xFE63) {
-          w.Byte('-', i);
-        } else if (cp == 0x30FC || cp == 0xFF70) {
-          if (w.LastIsDigit() && DigitAt(s, i + 3)) {
-            w.Byte('-', i);
-          } else {
-            w.CodePoint(0x30FC, i);
-          }
-        } else if (cp >= 0xFF61 && cp <= 0xFF9F) {
-          if (cp == 0xFF61) w.CodePoint(0x3002, i);
-          else if (cp == 0xFF62) w.CodePoint(0x300C, i);
-          else if (cp == 0xFF63) w.CodePoint(0x300D, i);
-          else if (cp == 0xFF64) w.CodePoint(0x3001, i);
-          else if (cp == 0xFF65) w.CodePoint(0x30FB, i);
-          else if (cp == 0xFF9E || cp == 0xFF9F) {
-            const char32_t last = w.LastKana();
-            if (cp == 0xFF9E && TakesVoicedMark(last)) {
-              w.ReplaceLastKana(last == 0x30A6 ? 0x30F4 : last + 1);
-            } else if (cp == 0xFF9F && TakesSemiVoicedMark(last)) {
-              w.ReplaceLastKana(last + 2);
-            } else {
-              w.CodePoint(cp == 0xFF9E ? 0x3099 : 0x309A, i);
-            }
-          } else {
-            w.CodePoint(kHalfKana[cp - 0xFF66], i);
-          }
-        } else if (cp == 0x337B) {
-          w.Bytes("平成", i);
-        } else if (cp == 0x337C) {
-          w.Bytes("昭和", i);
-        } else if (cp == 0x337D) {
-          w.Bytes("大正", i);
-        } else if (cp == 0x337E) {
-          w.Bytes("明治", i);
-        } else if (cp == 0x32FF) {
-          w.Bytes("令和", i);
-        } else if (cp == 0xFFE5) {
-          w.CodePoint(0xA5, i);
-        } else {
-          w.Byte(static_cast<char>(b), i);
-          w.Byte(static_cast<char>(b1), i + 1);
-          w.Byte(static_cast<char>(b2), i + 2);
-        }
-        i += 3;
-        continue;
-      }
+    if (b == '\r') {
+      flush(i);
+      run = ++i;
+      continue;
     }
-    w.Byte(static_cast<char>(b), i);
-    ++i;
+    if (i + 2 >= n) break;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    const auto b2 = static_cast<unsigned char>(s[i + 2]);
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) {
+      ++i;
+      continue;
+    }
+    const char32_t cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+    const bool dash = (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 || cp == 0xFE63;
+    const bool fold = (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000 || dash || cp == 0x30FC ||
+                      (cp >= 0xFF61 && cp <= 0xFF9F) || (cp >= 0x337B && cp <= 0x337E) ||
+                      cp == 0x32FF || cp == 0xFFE5;
+    if (!fold) {
+      i += 3;
+      continue;
+    }
+    flush(i);
+    if (cp >= 0xFF01 && cp <= 0xFF5E) {
+      const char c = static_cast<char>(cp - 0xFF01 + 0x21);
+      w.Replace(std::string_view(&c, 1), i, 3);
+    } else if (cp == 0x3000) {
+      w.Replace(" ", i, 3);
+    } else if (dash) {
+      w.Replace("-", i, 3);
+    } else if (cp == 0x30FC || cp == 0xFF70) {
+      if (w.LastIsDigit() && DigitAt(s, i + 3)) w.Replace("-", i, 3);
+      else w.ReplaceCodePoint(0x30FC, i, 3);
+    } else if (cp >= 0xFF61 && cp <= 0xFF9F) {
+      if (cp == 0xFF61) w.ReplaceCodePoint(0x3002, i, 3);
+      else if (cp == 0xFF62) w.ReplaceCodePoint(0x300C, i, 3);
+      else if (cp == 0xFF63) w.ReplaceCodePoint(0x300D, i, 3);
+      else if (cp == 0xFF64) w.ReplaceCodePoint(0x3001, i, 3);
+      else if (cp == 0xFF65) w.ReplaceCodePoint(0x30FB, i, 3);
+      else if (cp == 0xFF9E || cp == 0xFF9F) {
+        const char32_t last = w.LastKana();
+        if (cp == 0xFF9E && TakesVoicedMark(last)) {
+          w.ReplaceLastKana(last == 0x30A6 ? 0x30F4 : last + 1, 3);
+        } else if (cp == 0xFF9F && TakesSemiVoicedMark(last)) {
+          w.ReplaceLastKana(last + 2, 3);
+        } else {
+          w.ReplaceCodePoint(cp == 0xFF9E ? 0x3099 : 0x309A, i, 3);
+        }
+      } else {
+        w.ReplaceCodePoint(kHalfKana[cp - 0xFF66], i, 3);
+      }
+    } else if (cp == 0x337B) {
+      w.Replace("平成", i, 3);
+    } else if (cp == 0x337C) {
+      w.Replace("昭和", i, 3);
+    } else if (cp == 0x337D) {
+      w.Replace("大正", i, 3);
+    } else if (cp == 0x337E) {
+      w.Replace("明治", i, 3);
+    } else if (cp == 0x32FF) {
+      w.Replace("令和", i, 3);
+    } else if (cp == 0xFFE5) {
+      w.Replace("\xC2\xA5", i, 3);
+    }
+    i += 3;
+    run = i;
   }
-  out->source_offset.push_back(base + static_cast<std::uint32_t>(n));
+  flush(n);
 }
 
 std::string NormalizeForDetection(std::string_view source) {

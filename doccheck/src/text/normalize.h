@@ -20,15 +20,21 @@
 namespace doccheck {
 
 struct NormalizedText {
-  std::string text;                 // normalised UTF-8
-  // source_offset[i] = offset in the source of normalised byte i; one extra entry at the
-  // end equal to the source size, so [begin, end) ranges map with source_offset[end].
-  std::vector<std::uint32_t> source_offset;
+  std::string text;  // normalised UTF-8
 
-  std::uint32_t SourceOffset(std::size_t normalized_offset) const {
-    return source_offset[normalized_offset < source_offset.size() ? normalized_offset
-                                                                  : source_offset.size() - 1];
-  }
+  // Where the normalised text stops following the source byte for byte: from
+  // anchors[i].normalized on, normalised byte k comes from source byte
+  // anchors[i].source + (k - anchors[i].normalized), until the next anchor. Folds are rare,
+  // so this stays small (a per-byte map would cost four bytes for every byte scanned).
+  struct Anchor {
+    std::uint32_t normalized;
+    std::uint32_t source;
+  };
+  std::vector<Anchor> anchors;
+  std::uint32_t source_end = 0;  // offset just past the source
+
+  // Offset in the source of normalised byte `n` (n == text.size() gives the source end).
+  std::uint32_t SourceOffset(std::size_t n) const;
 };
 
 // Normalises `source` (UTF-8; invalid bytes are copied as they are) into `out`, replacing
