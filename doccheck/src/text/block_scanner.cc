@@ -133,23 +133,22 @@ void TextStreamScanner::ScanPending(bool last) {
   first_ = false;
 
   std::string text = carry_;
-  std::vector<std::uint32_t> offsets = carry_offsets_;
+  std::vector<std::uint32_t> offsets;
   const std::size_t carry_len = carry_.size();
-  if (decoder_.identity()) {
-    text.append(piece.data(), piece.size());
-    offsets.reserve(text.size());
-    for (std::size_t i = 0; i < piece.size(); ++i)
-      offsets.push_back(static_cast<std::uint32_t>(pending_base_ + i));
-  } else {
-    decoder_.Decode(piece, pending_base_, last, &text, &offsets);
-  }
-  offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
-
   BlockInfo info;
   info.where = where_;
-  info.source_offsets = offsets.data();
   info.base_line = lines_before_carry_;
   info.report_from = carry_len;
+  if (decoder_.identity()) {
+    // UTF-8: the carried lines and this piece are one contiguous run of the source.
+    text.append(piece.data(), piece.size());
+    info.base_offset = pending_base_ - carry_len;
+  } else {
+    offsets = carry_offsets_;
+    decoder_.Decode(piece, pending_base_, last, &text, &offsets);
+    offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
+    info.source_offsets = offsets.data();
+  }
   ScanTextBlock(text, info, out_);
 
   // Keep the last two lines (at most 1 KiB) as context for the next chunk.
@@ -169,7 +168,7 @@ void TextStreamScanner::ScanPending(bool last) {
   while (keep_from < text.size() && (static_cast<unsigned char>(text[keep_from]) & 0xC0) == 0x80)
     ++keep_from;
   carry_.assign(text, keep_from, std::string::npos);
-  carry_offsets_.assign(offsets.begin() + keep_from, offsets.end() - 1);
+  if (!offsets.empty()) carry_offsets_.assign(offsets.begin() + keep_from, offsets.end() - 1);
   lines_before_carry_ -= static_cast<int>(std::count(carry_.begin(), carry_.end(), '\n'));
   pending_base_ += piece.size();
   pending_.erase(0, cut);
