@@ -64,14 +64,24 @@ void Resolve(std::vector<Candidate>* cands) {
 
 void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out) {
   if (utf8.empty()) return;
-  NormalizedText nt;
+  // Scratch space reused across calls on this thread: spreadsheets call this once per
+  // cell, and allocating per cell dominated their cost.
+  struct Scratch {
+    NormalizedText nt;
+    std::vector<NumberToken> numbers;
+    std::vector<Candidate> cands;
+  };
+  thread_local Scratch scratch;
+  NormalizedText& nt = scratch.nt;
   NormalizeForDetection(utf8, &nt);
   const std::string header = info.header.empty() ? std::string() : NormalizeForDetection(info.header);
-  std::vector<NumberToken> numbers;
+  std::vector<NumberToken>& numbers = scratch.numbers;
+  numbers.clear();
   FindNumberTokens(nt.text, &numbers);
   TableIndex tables;
   ScanText scan{nt.text, header, &numbers, &tables};
-  std::vector<Candidate> cands;
+  std::vector<Candidate>& cands = scratch.cands;
+  cands.clear();
   for (const Detector* d : AllDetectors()) d->Detect(scan, cands);
   if (cands.empty()) return;
   Resolve(&cands);
