@@ -21,7 +21,7 @@ build_packages=(
 )
 test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
-  clang-14 libclang-rt-14-dev
+  postfix clang-14 libclang-rt-14-dev
 )
 
 as_root() {
@@ -35,6 +35,8 @@ install_packages() {
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing: ${missing[*]}"
+    # postfix is only wanted for its smtp-sink test server: no mail system configuration.
+    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
@@ -63,6 +65,8 @@ case "${1:-}" in
   test)
     install_packages "${build_packages[@]}" "${test_packages[@]}"
     build
+    echo "== fuzzing each parser briefly (libFuzzer, ASan + UBSan; seeds replayed first)"
+    SENDGUARD_FUZZ_BUILD="$build-fuzz" "$here/fuzz/run_fuzzers.sh" "${SENDGUARD_FUZZ_SECONDS:-15}"
     echo "== running every test"
     ctest --test-dir "$build" --output-on-failure -j "$jobs"
     ;;
