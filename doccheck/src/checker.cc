@@ -217,7 +217,8 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
     // Plain text of any size is streamed: memory stays bounded by the chunk size.
     report.format = "txt";
     Budget budget(impl_->options.limits);
-    TextStreamScanner scanner(DetectCharset(head), Location{}, &report.findings);
+    TextStreamScanner scanner(DetectCharset(head), Location{}, &report.findings, kReadChunk,
+                              impl_->options.threads_per_file);
     scanner.Feed(head, false);
     std::string chunk(kReadChunk, '\0');
     while (in) {

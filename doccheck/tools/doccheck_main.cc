@@ -119,13 +119,15 @@ int main(int argc, char** argv) {
   }
   if (args.max_bytes > 0) options.limits.max_file_bytes = static_cast<std::uint64_t>(args.max_bytes);
   options.reveal = args.reveal;
+  const std::vector<std::string> files = ExpandPaths(args.paths);
+  const int cores = args.jobs > 0 ? args.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  // One file: its chunks are scanned in parallel; many files: one thread per file.
+  if (files.size() == 1) options.threads_per_file = std::max(1, cores);
   const doccheck::Checker checker(options);
 
-  const std::vector<std::string> files = ExpandPaths(args.paths);
   std::vector<doccheck::FileReport> reports(files.size());
-  const int jobs = std::max(1, std::min<int>(args.jobs > 0 ? args.jobs
-                                                          : static_cast<int>(std::thread::hardware_concurrency()),
-                                             static_cast<int>(std::max<std::size_t>(files.size(), 1))));
+  const int jobs =
+      std::max(1, std::min<int>(cores, static_cast<int>(std::max<std::size_t>(files.size(), 1))));
   const bool progress = isatty(STDERR_FILENO) && files.size() > 1;
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mutex;

@@ -32,6 +32,7 @@ struct Options {
   Limits limits;
   ClassRules class_rules;
   bool reveal = false;                    // keep Finding::normalized in output
+  int threads_per_file = 1;               // threads scanning one large text file at once
 };
 
 // Reads the optional "doccheck" object of a policy file (CONTRACTS.md §3):

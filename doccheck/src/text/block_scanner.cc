@@ -1,6 +1,9 @@
 #include "text/block_scanner.h"
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
+#include <thread>
 
 #include "detect/detector.h"
 #include "detect/labels.h"
@@ -111,9 +114,31 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 }
 
 TextStreamScanner::TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
-                                     std::size_t chunk_bytes)
+                                     std::size_t chunk_bytes, int threads)
     : decoder_(charset), charset_(charset), where_(std::move(where)), out_(out),
-      chunk_bytes_(chunk_bytes) {}
+      chunk_bytes_(chunk_bytes), threads_(threads < 1 ? 1 : threads) {
+  jobs_.reserve(static_cast<std::size_t>(threads_));
+}
+
+void TextStreamScanner::RunJobs() {
+  auto run = [](Job& job) {
+    if (!job.offsets.empty()) job.info.source_offsets = job.offsets.data();
+    ScanTextBlock(job.text, job.info, &job.findings);
+  };
+  if (jobs_.size() == 1) {
+    run(jobs_[0]);
+  } else if (!jobs_.empty()) {
+    std::vector<std::thread> workers;
+    for (std::size_t i = 1; i < jobs_.size(); ++i) workers.emplace_back(run, std::ref(jobs_[i]));
+    run(jobs_[0]);
+    for (std::thread& t : workers) t.join();
+  }
+  for (Job& job : jobs_) {
+    out_->insert(out_->end(), std::make_move_iterator(job.findings.begin()),
+                 std::make_move_iterator(job.findings.end()));
+  }
+  jobs_.clear();
+}
 
 void TextStreamScanner::Feed(std::string_view bytes, bool last) {
   pending_.append(bytes.data(), bytes.size());
@@ -142,10 +167,12 @@ void TextStreamScanner::ScanPending(bool last) {
   }
   first_ = false;
 
-  std::string text = carry_;
-  std::vector<std::uint32_t> offsets;
+  Job& job = jobs_.emplace_back();
+  std::string& text = job.text;
+  text = carry_;
+  std::vector<std::uint32_t>& offsets = job.offsets;
   const std::size_t carry_len = carry_.size();
-  BlockInfo info;
+  BlockInfo& info = job.info;
   info.where = where_;
   info.base_line = lines_before_carry_;
   info.report_from = carry_len;
@@ -157,9 +184,7 @@ void TextStreamScanner::ScanPending(bool last) {
     offsets = carry_offsets_;
     decoder_.Decode(piece, pending_base_, last, &text, &offsets);
     offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
-    info.source_offsets = offsets.data();
   }
-  ScanTextBlock(text, info, out_);
 
   // Keep the last two lines (at most 1 KiB) as context for the next chunk.
   lines_before_carry_ += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -182,6 +207,7 @@ void TextStreamScanner::ScanPending(bool last) {
   lines_before_carry_ -= static_cast<int>(std::count(carry_.begin(), carry_.end(), '\n'));
   pending_base_ += piece.size();
   pending_.erase(0, cut);
+  if (last || jobs_.size() >= static_cast<std::size_t>(threads_)) RunJobs();
 }
 
 }  // namespace doccheck

@@ -30,15 +30,25 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 
 class TextStreamScanner {
  public:
-  // `chunk_bytes`: how much source is decoded and scanned at a time.
+  // `chunk_bytes`: how much source is decoded and scanned at a time. With `threads` > 1,
+  // that many chunks are scanned at once (decoding stays in order on the calling thread);
+  // findings still come out in text order, and memory stays at `threads` chunks.
   TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
-                    std::size_t chunk_bytes = 4u << 20);
+                    std::size_t chunk_bytes = 4u << 20, int threads = 1);
 
   // Consecutive source bytes of the text; `last` on the final call (may be empty).
   void Feed(std::string_view bytes, bool last);
 
  private:
   void ScanPending(bool last);
+  void RunJobs();
+
+  struct Job {
+    std::string text;
+    std::vector<std::uint32_t> offsets;  // empty for UTF-8 (contiguous with the source)
+    BlockInfo info;
+    std::vector<Finding> findings;
+  };
 
   TextDecoder decoder_;
   Charset charset_;
@@ -51,6 +61,8 @@ class TextStreamScanner {
   std::vector<std::uint32_t> carry_offsets_;
   int lines_before_carry_ = 0;
   bool first_ = true;
+  int threads_ = 1;
+  std::vector<Job> jobs_;
 };
 
 }  // namespace doccheck
