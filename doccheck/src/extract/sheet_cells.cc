@@ -32,9 +32,9 @@ void SheetCells::Flush() {
       }
     }
   }
-  Location where;
-  where.part = part_;
-  where.sheet = sheet_;
+  TextBlock block;
+  block.where.part = part_;
+  block.where.sheet = sheet_;
   for (const Cell& c : cells_) {
     std::string_view header;
     if (!heading_row) {
@@ -46,8 +46,10 @@ void SheetCells::Flush() {
         if (f != first_text_.end()) header = f->second;
       }
     }
-    where.cell = CellRef(c.column, row_);
-    sink_.Text(TextBlock{c.value, false, where, header});
+    block.text = c.value;
+    block.header = header;
+    block.where.cell = CellRef(c.column, row_);
+    sink_.Text(block);
   }
   for (Cell& c : cells_) {
     if (c.is_text && first_text_.find(c.column) == first_text_.end() &&

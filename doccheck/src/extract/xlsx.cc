@@ -150,6 +150,10 @@ class WorkbookHandler : public XmlHandler {
 
 // "123456789018" for integral values (also written as 1.23456789018E+11), else as stored.
 std::string FormatNumber(std::string_view stored) {
+  if (!stored.empty() && stored.size() < 16 &&
+      stored.find_first_not_of("0123456789") == std::string_view::npos) {
+    return std::string(stored);
+  }
   std::string s(stored);
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
