@@ -84,6 +84,23 @@ TEST(OdsExtractorTest, HugeEmptyRepeatsCostNothing) {
   EXPECT_EQ(sink.blocks[0].where.cell, "D1048576");
 }
 
+TEST(OdsExtractorTest, HostileRepeatsOfTextAreBounded) {
+  std::string content =
+      "<office:document-content xmlns:office=\"urn:o\" xmlns:table=\"urn:t\" "
+      "xmlns:text=\"urn:x\"><office:body><office:spreadsheet><table:table table:name=\"S\">";
+  for (int i = 0; i < 50; ++i) {
+    content +=
+        "<table:table-row table:number-rows-repeated=\"16777216\"><table:table-cell "
+        "table:number-columns-repeated=\"16384\" office:value-type=\"string\"><text:p>x</text:p>"
+        "</table:table-cell></table:table-row>";
+  }
+  content += "</table:table></office:spreadsheet></office:body></office:document-content>";
+  RecordingSink sink =
+      ExtractWith(OdsExtractor(), ZipBuilder().Add("content.xml", content).Build());
+  EXPECT_LE(sink.blocks.size(), 1000000u + 50u * 16384u);
+  EXPECT_GE(sink.blocks.size(), 50u);
+}
+
 TEST(OdpExtractorTest, CorpusGoldenWithPages) {
   RecordingSink sink = ExtractWith(OdpExtractor(), CorpusFile("23_personnel_plan.odp"));
   ExpectGolden("23_personnel_plan.odp.txt", FormatRecording(sink));

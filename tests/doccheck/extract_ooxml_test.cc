@@ -168,7 +168,8 @@ TEST(XlsxExtractorTest, InlineStringsAndExponentNumbers) {
           .Add("xl/worksheets/sheet1.xml",
                "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>番号</t></is>"
                "</c><c r=\"B1\" t=\"inlineStr\"><is><t>電話</t></is></c></row><row r=\"2\">"
-               "<c r=\"A2\"><v>1.23456789018E+11</v></c><c><v>9012345678</v></c></row>"
+               "<c r=\"A2\"><v>1.23456789018E+11</v></c><c><v>9012345678</v></c>"
+               "<c r=\"D2\" t=\"d\"><v>1980-04-01T00:00:00</v></c></row>"
                "</sheetData></worksheet>")
           .Build();
   RecordingSink sink = ExtractWith(XlsxExtractor(), xlsx);
@@ -178,6 +179,8 @@ TEST(XlsxExtractorTest, InlineStringsAndExponentNumbers) {
   ASSERT_NE(sink.Cell("S", "B2"), nullptr);  // no r attribute: the next column
   EXPECT_EQ(sink.Cell("S", "B2")->text, "9012345678");
   EXPECT_EQ(sink.Cell("S", "B2")->header, "電話");
+  ASSERT_NE(sink.Cell("S", "D2"), nullptr);  // t="d": an ISO date as text
+  EXPECT_EQ(sink.Cell("S", "D2")->text, "1980-04-01T00:00:00");
 }
 
 TEST(PptxExtractorTest, CorpusGolden) {

@@ -17,9 +17,11 @@
 namespace doccheck {
 namespace {
 
-// Repeated rows/columns that hold text are written out at most this many times; empty
-// ones (a sheet's trailing 1,048,576 rows) only move the position on.
-constexpr std::uint64_t kMaxRepeat = 1000;
+// Repeated rows/columns that hold text are written out at most kMaxRepeat times each and
+// kMaxRepeatedCells times in all (a hostile file could otherwise ask for 2^24 x 2^24
+// copies); empty ones (a sheet's trailing 1,048,576 rows) only move the position on.
+constexpr std::uint64_t kMaxRepeat = 100;
+constexpr std::uint64_t kMaxRepeatedCells = 1000000;
 
 std::uint64_t RepeatCount(const XmlAttributes& a, std::string_view name) {
   auto v = a.Get(name);
@@ -160,7 +162,7 @@ class SpreadsheetHandler : public XmlHandler {
     if (text.empty()) text = value_;
     if (!text.empty()) {
       bool is_text = value_type_.empty() || value_type_ == "string";
-      std::uint64_t n = std::min(columns_repeated_, kMaxRepeat);
+      std::uint64_t n = Repeats(columns_repeated_);
       for (std::uint64_t i = 0; i < n; ++i) row_cells_.push_back({column_ + i, text, is_text});
     }
     column_ += columns_repeated_;
@@ -168,7 +170,13 @@ class SpreadsheetHandler : public XmlHandler {
 
   void EndRow() {
     if (!row_cells_.empty() && cells_) {
-      std::uint64_t n = std::min(rows_repeated_, kMaxRepeat);
+      std::uint64_t n = 1;
+      if (rows_repeated_ > 1) {
+        n = std::min(rows_repeated_, kMaxRepeat);
+        std::uint64_t copies = (n - 1) * row_cells_.size();
+        if (copies > repeated_budget_) n = 1 + repeated_budget_ / row_cells_.size();
+        repeated_budget_ -= (n - 1) * row_cells_.size();
+      }
       for (std::uint64_t r = 0; r < n; ++r) {
         for (const RowCell& c : row_cells_) cells_->Add(c.column, row_ + r + 1, c.value, c.is_text);
       }
@@ -177,7 +185,15 @@ class SpreadsheetHandler : public XmlHandler {
     row_cells_.clear();
   }
 
+  // How many copies of a repeated cell to write out: 1 + what the budget allows.
+  std::uint64_t Repeats(std::uint64_t requested) {
+    std::uint64_t extra = std::min({requested, kMaxRepeat, repeated_budget_ + 1}) - 1;
+    repeated_budget_ -= extra;
+    return extra + 1;
+  }
+
   ExtractSink& sink_;
+  std::uint64_t repeated_budget_ = kMaxRepeatedCells;
   std::optional<SheetCells> cells_;
   DocumentTextHandler cell_text_{DocumentTextHandler::Dialect::kOdf};
   int table_depth_ = 0;

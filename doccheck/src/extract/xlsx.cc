@@ -3,6 +3,7 @@
 // heading; numbers with a date style are written as dates (YYYY/MM/DD). Comments and
 // embedded documents follow.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,15 +18,30 @@
 namespace doccheck {
 namespace {
 
+// The shared string table, packed: one buffer and the end offset of each string, so that
+// a table of millions of empty <si/> costs 4 bytes each, not a std::string each.
+class SharedStrings {
+ public:
+  void Append(std::string_view text) { data_.append(text); }
+  void EndString() { ends_.push_back(static_cast<std::uint32_t>(data_.size())); }
+  std::size_t size() const { return ends_.size(); }
+  std::string_view operator[](std::size_t i) const {
+    const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(data_).substr(begin, ends_[i] - begin);
+  }
+
+ private:
+  std::string data_;
+  std::vector<std::uint32_t> ends_;
+};
+
 // Shared strings (xl/sharedStrings.xml): the text of each <si>, phonetic runs left out.
 class SharedStringsHandler : public XmlHandler {
  public:
-  explicit SharedStringsHandler(std::vector<std::string>* out) : out_(out) {}
+  explicit SharedStringsHandler(SharedStrings* out) : out_(out) {}
   bool StartElement(std::string_view local, const XmlAttributes&) override {
     if (skip_ > 0 || local == "rPh") {
       ++skip_;
-    } else if (local == "si") {
-      current_.clear();
     } else if (local == "t") {
       in_t_ = true;
     }
@@ -37,19 +53,18 @@ class SharedStringsHandler : public XmlHandler {
     } else if (local == "t") {
       in_t_ = false;
     } else if (local == "si") {
-      out_->push_back(std::move(current_));
-      current_.clear();
+      out_->EndString();
     }
     return true;
   }
   bool Characters(std::string_view text) override {
-    if (in_t_ && skip_ == 0) current_.append(text);
+    // The part is at most Limits::max_file_bytes, so offsets fit in 32 bits.
+    if (in_t_ && skip_ == 0) out_->Append(text);
     return true;
   }
 
  private:
-  std::vector<std::string>* out_;
-  std::string current_;
+  SharedStrings* out_;
   bool in_t_ = false;
   int skip_ = 0;
 };
@@ -194,8 +209,8 @@ std::string FormatDateSerial(std::string_view stored, bool date1904) {
 // One worksheet: hands each non-empty cell to SheetCells.
 class SheetHandler : public XmlHandler {
  public:
-  SheetHandler(SheetCells* cells, const std::vector<std::string>& shared,
-               const std::vector<bool>& date_styles, bool date1904)
+  SheetHandler(SheetCells* cells, const SharedStrings& shared, const std::vector<bool>& date_styles,
+               bool date1904)
       : cells_(cells), shared_(shared), date_styles_(date_styles), date1904_(date1904) {}
 
   bool StartElement(std::string_view local, const XmlAttributes& a) override {
@@ -260,6 +275,8 @@ class SheetHandler : public XmlHandler {
     if (type_ == "s") {
       std::size_t index = std::strtoul(value_.c_str(), nullptr, 10);
       if (index < shared_.size()) text = shared_[index];
+    } else if (type_ == "d") {
+      text = value_;  // an ISO 8601 date written as text
     } else if (type_ == "inlineStr") {
       text = std::move(inline_text_);
     } else if (type_ == "str") {
@@ -275,7 +292,7 @@ class SheetHandler : public XmlHandler {
   }
 
   SheetCells* cells_;
-  const std::vector<std::string>& shared_;
+  const SharedStrings& shared_;
   const std::vector<bool>& date_styles_;
   bool date1904_;
   std::uint64_t row_ = 0;
@@ -315,7 +332,7 @@ void Xlsx::Extract(std::string_view bytes, ExtractSink& sink) const {
     if (EndsWith(r.type, "/sharedStrings")) shared_part = r.target;
     if (EndsWith(r.type, "/styles")) styles_part = r.target;
   }
-  std::vector<std::string> shared;
+  SharedStrings shared;
   SharedStringsHandler shared_handler(&shared);
   package.Parse(shared_part, shared_handler);
   std::vector<bool> date_styles;

@@ -255,7 +255,7 @@ bool DocumentTextHandler::EndElement(std::string_view local) {
       --text_depth_;
     } else if (local == "r" && run_depth_ > 0) {
       --run_depth_;
-    } else if (local == "p") {
+    } else if (local == "p" || local == "comment") {
       Break();
     } else if (local == "tc" && cell_depth_ > 0) {
       --cell_depth_;
