@@ -1,4 +1,4 @@
-// EML (RFC 5322 / MIME) via vmime: the header addresses and subject (part "header"), the
+// EML (RFC 5322 / MIME) via vmime: the subject (part "header"), the
 // body text decoded from its declared charset (part "body"; raw bytes for the text layer
 // when the charset is missing or unknown), and every attachment, HTML body and attached
 // message as an Embedded child named by its decoded file name (RFC 2047 / RFC 2231).
@@ -146,7 +146,10 @@ class MailWalker {
 
   void Header(const vmime::header& header) {
     std::string text;
-    for (const char* name : {"From", "To", "Cc", "Reply-To", "Subject"}) {
+    // Only the subject: it is content the sender wrote. The addresses are the message's
+    // routing (mailcheck's business); read as text they would make every mail with named
+    // recipients look like a list of people.
+    for (const char* name : {"Subject"}) {
       for (const auto& field : header.getFieldList()) {
         if (!vmime::utility::stringUtils::isStringEqualNoCase(field->getName(), name)) continue;
         std::string raw = field->getValue()->generate();
