@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes SIZE_MB of mixed Japanese/ASCII text with sparse (synthetic) personal data:
+"""Writes SIZE_MB (10^6 bytes) of mixed Japanese/ASCII text with sparse (synthetic) personal data:
 minutes, notices and logs with dates, amounts and order numbers, and about one line in
 500 carrying a My Number, phone, address or birth date. Deterministic (fixed seed).
 
@@ -45,7 +45,7 @@ def main():
     out = sys.argv[1]
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     rng = random.Random(20261122)
-    target = size * 1024 * 1024
+    target = size * 1000 * 1000  # decimal MB: 100 MB stays under the 100 MiB file limit
     written = 0
     with open(out, "w", encoding="utf-8") as f:
         while written < target:

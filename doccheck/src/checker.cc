@@ -219,8 +219,18 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
     Budget budget(impl_->options.limits);
     TextStreamScanner scanner(DetectCharset(head), Location{}, &report.findings, kReadChunk,
                               impl_->options.threads_per_file);
+    if (head.size() > impl_->options.limits.max_file_bytes) {
+      head.resize(impl_->options.limits.max_file_bytes);
+      report.errors.push_back({ErrorCode::kLimit, "only the first " + std::to_string(head.size()) +
+                                                      " bytes of " + BaseName(shown) + " were checked"});
+      scanner.Feed(head, true);
+      impl_->Finish(&report);
+      return report;
+    }
     scanner.Feed(head, false);
     std::string chunk(kReadChunk, '\0');
+    const std::uint64_t limit = impl_->options.limits.max_file_bytes;
+    std::uint64_t fed = head.size();
     while (in) {
       if (budget.Expired()) {
         report.errors.push_back({ErrorCode::kLimit, "time limit reached in " + BaseName(shown)});
@@ -229,6 +239,14 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
       in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       const auto got = static_cast<std::size_t>(in.gcount());
       if (got == 0) break;
+      if (fed + got > limit) {
+        // Check up to the limit, then say the rest was not checked.
+        scanner.Feed(std::string_view(chunk.data(), static_cast<std::size_t>(limit - std::min(limit, fed))), false);
+        report.errors.push_back({ErrorCode::kLimit, "only the first " + std::to_string(limit) +
+                                                        " bytes of " + BaseName(shown) + " were checked"});
+        break;
+      }
+      fed += got;
       scanner.Feed(std::string_view(chunk.data(), got), false);
     }
     if (in.bad()) report.errors.push_back({ErrorCode::kIo, "read error in " + BaseName(shown)});

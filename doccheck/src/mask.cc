@@ -24,8 +24,8 @@ std::string MaskValue(Kind kind, std::string_view v) {
     case Kind::kMyNumber:
     case Kind::kCreditCard:
       return StarMiddle(v, 4, 1, 4, ' ');
-    case Kind::kCorporateNumber:
-      return std::string(v);  // an organisation's public number
+    case Kind::kCorporateNumber:  // public, but shown no more than other numbers
+      return StarMiddle(v, 4, 1, 0, 0);
     case Kind::kDriversLicense:
     case Kind::kPensionNumber:
     case Kind::kHealthInsurance:

@@ -12,7 +12,7 @@
 namespace doccheck {
 
 // `normalized` is the canonical value (CONTRACTS.md §1).
-// my_number "123456789018" -> "1234 **** ***8"; phone "09012345678" -> "090-****-**78";
+// my_number "123456789018" -> "1234 **** ***8"; phone "09012345678" -> "090******78";
 // email -> "y***@example.jp"; birth_date -> "1985-**-**"; names keep their first character;
 // addresses keep prefecture and municipality and hide every digit; labels are shown as is.
 std::string MaskValue(Kind kind, std::string_view normalized);

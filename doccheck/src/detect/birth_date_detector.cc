@@ -142,8 +142,20 @@ class BirthDateDetectorImpl final : public Detector {
     // Era dates, found from their digits so no pass over the text looks for era names:
     // "昭和27年…" (era, optional space, the token), "平成元年12月14日" (era, 元年, the month's
     // token) and "S60.4.1" (an era initial glued to the token).
+    // The era year, month and day of a token written with hyphens ("3-7-27").
+    auto hyphenated = [&](const NumberToken& tok, int* n, int* m, int* d) {
+      if (tok.separator != '-' || tok.groups.size() != 3 || tok.groups[0] > 2 || tok.groups[1] > 2 ||
+          tok.groups[2] > 2)
+        return false;
+      *n = std::stoi(tok.digits.substr(0, tok.groups[0]));
+      *m = std::stoi(tok.digits.substr(tok.groups[0], tok.groups[1]));
+      *d = std::stoi(tok.digits.substr(tok.groups[0] + tok.groups[1]));
+      return true;
+    };
     for (const NumberToken& tok : *scan.numbers) {
-      if (tok.groups.size() != 1 || tok.groups[0] > 2) continue;
+      int hn = 0, hm = 0, hd = 0;
+      const bool hyphen = hyphenated(tok, &hn, &hm, &hd);
+      if (!hyphen && (tok.groups.size() != 1 || tok.groups[0] > 2)) continue;
       std::size_t p = tok.begin;
       if (p > 0 && t[p - 1] == ' ') --p;
       std::size_t era_begin = std::string_view::npos;
@@ -166,12 +178,20 @@ class BirthDateDetectorImpl final : public Detector {
           Cursor c(t, tok.begin);
           int n = 0, m = 0, d = 0;
           std::size_t end = 0;
-          if (c.Int(2, &n) && Tail(c, &m, &d, &end)) emit(tok.begin - 1, end, e.first_year + n - 1, m, d);
+          if (hyphen) {
+            emit(tok.begin - 1, tok.end, e.first_year + hn - 1, hm, hd);
+          } else if (c.Int(2, &n) && Tail(c, &m, &d, &end)) {
+            emit(tok.begin - 1, end, e.first_year + n - 1, m, d);
+          }
           break;
         }
         continue;
       }
       if (!era) continue;
+      if (hyphen) {
+        if (!first_year) emit(era_begin, tok.end, era->first_year + hn - 1, hm, hd);
+        continue;
+      }
       int m = 0, d = 0;
       std::size_t end = 0;
       if (first_year) {
@@ -203,11 +223,16 @@ class BirthDateDetectorImpl final : public Detector {
     bool blank = true;
     for (char c : il) blank = blank && (c == ' ' || c == ':' || c == '\t');
     if (!blank) return false;
+    // A label line above labels a lone value, not a row of a table (its header is above).
+    if (LineEnd(scan.text, begin) != std::string_view::npos &&
+        scan.text.substr(LineStart(scan.text, begin), LineEnd(scan.text, begin) - LineStart(scan.text, begin))
+                .find('\t') != std::string_view::npos)
+      return false;
     const std::size_t line = LineStart(scan.text, begin);
     if (line == 0) return false;
     const std::size_t prev = LineStart(scan.text, line - 1);
     const std::string_view above = scan.text.substr(prev, line - 1 - prev);
-    return above.size() <= 40 && HasBirthLabel(above);
+    return above.size() <= 40 && above.find('\t') == std::string_view::npos && HasBirthLabel(above);
   }
 };
 

@@ -41,7 +41,10 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
         break;
       }
       if ((c == '-' || c == ' ') && end + 1 < n && IsAsciiDigit(t[end + 1])) {
-        if (tok.separator == 0 || tok.separator == c || (tok.separator == '(' && c == '-')) {
+        // International numbers mix separators: "+81 90-1234-5678".
+        const bool international = tok.begin > 0 && t[tok.begin - 1] == '+';
+        if (tok.separator == 0 || tok.separator == c || (tok.separator == '(' && c == '-') ||
+            international) {
           if (tok.separator == 0) tok.separator = c;
           ++end;
           continue;
@@ -56,7 +59,8 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
         ++end;
         continue;
       }
-      if (c == '(' && end + 1 < n && IsAsciiDigit(t[end + 1]) && tok.groups.size() == 1) {
+      const bool plus = tok.begin > 0 && t[tok.begin - 1] == '+';
+      if (c == '(' && end + 1 < n && IsAsciiDigit(t[end + 1]) && (tok.groups.size() == 1 || plus)) {
         std::size_t k = end + 1;
         while (k < n && IsAsciiDigit(t[k])) ++k;
         if (k < n && t[k] == ')' && k + 1 < n && IsAsciiDigit(t[k + 1])) {

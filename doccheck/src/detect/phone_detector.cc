@@ -24,11 +24,12 @@ class PhoneDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     const std::string_view text = scan.text;
     for (const NumberToken& t : *scan.numbers) {
-      if (t.has_comma || t.groups.size() > 4) continue;
+      const bool international = t.begin > 0 && text[t.begin - 1] == '+';
+      if (t.has_comma || t.groups.size() > (international ? 5u : 4u)) continue;
       std::string national;
       std::size_t begin = t.begin;
       // +81 forms: "+81 90-1234-5678", "+81-3-1234-5678", "+81(0)3…" (the 0 dropped).
-      if (t.begin > 0 && text[t.begin - 1] == '+' && t.digits.rfind("81", 0) == 0) {
+      if (international && t.digits.rfind("81", 0) == 0) {
         std::string rest = t.digits.substr(2);
         if (!rest.empty() && rest[0] == '0') rest.erase(0, 1);
         national = "0" + rest;

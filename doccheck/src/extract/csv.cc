@@ -20,8 +20,9 @@ std::string ColumnName(int column) {
 namespace {
 
 struct Cell {
-  std::string text;
-  std::size_t offset = 0;  // in the decoded text
+  std::string text;                 // unquoted, unescaped
+  std::vector<std::uint32_t> src;   // offset in the original bytes of each byte of `text`, + end
+  std::size_t offset = 0;           // in the decoded text
 };
 
 class CsvExtractorImpl final : public Extractor {
@@ -61,6 +62,7 @@ class CsvExtractorImpl final : public Extractor {
         if (row[col].text.empty()) continue;
         TextBlock block;
         block.text = row[col].text;
+        block.source_offsets = row[col].src.data();
         block.where.cell = ColumnName(static_cast<int>(col)) + std::to_string(row_index + 1);
         block.where.line = row_line;
         block.where.offset = offsets[std::min(row[col].offset, offsets.size() - 1)];
@@ -83,6 +85,7 @@ class CsvExtractorImpl final : public Extractor {
         while (i < text.size()) {
           if (text[i] == '"') {
             if (i + 1 < text.size() && text[i + 1] == '"') {
+              cell.src.push_back(offsets[i]);
               cell.text.push_back('"');
               i += 2;
               continue;
@@ -91,13 +94,18 @@ class CsvExtractorImpl final : public Extractor {
             break;
           }
           if (text[i] == '\n') ++line;
+          cell.src.push_back(offsets[i]);
           cell.text.push_back(text[i++]);
         }
       }
       while (i < text.size() && text[i] != delim && text[i] != '\n') {
-        if (text[i] != '\r') cell.text.push_back(text[i]);
+        if (text[i] != '\r') {
+          cell.src.push_back(offsets[i]);
+          cell.text.push_back(text[i]);
+        }
         ++i;
       }
+      cell.src.push_back(offsets[std::min(i, offsets.size() - 1)]);
       row.push_back(std::move(cell));
       if (i >= text.size()) {
         if (!(row.size() == 1 && row[0].text.empty())) flush_row();

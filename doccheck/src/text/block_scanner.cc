@@ -150,12 +150,56 @@ void TextStreamScanner::Feed(std::string_view bytes, bool last) {
   if (last) ScanPending(true);
 }
 
+namespace {
+
+// Where to cut a line too long to wait for its end: after the last space, tab or
+// punctuation in the final 4 KiB, so no number is split; else at a character boundary.
+std::size_t ForcedCut(std::string_view bytes, Charset charset) {
+  if (charset == Charset::kUtf16Le || charset == Charset::kUtf16Be) return bytes.size() & ~std::size_t{1};
+  const std::size_t floor = bytes.size() > 4096 ? bytes.size() - 4096 : 0;
+  for (std::size_t i = bytes.size(); i > floor; --i) {
+    const char c = bytes[i - 1];
+    if (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '.') return i;
+  }
+  auto splits = [&](std::size_t cut) {
+    return (cut < bytes.size() && (static_cast<unsigned char>(bytes[cut]) & 0xC0) == 0x80) ||
+           (bytes[cut - 1] >= '0' && bytes[cut - 1] <= '9');
+  };
+  std::size_t cut = bytes.size();
+  while (cut > floor + 1 && splits(cut)) --cut;
+  return cut;
+}
+
+// The header line (with its '\n') of a table that is still open at the end of `text`:
+// the first of the trailing lines holding tabs, when it names 2+ columns without digits.
+std::string OpenTableHeader(std::string_view text) {
+  std::size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') --pos;
+  std::size_t first = std::string_view::npos;
+  while (true) {
+    const std::size_t nl = pos == 0 ? std::string_view::npos : text.rfind('\n', pos - 1);
+    const std::size_t start = nl == std::string_view::npos ? 0 : nl + 1;
+    if (text.substr(start, pos - start).find('\t') == std::string_view::npos) break;
+    first = start;
+    if (start == 0) break;
+    pos = start - 1;
+  }
+  if (first == std::string_view::npos) return {};
+  const std::size_t end = text.find('\n', first);
+  const std::string_view line = text.substr(first, (end == std::string_view::npos ? text.size() : end) - first);
+  if (line.find_first_of("0123456789") != std::string_view::npos) return {};
+  if (std::count(line.begin(), line.end(), '\t') < 2) return {};
+  return std::string(line) + "\n";
+}
+
+}  // namespace
+
 void TextStreamScanner::ScanPending(bool last) {
   std::size_t cut = last ? pending_.size() : LastLineBreak(pending_, charset_);
   if (cut == 0 && !last) {
-    // A single line longer than the chunk: cut it anyway (at a UTF-16 unit boundary).
+    // A single line longer than four chunks: cut it anyway, where no number is split.
     if (pending_.size() < chunk_bytes_ * 4) return;
-    cut = pending_.size() & ~std::size_t{1};
+    cut = ForcedCut(pending_, charset_);
   }
   std::string_view piece(pending_.data(), cut);
   if (first_) {
@@ -167,27 +211,33 @@ void TextStreamScanner::ScanPending(bool last) {
   }
   first_ = false;
 
+  // The block: [table header carried from earlier chunks] [last lines of the previous
+  // chunk] [this piece]. Only the piece is reported; the rest is context.
   Job& job = jobs_.emplace_back();
   std::string& text = job.text;
-  text = carry_;
+  const std::size_t prefix_len = header_.size() + carry_.size();
+  const int prefix_lines = header_.empty() ? 0 : 1;
+  text = header_;
+  text += carry_;
   std::vector<std::uint32_t>& offsets = job.offsets;
-  const std::size_t carry_len = carry_.size();
   BlockInfo& info = job.info;
   info.where = where_;
-  info.base_line = lines_before_carry_;
-  info.report_from = carry_len;
+  info.base_line = lines_before_carry_ - prefix_lines;
+  info.report_from = prefix_len;
   if (decoder_.identity()) {
-    // UTF-8: the carried lines and this piece are one contiguous run of the source.
+    // UTF-8: the carried lines and this piece are one contiguous run of the source (the
+    // header is not, but nothing in it is reported).
     text.append(piece.data(), piece.size());
-    info.base_offset = pending_base_ - carry_len;
+    info.base_offset = pending_base_ - prefix_len;
   } else {
-    offsets = carry_offsets_;
+    offsets.assign(header_.size(), 0);
+    offsets.insert(offsets.end(), carry_offsets_.begin(), carry_offsets_.end());
     decoder_.Decode(piece, pending_base_, last, &text, &offsets);
     offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
   }
 
-  // Keep the last two lines (at most 1 KiB) as context for the next chunk.
-  lines_before_carry_ += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  // Keep the last lines (at most 1 KiB) and any open table's header for the next chunk.
+  lines_before_carry_ += static_cast<int>(std::count(text.begin(), text.end(), '\n')) - prefix_lines;
   std::size_t keep_from = text.size();
   for (int lines = 0; lines < 3 && keep_from > 0;) {
     const std::size_t p = text.rfind('\n', keep_from - 1);
@@ -200,9 +250,14 @@ void TextStreamScanner::ScanPending(bool last) {
   }
   if (keep_from < text.size() && text[keep_from] == '\n') ++keep_from;
   if (text.size() - keep_from > 1024) keep_from = text.size() - 1024;
+  if (keep_from < header_.size()) keep_from = header_.size();
   while (keep_from < text.size() && (static_cast<unsigned char>(text[keep_from]) & 0xC0) == 0x80)
     ++keep_from;
+  std::string header = OpenTableHeader(text);
+  if (header.size() > 1024) header.clear();
   carry_.assign(text, keep_from, std::string::npos);
+  if (header == carry_.substr(0, header.size())) header.clear();  // already in the carry
+  header_ = std::move(header);
   if (!offsets.empty()) carry_offsets_.assign(offsets.begin() + keep_from, offsets.end() - 1);
   lines_before_carry_ -= static_cast<int>(std::count(carry_.begin(), carry_.end(), '\n'));
   pending_base_ += piece.size();

@@ -57,6 +57,7 @@ class TextStreamScanner {
   std::size_t chunk_bytes_;
   std::string pending_;          // source bytes not yet decoded
   std::uint64_t pending_base_ = 0;
+  std::string header_;           // header line of a table open at the previous chunk's end
   std::string carry_;            // last lines of the previous chunk (UTF-8), for context
   std::vector<std::uint32_t> carry_offsets_;
   int lines_before_carry_ = 0;

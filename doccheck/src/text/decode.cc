@@ -271,6 +271,8 @@ void TextDecoder::Decode(std::string_view chunk, std::uint64_t base, bool last, 
         ++i;
       }
       if (cp == 0xFEFF && utf8->empty()) continue;  // BOM
+      // ICU substitutes U+001A for bytes a legacy charset cannot map; we promise U+FFFD.
+      if (cp == 0x1A && !(rel >= 0 && call_start + rel < src_end && call_start[rel] == 0x1A)) cp = 0xFFFD;
       AppendUtf8(cp, off, utf8, offsets);
     }
     if (status == U_BUFFER_OVERFLOW_ERROR) continue;

@@ -82,7 +82,8 @@ class Writer {
     char buf[4];
     EncodeUtf8(cp, buf);
     out_->text.replace(out_->text.size() - 3, 3, buf, 3);
-    expected_ = expected_ == ~0u ? ~0u : expected_ + static_cast<std::uint32_t>(mark_len);
+    (void)mark_len;
+    expected_ = ~0u;  // the source moved on by the mark, the text did not: anchor anew
   }
   char32_t LastKana() const {
     const std::string& t = out_->text;
