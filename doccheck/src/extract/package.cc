@@ -92,6 +92,11 @@ Package::Package(std::string_view bytes, std::string_view format, ExtractSink& s
     sink_.Error(ErrorCode::kCorrupt,
                 std::string(format_) + " container is damaged: " + zip_.problem());
   }
+  if (zip_.more_entries()) {
+    sink_.Error(ErrorCode::kLimit, std::string(format_) + " container has more than " +
+                                       std::to_string(zip_.entries().size()) +
+                                       " entries; only those were read");
+  }
 }
 
 void Package::Report(FileError error) {
