@@ -75,7 +75,7 @@ struct Checker::Impl {
   FileReport Check(std::string path, std::string_view name, std::string_view bytes, int depth,
                    Budget& budget) const;
   void Finish(FileReport* report) const {
-    report->klass = ClassifyFindings(report->findings, options.class_rules);
+    report->klass = ClassifyFindings(*report, options.class_rules);
     for (const FileReport& c : report->children) report->klass = std::min(report->klass, c.klass);
   }
 };
@@ -92,8 +92,10 @@ class ReportSink final : public ExtractSink {
     if (!TimeLeft()) return;
     if (block.raw) {
       const Charset charset = DetectCharset(block.text.substr(0, kSniffBytes));
-      TextStreamScanner scanner(charset, block.where, &report_->findings);
+      std::vector<Finding> found;
+      TextStreamScanner scanner(charset, block.where, &found);
       scanner.Feed(block.text, true);
+      report_->AddFindings(std::move(found), budget_.limits().max_findings);
       return;
     }
     BlockInfo info;
@@ -105,10 +107,14 @@ class ReportSink final : public ExtractSink {
       std::vector<std::uint32_t> offsets;
       const std::string text = LayoutSpacesToTabs(block.text, &offsets);
       info.source_offsets = offsets.data();
-      ScanTextBlock(text, info, &report_->findings);
+      std::vector<Finding> found;
+      ScanTextBlock(text, info, &found);
+      report_->AddFindings(std::move(found), budget_.limits().max_findings);
       return;
     }
-    ScanTextBlock(block.text, info, &report_->findings);
+    std::vector<Finding> found;
+    ScanTextBlock(block.text, info, &found);
+    report_->AddFindings(std::move(found), budget_.limits().max_findings);
   }
 
   void Embedded(std::string_view name, std::string_view bytes) override {
@@ -217,8 +223,11 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
     // Plain text of any size is streamed: memory stays bounded by the chunk size.
     report.format = "txt";
     Budget budget(impl_->options.limits);
-    TextStreamScanner scanner(DetectCharset(head), Location{}, &report.findings, kReadChunk,
-                              impl_->options.threads_per_file);
+    const std::uint64_t cap = impl_->options.limits.max_findings;
+    TextStreamScanner scanner(
+        DetectCharset(head), Location{},
+        [&report, cap](std::vector<Finding>&& found) { report.AddFindings(std::move(found), cap); },
+        kReadChunk, impl_->options.threads_per_file);
     if (head.size() > impl_->options.limits.max_file_bytes) {
       head.resize(impl_->options.limits.max_file_bytes);
       report.errors.push_back({ErrorCode::kLimit, "only the first " + std::to_string(head.size()) +

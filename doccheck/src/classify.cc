@@ -4,22 +4,32 @@
 
 namespace doccheck {
 
-int ClassifyFindings(const std::vector<Finding>& findings, const ClassRules& rules) {
+int ClassifyFindings(const FileReport& report, const ClassRules& rules) {
   int klass = kClassNone;
-  int names = 0;
-  bool contact = false;
-  for (const Finding& f : findings) {
-    if (rules.identifier_numbers_class1 && IsIdentifierNumber(f.kind)) klass = 1;
-    if (rules.birth_date_class1 && f.kind == Kind::kBirthDate) klass = 1;
-    if (f.kind == Kind::kPersonName) ++names;
-    if (f.kind == Kind::kAddress || f.kind == Kind::kPhone || f.kind == Kind::kEmail) contact = true;
-    if (f.kind == Kind::kClassificationLabel) {
-      const bool top = f.normalized == "極秘" || f.normalized == "厳秘";
-      klass = std::min(klass, top ? 1 : 2);
-    }
+  auto total = [&](Kind k) { return report.KindTotal(k); };
+  for (int k = 0; k < kKindCount; ++k) {
+    if (rules.identifier_numbers_class1 && IsIdentifierNumber(static_cast<Kind>(k)) &&
+        total(static_cast<Kind>(k)) > 0)
+      klass = 1;
   }
-  if (rules.people_list_class1 && contact && names >= rules.min_people_for_list && names > 0) klass = 1;
+  if (rules.birth_date_class1 && total(Kind::kBirthDate) > 0) klass = 1;
+  const std::uint64_t names = total(Kind::kPersonName);
+  const bool contact = total(Kind::kAddress) + total(Kind::kPhone) + total(Kind::kEmail) > 0;
+  if (rules.people_list_class1 && contact && names > 0 &&
+      names >= static_cast<std::uint64_t>(rules.min_people_for_list))
+    klass = 1;
+  for (const Finding& f : report.findings) {
+    if (f.kind != Kind::kClassificationLabel) continue;
+    const bool top = f.normalized == "極秘" || f.normalized == "厳秘";
+    klass = std::min(klass, top ? 1 : 2);
+  }
   return klass;
+}
+
+int ClassifyFindings(const std::vector<Finding>& findings, const ClassRules& rules) {
+  FileReport report;
+  report.AddFindings(std::vector<Finding>(findings), ~std::uint64_t{0});
+  return ClassifyFindings(report, rules);
 }
 
 }  // namespace doccheck

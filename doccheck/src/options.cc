@@ -51,7 +51,8 @@ Status LoadOptionsFromPolicyJson(std::string_view json, Options* options) {
                        ReadNumber(lim, "max_tree_bytes", "doccheck.limits", &l.max_tree_bytes),
                        ReadNumber(lim, "max_depth", "doccheck.limits", &l.max_depth),
                        ReadNumber(lim, "max_entries", "doccheck.limits", &l.max_entries),
-                       ReadNumber(lim, "max_seconds", "doccheck.limits", &l.max_seconds)}) {
+                       ReadNumber(lim, "max_seconds", "doccheck.limits", &l.max_seconds),
+                       ReadNumber(lim, "max_findings", "doccheck.limits", &l.max_findings)}) {
         if (!s.ok()) return s;
       }
     }

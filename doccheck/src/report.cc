@@ -1,5 +1,6 @@
 #include "doccheck/report.h"
 
+#include <algorithm>
 #include <array>
 
 namespace doccheck {
@@ -57,16 +58,32 @@ bool FileReport::HasErrors() const {
 }
 
 bool FileReport::HasFindings() const {
-  if (!findings.empty()) return true;
+  if (!findings.empty() || findings_omitted > 0) return true;
   for (const FileReport& c : children) {
     if (c.HasFindings()) return true;
   }
   return false;
 }
 
+void FileReport::AddFindings(std::vector<Finding>&& found, std::uint64_t cap) {
+  for (Finding& f : found) {
+    ++totals[static_cast<int>(f.kind)];
+    if (findings.size() < cap || f.kind == Kind::kClassificationLabel) {
+      findings.push_back(std::move(f));
+    } else {
+      ++findings_omitted;
+    }
+  }
+}
+
+std::uint64_t FileReport::KindTotal(Kind kind) const {
+  std::uint64_t kept = 0;
+  for (const Finding& f : findings) kept += f.kind == kind;
+  return std::max<std::uint64_t>(kept, totals[static_cast<int>(kind)]);
+}
+
 int FileReport::CountKind(Kind kind) const {
-  int n = 0;
-  for (const Finding& f : findings) n += f.kind == kind;
+  int n = static_cast<int>(KindTotal(kind));
   for (const FileReport& c : children) n += c.CountKind(kind);
   return n;
 }

@@ -103,7 +103,12 @@ void AppendFileReportJson(const FileReport& r, bool reveal, std::string* out) {
     AppendLocation(f.location, out);
     out->push_back('}');
   }
-  out->append("],\"errors\":[");
+  out->append("]");
+  if (r.findings_omitted > 0) {
+    out->append(",\"findings_omitted\":");
+    out->append(std::to_string(r.findings_omitted));
+  }
+  out->append(",\"errors\":[");
   for (std::size_t i = 0; i < r.errors.size(); ++i) {
     if (i) out->push_back(',');
     out->append("{\"code\":");
@@ -147,6 +152,10 @@ void AppendText(const FileReport& r, bool reveal, int indent, std::string* out) 
     const std::string where = LocationText(f.location);
     if (!where.empty()) line += "  at " + where;
     *out += line + "\n";
+  }
+  if (r.findings_omitted > 0) {
+    *out += pad + "  ... and " + std::to_string(r.findings_omitted) +
+            " more findings not listed (limit max_findings)\n";
   }
   for (const FileError& e : r.errors) {
     *out += pad + "  error " + std::string(ErrorCodeName(e.code)) + ": " + e.message + "\n";

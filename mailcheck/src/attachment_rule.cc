@@ -22,8 +22,11 @@ void Tally(const FileReport& report, KindTally* tally) {
   for (const doccheck::Finding& f : report.findings) {
     const int k = static_cast<int>(f.kind);
     if (k < 0 || k >= doccheck::kKindCount) continue;
-    if (tally->counts[k]++ == 0) tally->sample[k] = f.masked;
+    if (tally->sample[k].empty()) tally->sample[k] = f.masked;
   }
+  // Totals count every finding, also those past doccheck's max_findings.
+  for (int k = 0; k < doccheck::kKindCount; ++k)
+    tally->counts[k] += static_cast<int>(report.KindTotal(static_cast<Kind>(k)));
   for (const FileReport& child : report.children) Tally(child, tally);
 }
 

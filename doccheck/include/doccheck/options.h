@@ -18,6 +18,7 @@ struct Limits {
   int max_depth = 8;                                // nesting of archives/mails/containers
   std::uint64_t max_entries = 10000;                // entries in one archive tree
   double max_seconds = 60.0;                        // wall time per top-level file
+  std::uint64_t max_findings = 10000;               // findings kept per file (all are counted)
 };
 
 // Which findings make which Article 10 class. Defaults follow CONTRACTS.md §1.

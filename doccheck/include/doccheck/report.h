@@ -4,6 +4,7 @@
 #ifndef DOCCHECK_REPORT_H_
 #define DOCCHECK_REPORT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,12 +77,22 @@ struct FileReport {
   std::vector<Finding> findings;
   std::vector<FileError> errors;
   std::vector<FileReport> children;
+  // Every finding of this file by kind, including those not kept in `findings` once
+  // Limits::max_findings was reached (classification labels are always kept).
+  std::array<std::uint64_t, kKindCount> totals{};
+  std::uint64_t findings_omitted = 0;  // found but not kept in `findings`
+
+  // Appends `found` to `findings` (at most `cap` kept) and counts them in `totals`.
+  void AddFindings(std::vector<Finding>&& found, std::uint64_t cap);
 
   // True when this file or any child has an error (it could not be fully checked).
   bool HasErrors() const;
   // True when this file or any child has a finding.
   bool HasFindings() const;
-  // Number of findings of `kind` here and in all children.
+  // Findings of `kind` in this file alone, kept or not (also right for a report whose
+  // `findings` were filled directly, without AddFindings).
+  std::uint64_t KindTotal(Kind kind) const;
+  // Number of findings of `kind` here and in all children (kept or not).
   int CountKind(Kind kind) const;
 };
 

@@ -115,7 +115,17 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 
 TextStreamScanner::TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
                                      std::size_t chunk_bytes, int threads)
-    : decoder_(charset), charset_(charset), where_(std::move(where)), out_(out),
+    : TextStreamScanner(
+          charset, std::move(where),
+          [out](std::vector<Finding>&& found) {
+            out->insert(out->end(), std::make_move_iterator(found.begin()),
+                        std::make_move_iterator(found.end()));
+          },
+          chunk_bytes, threads) {}
+
+TextStreamScanner::TextStreamScanner(Charset charset, Location where, FindingsSink sink,
+                                     std::size_t chunk_bytes, int threads)
+    : decoder_(charset), charset_(charset), where_(std::move(where)), sink_(std::move(sink)),
       chunk_bytes_(chunk_bytes), threads_(threads < 1 ? 1 : threads) {
   jobs_.reserve(static_cast<std::size_t>(threads_));
 }
@@ -133,10 +143,7 @@ void TextStreamScanner::RunJobs() {
     run(jobs_[0]);
     for (std::thread& t : workers) t.join();
   }
-  for (Job& job : jobs_) {
-    out_->insert(out_->end(), std::make_move_iterator(job.findings.begin()),
-                 std::make_move_iterator(job.findings.end()));
-  }
+  for (Job& job : jobs_) sink_(std::move(job.findings));
   jobs_.clear();
 }
 

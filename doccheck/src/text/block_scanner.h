@@ -6,6 +6,7 @@
 #define DOCCHECK_SRC_TEXT_BLOCK_SCANNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ class TextStreamScanner {
   // `chunk_bytes`: how much source is decoded and scanned at a time. With `threads` > 1,
   // that many chunks are scanned at once (decoding stays in order on the calling thread);
   // findings still come out in text order, and memory stays at `threads` chunks.
+  using FindingsSink = std::function<void(std::vector<Finding>&&)>;
+  TextStreamScanner(Charset charset, Location where, FindingsSink sink,
+                    std::size_t chunk_bytes = 4u << 20, int threads = 1);
+  // Convenience: appends every finding to `out`.
   TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
                     std::size_t chunk_bytes = 4u << 20, int threads = 1);
 
@@ -53,7 +58,7 @@ class TextStreamScanner {
   TextDecoder decoder_;
   Charset charset_;
   Location where_;
-  std::vector<Finding>* out_;
+  FindingsSink sink_;
   std::size_t chunk_bytes_;
   std::string pending_;          // source bytes not yet decoded
   std::uint64_t pending_base_ = 0;
