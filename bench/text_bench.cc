@@ -50,10 +50,20 @@ const std::string& Sample() {
     while (s.size() < (4u << 20)) {
       if (rng() % 500 == 0) {
         switch (rng() % 4) {
-          case 0: s += "個人番号：" + MyNumber(rng); break;
-          case 1: s += "連絡先：090-" + std::to_string(1000 + rng() % 9000) + "-" + std::to_string(1000 + rng() % 9000); break;
-          case 2: s += "住所：埼玉県本庄市銀座" + std::to_string(1 + rng() % 8) + "丁目" + std::to_string(1 + rng() % 29) + "番" + std::to_string(1 + rng() % 29) + "号"; break;
-          default: s += "生年月日：昭和" + std::to_string(20 + rng() % 40) + "年" + std::to_string(1 + rng() % 12) + "月" + std::to_string(1 + rng() % 28) + "日";
+          case 0:
+            s += "個人番号：" + MyNumber(rng);
+            break;
+          case 1:
+            s += "連絡先：090-" + std::to_string(1000 + rng() % 9000) + "-" +
+                 std::to_string(1000 + rng() % 9000);
+            break;
+          case 2:
+            s += "住所：埼玉県本庄市銀座" + std::to_string(1 + rng() % 8) + "丁目" +
+                 std::to_string(1 + rng() % 29) + "番" + std::to_string(1 + rng() % 29) + "号";
+            break;
+          default:
+            s += "生年月日：昭和" + std::to_string(20 + rng() % 40) + "年" +
+                 std::to_string(1 + rng() % 12) + "月" + std::to_string(1 + rng() % 28) + "日";
         }
       } else {
         s += kProse[rng() % 10];
@@ -107,7 +117,9 @@ void BM_Detector(benchmark::State& state) {
   }
   SetBytes(state, text.size());
 }
-BENCHMARK(BM_Detector)->DenseRange(0, static_cast<int>(AllDetectors().size()) - 1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Detector)
+    ->DenseRange(0, static_cast<int>(AllDetectors().size()) - 1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_ScanTextBlock(benchmark::State& state) {
   std::vector<Finding> findings;

@@ -146,7 +146,8 @@ class ReportSink final : public ExtractSink {
  private:
   bool TimeLeft() {
     if (!budget_.Expired()) return true;
-    Error(ErrorCode::kLimit, "time limit of " + std::to_string(static_cast<int>(budget_.limits().max_seconds)) +
+    Error(ErrorCode::kLimit, "time limit of " +
+                                 std::to_string(static_cast<int>(budget_.limits().max_seconds)) +
                                  " s reached");
     return false;
   }
@@ -160,26 +161,30 @@ class ReportSink final : public ExtractSink {
 }  // namespace
 
 FileReport Checker::Impl::Check(std::string path, std::string_view name, std::string_view bytes,
-                                 int depth, Budget& budget) const {
+                                int depth, Budget& budget) const {
   FileReport report;
   report.path = std::move(path);
   try {
     report.format = std::string(SniffFormat(bytes, name));
     if (bytes.size() > options.limits.max_file_bytes) {
-      report.errors.push_back({ErrorCode::kLimit, "larger than " + std::to_string(options.limits.max_file_bytes) +
-                                                       " bytes: " + BaseName(name)});
+      report.errors.push_back(
+          {ErrorCode::kLimit, "larger than " + std::to_string(options.limits.max_file_bytes) +
+                                  " bytes: " + BaseName(name)});
     } else if (report.format == "encrypted-office") {
-      report.errors.push_back({ErrorCode::kEncrypted, "password-protected document: " + BaseName(name)});
+      report.errors.push_back(
+          {ErrorCode::kEncrypted, "password-protected document: " + BaseName(name)});
     } else if (const Extractor* extractor = FindExtractor(report.format)) {
       ReportSink sink(*this, &report, depth, budget);
       extractor->Extract(bytes, sink);
     } else {
-      report.errors.push_back({ErrorCode::kUnsupported, "unsupported file format: " + BaseName(name)});
+      report.errors.push_back(
+          {ErrorCode::kUnsupported, "unsupported file format: " + BaseName(name)});
     }
   } catch (const std::bad_alloc&) {
     report.errors.push_back({ErrorCode::kLimit, "out of memory while reading " + BaseName(name)});
   } catch (const std::exception& e) {
-    report.errors.push_back({ErrorCode::kCorrupt, "could not read " + BaseName(name) + ": " + e.what()});
+    report.errors.push_back(
+        {ErrorCode::kCorrupt, "could not read " + BaseName(name) + ": " + e.what()});
   }
   Finish(&report);
   return report;
@@ -231,7 +236,8 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
     if (head.size() > impl_->options.limits.max_file_bytes) {
       head.resize(impl_->options.limits.max_file_bytes);
       report.errors.push_back({ErrorCode::kLimit, "only the first " + std::to_string(head.size()) +
-                                                      " bytes of " + BaseName(shown) + " were checked"});
+                                                      " bytes of " + BaseName(shown) +
+                                                      " were checked"});
       scanner.Feed(head, true);
       impl_->Finish(&report);
       return report;
@@ -250,9 +256,12 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
       if (got == 0) break;
       if (fed + got > limit) {
         // Check up to the limit, then say the rest was not checked.
-        scanner.Feed(std::string_view(chunk.data(), static_cast<std::size_t>(limit - std::min(limit, fed))), false);
+        scanner.Feed(
+            std::string_view(chunk.data(), static_cast<std::size_t>(limit - std::min(limit, fed))),
+            false);
         report.errors.push_back({ErrorCode::kLimit, "only the first " + std::to_string(limit) +
-                                                        " bytes of " + BaseName(shown) + " were checked"});
+                                                        " bytes of " + BaseName(shown) +
+                                                        " were checked"});
         break;
       }
       fed += got;
@@ -265,9 +274,9 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
   }
   if (size > impl_->options.limits.max_file_bytes) {
     report.format = std::string(format);
-    report.errors.push_back({ErrorCode::kLimit, BaseName(shown) + " is larger than the limit of " +
-                                                    std::to_string(impl_->options.limits.max_file_bytes) +
-                                                    " bytes"});
+    report.errors.push_back(
+        {ErrorCode::kLimit, BaseName(shown) + " is larger than the limit of " +
+                                std::to_string(impl_->options.limits.max_file_bytes) + " bytes"});
     return report;
   }
   std::string bytes = std::move(head);

@@ -23,8 +23,8 @@ Status ReadNumber(const Poco::JSON::Object::Ptr& obj, const std::string& key,
   return Status::Ok();
 }
 
-Status ReadBool(const Poco::JSON::Object::Ptr& obj, const std::string& key,
-                const std::string& path, bool* out) {
+Status ReadBool(const Poco::JSON::Object::Ptr& obj, const std::string& key, const std::string& path,
+                bool* out) {
   if (!obj->has(key)) return Status::Ok();
   const Poco::Dynamic::Var v = obj->get(key);
   if (!v.isBoolean()) return Status::Error(path + "." + key + ": must be true or false");
@@ -61,10 +61,12 @@ Status LoadOptionsFromPolicyJson(std::string_view json, Options* options) {
       if (!cr) return Status::Error("doccheck.class_rules: must be an object");
       ClassRules& r = options->class_rules;
       for (Status s :
-           {ReadBool(cr, "identifier_numbers_class1", "doccheck.class_rules", &r.identifier_numbers_class1),
+           {ReadBool(cr, "identifier_numbers_class1", "doccheck.class_rules",
+                     &r.identifier_numbers_class1),
             ReadBool(cr, "birth_date_class1", "doccheck.class_rules", &r.birth_date_class1),
             ReadBool(cr, "people_list_class1", "doccheck.class_rules", &r.people_list_class1),
-            ReadNumber(cr, "min_people_for_list", "doccheck.class_rules", &r.min_people_for_list)}) {
+            ReadNumber(cr, "min_people_for_list", "doccheck.class_rules",
+                       &r.min_people_for_list)}) {
         if (!s.ok()) return s;
       }
     }

@@ -6,10 +6,22 @@
 namespace doccheck {
 namespace {
 
-constexpr std::array<std::string_view, kKindCount> kKindNames = {
-    "my_number", "corporate_number", "drivers_license", "passport", "residence_card",
-    "pension_number", "health_insurance", "bank_account", "credit_card", "phone", "email",
-    "postal_code", "address", "birth_date", "person_name", "classification_label"};
+constexpr std::array<std::string_view, kKindCount> kKindNames = {"my_number",
+                                                                 "corporate_number",
+                                                                 "drivers_license",
+                                                                 "passport",
+                                                                 "residence_card",
+                                                                 "pension_number",
+                                                                 "health_insurance",
+                                                                 "bank_account",
+                                                                 "credit_card",
+                                                                 "phone",
+                                                                 "email",
+                                                                 "postal_code",
+                                                                 "address",
+                                                                 "birth_date",
+                                                                 "person_name",
+                                                                 "classification_label"};
 
 }  // namespace
 
@@ -40,11 +52,16 @@ bool IsIdentifierNumber(Kind kind) {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kEncrypted: return "encrypted";
-    case ErrorCode::kCorrupt: return "corrupt";
-    case ErrorCode::kUnsupported: return "unsupported";
-    case ErrorCode::kLimit: return "limit";
-    case ErrorCode::kIo: return "io";
+    case ErrorCode::kEncrypted:
+      return "encrypted";
+    case ErrorCode::kCorrupt:
+      return "corrupt";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kLimit:
+      return "limit";
+    case ErrorCode::kIo:
+      return "io";
   }
   return "io";
 }

@@ -23,11 +23,20 @@ Summary Summarize(const std::vector<FileReport>& reports) {
 
 void AppendLocation(const Location& l, std::string* out) {
   out->append("{\"part\":");
-  if (l.part.empty()) out->append("null"); else AppendJsonString(l.part, out);
+  if (l.part.empty())
+    out->append("null");
+  else
+    AppendJsonString(l.part, out);
   out->append(",\"sheet\":");
-  if (l.sheet.empty()) out->append("null"); else AppendJsonString(l.sheet, out);
+  if (l.sheet.empty())
+    out->append("null");
+  else
+    AppendJsonString(l.sheet, out);
   out->append(",\"cell\":");
-  if (l.cell.empty()) out->append("null"); else AppendJsonString(l.cell, out);
+  if (l.cell.empty())
+    out->append("null");
+  else
+    AppendJsonString(l.cell, out);
   out->append(",\"page\":");
   out->append(l.page ? std::to_string(*l.page) : "null");
   out->append(",\"line\":");
@@ -44,8 +53,10 @@ std::string LocationText(const Location& l) {
     s += part;
   };
   if (!l.part.empty()) add(l.part);
-  if (!l.sheet.empty()) add(l.sheet + (l.cell.empty() ? "" : "!" + l.cell));
-  else if (!l.cell.empty()) add("cell " + l.cell);
+  if (!l.sheet.empty())
+    add(l.sheet + (l.cell.empty() ? "" : "!" + l.cell));
+  else if (!l.cell.empty())
+    add("cell " + l.cell);
   if (l.page) add("page " + std::to_string(*l.page));
   if (l.line) add("line " + std::to_string(*l.line));
   return s;
@@ -58,11 +69,21 @@ void AppendJsonString(std::string_view s, std::string* out) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (u < 0x20) {
           char buf[8];
@@ -132,9 +153,8 @@ std::string ReportsToJson(const std::vector<FileReport>& reports, bool reveal) {
     AppendFileReportJson(reports[i], reveal, &out);
   }
   const Summary s = Summarize(reports);
-  out.append("],\n\"summary\":{\"files\":" + std::to_string(s.files) +
-             ",\"with_findings\":" + std::to_string(s.with_findings) +
-             ",\"errors\":" + std::to_string(s.errors) +
+  out.append("],\n\"summary\":{\"files\":" + std::to_string(s.files) + ",\"with_findings\":" +
+             std::to_string(s.with_findings) + ",\"errors\":" + std::to_string(s.errors) +
              ",\"highest_class\":" + std::to_string(s.highest) + "}}\n");
   return out;
 }

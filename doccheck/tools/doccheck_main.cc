@@ -60,8 +60,10 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
         *error = a + " needs a positive number, not '" + v + "'";
         return false;
       }
-      if (a == "--jobs") args->jobs = static_cast<int>(std::min(n, 256LL));
-      else args->max_bytes = n;
+      if (a == "--jobs")
+        args->jobs = static_cast<int>(std::min(n, 256LL));
+      else
+        args->max_bytes = n;
     } else if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -117,10 +119,12 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (args.max_bytes > 0) options.limits.max_file_bytes = static_cast<std::uint64_t>(args.max_bytes);
+  if (args.max_bytes > 0)
+    options.limits.max_file_bytes = static_cast<std::uint64_t>(args.max_bytes);
   options.reveal = args.reveal;
   const std::vector<std::string> files = ExpandPaths(args.paths);
-  const int cores = args.jobs > 0 ? args.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  const int cores =
+      args.jobs > 0 ? args.jobs : static_cast<int>(std::thread::hardware_concurrency());
   // One file: its chunks are scanned in parallel; many files: one thread per file.
   if (files.size() == 1) options.threads_per_file = std::max(1, cores);
   const doccheck::Checker checker(options);
@@ -134,7 +138,8 @@ int main(int argc, char** argv) {
   auto worker = [&]() {
     for (std::size_t i = next++; i < files.size(); i = next++) {
       if (files[i] == "-") {
-        std::string bytes((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+        std::string bytes((std::istreambuf_iterator<char>(std::cin)),
+                          std::istreambuf_iterator<char>());
         reports[i] = checker.CheckBytes("-", bytes);
       } else {
         reports[i] = checker.CheckFile(files[i]);

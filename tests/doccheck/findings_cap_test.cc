@@ -41,8 +41,9 @@ TEST(FindingsCapTest, JsonSaysHowManyWereOmitted) {
 TEST(FindingsCapTest, LabelsAreKeptPastTheCap) {
   Options options;
   options.limits.max_findings = 3;
-  const FileReport r = Checker(options).CheckBytes("x.txt", "090-1111-2222 090-1111-3333\n"
-                                                           "090-1111-4444 090-1111-5555\n【極秘】\n");
+  const FileReport r = Checker(options).CheckBytes("x.txt",
+                                                   "090-1111-2222 090-1111-3333\n"
+                                                   "090-1111-4444 090-1111-5555\n【極秘】\n");
   EXPECT_EQ(r.CountKind(Kind::kClassificationLabel), 1);
   bool kept = false;
   for (const Finding& f : r.findings) kept = kept || f.kind == Kind::kClassificationLabel;

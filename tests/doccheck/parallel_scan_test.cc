@@ -32,7 +32,8 @@ std::string MakeText() {
 }
 
 TEST(ParallelScanTest, ThreadsGiveTheSameFindingsAsOneThread) {
-  const std::string path = (std::filesystem::temp_directory_path() / "doccheck_parallel_test.txt").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "doccheck_parallel_test.txt").string();
   {
     std::ofstream out(path, std::ios::binary);
     out << MakeText();
@@ -58,7 +59,8 @@ TEST(ParallelScanTest, ThreadsGiveTheSameFindingsAsOneThread) {
 
 TEST(ParallelScanTest, FindingsPointAtTheirLineAndByte) {
   const std::string text = MakeText();
-  const std::string path = (std::filesystem::temp_directory_path() / "doccheck_parallel_lines.txt").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "doccheck_parallel_lines.txt").string();
   {
     std::ofstream out(path, std::ios::binary);
     out << text;
@@ -73,7 +75,8 @@ TEST(ParallelScanTest, FindingsPointAtTheirLineAndByte) {
     if (f.kind != Kind::kMyNumber) continue;
     ASSERT_LT(f.location.offset, text.size());
     EXPECT_EQ(text.compare(f.location.offset, 12, "123456789018"), 0) << f.location.offset;
-    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(f.location.offset), '\n');
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<long>(f.location.offset), '\n');
     EXPECT_EQ(f.location.line, static_cast<int>(line));
     ++checked;
   }

@@ -13,12 +13,12 @@ namespace doccheck {
 
 // Limits of CONTRACTS.md §1. Hitting one is a `limit` error on that file.
 struct Limits {
-  std::uint64_t max_file_bytes = 100ull << 20;      // unpacked bytes of one file or entry
-  std::uint64_t max_tree_bytes = 1ull << 30;        // unpacked bytes of a whole archive tree
-  int max_depth = 8;                                // nesting of archives/mails/containers
-  std::uint64_t max_entries = 10000;                // entries in one archive tree
-  double max_seconds = 60.0;                        // wall time per top-level file
-  std::uint64_t max_findings = 10000;               // findings kept per file (all are counted)
+  std::uint64_t max_file_bytes = 100ull << 20;  // unpacked bytes of one file or entry
+  std::uint64_t max_tree_bytes = 1ull << 30;    // unpacked bytes of a whole archive tree
+  int max_depth = 8;                            // nesting of archives/mails/containers
+  std::uint64_t max_entries = 10000;            // entries in one archive tree
+  double max_seconds = 60.0;                    // wall time per top-level file
+  std::uint64_t max_findings = 10000;           // findings kept per file (all are counted)
 };
 
 // Which findings make which Article 10 class. Defaults follow CONTRACTS.md §1.
@@ -32,8 +32,8 @@ struct ClassRules {
 struct Options {
   Limits limits;
   ClassRules class_rules;
-  bool reveal = false;                    // keep Finding::normalized in output
-  int threads_per_file = 1;               // threads scanning one large text file at once
+  bool reveal = false;       // keep Finding::normalized in output
+  int threads_per_file = 1;  // threads scanning one large text file at once
 };
 
 // Reads the optional "doccheck" object of a policy file (CONTRACTS.md §3):

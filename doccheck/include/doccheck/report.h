@@ -43,19 +43,19 @@ bool IsIdentifierNumber(Kind kind);
 
 // Where a finding is. Empty strings / nullopt mean "not known for this format".
 struct Location {
-  std::string part;            // container part, e.g. "word/document.xml"
-  std::string sheet;           // spreadsheet sheet name
-  std::string cell;            // spreadsheet cell, e.g. "C14"
-  std::optional<int> page;     // 1-based page or slide number
-  std::optional<int> line;     // 1-based line in a text file or block
-  std::uint64_t offset = 0;    // byte offset in the original (undecoded) text of the part
+  std::string part;          // container part, e.g. "word/document.xml"
+  std::string sheet;         // spreadsheet sheet name
+  std::string cell;          // spreadsheet cell, e.g. "C14"
+  std::optional<int> page;   // 1-based page or slide number
+  std::optional<int> line;   // 1-based line in a text file or block
+  std::uint64_t offset = 0;  // byte offset in the original (undecoded) text of the part
 };
 
 struct Finding {
   Kind kind = Kind::kMyNumber;
-  std::string masked;          // what may be shown anywhere, e.g. "1234 **** ***8"
-  std::string normalized;      // canonical form (CONTRACTS.md §1); printed only with --reveal
-  double confidence = 0.0;     // 0..1
+  std::string masked;       // what may be shown anywhere, e.g. "1234 **** ***8"
+  std::string normalized;   // canonical form (CONTRACTS.md §1); printed only with --reveal
+  double confidence = 0.0;  // 0..1
   Location location;
 };
 
@@ -64,16 +64,16 @@ std::string_view ErrorCodeName(ErrorCode code);
 
 struct FileError {
   ErrorCode code = ErrorCode::kIo;
-  std::string message;         // English, names the entry involved; never document text
+  std::string message;  // English, names the entry involved; never document text
 };
 
 // Article 10 importance classes of the Aizumisato guideline. 4 = nothing important.
 inline constexpr int kClassNone = 4;
 
 struct FileReport {
-  std::string path;            // "outer.zip!inner/a.docx" for embedded files
-  std::string format;          // "txt", "csv", "html", "eml", "docx", ..., "unknown"
-  int klass = kClassNone;      // 1..4; containers take the highest (lowest number) of children
+  std::string path;        // "outer.zip!inner/a.docx" for embedded files
+  std::string format;      // "txt", "csv", "html", "eml", "docx", ..., "unknown"
+  int klass = kClassNone;  // 1..4; containers take the highest (lowest number) of children
   std::vector<Finding> findings;
   std::vector<FileError> errors;
   std::vector<FileReport> children;

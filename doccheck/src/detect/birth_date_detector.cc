@@ -24,8 +24,11 @@ struct Era {
   char letter;
   int first_year;  // Gregorian year of the era's year 1
 };
-constexpr Era kEras[] = {{"明治", 'M', 1868}, {"大正", 'T', 1912}, {"昭和", 'S', 1926},
-                         {"平成", 'H', 1989}, {"令和", 'R', 2019}};
+constexpr Era kEras[] = {{"明治", 'M', 1868},
+                         {"大正", 'T', 1912},
+                         {"昭和", 'S', 1926},
+                         {"平成", 'H', 1989},
+                         {"令和", 'R', 2019}};
 
 class Cursor {
  public:
@@ -129,7 +132,8 @@ class BirthDateDetectorImpl final : public Detector {
       if (tok.begin > 0 && (IsAsciiAlpha(t[tok.begin - 1]) || IsAsciiDigit(t[tok.begin - 1])))
         continue;
       const int y = std::stoi(tok.digits.substr(0, 4));
-      if (tok.separator == '-' && tok.groups.size() == 3 && tok.groups[1] <= 2 && tok.groups[2] <= 2) {
+      if (tok.separator == '-' && tok.groups.size() == 3 && tok.groups[1] <= 2 &&
+          tok.groups[2] <= 2) {
         emit(tok.begin, tok.end, y, std::stoi(tok.digits.substr(4, tok.groups[1])),
              std::stoi(tok.digits.substr(4 + tok.groups[1])));
         continue;
@@ -144,8 +148,8 @@ class BirthDateDetectorImpl final : public Detector {
     // token) and "S60.4.1" (an era initial glued to the token).
     // The era year, month and day of a token written with hyphens ("3-7-27").
     auto hyphenated = [&](const NumberToken& tok, int* n, int* m, int* d) {
-      if (tok.separator != '-' || tok.groups.size() != 3 || tok.groups[0] > 2 || tok.groups[1] > 2 ||
-          tok.groups[2] > 2)
+      if (tok.separator != '-' || tok.groups.size() != 3 || tok.groups[0] > 2 ||
+          tok.groups[1] > 2 || tok.groups[2] > 2)
         return false;
       *n = std::stoi(tok.digits.substr(0, tok.groups[0]));
       *m = std::stoi(tok.digits.substr(tok.groups[0], tok.groups[1]));
@@ -174,7 +178,8 @@ class BirthDateDetectorImpl final : public Detector {
         const char ch = t[tok.begin - 1];
         for (const Era& e : kEras) {
           if (e.letter != ch) continue;
-          if (tok.begin >= 2 && (IsAsciiAlpha(t[tok.begin - 2]) || IsAsciiDigit(t[tok.begin - 2]))) break;
+          if (tok.begin >= 2 && (IsAsciiAlpha(t[tok.begin - 2]) || IsAsciiDigit(t[tok.begin - 2])))
+            break;
           Cursor c(t, tok.begin);
           int n = 0, m = 0, d = 0;
           std::size_t end = 0;
@@ -200,7 +205,8 @@ class BirthDateDetectorImpl final : public Detector {
       } else {
         Cursor c(t, tok.begin);
         int n = 0;
-        if (c.Int(2, &n) && Tail(c, &m, &d, &end)) emit(era_begin, end, era->first_year + n - 1, m, d);
+        if (c.Int(2, &n) && Tail(c, &m, &d, &end))
+          emit(era_begin, end, era->first_year + n - 1, m, d);
       }
     }
   }
@@ -225,7 +231,9 @@ class BirthDateDetectorImpl final : public Detector {
     if (!blank) return false;
     // A label line above labels a lone value, not a row of a table (its header is above).
     if (LineEnd(scan.text, begin) != std::string_view::npos &&
-        scan.text.substr(LineStart(scan.text, begin), LineEnd(scan.text, begin) - LineStart(scan.text, begin))
+        scan.text
+                .substr(LineStart(scan.text, begin),
+                        LineEnd(scan.text, begin) - LineStart(scan.text, begin))
                 .find('\t') != std::string_view::npos)
       return false;
     const std::size_t line = LineStart(scan.text, begin);

@@ -12,7 +12,7 @@ namespace {
 // Longest first, so 部外秘 wins over 秘 at the same place.
 constexpr std::string_view kLabels[] = {
     "取り扱い注意", "取扱い注意", "関係者外秘", "関係者限り", "取扱注意", "部外秘", "庁外秘",
-    "社外秘", "課外秘", "局外秘", "所外秘", "厳秘", "極秘", "秘"};
+    "社外秘",       "課外秘",     "局外秘",     "所外秘",     "厳秘",     "極秘",   "秘"};
 
 bool IsOpen(char32_t c) {
   return c == 0 || c == ' ' || c == '\t' || c == '\n' || c == 0x3010 /*【*/ || c == '[' ||
@@ -32,8 +32,8 @@ class ClassificationLabelDetectorImpl final : public Detector {
   std::string_view name() const override { return "classification_label"; }
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     // Each label ends with one of these; find the ending, then match the label backwards.
-    for (std::string_view ending : {std::string_view("秘"), std::string_view("注意"),
-                                    std::string_view("限り")}) {
+    for (std::string_view ending :
+         {std::string_view("秘"), std::string_view("注意"), std::string_view("限り")}) {
       const std::string_view t = scan.text;
       for (std::size_t q = t.find(ending); q != std::string_view::npos; q = t.find(ending, q + 1)) {
         const std::size_t end = q + ending.size();
@@ -45,9 +45,10 @@ class ClassificationLabelDetectorImpl final : public Detector {
           const char32_t before = CodePointBefore(t, p, &n);
           const char32_t after = CodePointAt(t, end, &n);
           const bool bare = label == "秘";
-          const bool ok = bare ? (IsOpen(before) && IsClose(after))
-                               : !IsKanji(after) && !IsHiragana(after);
-          if (ok) Emit(out, Kind::kClassificationLabel, p, end, std::string(label), bare ? 0.8 : 0.95);
+          const bool ok =
+              bare ? (IsOpen(before) && IsClose(after)) : !IsKanji(after) && !IsHiragana(after);
+          if (ok)
+            Emit(out, Kind::kClassificationLabel, p, end, std::string(label), bare ? 0.8 : 0.95);
           break;
         }
       }

@@ -36,7 +36,8 @@ class CreditCardDetectorImpl final : public Detector {
       if (!grouped && !plain) continue;
       const LabelParts label = LabelPartsAt(scan, t.begin);
       const bool labelled = label.Has({"カード", "クレジット", "card", "Card", "CARD"});
-      if (!labelled && (n < 14 || n > 16 || label.Has({"JAN", "製造", "シリアル", "注文"}))) continue;
+      if (!labelled && (n < 14 || n > 16 || label.Has({"JAN", "製造", "シリアル", "注文"})))
+        continue;
       Emit(out, Kind::kCreditCard, t.begin, t.end, t.digits, labelled ? 0.95 : 0.8);
     }
   }

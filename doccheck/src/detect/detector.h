@@ -31,8 +31,10 @@ class DigitGroups {
   const unsigned char* end() const { return g_ + size_; }
   // Adds a group; groups past kMax are counted into the last one.
   void push_back(unsigned char n) {
-    if (size_ < kMax) g_[size_++] = n;
-    else g_[kMax - 1] = static_cast<unsigned char>(g_[kMax - 1] + n);
+    if (size_ < kMax)
+      g_[size_++] = n;
+    else
+      g_[kMax - 1] = static_cast<unsigned char>(g_[kMax - 1] + n);
   }
   bool operator==(const std::vector<unsigned char>& v) const {
     return v.size() == size_ && std::equal(v.begin(), v.end(), g_);
@@ -47,12 +49,12 @@ class DigitGroups {
 // "070(5428)3483", "1,234,567". Found once per block by the text layer and shared by
 // every numeric detector (see number_tokens.h).
 struct NumberToken {
-  std::size_t begin = 0;             // byte offsets in ScanText::text, [begin, end)
+  std::size_t begin = 0;  // byte offsets in ScanText::text, [begin, end)
   std::size_t end = 0;
-  std::string digits;                // the digits only
-  DigitGroups groups;                // digit count of each group
-  char separator = 0;                // '-', ' ' or '(' (for 03(1234)5678); 0 for one group
-  bool has_comma = false;            // 1,234 grouping: an amount, never an identifier
+  std::string digits;      // the digits only
+  DigitGroups groups;      // digit count of each group
+  char separator = 0;      // '-', ' ' or '(' (for 03(1234)5678); 0 for one group
+  bool has_comma = false;  // 1,234 grouping: an amount, never an identifier
 };
 
 class TableIndex;  // labels.h: tab/comma tables of a block, built on first use
@@ -67,7 +69,7 @@ struct ScanText {
 
 struct Candidate {
   Kind kind = Kind::kMyNumber;
-  std::size_t begin = 0;    // byte offsets in ScanText::text, [begin, end)
+  std::size_t begin = 0;  // byte offsets in ScanText::text, [begin, end)
   std::size_t end = 0;
   std::string normalized;   // canonical form (CONTRACTS.md §1)
   double confidence = 0.5;  // 0..1; keywords nearby raise it

@@ -15,10 +15,10 @@ namespace doccheck {
 struct LabelledNumberSpec {
   std::string_view name;
   Kind kind;
-  std::vector<std::string_view> labels;      // any of these must label the number
-  std::vector<std::string_view> not_labels;  // none of these may (e.g. 支店番号)
-  std::vector<std::vector<unsigned char>> shapes;  // accepted digit groupings
-  bool (*valid)(std::string_view digits) = nullptr;    // extra check (check digit), optional
+  std::vector<std::string_view> labels;              // any of these must label the number
+  std::vector<std::string_view> not_labels;          // none of these may (e.g. 支店番号)
+  std::vector<std::vector<unsigned char>> shapes;    // accepted digit groupings
+  bool (*valid)(std::string_view digits) = nullptr;  // extra check (check digit), optional
   double confidence = 0.9;
 };
 

@@ -26,7 +26,9 @@ std::string_view Cell(std::string_view text, std::size_t begin, std::size_t end,
   return text.substr(start, stop - start);
 }
 
-int CountChar(std::string_view s, char c) { return static_cast<int>(std::count(s.begin(), s.end(), c)); }
+int CountChar(std::string_view s, char c) {
+  return static_cast<int>(std::count(s.begin(), s.end(), c));
+}
 
 }  // namespace
 
@@ -77,8 +79,9 @@ const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos
       } else if (c >= '0' && c <= '9') {
         digits = true;
       } else if (c == '\n') {
-        const bool continues = open && ((current.delimiter == '\t' && tabs > 0) ||
-                                        (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
+        const bool continues =
+            open && ((current.delimiter == '\t' && tabs > 0) ||
+                     (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
         if (continues) {
           current.end = i;
         } else {
@@ -120,7 +123,8 @@ LabelParts LabelPartsAt(const ScanText& scan, std::size_t pos) {
   // When nothing labels the value on its line, a short line just above (no digits) is its
   // label, as forms and PDFs lay them out.
   std::string_view trimmed = parts.inline_label;
-  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == ':')) trimmed.remove_suffix(1);
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == ':'))
+    trimmed.remove_suffix(1);
   const std::size_t line = LineStart(scan.text, pos);
   if (trimmed.empty() && parts.column.empty() && line >= 1) {
     const std::size_t prev = LineStart(scan.text, line - 1);

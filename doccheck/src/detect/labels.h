@@ -23,9 +23,9 @@ std::string_view InlineLabel(std::string_view text, std::size_t pos, int max_cha
 class TableIndex {
  public:
   struct Table {
-    std::size_t begin = 0;        // offset of the header line (the table's first line)
-    std::size_t end = 0;          // offset just past the table's last line
-    std::size_t header_end = 0;   // end of the header line
+    std::size_t begin = 0;       // offset of the header line (the table's first line)
+    std::size_t end = 0;         // offset just past the table's last line
+    std::size_t header_end = 0;  // end of the header line
     char delimiter = '\t';
   };
   // Builds the index of `text` if not built yet; the text must stay the same.

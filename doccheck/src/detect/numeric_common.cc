@@ -7,9 +7,10 @@
 namespace doccheck {
 
 const std::initializer_list<std::string_view> kOtherNumberLabels = {
-    "番号", "No", "NO", "no.", "ID", "コード", "免許", "年金", "保険", "口座", "電話", "TEL", "Tel",
-    "FAX", "Fax", "注文", "受付", "請求", "伝票", "管理", "製造", "整理", "予算", "金額", "額",
-    "合計", "単価", "シリアル", "型番", "品番", "会員", "顧客", "契約", "JAN", "登録"};
+    "番号",     "No",   "NO",   "no.",  "ID",   "コード", "免許", "年金", "保険",
+    "口座",     "電話", "TEL",  "Tel",  "FAX",  "Fax",    "注文", "受付", "請求",
+    "伝票",     "管理", "製造", "整理", "予算", "金額",   "額",   "合計", "単価",
+    "シリアル", "型番", "品番", "会員", "顧客", "契約",   "JAN",  "登録"};
 
 bool LooksLikeAmount(std::string_view text, const NumberToken& token) {
   if (token.has_comma) return true;

@@ -43,8 +43,8 @@ class PhoneDetectorImpl final : public Detector {
       // A grouped number must start with a group holding the leading 0 and have 2–4 groups.
       if (t.groups.size() == 2 && t.separator != '(') continue;
       const LabelParts label = LabelPartsAt(scan, t.begin);
-      const bool labelled = label.Has({"電話", "TEL", "Tel", "tel", "携帯", "連絡先", "FAX",
-                                             "Fax", "ファクス", "ファックス", "直通", "代表", "内線"});
+      const bool labelled = label.Has({"電話", "TEL", "Tel", "tel", "携帯", "連絡先", "FAX", "Fax",
+                                       "ファクス", "ファックス", "直通", "代表", "内線"});
       Emit(out, Kind::kPhone, begin, t.end, national, labelled ? 0.95 : 0.8);
     }
   }

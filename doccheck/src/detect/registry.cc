@@ -1,7 +1,7 @@
 // The table of every detector, in the order overlapping findings are preferred when
 // their confidence is equal.
-#include "detect/detector.h"
 #include "detect/address_detector.h"
+#include "detect/detector.h"
 #include "detect/detectors.h"
 #include "detect/person_name_detector.h"
 
@@ -9,12 +9,14 @@ namespace doccheck {
 
 const std::vector<const Detector*>& AllDetectors() {
   static const std::vector<const Detector*> kDetectors = {
-      &MyNumberDetector(),      &CorporateNumberDetector(), &DriversLicenseDetector(),
-      &PassportDetector(),      &ResidenceCardDetector(),   &PensionNumberDetector(),
-      &HealthInsuranceDetector(), &BankAccountDetector(),   &CreditCardDetector(),
-      &PhoneDetector(),         &EmailDetector(),           &PostalCodeDetector(),
-      &BirthDateDetector(),     &AddressDetector(),         &PersonNameDetector(),
-      &ClassificationLabelDetector(),
+      &MyNumberDetector(),        &CorporateNumberDetector(),
+      &DriversLicenseDetector(),  &PassportDetector(),
+      &ResidenceCardDetector(),   &PensionNumberDetector(),
+      &HealthInsuranceDetector(), &BankAccountDetector(),
+      &CreditCardDetector(),      &PhoneDetector(),
+      &EmailDetector(),           &PostalCodeDetector(),
+      &BirthDateDetector(),       &AddressDetector(),
+      &PersonNameDetector(),      &ClassificationLabelDetector(),
   };
   return kDetectors;
 }

@@ -13,16 +13,17 @@ namespace doccheck {
 
 std::string ColumnName(int column) {
   std::string name;
-  for (int c = column + 1; c > 0; c = (c - 1) / 26) name.insert(name.begin(), static_cast<char>('A' + (c - 1) % 26));
+  for (int c = column + 1; c > 0; c = (c - 1) / 26)
+    name.insert(name.begin(), static_cast<char>('A' + (c - 1) % 26));
   return name;
 }
 
 namespace {
 
 struct Cell {
-  std::string text;                 // unquoted, unescaped
-  std::vector<std::uint32_t> src;   // offset in the original bytes of each byte of `text`, + end
-  std::size_t offset = 0;           // in the decoded text
+  std::string text;                // unquoted, unescaped
+  std::vector<std::uint32_t> src;  // offset in the original bytes of each byte of `text`, + end
+  std::size_t offset = 0;          // in the decoded text
 };
 
 class CsvExtractorImpl final : public Extractor {
@@ -38,16 +39,17 @@ class CsvExtractorImpl final : public Extractor {
       const std::size_t bom = BomLength(text, Charset::kUtf8);
       text.erase(0, bom);
       offsets.clear();
-      for (std::size_t i = 0; i <= text.size(); ++i) offsets.push_back(static_cast<std::uint32_t>(i + bom));
+      for (std::size_t i = 0; i <= text.size(); ++i)
+        offsets.push_back(static_cast<std::uint32_t>(i + bom));
     } else {
       offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
     }
     const std::size_t first_eol = text.find('\n');
     const std::string_view first = std::string_view(text).substr(0, first_eol);
-    const char delim = std::count(first.begin(), first.end(), '\t') >
-                               std::count(first.begin(), first.end(), ',')
-                           ? '\t'
-                           : ',';
+    const char delim =
+        std::count(first.begin(), first.end(), '\t') > std::count(first.begin(), first.end(), ',')
+            ? '\t'
+            : ',';
 
     std::vector<std::string> header;
     std::vector<Cell> row;

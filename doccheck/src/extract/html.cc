@@ -9,6 +9,7 @@
 
 #include "extract/text_extractors.h"
 #include "text/decode.h"
+#include "text/utf8.h"
 
 namespace doccheck {
 namespace {
@@ -27,33 +28,18 @@ Charset MetaCharset(std::string_view bytes) {
   std::size_t b = p + 8;
   while (b < head.size() && (head[b] == '"' || head[b] == '\'' || head[b] == ' ')) ++b;
   std::size_t e = b;
-  while (e < head.size() && (std::isalnum(static_cast<unsigned char>(head[e])) || head[e] == '-' || head[e] == '_')) ++e;
+  while (e < head.size() &&
+         (std::isalnum(static_cast<unsigned char>(head[e])) || head[e] == '-' || head[e] == '_'))
+    ++e;
   return CharsetFromLabel(head.substr(b, e - b));
-}
-
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x110000) {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 bool BlockTag(std::string_view name) {
   static constexpr std::string_view kBlocks[] = {
-      "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-      "section", "article", "header", "footer", "dt", "dd", "title", "blockquote", "pre", "hr",
-      "address", "form", "nav", "main", "caption"};
+      "p",       "div",    "br",  "li",   "ul",     "ol",         "h1",      "h2",
+      "h3",      "h4",     "h5",  "h6",   "tr",     "table",      "section", "article",
+      "header",  "footer", "dt",  "dd",   "title",  "blockquote", "pre",     "hr",
+      "address", "form",   "nav", "main", "caption"};
   for (std::string_view b : kBlocks) {
     if (name == b) return true;
   }
@@ -73,7 +59,8 @@ class HtmlExtractorImpl final : public Extractor {
     const bool identity = decoder.identity();
     auto original = [&](std::size_t i) -> std::uint32_t {
       return identity ? static_cast<std::uint32_t>(i)
-                      : (i < src_offsets.size() ? src_offsets[i] : static_cast<std::uint32_t>(bytes.size()));
+                      : (i < src_offsets.size() ? src_offsets[i]
+                                                : static_cast<std::uint32_t>(bytes.size()));
     };
 
     std::string text;
@@ -128,12 +115,18 @@ class HtmlExtractorImpl final : public Extractor {
               cp = 0;
             }
             if (cp) AppendUtf8(cp, &out);
-          } else if (ent == "amp") out = "&";
-          else if (ent == "lt") out = "<";
-          else if (ent == "gt") out = ">";
-          else if (ent == "quot") out = "\"";
-          else if (ent == "apos") out = "'";
-          else if (ent == "nbsp") out = " ";
+          } else if (ent == "amp")
+            out = "&";
+          else if (ent == "lt")
+            out = "<";
+          else if (ent == "gt")
+            out = ">";
+          else if (ent == "quot")
+            out = "\"";
+          else if (ent == "apos")
+            out = "'";
+          else if (ent == "nbsp")
+            out = " ";
           if (!out.empty()) {
             put(out, i);
             i = semi + 1;

@@ -15,7 +15,8 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   return std::equal(suffix.begin(), suffix.end(), s.end() - suffix.size(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   });
 }
 
@@ -77,7 +78,8 @@ std::string_view SniffFormat(std::string_view bytes, std::string_view name) {
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
   const std::string head = Lower(t, 1024);
   if (StartsWith(head, "<!doctype html") || StartsWith(head, "<html") ||
-      head.find("<html") != std::string::npos || (StartsWith(head, "<") && head.find("<body") != std::string::npos))
+      head.find("<html") != std::string::npos ||
+      (StartsWith(head, "<") && head.find("<body") != std::string::npos))
     return "html";
   if (LooksLikeMail(t)) return "eml";
   if (EndsWithNoCase(name, ".csv") || EndsWithNoCase(name, ".tsv")) return "csv";

@@ -16,23 +16,8 @@ namespace {
 
 // Kinds that are digit runs: where two of them claim the same characters, one wins.
 bool Exclusive(Kind k) {
-  switch (k) {
-    case Kind::kMyNumber:
-    case Kind::kCorporateNumber:
-    case Kind::kDriversLicense:
-    case Kind::kPassport:
-    case Kind::kResidenceCard:
-    case Kind::kPensionNumber:
-    case Kind::kHealthInsurance:
-    case Kind::kBankAccount:
-    case Kind::kCreditCard:
-    case Kind::kPhone:
-    case Kind::kPostalCode:
-    case Kind::kBirthDate:
-      return true;
-    default:
-      return false;
-  }
+  return IsIdentifierNumber(k) || k == Kind::kCorporateNumber || k == Kind::kPhone ||
+         k == Kind::kPostalCode || k == Kind::kBirthDate;
 }
 
 void Resolve(std::vector<Candidate>* cands) {
@@ -77,7 +62,8 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   thread_local Scratch scratch;
   NormalizedText& nt = scratch.nt;
   NormalizeForDetection(utf8, &nt);
-  const std::string header = info.header.empty() ? std::string() : NormalizeForDetection(info.header);
+  const std::string header =
+      info.header.empty() ? std::string() : NormalizeForDetection(info.header);
   std::vector<NumberToken>& numbers = scratch.numbers;
   numbers.clear();
   FindNumberTokens(nt.text, &numbers);
@@ -94,7 +80,8 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   for (Candidate& c : cands) {
     const std::uint32_t in_text = nt.SourceOffset(c.begin);
     if (in_text < info.report_from) continue;
-    line += static_cast<int>(std::count(nt.text.begin() + counted, nt.text.begin() + c.begin, '\n'));
+    line +=
+        static_cast<int>(std::count(nt.text.begin() + counted, nt.text.begin() + c.begin, '\n'));
     counted = c.begin;
     Finding f;
     f.kind = c.kind;
@@ -125,8 +112,12 @@ TextStreamScanner::TextStreamScanner(Charset charset, Location where, std::vecto
 
 TextStreamScanner::TextStreamScanner(Charset charset, Location where, FindingsSink sink,
                                      std::size_t chunk_bytes, int threads)
-    : decoder_(charset), charset_(charset), where_(std::move(where)), sink_(std::move(sink)),
-      chunk_bytes_(chunk_bytes), threads_(threads < 1 ? 1 : threads) {
+    : decoder_(charset),
+      charset_(charset),
+      where_(std::move(where)),
+      sink_(std::move(sink)),
+      chunk_bytes_(chunk_bytes),
+      threads_(threads < 1 ? 1 : threads) {
   jobs_.reserve(static_cast<std::size_t>(threads_));
 }
 
@@ -162,7 +153,8 @@ namespace {
 // Where to cut a line too long to wait for its end: after the last space, tab or
 // punctuation in the final 4 KiB, so no number is split; else at a character boundary.
 std::size_t ForcedCut(std::string_view bytes, Charset charset) {
-  if (charset == Charset::kUtf16Le || charset == Charset::kUtf16Be) return bytes.size() & ~std::size_t{1};
+  if (charset == Charset::kUtf16Le || charset == Charset::kUtf16Be)
+    return bytes.size() & ~std::size_t{1};
   const std::size_t floor = bytes.size() > 4096 ? bytes.size() - 4096 : 0;
   for (std::size_t i = bytes.size(); i > floor; --i) {
     const char c = bytes[i - 1];
@@ -193,7 +185,8 @@ std::string OpenTableHeader(std::string_view text) {
   }
   if (first == std::string_view::npos) return {};
   const std::size_t end = text.find('\n', first);
-  const std::string_view line = text.substr(first, (end == std::string_view::npos ? text.size() : end) - first);
+  const std::string_view line =
+      text.substr(first, (end == std::string_view::npos ? text.size() : end) - first);
   if (line.find_first_of("0123456789") != std::string_view::npos) return {};
   if (std::count(line.begin(), line.end(), '\t') < 2) return {};
   return std::string(line) + "\n";
@@ -210,7 +203,8 @@ void TextStreamScanner::ScanPending(bool last) {
   }
   std::string_view piece(pending_.data(), cut);
   if (first_) {
-    const std::size_t bom = BomLength(piece, charset_ == Charset::kUtf8 ? Charset::kUtf8 : charset_);
+    const std::size_t bom =
+        BomLength(piece, charset_ == Charset::kUtf8 ? Charset::kUtf8 : charset_);
     if (charset_ == Charset::kUtf8 && bom) {
       piece.remove_prefix(bom);
       pending_base_ += bom;
@@ -244,7 +238,8 @@ void TextStreamScanner::ScanPending(bool last) {
   }
 
   // Keep the last lines (at most 1 KiB) and any open table's header for the next chunk.
-  lines_before_carry_ += static_cast<int>(std::count(text.begin(), text.end(), '\n')) - prefix_lines;
+  lines_before_carry_ +=
+      static_cast<int>(std::count(text.begin(), text.end(), '\n')) - prefix_lines;
   std::size_t keep_from = text.size();
   for (int lines = 0; lines < 3 && keep_from > 0;) {
     const std::size_t p = text.rfind('\n', keep_from - 1);

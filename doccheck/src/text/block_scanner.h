@@ -17,13 +17,13 @@
 namespace doccheck {
 
 struct BlockInfo {
-  Location where;                               // part/sheet/cell/page of the block
-  std::string_view header;                      // column heading, or ""
+  Location where;                                 // part/sheet/cell/page of the block
+  std::string_view header;                        // column heading, or ""
   const std::uint32_t* source_offsets = nullptr;  // per byte of the UTF-8 text: offset in the
                                                   // original; null = same as the text's
-  std::uint64_t base_offset = 0;                // added to every offset
-  int base_line = 0;                            // lines before the block's first line
-  std::size_t report_from = 0;                  // drop candidates starting before this byte
+  std::uint64_t base_offset = 0;                  // added to every offset
+  int base_line = 0;                              // lines before the block's first line
+  std::size_t report_from = 0;                    // drop candidates starting before this byte
 };
 
 // Appends the findings of `utf8` to `out`.
@@ -60,10 +60,10 @@ class TextStreamScanner {
   Location where_;
   FindingsSink sink_;
   std::size_t chunk_bytes_;
-  std::string pending_;          // source bytes not yet decoded
+  std::string pending_;  // source bytes not yet decoded
   std::uint64_t pending_base_ = 0;
-  std::string header_;           // header line of a table open at the previous chunk's end
-  std::string carry_;            // last lines of the previous chunk (UTF-8), for context
+  std::string header_;  // header line of a table open at the previous chunk's end
+  std::string carry_;   // last lines of the previous chunk (UTF-8), for context
   std::vector<std::uint32_t> carry_offsets_;
   int lines_before_carry_ = 0;
   bool first_ = true;

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "text/utf8.h"
+
 namespace doccheck {
 namespace {
 
@@ -19,10 +21,14 @@ bool IsValidUtf8(std::string_view s, bool allow_truncated_end) {
       continue;
     }
     std::size_t len;
-    if (b >= 0xC2 && b <= 0xDF) len = 2;
-    else if (b >= 0xE0 && b <= 0xEF) len = 3;
-    else if (b >= 0xF0 && b <= 0xF4) len = 4;
-    else return false;
+    if (b >= 0xC2 && b <= 0xDF)
+      len = 2;
+    else if (b >= 0xE0 && b <= 0xEF)
+      len = 3;
+    else if (b >= 0xF0 && b <= 0xF4)
+      len = 4;
+    else
+      return false;
     if (i + len > n) return allow_truncated_end;
     for (std::size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -98,53 +104,48 @@ JapaneseScore ScoreEucJp(std::string_view s) {
 
 const char* IcuName(Charset c) {
   switch (c) {
-    case Charset::kUtf16Le: return "UTF-16LE";
-    case Charset::kUtf16Be: return "UTF-16BE";
-    case Charset::kShiftJis: return "windows-31j";
-    case Charset::kEucJp: return "EUC-JP";
-    case Charset::kIso2022Jp: return "ISO-2022-JP";
-    default: return "UTF-8";
+    case Charset::kUtf16Le:
+      return "UTF-16LE";
+    case Charset::kUtf16Be:
+      return "UTF-16BE";
+    case Charset::kShiftJis:
+      return "windows-31j";
+    case Charset::kEucJp:
+      return "EUC-JP";
+    case Charset::kIso2022Jp:
+      return "ISO-2022-JP";
+    default:
+      return "UTF-8";
   }
 }
 
+// Appends the UTF-8 of `cp` and, for each of its bytes, `offset`.
 void AppendUtf8(char32_t cp, std::uint32_t offset, std::string* out,
                 std::vector<std::uint32_t>* offsets) {
   char buf[4];
-  int n;
-  if (cp < 0x80) {
-    buf[0] = static_cast<char>(cp);
-    n = 1;
-  } else if (cp < 0x800) {
-    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  out->append(buf, n);
-  offsets->insert(offsets->end(), n, offset);
+  const int n = EncodeUtf8(cp, buf);
+  out->append(buf, static_cast<std::size_t>(n));
+  offsets->insert(offsets->end(), static_cast<std::size_t>(n), offset);
 }
 
 }  // namespace
 
 std::string_view CharsetName(Charset charset) {
   switch (charset) {
-    case Charset::kUtf8: return "UTF-8";
-    case Charset::kUtf16Le: return "UTF-16LE";
-    case Charset::kUtf16Be: return "UTF-16BE";
-    case Charset::kShiftJis: return "Shift_JIS";
-    case Charset::kEucJp: return "EUC-JP";
-    case Charset::kIso2022Jp: return "ISO-2022-JP";
-    case Charset::kBinary: return "binary";
+    case Charset::kUtf8:
+      return "UTF-8";
+    case Charset::kUtf16Le:
+      return "UTF-16LE";
+    case Charset::kUtf16Be:
+      return "UTF-16BE";
+    case Charset::kShiftJis:
+      return "Shift_JIS";
+    case Charset::kEucJp:
+      return "EUC-JP";
+    case Charset::kIso2022Jp:
+      return "ISO-2022-JP";
+    case Charset::kBinary:
+      return "binary";
   }
   return "binary";
 }
@@ -170,14 +171,15 @@ Charset DetectCharset(std::string_view s) {
   if (nul > 0) {
     const std::size_t pairs = s.size() / 2;
     if (pairs > 0 && odd_nul * 10 >= pairs * 3 && even_nul * 10 < odd_nul) return Charset::kUtf16Le;
-    if (pairs > 0 && even_nul * 10 >= pairs * 3 && odd_nul * 10 < even_nul) return Charset::kUtf16Be;
+    if (pairs > 0 && even_nul * 10 >= pairs * 3 && odd_nul * 10 < even_nul)
+      return Charset::kUtf16Be;
     return Charset::kBinary;
   }
   if (high == 0) {
-    if (esc > 0 && (s.find("\x1B$B") != std::string_view::npos ||
-                    s.find("\x1B$@") != std::string_view::npos ||
-                    s.find("\x1B(J") != std::string_view::npos ||
-                    s.find("\x1B(I") != std::string_view::npos)) {
+    if (esc > 0 &&
+        (s.find("\x1B$B") != std::string_view::npos || s.find("\x1B$@") != std::string_view::npos ||
+         s.find("\x1B(J") != std::string_view::npos ||
+         s.find("\x1B(I") != std::string_view::npos)) {
       return Charset::kIso2022Jp;
     }
     return Charset::kUtf8;
@@ -186,33 +188,43 @@ Charset DetectCharset(std::string_view s) {
 
   const JapaneseScore sj = ScoreShiftJis(s);
   const JapaneseScore eu = ScoreEucJp(s);
-  if (sj.invalid != eu.invalid) return sj.invalid < eu.invalid ? Charset::kShiftJis : Charset::kEucJp;
+  if (sj.invalid != eu.invalid)
+    return sj.invalid < eu.invalid ? Charset::kShiftJis : Charset::kEucJp;
   // Both decode: EUC-JP text read as Shift_JIS turns into runs of half-width katakana.
   if (sj.half_kana > sj.doubles) return Charset::kEucJp;
-  return eu.half_kana > eu.doubles ? Charset::kShiftJis
-                                   : (sj.doubles >= eu.doubles ? Charset::kShiftJis : Charset::kEucJp);
+  return eu.half_kana > eu.doubles
+             ? Charset::kShiftJis
+             : (sj.doubles >= eu.doubles ? Charset::kShiftJis : Charset::kEucJp);
 }
 
 Charset CharsetFromLabel(std::string_view label) {
   std::string l;
   for (char c : label) {
-    if (c != '"' && c != '\'' && c != ' ') l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != '"' && c != '\'' && c != ' ')
+      l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (l == "utf-8" || l == "utf8" || l == "us-ascii" || l == "ascii") return Charset::kUtf8;
   if (l == "iso-2022-jp" || l == "iso-2022-jp-2" || l == "csiso2022jp") return Charset::kIso2022Jp;
   if (l == "shift_jis" || l == "shift-jis" || l == "sjis" || l == "cp932" || l == "windows-31j" ||
       l == "x-sjis" || l == "ms932" || l == "csshiftjis")
     return Charset::kShiftJis;
-  if (l == "euc-jp" || l == "eucjp" || l == "x-euc-jp" || l == "cseucpkdfmtjapanese") return Charset::kEucJp;
+  if (l == "euc-jp" || l == "eucjp" || l == "x-euc-jp" || l == "cseucpkdfmtjapanese")
+    return Charset::kEucJp;
   if (l == "utf-16le") return Charset::kUtf16Le;
   if (l == "utf-16be" || l == "utf-16") return Charset::kUtf16Be;
   return Charset::kBinary;
 }
 
 std::size_t BomLength(std::string_view bytes, Charset charset) {
-  if (charset == Charset::kUtf8 && bytes.size() >= 3 && std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) return 3;
-  if (charset == Charset::kUtf16Le && bytes.size() >= 2 && std::memcmp(bytes.data(), "\xFF\xFE", 2) == 0) return 2;
-  if (charset == Charset::kUtf16Be && bytes.size() >= 2 && std::memcmp(bytes.data(), "\xFE\xFF", 2) == 0) return 2;
+  if (charset == Charset::kUtf8 && bytes.size() >= 3 &&
+      std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0)
+    return 3;
+  if (charset == Charset::kUtf16Le && bytes.size() >= 2 &&
+      std::memcmp(bytes.data(), "\xFF\xFE", 2) == 0)
+    return 2;
+  if (charset == Charset::kUtf16Be && bytes.size() >= 2 &&
+      std::memcmp(bytes.data(), "\xFE\xFF", 2) == 0)
+    return 2;
   return 0;
 }
 
@@ -272,7 +284,8 @@ void TextDecoder::Decode(std::string_view chunk, std::uint64_t base, bool last, 
       }
       if (cp == 0xFEFF && utf8->empty()) continue;  // BOM
       // ICU substitutes U+001A for bytes a legacy charset cannot map; we promise U+FFFD.
-      if (cp == 0x1A && !(rel >= 0 && call_start + rel < src_end && call_start[rel] == 0x1A)) cp = 0xFFFD;
+      if (cp == 0x1A && !(rel >= 0 && call_start + rel < src_end && call_start[rel] == 0x1A))
+        cp = 0xFFFD;
       AppendUtf8(cp, off, utf8, offsets);
     }
     if (status == U_BUFFER_OVERFLOW_ERROR) continue;
@@ -298,7 +311,8 @@ std::size_t LastLineBreak(std::string_view bytes, Charset charset) {
     for (std::size_t i = bytes.size() & ~std::size_t{1}; i >= 2; i -= 2) {
       const auto lo = static_cast<unsigned char>(bytes[i - 2]);
       const auto hi = static_cast<unsigned char>(bytes[i - 1]);
-      if (charset == Charset::kUtf16Le ? (lo == '\n' && hi == 0) : (lo == 0 && hi == '\n')) return i;
+      if (charset == Charset::kUtf16Le ? (lo == '\n' && hi == 0) : (lo == 0 && hi == '\n'))
+        return i;
     }
     return 0;
   }

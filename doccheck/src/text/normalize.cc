@@ -6,17 +6,18 @@
 #include <algorithm>
 #include <array>
 
+#include "text/utf8.h"
+
 namespace doccheck {
 namespace {
 
 // Full-width katakana for U+FF66..U+FF9D (half-width ｦ..ﾝ), index = cp - 0xFF66.
 constexpr char16_t kHalfKana[] = {
-    0x30F2, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30E3, 0x30E5, 0x30E7, 0x30C3,
-    0x30FC, 0x30A2, 0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF, 0x30B1,
-    0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1, 0x30C4, 0x30C6,
-    0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8,
-    0x30DB, 0x30DE, 0x30DF, 0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9,
-    0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3};
+    0x30F2, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30E3, 0x30E5, 0x30E7, 0x30C3, 0x30FC, 0x30A2,
+    0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF, 0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9,
+    0x30BB, 0x30BD, 0x30BF, 0x30C1, 0x30C4, 0x30C6, 0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE,
+    0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DE, 0x30DF, 0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6,
+    0x30E8, 0x30E9, 0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3};
 
 bool TakesVoicedMark(char32_t k) {
   return (k >= 0x30AB && k <= 0x30C8 && k != 0x30C3) ||
@@ -32,22 +33,6 @@ constexpr std::array<bool, 256> kMaybeFold = [] {
   t[0xE2] = t[0xE3] = t[0xEF] = true;
   return t;
 }();
-
-int EncodeUtf8(char32_t cp, char* buf) {
-  if (cp < 0x80) {
-    buf[0] = static_cast<char>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-  buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-  return 3;
-}
 
 class Writer {
  public:
@@ -131,9 +116,7 @@ void NormalizeForDetection(std::string_view s, NormalizedText* out, std::uint32_
   const std::size_t n = s.size();
   std::size_t run = 0;  // start of the bytes copied unchanged since the last fold
   std::size_t i = 0;
-  auto flush = [&](std::size_t to) {
-    w.Append(s.substr(run, to - run), run);
-  };
+  auto flush = [&](std::size_t to) { w.Append(s.substr(run, to - run), run); };
   while (i < n) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (!kMaybeFold[b]) {
@@ -153,7 +136,8 @@ void NormalizeForDetection(std::string_view s, NormalizedText* out, std::uint32_
       continue;
     }
     const char32_t cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
-    const bool dash = (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 || cp == 0xFE63;
+    const bool dash =
+        (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 || cp == 0xFE63;
     const bool fold = (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000 || dash || cp == 0x30FC ||
                       (cp >= 0xFF61 && cp <= 0xFF9F) || (cp >= 0x337B && cp <= 0x337E) ||
                       cp == 0x32FF || cp == 0xFFE5;
@@ -170,14 +154,21 @@ void NormalizeForDetection(std::string_view s, NormalizedText* out, std::uint32_
     } else if (dash) {
       w.Replace("-", i, 3);
     } else if (cp == 0x30FC || cp == 0xFF70) {
-      if (w.LastIsDigit() && DigitAt(s, i + 3)) w.Replace("-", i, 3);
-      else w.ReplaceCodePoint(0x30FC, i, 3);
+      if (w.LastIsDigit() && DigitAt(s, i + 3))
+        w.Replace("-", i, 3);
+      else
+        w.ReplaceCodePoint(0x30FC, i, 3);
     } else if (cp >= 0xFF61 && cp <= 0xFF9F) {
-      if (cp == 0xFF61) w.ReplaceCodePoint(0x3002, i, 3);
-      else if (cp == 0xFF62) w.ReplaceCodePoint(0x300C, i, 3);
-      else if (cp == 0xFF63) w.ReplaceCodePoint(0x300D, i, 3);
-      else if (cp == 0xFF64) w.ReplaceCodePoint(0x3001, i, 3);
-      else if (cp == 0xFF65) w.ReplaceCodePoint(0x30FB, i, 3);
+      if (cp == 0xFF61)
+        w.ReplaceCodePoint(0x3002, i, 3);
+      else if (cp == 0xFF62)
+        w.ReplaceCodePoint(0x300C, i, 3);
+      else if (cp == 0xFF63)
+        w.ReplaceCodePoint(0x300D, i, 3);
+      else if (cp == 0xFF64)
+        w.ReplaceCodePoint(0x3001, i, 3);
+      else if (cp == 0xFF65)
+        w.ReplaceCodePoint(0x30FB, i, 3);
       else if (cp == 0xFF9E || cp == 0xFF9F) {
         const char32_t last = w.LastKana();
         if (cp == 0xFF9E && TakesVoicedMark(last)) {
