@@ -650,6 +650,8 @@ std::vector<Case> ClassificationLabelCases() {
       {"Hishoka", "秘書課\n", {}},
       {"HishoKohoka", "秘書広報課より\n", {}},
       {"Gokuhiri", "極秘裏に進める\n", {}},
+      {"GokuhiNiAdverb", "この件は極秘に進める。\n", {}},
+      {"LabelBeforeCopula", "本資料は部外秘です。\n", {"部外秘"}},
       {"Himitsu", "秘密\n", {}},
       {"Benpi", "便秘\n", {}},
       {"ToriatsukaichuiJiko", "取扱注意事項\n", {}},

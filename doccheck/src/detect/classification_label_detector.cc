@@ -1,7 +1,7 @@
 // Classification labels that mark a document's secrecy: 極秘 and 厳秘 (class 1), 秘, 部外秘,
 // 庁外秘, 社外秘, 取扱注意, 関係者限り… (class 2). A label stands as a label: the bare 秘 only
 // when set apart (【秘】, (秘), 秘 alone in its line or cell), longer labels when not run
-// into a following word (秘書広報課, 極秘裏 and 取扱注意事項 are not labels).
+// into a following word (秘書広報課, 極秘裏, 極秘に and 取扱注意事項 are not labels).
 #include "detect/context.h"
 #include "detect/detectors.h"
 #include "detect/numeric_common.h"
@@ -45,8 +45,9 @@ class ClassificationLabelDetectorImpl final : public Detector {
           const char32_t before = CodePointBefore(t, p, &n);
           const char32_t after = CodePointAt(t, end, &n);
           const bool bare = label == "秘";
-          const bool ok =
-              bare ? (IsOpen(before) && IsClose(after)) : !IsKanji(after) && !IsHiragana(after);
+          // "部外秘です" marks the document; "極秘に進める" (secretly) does not.
+          const bool adverb = (label == "極秘" || label == "厳秘") && after == 0x306B /*に*/;
+          const bool ok = bare ? (IsOpen(before) && IsClose(after)) : !IsKanji(after) && !adverb;
           if (ok)
             Emit(out, Kind::kClassificationLabel, p, end, std::string(label), bare ? 0.8 : 0.95);
           break;
