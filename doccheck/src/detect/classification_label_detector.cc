@@ -35,7 +35,8 @@ class ClassificationLabelDetectorImpl final : public Detector {
     for (std::string_view ending :
          {std::string_view("秘"), std::string_view("注意"), std::string_view("限り")}) {
       const std::string_view t = scan.text;
-      for (std::size_t q = t.find(ending); q != std::string_view::npos; q = t.find(ending, q + 1)) {
+      for (std::size_t q = FindText(t, ending); q != std::string_view::npos;
+           q = FindText(t, ending, q + 1)) {
         const std::size_t end = q + ending.size();
         for (std::string_view label : kLabels) {
           if (label.size() > end || t.compare(end - label.size(), label.size(), label) != 0)

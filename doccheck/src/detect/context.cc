@@ -1,5 +1,6 @@
 #include "detect/context.h"
 
+#include <cstring>
 #include <string>
 
 namespace doccheck {
@@ -83,6 +84,24 @@ std::string_view WindowAfter(std::string_view text, std::size_t pos, int chars, 
     end += n;
   }
   return text.substr(pos, end - pos);
+}
+
+std::size_t FindText(std::string_view text, std::string_view pattern, std::size_t from) {
+  if (pattern.empty()) return from <= text.size() ? from : std::string_view::npos;
+  const std::size_t m = pattern.size();
+  if (text.size() < m || from > text.size() - m) return std::string_view::npos;
+  const char last = pattern.back();
+  const char* base = text.data();
+  const char* p = base + from + m - 1;
+  const char* end = base + text.size();
+  while (p < end) {
+    p = static_cast<const char*>(std::memchr(p, last, static_cast<std::size_t>(end - p)));
+    if (p == nullptr) return std::string_view::npos;
+    const char* start = p - (m - 1);
+    if (std::memcmp(start, pattern.data(), m - 1) == 0) return static_cast<std::size_t>(start - base);
+    ++p;
+  }
+  return std::string_view::npos;
 }
 
 bool ContainsAny(std::string_view window, std::initializer_list<std::string_view> keywords) {

@@ -16,6 +16,11 @@ std::string_view WindowBefore(std::string_view text, std::size_t pos, int chars,
 // The text of at most `chars` UTF-8 characters starting at byte `pos`, same line rules.
 std::string_view WindowAfter(std::string_view text, std::size_t pos, int chars, int max_lines = 0);
 
+// Position of `pattern` in `text` at or after `from`, or npos. Faster than
+// string_view::find for Japanese patterns: it looks for the pattern's last byte (a UTF-8
+// continuation byte, rare) instead of its first (a lead byte shared by thousands of kanji).
+std::size_t FindText(std::string_view text, std::string_view pattern, std::size_t from = 0);
+
 // True when any of `keywords` occurs in `window`.
 bool ContainsAny(std::string_view window, std::initializer_list<std::string_view> keywords);
 

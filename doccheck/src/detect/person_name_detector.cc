@@ -108,18 +108,32 @@ constexpr std::string_view kTitles[] = {"課長", "部長", "係長", "主任", 
                                         "次長", "室長", "所長", "局長", "市長", "議員", "委員",
                                         "先生", "教授", "氏",   "様",   "殿",   "君"};
 
-// Which characters start a label: a quick test before comparing every label.
+// Which characters start a label, and the labels starting with each (in kLabels order):
+// a quick test per character, then only the few labels that can match.
 class LabelStarts {
  public:
   LabelStarts() {
     for (const Label& label : kLabels) {
-      std::uint32_t cp = ThreeByteCodePoint(label.text, 0);
+      const std::uint32_t cp = ThreeByteCodePoint(label.text, 0);
       bits_[cp >> 6] |= std::uint64_t{1} << (cp & 63);
+      by_first_.push_back({cp, &label});
     }
+    std::stable_sort(by_first_.begin(), by_first_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
   }
   bool At(std::string_view text, std::size_t pos) const {
     std::uint32_t cp = ThreeByteCodePoint(text, pos);
     return cp != 0 && ((bits_[cp >> 6] >> (cp & 63)) & 1);
+  }
+  // The first label (in kLabels order) written at `pos`, or null.
+  const Label* Match(std::string_view text, std::size_t pos) const {
+    const std::uint32_t cp = ThreeByteCodePoint(text, pos);
+    auto it = std::lower_bound(by_first_.begin(), by_first_.end(), cp,
+                               [](const auto& e, std::uint32_t v) { return e.first < v; });
+    for (; it != by_first_.end() && it->first == cp; ++it) {
+      if (text.compare(pos, it->second->text.size(), it->second->text) == 0) return it->second;
+    }
+    return nullptr;
   }
 
  private:
@@ -131,6 +145,7 @@ class LabelStarts {
            (static_cast<unsigned char>(text[pos + 2]) & 0x3Fu);
   }
   std::array<std::uint64_t, 1024> bits_{};
+  std::vector<std::pair<std::uint32_t, const Label*>> by_first_;
 };
 
 enum class Script { kKanji, kKatakana, kHiragana, kLatin, kOther };
@@ -421,17 +436,13 @@ class PersonNameDetectorImpl final : public Detector {
     static const LabelStarts starts;
     std::size_t pos = 0;
     while (pos < text.size()) {
-      if (!starts.At(text, pos)) {
-        ++pos;
+      // Step a whole character at a time; only 3-byte characters can start a label.
+      const auto lead = static_cast<unsigned char>(text[pos]);
+      if (lead < 0xE0 || lead >= 0xF0 || !starts.At(text, pos)) {
+        pos += lead < 0x80 ? 1 : lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
         continue;
       }
-      const Label* label = nullptr;
-      for (const Label& l : kLabels) {
-        if (StartsWithAt(text, pos, l.text)) {
-          label = &l;
-          break;
-        }
-      }
+      const Label* label = starts.Match(text, pos);
       if (label == nullptr) {
         pos += 3;
         continue;
@@ -526,7 +537,7 @@ class PersonNameDetectorImpl final : public Detector {
   // Tables whose header line names a column of people.
   static void DetectTables(std::string_view text, std::vector<Candidate>& found) {
     if (text.find('\n') == kNpos) return;
-    const bool near_label = text.find("氏名") != kNpos || text.find("名前") != kNpos;
+    const bool near_label = FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos;
     std::string_view previous_line;
     char table_sep = 0;
     int name_col = -1;
@@ -614,7 +625,7 @@ class PersonNameDetectorImpl final : public Detector {
 
   // "common surname + space + given name" standing alone in a list or table row.
   static void DetectListed(std::string_view text, std::vector<Candidate>& found) {
-    const bool near_label = text.find("氏名") != kNpos || text.find("名前") != kNpos;
+    const bool near_label = FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos;
     for (std::size_t pos = 0; pos + 3 < text.size(); ++pos) {
       const unsigned char lead = static_cast<unsigned char>(text[pos]);
       if (lead < 0xE3 || lead > 0xE9) continue;
