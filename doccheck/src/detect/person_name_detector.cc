@@ -527,6 +527,15 @@ class PersonNameDetectorImpl final : public Detector {
     cells->emplace_back(cell, end);
   }
 
+  // A quick test before splitting a line into cells: every name or reading heading
+  // (kNameHeaders, kReadingWords and the endings IsNameHeader accepts) holds one of these.
+  static bool MayHoldNameHeader(std::string_view line) {
+    for (std::string_view w : {"名", "者", "主", "人", "カナ", "ガナ", "かな", "がな", "よみ", "読み"}) {
+      if (FindText(line, w) != kNpos) return true;
+    }
+    return false;
+  }
+
   static char SeparatorOf(std::string_view line) {
     if (line.find('\t') != kNpos) return '\t';
     if (std::count(line.begin(), line.end(), ',') >= 2) return ',';
@@ -551,6 +560,9 @@ class PersonNameDetectorImpl final : public Detector {
       if (sep == 0) {
         table_sep = 0;
         if (near_label) DetectForeignLine(text, line_begin, line_end, previous_line, found);
+      } else if (sep != table_sep && !MayHoldNameHeader(line)) {
+        // Neither a header of people (no 名/者/主/人/reading word) nor a row of the
+        // current table: skip the cell-by-cell header test.
       } else {
         SplitCells(text, line_begin, line_end, sep, &cells);
         int header_name = -1;
