@@ -638,39 +638,43 @@ class PersonNameDetectorImpl final : public Detector {
   // "common surname + space + given name" standing alone in a list or table row.
   static void DetectListed(std::string_view text, std::vector<Candidate>& found) {
     const bool near_label = FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos;
-    for (std::size_t pos = 0; pos + 3 < text.size(); ++pos) {
-      const unsigned char lead = static_cast<unsigned char>(text[pos]);
-      if (lead < 0xE3 || lead > 0xE9) continue;
-      if (!IsBoundaryBefore(text, pos)) {
-        pos += 2;
-        continue;
+    // A listed name is a surname, one space, a given name: start from the spaces (rare in
+    // Japanese text) and look back for a surname ending just before each.
+    std::size_t skip_until = 0;
+    for (std::size_t sp = text.find(' '); sp != kNpos; sp = text.find(' ', sp + 1)) {
+      for (std::size_t bytes = 12; bytes >= 3; bytes -= 3) {  // surnames of 4 kanji at most
+        if (sp < bytes) continue;
+        const std::size_t pos = sp - bytes;
+        if (pos < skip_until) continue;
+        const unsigned char lead = static_cast<unsigned char>(text[pos]);
+        if (lead < 0xE3 || lead > 0xE9) continue;
+        if (!IsBoundaryBefore(text, pos)) continue;
+        const std::size_t surname = CommonSurnameAt(text, pos);
+        if (surname != bytes) continue;
+        std::size_t given = sp + 1;
+        if (HonorificAt(text, given) != 0) continue;  // 大野 さん: a surname alone
+        Script script = ScriptAt(text, given);
+        if (script != Script::kKanji && script != Script::kHiragana) continue;
+        int chars = 0;
+        std::size_t end = RunEnd(text, given, script, kMaxGivenName, &chars);
+        if (end == kNpos) continue;
+        if (script == Script::kKanji) end = TrimHonorific(text, given, end);
+        if (script == Script::kHiragana && chars < 2) continue;
+        // One-kanji surnames need a longer given name: 森 林 and 北 口 are words.
+        if (surname == 3 && (chars < 2 || IsCompassPoint(text.substr(pos, 3)))) continue;
+        if (!IsBoundaryAfter(text, end)) continue;
+        std::string_view token = text.substr(given, end - given);
+        if (EqualsWord(token, kTitles) || ContainsWord(token, kFieldWords) ||
+            EndsWithWord(token, kNotNameEndings)) {
+          continue;
+        }
+        NameMatch m;
+        m.begin = pos;
+        m.end = end;
+        Emit(text, m, near_label ? kListedNameNearLabel : kListedName, found);
+        skip_until = end;
+        break;
       }
-      std::size_t surname = CommonSurnameAt(text, pos);
-      if (surname == 0) continue;
-      std::size_t given = pos + surname;
-      if (text.substr(given, 1) != " ") continue;
-      ++given;
-      if (HonorificAt(text, given) != 0) continue;  // 大野 さん: a surname alone
-      Script script = ScriptAt(text, given);
-      if (script != Script::kKanji && script != Script::kHiragana) continue;
-      int chars = 0;
-      std::size_t end = RunEnd(text, given, script, kMaxGivenName, &chars);
-      if (end == kNpos) continue;
-      if (script == Script::kKanji) end = TrimHonorific(text, given, end);
-      if (script == Script::kHiragana && chars < 2) continue;
-      // One-kanji surnames need a longer given name: 森 林 and 北 口 are words.
-      if (surname == 3 && (chars < 2 || IsCompassPoint(text.substr(pos, 3)))) continue;
-      if (!IsBoundaryAfter(text, end)) continue;
-      std::string_view token = text.substr(given, end - given);
-      if (EqualsWord(token, kTitles) || ContainsWord(token, kFieldWords) ||
-          EndsWithWord(token, kNotNameEndings)) {
-        continue;
-      }
-      NameMatch m;
-      m.begin = pos;
-      m.end = end;
-      Emit(text, m, near_label ? kListedNameNearLabel : kListedName, found);
-      pos = end - 1;
     }
   }
 
