@@ -538,7 +538,8 @@ class PersonNameDetectorImpl final : public Detector {
 
   static char SeparatorOf(std::string_view line) {
     if (line.find('\t') != kNpos) return '\t';
-    if (std::count(line.begin(), line.end(), ',') >= 2) return ',';
+    const std::size_t comma = line.find(',');
+    if (comma != kNpos && line.find(',', comma + 1) != kNpos) return ',';
     if (line.find("  ") != kNpos) return ' ';
     return 0;
   }
