@@ -1,5 +1,6 @@
 #include "detect/labelled_number_detector.h"
 
+#include "detect/context.h"
 #include "detect/labels.h"
 #include "detect/numeric_common.h"
 
@@ -16,6 +17,13 @@ bool AnyIn(std::string_view text, const std::vector<std::string_view>& words) {
 }  // namespace
 
 void LabelledNumberDetector::Detect(const ScanText& scan, std::vector<Candidate>& out) const {
+  // Every label comes from the block itself (inline, a header line, a label line) or from
+  // its column heading: without one of the words anywhere, no number here can qualify.
+  bool any = AnyIn(scan.header, spec_.labels);
+  for (std::size_t i = 0; !any && i < spec_.labels.size(); ++i) {
+    any = FindText(scan.text, spec_.labels[i]) != std::string_view::npos;
+  }
+  if (!any) return;
   for (const NumberToken& t : *scan.numbers) {
     bool shape = false;
     for (const auto& g : spec_.shapes) shape = shape || g == t.groups;
