@@ -1,6 +1,7 @@
 #include "detect/labels.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "detect/context.h"
 
@@ -61,41 +62,46 @@ std::string_view InlineLabel(std::string_view text, std::size_t pos, int max_cha
 const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos) {
   if (!built_) {
     built_ = true;
-    // One pass: per line, count tabs and commas; a digit-free first line with 2+ tabs
-    // (or 2+ commas) opens a table that goes on while lines keep the same delimiter.
+    // Per line (memchr, not byte by byte): tabs and commas; a digit-free line with 2+
+    // tabs (or 2+ commas) opens a table that goes on while lines keep the delimiter.
     Table current;
     bool open = false;
     int commas_in_header = 0;
-    std::size_t line = 0;
-    int tabs = 0, commas = 0;
-    bool digits = false;
+    const char* base = text.data();
     const std::size_t n = text.size();
-    for (std::size_t i = 0; i <= n; ++i) {
-      const char c = i < n ? text[i] : '\n';
-      if (c == '\t') {
-        ++tabs;
-      } else if (c == ',') {
-        ++commas;
-      } else if (c >= '0' && c <= '9') {
-        digits = true;
-      } else if (c == '\n') {
-        const bool continues =
-            open && ((current.delimiter == '\t' && tabs > 0) ||
-                     (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
-        if (continues) {
-          current.end = i;
-        } else {
-          if (open && current.end > current.header_end) tables_.push_back(current);
-          open = !digits && (tabs >= 2 || (tabs == 0 && commas >= 2));
-          if (open) {
-            current = Table{line, i, i, tabs ? '\t' : ','};
-            commas_in_header = commas;
-          }
-        }
-        line = i + 1;
-        tabs = commas = 0;
-        digits = false;
+    auto count = [](const char* p, const char* end, char c) {
+      int k = 0;
+      while ((p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p))))) {
+        ++k;
+        ++p;
       }
+      return k;
+    };
+    std::size_t line = 0;
+    while (line <= n) {
+      const char* nl = line < n ? static_cast<const char*>(std::memchr(base + line, '\n', n - line)) : nullptr;
+      const std::size_t eol = nl ? static_cast<std::size_t>(nl - base) : n;
+      const char* b = base + line;
+      const char* e = base + eol;
+      const int tabs = count(b, e, '\t');
+      const int commas = tabs ? 0 : count(b, e, ',');
+      const bool continues = open && ((current.delimiter == '\t' && tabs > 0) ||
+                                      (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
+      if (continues) {
+        current.end = eol;
+      } else {
+        if (open && current.end > current.header_end) tables_.push_back(current);
+        open = tabs >= 2 || (tabs == 0 && commas >= 2);
+        if (open) {
+          open = std::none_of(b, e, [](char c) { return c >= '0' && c <= '9'; });
+        }
+        if (open) {
+          current = Table{line, eol, eol, tabs ? '\t' : ','};
+          commas_in_header = commas;
+        }
+      }
+      if (!nl) break;
+      line = eol + 1;
     }
     if (open && current.end > current.header_end) tables_.push_back(current);
   }
