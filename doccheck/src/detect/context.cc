@@ -98,7 +98,8 @@ std::size_t FindText(std::string_view text, std::string_view pattern, std::size_
     p = static_cast<const char*>(std::memchr(p, last, static_cast<std::size_t>(end - p)));
     if (p == nullptr) return std::string_view::npos;
     const char* start = p - (m - 1);
-    if (std::memcmp(start, pattern.data(), m - 1) == 0) return static_cast<std::size_t>(start - base);
+    if ((m < 2 || p[-1] == pattern[m - 2]) && std::memcmp(start, pattern.data(), m - 1) == 0)
+      return static_cast<std::size_t>(start - base);
     ++p;
   }
   return std::string_view::npos;

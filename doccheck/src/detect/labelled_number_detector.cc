@@ -20,8 +20,8 @@ void LabelledNumberDetector::Detect(const ScanText& scan, std::vector<Candidate>
   // Every label comes from the block itself (inline, a header line, a label line) or from
   // its column heading: without one of the words anywhere, no number here can qualify.
   bool any = AnyIn(scan.header, spec_.labels);
-  for (std::size_t i = 0; !any && i < spec_.labels.size(); ++i) {
-    any = FindText(scan.text, spec_.labels[i]) != std::string_view::npos;
+  for (std::size_t i = 0; !any && i < minimal_labels_.size(); ++i) {
+    any = FindText(scan.text, minimal_labels_[i]) != std::string_view::npos;
   }
   if (!any) return;
   for (const NumberToken& t : *scan.numbers) {

@@ -24,12 +24,23 @@ struct LabelledNumberSpec {
 
 class LabelledNumberDetector final : public Detector {
  public:
-  explicit LabelledNumberDetector(LabelledNumberSpec spec) : spec_(spec) {}
+  explicit LabelledNumberDetector(LabelledNumberSpec spec) : spec_(spec) {
+    // For the quick "any label in this block?" test, a label holding a shorter one
+    // (口座番号 holds 口座) need not be searched.
+    for (std::string_view l : spec_.labels) {
+      bool covered = false;
+      for (std::string_view other : spec_.labels) {
+        covered = covered || (other.size() < l.size() && l.find(other) != std::string_view::npos);
+      }
+      if (!covered) minimal_labels_.push_back(l);
+    }
+  }
   std::string_view name() const override { return spec_.name; }
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override;
 
  private:
   LabelledNumberSpec spec_;
+  std::vector<std::string_view> minimal_labels_;
 };
 
 }  // namespace doccheck
