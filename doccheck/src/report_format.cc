@@ -163,7 +163,8 @@ namespace {
 
 void AppendText(const FileReport& r, bool reveal, int indent, std::string* out) {
   const std::string pad(indent * 2, ' ');
-  *out += pad + r.path + "  [" + r.format + "]  class " + std::to_string(r.klass) + "\n";
+  *out += pad + r.path + "  [" + r.format + "]  class " + std::to_string(r.klass) +
+          (r.errors.empty() ? "" : "  (not fully checked)") + "\n";
   for (const Finding& f : r.findings) {
     std::string line = pad + "  " + std::string(KindName(f.kind));
     line.resize(std::max<std::size_t>(line.size() + 1, pad.size() + 24), ' ');
