@@ -7,6 +7,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
@@ -97,6 +98,32 @@ inline std::vector<Candidate> DetectCsv(const Detector& detector, std::string_vi
     }
   }
   return out;
+}
+
+// Checks `detector` against the manifest of corpus text `file` for `kind`: every expected
+// value found (containment rule) and nothing outside expect/may.
+inline void ExpectMatchesManifest(const Detector& detector, const std::string& file,
+                                  const char* kind) {
+  const Expectations want = ManifestValues(file, kind);
+  const std::string text = NormalizedCorpusText(file);
+  std::vector<Candidate> found;
+  if (file.ends_with(".csv")) {
+    found = DetectCsv(detector, text);
+  } else {
+    detector.Detect(ScanText{text, ""}, found);
+  }
+  for (const std::string& expected : want.expect) {
+    bool hit = false;
+    for (const Candidate& c : found) hit = hit || ContainmentMatch(c.normalized, expected);
+    EXPECT_TRUE(hit) << file << ": missing " << expected;
+  }
+  for (const Candidate& c : found) {
+    bool ok = false;
+    for (const auto* list : {&want.expect, &want.may}) {
+      for (const std::string& v : *list) ok = ok || ContainmentMatch(c.normalized, v);
+    }
+    EXPECT_TRUE(ok) << file << ": unexpected " << c.normalized;
+  }
 }
 
 }  // namespace doccheck::testing

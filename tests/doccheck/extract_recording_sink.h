@@ -77,22 +77,6 @@ class RecordingSink : public ExtractSink {
   int depth_;
 };
 
-inline std::string_view TestErrorName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kEncrypted:
-      return "encrypted";
-    case ErrorCode::kCorrupt:
-      return "corrupt";
-    case ErrorCode::kUnsupported:
-      return "unsupported";
-    case ErrorCode::kLimit:
-      return "limit";
-    case ErrorCode::kIo:
-      return "io";
-  }
-  return "?";
-}
-
 // Everything a sink recorded, in a stable text form for golden files: one "## block"
 // line with the location before each block's text, then children and errors.
 inline std::string FormatRecording(const RecordingSink& sink) {
@@ -110,7 +94,7 @@ inline std::string FormatRecording(const RecordingSink& sink) {
     out += "## child " + c.name + " (" + std::to_string(c.bytes.size()) + " bytes)\n";
   }
   for (const FileError& e : sink.errors) {
-    out += "## error " + std::string(TestErrorName(e.code)) + ": " + e.message + "\n";
+    out += "## error " + std::string(ErrorCodeName(e.code)) + ": " + e.message + "\n";
   }
   return out;
 }

@@ -152,27 +152,7 @@ TEST(SurnamesTest, CommonSurnames) {
 class PersonNameCorpusTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(PersonNameCorpusTest, MatchesManifest) {
-  const std::string file = GetParam();
-  testing::Expectations want = testing::ManifestValues(file, "person_name");
-  std::string text = testing::NormalizedCorpusText(file);
-  std::vector<Candidate> found;
-  if (file.ends_with(".csv")) {
-    found = testing::DetectCsv(PersonNameDetector(), text);
-  } else {
-    PersonNameDetector().Detect(ScanText{text, ""}, found);
-  }
-  for (const std::string& expected : want.expect) {
-    bool hit = false;
-    for (const Candidate& c : found) hit = hit || testing::ContainmentMatch(c.normalized, expected);
-    EXPECT_TRUE(hit) << file << ": missing " << expected;
-  }
-  for (const Candidate& c : found) {
-    bool ok = false;
-    for (const auto* list : {&want.expect, &want.may}) {
-      for (const std::string& v : *list) ok = ok || testing::ContainmentMatch(c.normalized, v);
-    }
-    EXPECT_TRUE(ok) << file << ": unexpected " << c.normalized;
-  }
+  testing::ExpectMatchesManifest(PersonNameDetector(), GetParam(), "person_name");
 }
 
 INSTANTIATE_TEST_SUITE_P(TextFiles, PersonNameCorpusTest,

@@ -303,9 +303,9 @@ class AddressDetectorImpl final : public Detector {
       // 市 E5 B8 82, 区 E5 8C BA, 町 E7 94 BA, 村 E6 9D 91: compare bytes, not strings.
       const unsigned char b1 = static_cast<unsigned char>(text[pos + 1]);
       const unsigned char b2 = static_cast<unsigned char>(text[pos + 2]);
-      const bool is_trigger = (lead == 0xE5 && ((b1 == 0xB8 && b2 == 0x82) || (b1 == 0x8C && b2 == 0xBA))) ||
-                              (lead == 0xE7 && b1 == 0x94 && b2 == 0xBA) ||
-                              (lead == 0xE6 && b1 == 0x9D && b2 == 0x91);
+      const bool is_trigger =
+          (lead == 0xE5 && ((b1 == 0xB8 && b2 == 0x82) || (b1 == 0x8C && b2 == 0xBA))) ||
+          (lead == 0xE7 && b1 == 0x94 && b2 == 0xBA) || (lead == 0xE6 && b1 == 0x9D && b2 == 0x91);
       if (!is_trigger) {
         pos += (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 ? 3 : 1;
         continue;

@@ -79,14 +79,16 @@ const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos
     };
     std::size_t line = 0;
     while (line <= n) {
-      const char* nl = line < n ? static_cast<const char*>(std::memchr(base + line, '\n', n - line)) : nullptr;
+      const char* nl =
+          line < n ? static_cast<const char*>(std::memchr(base + line, '\n', n - line)) : nullptr;
       const std::size_t eol = nl ? static_cast<std::size_t>(nl - base) : n;
       const char* b = base + line;
       const char* e = base + eol;
       const int tabs = count(b, e, '\t');
       const int commas = tabs ? 0 : count(b, e, ',');
-      const bool continues = open && ((current.delimiter == '\t' && tabs > 0) ||
-                                      (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
+      const bool continues =
+          open && ((current.delimiter == '\t' && tabs > 0) ||
+                   (current.delimiter == ',' && tabs == 0 && commas == commas_in_header));
       if (continues) {
         current.end = eol;
       } else {

@@ -530,7 +530,8 @@ class PersonNameDetectorImpl final : public Detector {
   // A quick test before splitting a line into cells: every name or reading heading
   // (kNameHeaders, kReadingWords and the endings IsNameHeader accepts) holds one of these.
   static bool MayHoldNameHeader(std::string_view line) {
-    for (std::string_view w : {"名", "者", "主", "人", "カナ", "ガナ", "かな", "がな", "よみ", "読み"}) {
+    for (std::string_view w :
+         {"名", "者", "主", "人", "カナ", "ガナ", "かな", "がな", "よみ", "読み"}) {
       if (FindText(line, w) != kNpos) return true;
     }
     return false;

@@ -40,11 +40,11 @@ class Budget {
 
 // A piece of text with where it came from.
 struct TextBlock {
-  std::string_view text;     // UTF-8, unless `raw` is set
-  bool raw = false;          // bytes of unknown charset: the text layer detects and decodes
-  Location where;            // part/sheet/cell/page; `line`/`offset`, when set, are those of
-                             // the block's start (findings add their position in `text`)
-  std::string_view header;   // heading of the table column holding this cell ("氏名"), or ""
+  std::string_view text;    // UTF-8, unless `raw` is set
+  bool raw = false;         // bytes of unknown charset: the text layer detects and decodes
+  Location where;           // part/sheet/cell/page; `line`/`offset`, when set, are those of
+                            // the block's start (findings add their position in `text`)
+  std::string_view header;  // heading of the table column holding this cell ("氏名"), or ""
   // Optional, for decoded text: offset in the original part of each byte of `text` (plus one
   // entry for the end). Without it, `where.offset` + the offset in `text` is used.
   const std::uint32_t* source_offsets = nullptr;

@@ -11,10 +11,10 @@ const Extractor* FindExtractor(std::string_view format) {
     const Extractor& (*get)();
   };
   static constexpr Row kTable[] = {
-      {"txt", &PlainTextExtractor}, {"csv", &CsvExtractor},   {"html", &HtmlExtractor},
+      {"txt", &PlainTextExtractor}, {"csv", &CsvExtractor},        {"html", &HtmlExtractor},
       {"eml", &EmlExtractor},       {"zip", &ZipArchiveExtractor}, {"docx", &DocxExtractor},
-      {"xlsx", &XlsxExtractor},     {"pptx", &PptxExtractor}, {"odt", &OdtExtractor},
-      {"ods", &OdsExtractor},       {"odp", &OdpExtractor},   {"pdf", &PdfExtractor},
+      {"xlsx", &XlsxExtractor},     {"pptx", &PptxExtractor},      {"odt", &OdtExtractor},
+      {"ods", &OdsExtractor},       {"odp", &OdpExtractor},        {"pdf", &PdfExtractor},
   };
   for (const Row& row : kTable) {
     if (row.format == format) return &row.get();
