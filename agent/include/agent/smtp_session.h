@@ -1,0 +1,89 @@
+// SmtpSession: the server side of one SMTP connection from a mail client, as an explicit
+// state machine (RFC 5321 with ESMTP PIPELINING, 8BITMIME, SMTPUTF8, SIZE,
+// ENHANCEDSTATUSCODES). It owns no socket: the connection feeds it lines and sends back
+// what it returns, so every transition is testable without a network. A complete message
+// goes to the MessageHandler, whose reply is the client's end-of-DATA reply (the agent
+// answers with upstream's own final reply: DESIGN.md decision 1).
+//
+// Not thread-safe; one per connection.
+#ifndef AGENT_SMTP_SESSION_H_
+#define AGENT_SMTP_SESSION_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agent {
+
+struct SessionLimits {
+  std::size_t max_command_line = 2048;  // bytes of a command line (RFC: 512)
+  std::size_t max_data_line = 1 << 20;  // bytes of one message line (RFC: 1000)
+  std::size_t max_recipients = 500;
+  std::size_t max_message_bytes = 50u << 20;  // also advertised as SIZE
+};
+
+// The envelope of one transaction, with the ESMTP parameters the client gave, passed
+// through to upstream as they were (DSN NOTIFY/ORCPT, RET, ENVID…).
+struct SmtpEnvelope {
+  std::string mail_from;                 // reverse path without <>, may be empty
+  std::string mail_params;               // e.g. "BODY=8BITMIME SIZE=1234"
+  std::vector<std::string> rcpt_to;      // forward paths without <>
+  std::vector<std::string> rcpt_params;  // parameters of each RCPT, same order
+  bool body_8bit = false;                // BODY=8BITMIME was given
+  bool smtputf8 = false;                 // SMTPUTF8 was given
+};
+
+class SmtpSession {
+ public:
+  enum class State { kConnected, kGreeted, kMail, kRcpt, kData, kClosed };
+
+  // Called with a complete, dot-unstuffed message (CRLF line ends); returns the full reply
+  // for the client (e.g. "250 2.0.0 queued as X" or a multi-line "550-…\r\n550 …").
+  using MessageHandler = std::function<std::string(const SmtpEnvelope&, std::string&& message)>;
+
+  SmtpSession(SessionLimits limits, std::string hostname, MessageHandler handler);
+
+  // The 220 greeting to send when the connection opens.
+  std::string Greeting() const;
+
+  // Feeds one line received from the client, without its line end. Returns what to send
+  // (empty while a message is being received). After QUIT or a fatal error, closed().
+  std::string OnLine(std::string_view line);
+
+  // A line longer than the limits: answers and closes (nothing of it is processed).
+  std::string OnOverlongLine();
+
+  // The longest line the caller should buffer in the current state.
+  std::size_t max_line() const;
+  State state() const { return state_; }
+  bool closed() const { return state_ == State::kClosed; }
+
+ private:
+  std::string OnCommand(std::string_view line);
+  std::string OnDataLine(std::string_view line);
+  std::string Ehlo(std::string_view arg, bool extended);
+  std::string Mail(std::string_view arg);
+  std::string Rcpt(std::string_view arg);
+  std::string Data();
+  void ResetTransaction();
+
+  SessionLimits limits_;
+  std::string hostname_;
+  MessageHandler handler_;
+  State state_ = State::kConnected;
+  SmtpEnvelope envelope_;
+  std::string message_;
+  bool message_too_big_ = false;
+};
+
+// "250 2.1.0 Ok" style single line, with CRLF.
+std::string Reply(int code, std::string_view enhanced, std::string_view text);
+
+// Parses "<path> PARAMS" after "MAIL FROM:" / "RCPT TO:"; false on bad syntax.
+bool ParsePathAndParams(std::string_view arg, std::string* path, std::string* params);
+
+}  // namespace agent
+
+#endif  // AGENT_SMTP_SESSION_H_

@@ -1,0 +1,223 @@
+#include "agent/smtp_session.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace agent {
+namespace {
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// True when `params` (space-separated ESMTP parameters) holds `name` (=value optional).
+bool HasParam(std::string_view params, std::string_view name, std::string* value = nullptr) {
+  const std::string up = Upper(params);
+  std::size_t pos = 0;
+  while (pos < up.size()) {
+    std::size_t end = up.find(' ', pos);
+    if (end == std::string::npos) end = up.size();
+    const std::string_view word = std::string_view(up).substr(pos, end - pos);
+    if (word == name || (word.size() > name.size() && word.substr(0, name.size()) == name &&
+                         word[name.size()] == '=')) {
+      if (value && word.size() > name.size())
+        *value = std::string(params.substr(pos + name.size() + 1, end - pos - name.size() - 1));
+      return true;
+    }
+    pos = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string Reply(int code, std::string_view enhanced, std::string_view text) {
+  std::string r = std::to_string(code);
+  r.push_back(' ');
+  if (!enhanced.empty()) {
+    r.append(enhanced);
+    r.push_back(' ');
+  }
+  r.append(text);
+  r.append("\r\n");
+  return r;
+}
+
+bool ParsePathAndParams(std::string_view arg, std::string* path, std::string* params) {
+  arg = Trim(arg);
+  if (arg.empty() || arg.front() != '<') return false;
+  const std::size_t close = arg.find('>');
+  if (close == std::string_view::npos) return false;
+  std::string_view p = arg.substr(1, close - 1);
+  // Drop a source route ("@a,@b:user@host").
+  if (!p.empty() && p.front() == '@') {
+    const std::size_t colon = p.find(':');
+    if (colon == std::string_view::npos) return false;
+    p.remove_prefix(colon + 1);
+  }
+  if (p.find_first_of(" \t<>") != std::string_view::npos) return false;
+  *path = std::string(p);
+  *params = std::string(Trim(arg.substr(close + 1)));
+  return true;
+}
+
+SmtpSession::SmtpSession(SessionLimits limits, std::string hostname, MessageHandler handler)
+    : limits_(limits), hostname_(std::move(hostname)), handler_(std::move(handler)) {}
+
+std::string SmtpSession::Greeting() const {
+  return Reply(220, "", hostname_ + " ESMTP sendguard-agent");
+}
+
+std::size_t SmtpSession::max_line() const {
+  return state_ == State::kData ? limits_.max_data_line : limits_.max_command_line;
+}
+
+std::string SmtpSession::OnOverlongLine() {
+  state_ = State::kClosed;
+  return Reply(500, "5.5.2", "Line too long; closing the connection");
+}
+
+std::string SmtpSession::OnLine(std::string_view line) {
+  if (state_ == State::kClosed) return {};
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (state_ == State::kData) return OnDataLine(line);
+  if (line.find('\0') != std::string_view::npos) {
+    return Reply(500, "5.5.2", "Syntax error: NUL in command");
+  }
+  return OnCommand(line);
+}
+
+std::string SmtpSession::OnCommand(std::string_view line) {
+  const std::size_t space = line.find(' ');
+  const std::string verb = Upper(line.substr(0, space));
+  const std::string_view arg =
+      space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+  if (verb == "EHLO") return Ehlo(arg, true);
+  if (verb == "HELO") return Ehlo(arg, false);
+  if (verb == "NOOP") return Reply(250, "2.0.0", "Ok");
+  if (verb == "RSET") {
+    ResetTransaction();
+    if (state_ != State::kConnected) state_ = State::kGreeted;
+    return Reply(250, "2.0.0", "Ok");
+  }
+  if (verb == "QUIT") {
+    state_ = State::kClosed;
+    return Reply(221, "2.0.0", "Bye");
+  }
+  if (verb == "MAIL") return Mail(arg);
+  if (verb == "RCPT") return Rcpt(arg);
+  if (verb == "DATA") return Data();
+  if (verb == "VRFY") return Reply(252, "2.5.0", "Cannot VRFY user");
+  if (verb == "HELP") return Reply(214, "2.0.0", "See RFC 5321");
+  if (verb == "BDAT") return Reply(502, "5.5.1", "BDAT not supported; use DATA");
+  if (verb == "STARTTLS") return Reply(502, "5.5.1", "STARTTLS not offered on loopback");
+  return Reply(500, "5.5.2", "Command not recognized");
+}
+
+std::string SmtpSession::Ehlo(std::string_view arg, bool extended) {
+  if (Trim(arg).empty()) return Reply(501, "5.5.4", "Syntax: EHLO hostname");
+  ResetTransaction();
+  state_ = State::kGreeted;
+  if (!extended) return Reply(250, "", hostname_);
+  std::string r = "250-" + hostname_ + "\r\n";
+  r += "250-PIPELINING\r\n";
+  r += "250-SIZE " + std::to_string(limits_.max_message_bytes) + "\r\n";
+  r += "250-8BITMIME\r\n";
+  r += "250-SMTPUTF8\r\n";
+  r += "250-DSN\r\n";
+  r += "250 ENHANCEDSTATUSCODES\r\n";
+  return r;
+}
+
+std::string SmtpSession::Mail(std::string_view arg) {
+  if (state_ == State::kConnected) return Reply(503, "5.5.1", "Send EHLO first");
+  if (state_ != State::kGreeted) return Reply(503, "5.5.1", "Nested MAIL command");
+  if (Upper(arg.substr(0, 5)) != "FROM:") return Reply(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+  std::string path, params;
+  if (!ParsePathAndParams(arg.substr(5), &path, &params)) {
+    return Reply(501, "5.1.7", "Bad sender address syntax");
+  }
+  std::string size;
+  if (HasParam(params, "SIZE", &size)) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(size.c_str(), &end, 10);
+    if (size.empty() || *end != '\0') return Reply(501, "5.5.4", "Bad SIZE parameter");
+    if (n > limits_.max_message_bytes)
+      return Reply(552, "5.3.4", "Message size exceeds fixed limit");
+  }
+  ResetTransaction();
+  envelope_.mail_from = path;
+  envelope_.mail_params = params;
+  std::string body;
+  envelope_.body_8bit = HasParam(params, "BODY", &body) && Upper(body) == "8BITMIME";
+  envelope_.smtputf8 = HasParam(params, "SMTPUTF8");
+  state_ = State::kMail;
+  return Reply(250, "2.1.0", "Ok");
+}
+
+std::string SmtpSession::Rcpt(std::string_view arg) {
+  if (state_ != State::kMail && state_ != State::kRcpt)
+    return Reply(503, "5.5.1", "Need MAIL command");
+  if (Upper(arg.substr(0, 3)) != "TO:") return Reply(501, "5.5.4", "Syntax: RCPT TO:<address>");
+  std::string path, params;
+  if (!ParsePathAndParams(arg.substr(3), &path, &params) || path.empty()) {
+    return Reply(501, "5.1.3", "Bad recipient address syntax");
+  }
+  if (envelope_.rcpt_to.size() >= limits_.max_recipients) {
+    return Reply(452, "4.5.3", "Too many recipients");
+  }
+  envelope_.rcpt_to.push_back(path);
+  envelope_.rcpt_params.push_back(params);
+  state_ = State::kRcpt;
+  return Reply(250, "2.1.5", "Ok");
+}
+
+std::string SmtpSession::Data() {
+  if (state_ == State::kMail) return Reply(554, "5.5.1", "No valid recipients");
+  if (state_ != State::kRcpt) return Reply(503, "5.5.1", "Need RCPT command");
+  state_ = State::kData;
+  message_.clear();
+  message_too_big_ = false;
+  return Reply(354, "", "End data with <CR><LF>.<CR><LF>");
+}
+
+std::string SmtpSession::OnDataLine(std::string_view line) {
+  if (line == ".") {
+    state_ = State::kGreeted;
+    if (message_too_big_) {
+      ResetTransaction();
+      return Reply(552, "5.3.4", "Message size exceeds fixed limit");
+    }
+    std::string reply = handler_(envelope_, std::move(message_));
+    ResetTransaction();
+    return reply;
+  }
+  if (message_too_big_) return {};
+  if (!line.empty() && line.front() == '.') line.remove_prefix(1);  // dot-unstuffing
+  if (message_.size() + line.size() + 2 > limits_.max_message_bytes) {
+    message_too_big_ = true;
+    message_.clear();
+    message_.shrink_to_fit();
+    return {};
+  }
+  message_.append(line.data(), line.size());
+  message_.append("\r\n");
+  return {};
+}
+
+void SmtpSession::ResetTransaction() {
+  envelope_ = SmtpEnvelope{};
+  message_.clear();
+  message_too_big_ = false;
+}
+
+}  // namespace agent

@@ -1,0 +1,140 @@
+// sendguard-agent: the local SMTP proxy between the mail client and the organisation's
+// mail server (CONTRACTS.md §4). A thin main over the agent library.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "agent/relay.h"
+#include "agent/smtp_server.h"
+#include "agent/upstream_client.h"
+#include "doccheck/checker.h"
+#include "mailcheck/policy.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: sendguard-agent --listen 127.0.0.1:PORT --upstream HOST:PORT\n"
+    "                       [--upstream-tls none|starttls|tls] [--upstream-ca FILE]\n"
+    "                       --policy FILE --state-dir DIR [--prompt-timeout SECONDS]\n"
+    "                       [--check-config]\n";
+
+bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port) {
+  const std::size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const std::string p = s.substr(colon + 1);
+  char* end = nullptr;
+  const long v = std::strtol(p.c_str(), &end, 10);
+  if (p.empty() || *end || v < 0 || v > 65535) return false;
+  *host = s.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  *port = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "sendguard-agent: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string listen, upstream, tls = "none", ca, policy_path, state_dir;
+  bool check_config = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    std::string ignored;
+    bool ok = true;
+    if (a == "--listen")
+      ok = value(&listen);
+    else if (a == "--upstream")
+      ok = value(&upstream);
+    else if (a == "--upstream-tls")
+      ok = value(&tls);
+    else if (a == "--upstream-ca")
+      ok = value(&ca);
+    else if (a == "--policy")
+      ok = value(&policy_path);
+    else if (a == "--state-dir")
+      ok = value(&state_dir);
+    else if (a == "--prompt-timeout" || a == "--control-listen" || a == "--central" ||
+             a == "--agent-token-file" || a == "--policy-key" || a == "--policy-poll" ||
+             a == "--config")
+      ok = value(&ignored);  // accepted; these features are not built yet
+    else if (a == "--check-config")
+      check_config = true;
+    else if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else {
+      return Fail("unknown option " + a + "\n" + kUsage);
+    }
+    if (!ok) return Fail(a + " needs a value");
+  }
+
+  agent::ServerConfig server;
+  if (!SplitHostPort(listen, &server.host, &server.port))
+    return Fail("--listen: expected 127.0.0.1:PORT, got '" + listen + "'");
+  if (!IsLoopback(server.host))
+    return Fail("--listen: only loopback addresses are allowed, got " + server.host);
+  agent::UpstreamConfig up;
+  if (!SplitHostPort(upstream, &up.host, &up.port) || up.port == 0)
+    return Fail("--upstream: expected HOST:PORT, got '" + upstream + "'");
+  if (!agent::ParseTls(tls, &up.tls))
+    return Fail("--upstream-tls: expected none, starttls or tls, got '" + tls + "'");
+  if (!ca.empty() && !std::filesystem::exists(ca)) return Fail("--upstream-ca: no such file " + ca);
+  up.ca_file = ca;
+  if (policy_path.empty()) return Fail("--policy FILE is required");
+  auto policy = mailcheck::LoadPolicyFile(policy_path);
+  if (!policy.ok()) return Fail("--policy " + policy_path + ": " + policy.error());
+  if (state_dir.empty()) return Fail("--state-dir DIR is required");
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec || !std::filesystem::is_directory(state_dir))
+    return Fail("--state-dir: cannot create " + state_dir);
+  if (check_config) {
+    std::puts("configuration OK");
+    return 0;
+  }
+
+  // SIGTERM/SIGINT: stop accepting, let sessions in flight finish, exit.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  agent::PolicyStore policies(policy.value());
+  const doccheck::Checker checker;
+  const agent::UpstreamClient client(up);
+  agent::Relay relay(policies, checker, client, state_dir + "/audit.jsonl");
+  agent::SmtpServer smtp(server, relay);
+  try {
+    smtp.Start();
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+  std::printf("sendguard-agent: listening on %s:%u, relaying to %s:%u (%s)\n", server.host.c_str(),
+              smtp.port(), up.host.c_str(), up.port, tls.c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  smtp.Stop();
+  return 0;
+}
