@@ -53,14 +53,22 @@ case "${1:-}" in
   run)
     install_packages "${build_packages[@]}"
     build
-    target="${2:-$shared/corpus/docs}"
-    echo "== doccheck over $target"
-    set +e
-    "$build/doccheck/doccheck" --jobs "$jobs" "$target"
-    status=$?
-    set -e
-    echo "== doccheck exit status $status (0 nothing found, 1 findings, 2 not fully checked)"
-    echo "== the mail guard is not built yet: see README.md, 'Status'"
+    listen="${SENDGUARD_LISTEN:-127.0.0.1:2525}"
+    upstream="${SENDGUARD_UPSTREAM:-127.0.0.1:25}"
+    upstream_tls="${SENDGUARD_UPSTREAM_TLS:-none}"
+    state="${SENDGUARD_STATE_DIR:-$HOME/.local/state/sendguard}"
+    policy="${SENDGUARD_POLICY:-$here/mailcheck/default_policy.json}"
+    agent=("$build/agent/sendguard-agent" --listen "$listen" --upstream "$upstream"
+           --upstream-tls "$upstream_tls" --policy "$policy" --state-dir "$state")
+    "${agent[@]}" --check-config
+    echo "== sendguard-agent is starting."
+    echo "   Point your mail client's outgoing (SMTP) server at ${listen%:*}, port ${listen##*:},"
+    echo "   no encryption, no authentication. Mail is checked with $policy"
+    echo "   and relayed to $upstream ($upstream_tls). Set SENDGUARD_UPSTREAM=host:port and"
+    echo "   SENDGUARD_UPSTREAM_TLS=starttls|tls for your organisation's mail server."
+    echo "   Decisions are logged (masked) to $state/audit.jsonl. Stop with Ctrl-C."
+    echo "   (The central service is not built yet: see README.md, 'Status'.)"
+    exec "${agent[@]}"
     ;;
   test)
     install_packages "${build_packages[@]}" "${test_packages[@]}"
