@@ -1,7 +1,14 @@
 #include "detect/address_detector.h"
 
+#include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "detect/context.h"
 #include "detect/municipalities.h"
@@ -72,8 +79,43 @@ std::size_t TriggerAt(std::string_view text, std::size_t pos) {
   return MatchAnyAt(text, pos, kTriggers);
 }
 
+// The characters that come just before the last one in some municipality name (本庄市 ->
+// 庄): a municipality of two or more characters ending at a trigger has one of them
+// there, so most triggers (市民課, から市民) are rejected before any binary search.
+class PenultimateCharacters {
+ public:
+  PenultimateCharacters() {
+    for (std::string_view name : Municipalities()) {
+      std::size_t n = 0;
+      CodePointBefore(name, name.size(), &n);
+      if (n == name.size()) {
+        single_char_names_ = true;
+        continue;
+      }
+      const char32_t cp = CodePointBefore(name, name.size() - n, &n);
+      if (cp > kMaxCodePoint) {
+        any_astral_ = true;
+      } else {
+        bits_[cp >> 6] |= std::uint64_t{1} << (cp & 63);
+      }
+    }
+  }
+  bool Contains(char32_t cp) const {
+    if (cp > kMaxCodePoint) return any_astral_;
+    return (bits_[cp >> 6] >> (cp & 63)) & 1;
+  }
+  bool single_char_names() const { return single_char_names_; }
+
+ private:
+  static constexpr char32_t kMaxCodePoint = 0xFFFF;
+  std::array<std::uint64_t, (kMaxCodePoint + 1) / 64> bits_{};
+  bool any_astral_ = false;
+  bool single_char_names_ = false;
+};
+
 // Start of the longest municipality name that ends at byte `end`, or kNpos.
 std::size_t MunicipalityEndingAt(std::string_view text, std::size_t end) {
+  static const PenultimateCharacters penultimate;
   std::size_t starts[kMaxMunicipalityChars];
   int count = 0;
   std::size_t pos = end;
@@ -81,6 +123,14 @@ std::size_t MunicipalityEndingAt(std::string_view text, std::size_t end) {
     std::size_t n = 0;
     char32_t c = CodePointBefore(text, pos, &n);
     if (!IsJapaneseLetter(c)) break;
+    if (count == 1 && !penultimate.Contains(c)) {
+      // No name of two or more characters ends here; only the last character alone can.
+      if (penultimate.single_char_names() &&
+          IsMunicipality(text.substr(starts[0], end - starts[0]))) {
+        return starts[0];
+      }
+      return kNpos;
+    }
     pos -= n;
     starts[count++] = pos;
   }
@@ -103,6 +153,54 @@ std::size_t ExtendMunicipality(std::string_view text, std::size_t start, std::si
     if (trigger != 0 && IsMunicipality(text.substr(start, pos - start))) best = pos;
   }
   return best;
+}
+
+// True when the three bytes at `p` are a trigger: 市 E5 B8 82, 区 E5 8C BA, 町 E7 94 BA,
+// 村 E6 9D 91.
+inline bool IsTriggerBytes(const unsigned char* p) {
+  return (p[0] == 0xE5 && ((p[1] == 0xB8 && p[2] == 0x82) || (p[1] == 0x8C && p[2] == 0xBA))) ||
+         (p[0] == 0xE7 && p[1] == 0x94 && p[2] == 0xBA) ||
+         (p[0] == 0xE6 && p[1] == 0x9D && p[2] == 0x91);
+}
+
+// Byte offset of the first trigger (市区町村) at or after `pos`, or kNpos. A trigger
+// starts with a lead byte, so every occurrence of its bytes is a real character.
+std::size_t FindTrigger(std::string_view text, std::size_t pos) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  const __m128i e5 = _mm_set1_epi8(static_cast<char>(0xE5));
+  const __m128i e6 = _mm_set1_epi8(static_cast<char>(0xE6));
+  const __m128i e7 = _mm_set1_epi8(static_cast<char>(0xE7));
+  const __m128i b8 = _mm_set1_epi8(static_cast<char>(0xB8));
+  const __m128i x82 = _mm_set1_epi8(static_cast<char>(0x82));
+  const __m128i x8c = _mm_set1_epi8(static_cast<char>(0x8C));
+  const __m128i ba = _mm_set1_epi8(static_cast<char>(0xBA));
+  const __m128i x94 = _mm_set1_epi8(static_cast<char>(0x94));
+  const __m128i x9d = _mm_set1_epi8(static_cast<char>(0x9D));
+  const __m128i x91 = _mm_set1_epi8(static_cast<char>(0x91));
+  while (pos + 18 <= size) {
+    const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos));
+    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos + 1));
+    const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos + 2));
+    const __m128i last_ba = _mm_cmpeq_epi8(v2, ba);
+    const __m128i shi = _mm_and_si128(_mm_cmpeq_epi8(v1, b8), _mm_cmpeq_epi8(v2, x82));
+    const __m128i ku = _mm_and_si128(_mm_cmpeq_epi8(v1, x8c), last_ba);
+    const __m128i machi =
+        _mm_and_si128(_mm_cmpeq_epi8(v0, e7), _mm_and_si128(_mm_cmpeq_epi8(v1, x94), last_ba));
+    const __m128i mura = _mm_and_si128(
+        _mm_cmpeq_epi8(v0, e6), _mm_and_si128(_mm_cmpeq_epi8(v1, x9d), _mm_cmpeq_epi8(v2, x91)));
+    const __m128i hits = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, e5), _mm_or_si128(shi, ku)),
+                                      _mm_or_si128(machi, mura));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) return pos + static_cast<std::size_t>(std::countr_zero(mask));
+    pos += 16;
+  }
+#endif
+  for (; pos + 3 <= size; ++pos) {
+    if (IsTriggerBytes(s + pos)) return pos;
+  }
+  return kNpos;
 }
 
 // Start of a prefecture name that ends at `end` (one space or line break may stand
@@ -293,31 +391,11 @@ class AddressDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     const std::string_view text = scan.text;
     const bool header = HeaderSaysAddress(scan.header);
-    std::size_t pos = 0;
-    while (pos + 3 <= text.size()) {
-      const unsigned char lead = static_cast<unsigned char>(text[pos]);
-      if (lead < 0xE5 || lead > 0xE7) {
-        ++pos;
-        continue;
-      }
-      // 市 E5 B8 82, 区 E5 8C BA, 町 E7 94 BA, 村 E6 9D 91: compare bytes, not strings.
-      const unsigned char b1 = static_cast<unsigned char>(text[pos + 1]);
-      const unsigned char b2 = static_cast<unsigned char>(text[pos + 2]);
-      const bool is_trigger =
-          (lead == 0xE5 && ((b1 == 0xB8 && b2 == 0x82) || (b1 == 0x8C && b2 == 0xBA))) ||
-          (lead == 0xE7 && b1 == 0x94 && b2 == 0xBA) || (lead == 0xE6 && b1 == 0x9D && b2 == 0x91);
-      if (!is_trigger) {
-        pos += (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 ? 3 : 1;
-        continue;
-      }
-      const std::size_t trigger = 3;
-      std::size_t next = pos + trigger;
+    // Walks from trigger to trigger; an address found is skipped whole.
+    for (std::size_t pos = FindTrigger(text, 0); pos != kNpos; pos = FindTrigger(text, pos)) {
+      const std::size_t next = pos + 3;
       std::size_t end = 0;
-      if (TryAt(scan, header, next, &end, out)) {
-        pos = end;
-      } else {
-        pos = next;
-      }
+      pos = TryAt(scan, header, next, &end, out) ? end : next;
     }
   }
 
