@@ -44,11 +44,14 @@ std::string Now() {
 }  // namespace
 
 Relay::Relay(const PolicyStore& policies, const doccheck::Checker& checker,
-             const UpstreamClient& upstream, std::string audit_path)
+             const UpstreamClient& upstream, std::string audit_path, PromptRegistry* prompts,
+             std::chrono::milliseconds prompt_timeout)
     : policies_(policies),
       checker_(checker),
       upstream_(upstream),
-      audit_path_(std::move(audit_path)) {}
+      audit_path_(std::move(audit_path)),
+      prompts_(prompts),
+      prompt_timeout_(prompt_timeout) {}
 
 std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
   const std::shared_ptr<const mailcheck::Policy> policy = policies_.Get();
@@ -78,21 +81,38 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
   }
   audit += "]";
 
-  std::string reply;
-  if (d.verdict == mailcheck::Verdict::kBlock || d.verdict == mailcheck::Verdict::kPrompt) {
-    std::vector<std::string> lines;
-    lines.push_back(
-        d.verdict == mailcheck::Verdict::kBlock
-            ? "Message refused by the sendguard policy; nothing was sent:"
-            : "Message needs your confirmation and was not confirmed; nothing was sent:");
-    for (const mailcheck::Reason& r : d.reasons) {
-      if (r.verdict == mailcheck::Verdict::kAllow) continue;
-      lines.push_back(Ascii(r.code + ": " + r.message));
-    }
-    reply = MultiLine(550, "5.7.1", lines);
-  } else {
-    reply = upstream_.Send(envelope, d.transmit_bytes);
+  std::vector<std::string> reasons;
+  for (const mailcheck::Reason& r : d.reasons) {
+    if (r.verdict != mailcheck::Verdict::kAllow)
+      reasons.push_back(Ascii(r.code + ": " + r.message));
   }
+  std::string reply;
+  bool send = d.verdict == mailcheck::Verdict::kAllow || d.verdict == mailcheck::Verdict::kConvert;
+  if (d.verdict == mailcheck::Verdict::kPrompt) {
+    PromptRegistry::Answer answer = PromptRegistry::Answer::kCancel;
+    if (prompts_) {
+      PromptInfo info;
+      info.subject = d.subject;
+      info.recipients = envelope.rcpt_to;
+      for (const mailcheck::Reason& r : d.reasons) {
+        if (r.verdict != mailcheck::Verdict::kAllow) info.reasons.push_back(r);
+      }
+      const std::string id = prompts_->Add(std::move(info));
+      answer = prompts_->Wait(id, prompt_timeout_);
+    }
+    send = answer == PromptRegistry::Answer::kSend;
+    audit += std::string(",\"prompt\":\"") + (send ? "send" : "cancel") + "\"";
+    if (!send) {
+      reasons.insert(reasons.begin(),
+                     "Message needs your confirmation and was cancelled or not confirmed in time;"
+                     " nothing was sent:");
+      reply = MultiLine(550, "5.7.1", reasons);
+    }
+  } else if (d.verdict == mailcheck::Verdict::kBlock) {
+    reasons.insert(reasons.begin(), "Message refused by the sendguard policy; nothing was sent:");
+    reply = MultiLine(550, "5.7.1", reasons);
+  }
+  if (send) reply = upstream_.Send(envelope, d.transmit_bytes);
   audit += ",\"reply\":";
   doccheck::AppendJsonString(reply.substr(0, 3), &audit);
   audit += "}";

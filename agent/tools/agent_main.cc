@@ -3,12 +3,15 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
+#include "agent/control_api.h"
+#include "agent/prompt_registry.h"
 #include "agent/relay.h"
 #include "agent/smtp_server.h"
 #include "agent/upstream_client.h"
@@ -21,6 +24,7 @@ constexpr char kUsage[] =
     "usage: sendguard-agent --listen 127.0.0.1:PORT --upstream HOST:PORT\n"
     "                       [--upstream-tls none|starttls|tls] [--upstream-ca FILE]\n"
     "                       --policy FILE --state-dir DIR [--prompt-timeout SECONDS]\n"
+    "                       [--control-listen 127.0.0.1:PORT]\n"
     "                       [--check-config]\n";
 
 bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port) {
@@ -50,6 +54,7 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::string listen, upstream, tls = "none", ca, policy_path, state_dir;
+  std::string control_listen = "127.0.0.1:0", prompt_timeout = "45";
   bool check_config = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -72,9 +77,12 @@ int main(int argc, char** argv) {
       ok = value(&policy_path);
     else if (a == "--state-dir")
       ok = value(&state_dir);
-    else if (a == "--prompt-timeout" || a == "--control-listen" || a == "--central" ||
-             a == "--agent-token-file" || a == "--policy-key" || a == "--policy-poll" ||
-             a == "--config")
+    else if (a == "--prompt-timeout")
+      ok = value(&prompt_timeout);
+    else if (a == "--control-listen")
+      ok = value(&control_listen);
+    else if (a == "--central" || a == "--agent-token-file" || a == "--policy-key" ||
+             a == "--policy-poll" || a == "--config")
       ok = value(&ignored);  // accepted; these features are not built yet
     else if (a == "--check-config")
       check_config = true;
@@ -107,6 +115,18 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(state_dir, ec);
   if (ec || !std::filesystem::is_directory(state_dir))
     return Fail("--state-dir: cannot create " + state_dir);
+  std::string control_host;
+  std::uint16_t control_port = 0;
+  if (!SplitHostPort(control_listen, &control_host, &control_port) || !IsLoopback(control_host)) {
+    return Fail("--control-listen: expected a loopback 127.0.0.1:PORT, got '" + control_listen +
+                "'");
+  }
+  char* end = nullptr;
+  const double timeout = std::strtod(prompt_timeout.c_str(), &end);
+  if (prompt_timeout.empty() || *end || timeout < 0 || timeout > 3600) {
+    return Fail("--prompt-timeout: expected seconds between 0 and 3600, got '" + prompt_timeout +
+                "'");
+  }
   if (check_config) {
     std::puts("configuration OK");
     return 0;
@@ -123,18 +143,29 @@ int main(int argc, char** argv) {
   agent::PolicyStore policies(policy.value());
   const doccheck::Checker checker;
   const agent::UpstreamClient client(up);
-  agent::Relay relay(policies, checker, client, state_dir + "/audit.jsonl");
+  agent::PromptRegistry prompts;
+  agent::Relay relay(policies, checker, client, state_dir + "/audit.jsonl", &prompts,
+                     std::chrono::milliseconds(static_cast<long long>(timeout * 1000)));
+  agent::ControlApi control(
+      control_host, control_port, state_dir, prompts, policies, checker,
+      agent::ControlStatus{up.host + ":" + std::to_string(up.port) + " (" + tls + ")"});
   agent::SmtpServer smtp(server, relay);
   try {
+    control.Start();
     smtp.Start();
   } catch (const std::exception& e) {
     return Fail(e.what());
   }
   std::printf("sendguard-agent: listening on %s:%u, relaying to %s:%u (%s)\n", server.host.c_str(),
               smtp.port(), up.host.c_str(), up.port, tls.c_str());
+  std::printf(
+      "sendguard-agent: confirmation page http://127.0.0.1:%u/confirm, control API token in "
+      "%s/control.token\n",
+      control.port(), state_dir.c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
   smtp.Stop();
+  control.Stop();
   return 0;
 }

@@ -1,6 +1,9 @@
 // sendguard-agent end to end with real programs on loopback: swaks as the mail client,
 // Postfix's smtp-sink as the organisation's mail server (-d writes each message it
 // accepts, with its envelope, to a file), the agent binary in between.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -108,7 +112,8 @@ class AgentTest : public ::testing::Test {
   }
 
   // Starts smtp-sink (with extra options) and the agent relaying to it.
-  void Start(std::vector<std::string> sink_options = {}, bool upstream_down = false) {
+  void Start(std::vector<std::string> sink_options = {}, bool upstream_down = false,
+             std::vector<std::string> agent_options = {"--prompt-timeout", "1"}) {
     const int sink_port = FreePort();
     if (!upstream_down) {
       std::vector<std::string> argv = {"/usr/sbin/smtp-sink", "-u", "root", "-d",
@@ -120,11 +125,58 @@ class AgentTest : public ::testing::Test {
       ASSERT_TRUE(WaitForPort(sink_port)) << "smtp-sink did not start";
     }
     agent_port_ = FreePort();
-    agent_ = std::make_unique<Process>(std::vector<std::string>{
-        AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
-        "127.0.0.1:" + std::to_string(sink_port), "--policy", kMail + "/policy.json", "--state-dir",
-        (dir_ / "state").string()});
+    control_port_ = FreePort();
+    std::vector<std::string> argv = {AGENT_BINARY,
+                                     "--listen",
+                                     "127.0.0.1:" + std::to_string(agent_port_),
+                                     "--upstream",
+                                     "127.0.0.1:" + std::to_string(sink_port),
+                                     "--policy",
+                                     kMail + "/policy.json",
+                                     "--state-dir",
+                                     (dir_ / "state").string(),
+                                     "--control-listen",
+                                     "127.0.0.1:" + std::to_string(control_port_)};
+    argv.insert(argv.end(), agent_options.begin(), agent_options.end());
+    agent_ = std::make_unique<Process>(argv);
     ASSERT_TRUE(WaitForPort(agent_port_)) << "the agent did not start";
+    ASSERT_TRUE(WaitForPort(control_port_)) << "the control API did not start";
+    token_ = Read(dir_ / "state" / "control.token");
+    while (!token_.empty() && (token_.back() == '\n' || token_.back() == '\r')) token_.pop_back();
+  }
+
+  struct HttpResult {
+    int status = 0;
+    std::string body;
+  };
+  HttpResult Http(const std::string& method, const std::string& path, const std::string& body = "",
+                  bool with_token = true, const std::string& host = "") {
+    HttpResult r;
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(control_port_));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setHost(host.empty() ? "127.0.0.1:" + std::to_string(control_port_) : host);
+    if (with_token) req.set("Authorization", "Bearer " + token_);
+    if (path.rfind("/confirm/", 0) == 0) req.setContentType("application/x-www-form-urlencoded");
+    if (!body.empty()) req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse res;
+    std::istream& in = session.receiveResponse(res);
+    r.status = res.getStatus();
+    std::stringstream ss;
+    ss << in.rdbuf();
+    r.body = ss.str();
+    return r;
+  }
+
+  // Waits until one prompt is pending and returns its id.
+  std::string WaitForPrompt() {
+    for (int i = 0; i < 200; ++i) {
+      const HttpResult r = Http("GET", "/v1/prompts");
+      const std::size_t at = r.body.find("\"id\":\"");
+      if (at != std::string::npos) return r.body.substr(at + 6, r.body.find('"', at + 6) - at - 6);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
   }
 
   CommandRun Send(const std::string& eml, const std::string& to,
@@ -141,6 +193,8 @@ class AgentTest : public ::testing::Test {
 
   fs::path dir_;
   int agent_port_ = 0;
+  int control_port_ = 0;
+  std::string token_;
   std::unique_ptr<Process> sink_;
   std::unique_ptr<Process> agent_;
   static inline int counter_ = 0;
@@ -173,6 +227,77 @@ TEST_F(AgentTest, BlockedMailGetsFiveFiftyAndNothingIsSent) {
   const std::string audit = Read(dir_ / "state" / "audit.jsonl");
   EXPECT_NE(audit.find("\"verdict\":\"block\""), std::string::npos) << audit;
   EXPECT_EQ(audit.find("887041343316"), std::string::npos) << "the audit log must be masked";
+}
+
+TEST_F(AgentTest, ConfirmedPromptIsDeliveredOnce) {
+  Start({}, false, {"--prompt-timeout", "30"});
+  CommandRun run;
+  std::thread client(
+      [&] { run = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp"); });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  const HttpResult prompts = Http("GET", "/v1/prompts");
+  EXPECT_NE(prompts.body.find("a.yamada@example.ne.jp"), std::string::npos) << prompts.body;
+  EXPECT_EQ(Http("POST", "/v1/prompts/" + id, "{\"decision\": \"send\"}").status, 200);
+  client.join();
+  EXPECT_NE(run.output.find("<-  250 2.0.0 Ok"), std::string::npos) << run.output;
+  EXPECT_EQ(Delivered().size(), 1u);
+  EXPECT_EQ(Http("POST", "/v1/prompts/" + id, "{\"decision\": \"send\"}").status,
+            404);  // answered once
+}
+
+TEST_F(AgentTest, CancelledPromptSendsNothing) {
+  Start({}, false, {"--prompt-timeout", "30"});
+  CommandRun run;
+  std::thread client(
+      [&] { run = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp"); });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Http("POST", "/v1/prompts/" + id, "{\"decision\": \"cancel\"}").status, 200);
+  client.join();
+  EXPECT_NE(run.output.find("<** 550"), std::string::npos) << run.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
+TEST_F(AgentTest, ControlApiNeedsTheTokenAndALoopbackHost) {
+  Start();
+  EXPECT_EQ(Http("GET", "/v1/status", "", /*with_token=*/false).status, 401);
+  EXPECT_EQ(Http("GET", "/v1/status", "", true, "evil.example:80").status, 403);
+  const HttpResult ok = Http("GET", "/v1/status");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(ok.body.find("\"policy_version\":1"), std::string::npos) << ok.body;
+  EXPECT_NE(ok.body.find("\"central\":\"off\""), std::string::npos) << ok.body;
+  const auto mode = fs::status(dir_ / "state" / "control.token").permissions();
+  EXPECT_EQ(mode & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+}
+
+TEST_F(AgentTest, CheckEndpointReturnsTheMailcheckDocument) {
+  Start();
+  const HttpResult r = Http("POST", "/v1/check", Read(kMail + "/p03_two_external_to.eml"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"verdict\":\"convert\""), std::string::npos) << r.body;
+}
+
+TEST_F(AgentTest, ConfirmationPageRefusesAWrongCsrfToken) {
+  Start({}, false, {"--prompt-timeout", "30"});
+  CommandRun run;
+  std::thread client(
+      [&] { run = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp"); });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  const HttpResult page = Http("GET", "/confirm", "", false);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("送信する"), std::string::npos);
+  EXPECT_EQ(Http("POST", "/confirm/" + id, "csrf=wrong&decision=send", false).status, 403);
+  // The page's own form (with the right token) works.
+  const std::string marker = "name=\"csrf\" value=\"";
+  const std::size_t at = page.body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  const std::string csrf = page.body.substr(at + marker.size(), 64);
+  EXPECT_EQ(Http("POST", "/confirm/" + id, "csrf=" + csrf + "&decision=cancel", false).status, 200);
+  client.join();
+  EXPECT_NE(run.output.find("<** 550"), std::string::npos) << run.output;
+  EXPECT_TRUE(Delivered().empty());
 }
 
 TEST_F(AgentTest, UnconfirmedPromptSendsNothing) {

@@ -1,16 +1,19 @@
 // Relay: what the agent does with each complete message from the mail client. It asks
 // mailcheck for the verdict under the policy in force, then relays (allow/convert: the
 // converted bytes, envelope unchanged), refuses with 550 5.7.1 and the reasons (block),
-// or refuses pending confirmation (prompt; the confirmation page and control API are not
-// built yet, so a prompt is answered as a declined confirmation: nothing is sent). Every
-// decision is appended to the audit log. Thread-safe: one Relay serves all sessions.
+// or holds the session while the user decides (prompt: registered in the PromptRegistry
+// for the control API and the confirmation page; send relays once, cancel or timeout
+// refuses with 550 5.7.1). Every decision is appended to the audit log (masked).
+// Thread-safe: one Relay serves all sessions.
 #ifndef AGENT_RELAY_H_
 #define AGENT_RELAY_H_
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "agent/prompt_registry.h"
 #include "agent/smtp_session.h"
 #include "agent/upstream_client.h"
 #include "doccheck/checker.h"
@@ -39,9 +42,11 @@ class PolicyStore {
 
 class Relay {
  public:
-  // `audit_path` may be empty (no audit log).
+  // `audit_path` may be empty (no audit log). `prompts` may be null: prompts are then
+  // refused at once, as if the timeout had passed.
   Relay(const PolicyStore& policies, const doccheck::Checker& checker,
-        const UpstreamClient& upstream, std::string audit_path);
+        const UpstreamClient& upstream, std::string audit_path, PromptRegistry* prompts = nullptr,
+        std::chrono::milliseconds prompt_timeout = std::chrono::seconds(45));
 
   std::string Handle(const SmtpEnvelope& envelope, std::string&& message);
 
@@ -52,6 +57,8 @@ class Relay {
   const doccheck::Checker& checker_;
   const UpstreamClient& upstream_;
   std::string audit_path_;
+  PromptRegistry* prompts_;
+  std::chrono::milliseconds prompt_timeout_;
   std::mutex audit_mutex_;
 };
 

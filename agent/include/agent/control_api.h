@@ -1,0 +1,52 @@
+// ControlApi: the agent's local HTTP interface (CONTRACTS.md §4) and the confirmation page.
+//
+// Loopback only. Every /v1 request needs `Authorization: Bearer <STATE_DIR/control.token>`
+// (created 0600 on first start). The Host header must name the loopback address (no DNS
+// rebinding); no CORS headers are ever sent. The confirmation page (GET /confirm) lists the
+// prompts in Japanese with 送信 / 取消 buttons whose forms carry each prompt's CSRF token,
+// so a page from elsewhere cannot answer for the user.
+#ifndef AGENT_CONTROL_API_H_
+#define AGENT_CONTROL_API_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agent/prompt_registry.h"
+#include "agent/relay.h"
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace agent {
+
+struct ControlStatus {
+  std::string upstream;  // "host:port (tls)"
+};
+
+class ControlApi {
+ public:
+  ControlApi(std::string host, std::uint16_t port, std::string state_dir, PromptRegistry& prompts,
+             const PolicyStore& policies, const doccheck::Checker& checker, ControlStatus status);
+  ~ControlApi();
+  // Creates the token, binds, writes STATE_DIR/control.port; throws std::runtime_error.
+  void Start();
+  void Stop();
+  std::uint16_t port() const { return port_; }
+  const std::string& token() const { return token_; }
+
+  struct Shared;  // what the request handlers see
+
+ private:
+  std::string host_;
+  std::uint16_t port_;
+  std::string state_dir_;
+  std::string token_;
+  std::unique_ptr<Shared> shared_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+}  // namespace agent
+
+#endif  // AGENT_CONTROL_API_H_

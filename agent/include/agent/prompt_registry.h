@@ -1,0 +1,58 @@
+// PromptRegistry: messages waiting for the sender's decision (verdict "prompt"). The SMTP
+// session that received the message waits in Wait() while the user answers through the
+// control API or the confirmation page; no answer within the timeout counts as cancel,
+// so nothing is ever sent without a decision. Thread-safe.
+#ifndef AGENT_PROMPT_REGISTRY_H_
+#define AGENT_PROMPT_REGISTRY_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "mailcheck/decision.h"
+
+namespace agent {
+
+struct PromptInfo {
+  std::string id;                       // random, unguessable
+  std::string csrf;                     // token the confirmation page's buttons carry
+  std::string subject;                  // decoded subject
+  std::vector<std::string> recipients;  // envelope recipients
+  std::vector<mailcheck::Reason> reasons;
+};
+
+class PromptRegistry {
+ public:
+  enum class Answer { kPending, kSend, kCancel };
+
+  // Registers a prompt; fills in its id and csrf token and returns the id.
+  std::string Add(PromptInfo info);
+  // Waits for the answer to `id` (removes it afterwards). Timeout gives kCancel.
+  Answer Wait(const std::string& id, std::chrono::milliseconds timeout);
+  // Records the user's answer; false when `id` is unknown or already answered.
+  bool Decide(const std::string& id, Answer answer);
+  // The prompts still waiting, oldest first.
+  std::vector<PromptInfo> Pending() const;
+  // The csrf token of a pending prompt, or "".
+  std::string CsrfOf(const std::string& id) const;
+
+ private:
+  struct Entry {
+    PromptInfo info;
+    Answer answer = Answer::kPending;
+    std::chrono::steady_clock::time_point added;
+  };
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, Entry> entries_;
+};
+
+// 32 random bytes from the system, hex-encoded.
+std::string RandomToken();
+
+}  // namespace agent
+
+#endif  // AGENT_PROMPT_REGISTRY_H_

@@ -1,0 +1,343 @@
+// The only file that touches Poco's HTTP server: Poco exceptions end here.
+#include "agent/control_api.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "doccheck/report_format.h"
+#include "mailcheck/decide.h"
+#include "mailcheck/report_writer.h"
+
+namespace agent {
+
+struct ControlApi::Shared {
+  std::string token;
+  std::uint16_t port = 0;
+  PromptRegistry& prompts;
+  const PolicyStore& policies;
+  const doccheck::Checker& checker;
+  ControlStatus status;
+};
+
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr std::size_t kMaxBody = 60u << 20;
+
+std::string Html(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void Send(HTTPServerResponse& res, HTTPResponse::HTTPStatus status, const std::string& type,
+          const std::string& body) {
+  res.setStatus(status);
+  res.setContentType(type);
+  res.set("Cache-Control", "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.setContentLength(static_cast<std::streamsize>(body.size()));
+  res.send() << body;
+}
+
+void Json(HTTPServerResponse& res, HTTPResponse::HTTPStatus status, const std::string& body) {
+  Send(res, status, "application/json; charset=utf-8", body);
+}
+
+std::string Error(const std::string& message) {
+  std::string out = "{\"error\":";
+  doccheck::AppendJsonString(message, &out);
+  return out + "}";
+}
+
+std::string PromptsJson(const std::vector<PromptInfo>& prompts) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    const PromptInfo& p = prompts[i];
+    if (i) out += ",";
+    out += "{\"id\":";
+    doccheck::AppendJsonString(p.id, &out);
+    out += ",\"subject\":";
+    doccheck::AppendJsonString(p.subject, &out);
+    out += ",\"recipients\":[";
+    for (std::size_t r = 0; r < p.recipients.size(); ++r) {
+      if (r) out += ",";
+      doccheck::AppendJsonString(p.recipients[r], &out);
+    }
+    out += "],\"reasons\":[";
+    for (std::size_t r = 0; r < p.reasons.size(); ++r) {
+      if (r) out += ",";
+      out += "{\"code\":";
+      doccheck::AppendJsonString(p.reasons[r].code, &out);
+      out += ",\"message\":";
+      doccheck::AppendJsonString(p.reasons[r].message, &out);
+      out += ",\"message_ja\":";
+      doccheck::AppendJsonString(p.reasons[r].message_ja, &out);
+      out += "}";
+    }
+    out += "]}";
+  }
+  return out + "]";
+}
+
+std::string ConfirmPage(const std::vector<PromptInfo>& prompts) {
+  std::string html =
+      "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">"
+      "<title>sendguard 送信確認</title></head><body><h1>送信の確認</h1>";
+  if (prompts.empty()) html += "<p>確認待ちのメールはありません。</p>";
+  for (const PromptInfo& p : prompts) {
+    html += "<section><h2>件名: " + Html(p.subject) + "</h2><p>宛先: ";
+    for (std::size_t i = 0; i < p.recipients.size(); ++i)
+      html += (i ? "、" : "") + Html(p.recipients[i]);
+    html += "</p><ul>";
+    for (const mailcheck::Reason& r : p.reasons)
+      html += "<li>" + Html(r.message_ja.empty() ? r.message : r.message_ja) + "</li>";
+    html += "</ul>";
+    for (const char* d : {"send", "cancel"}) {
+      html += "<form method=\"post\" action=\"/confirm/" + Html(p.id) +
+              "\" style=\"display:inline\">"
+              "<input type=\"hidden\" name=\"csrf\" value=\"" +
+              Html(p.csrf) +
+              "\">"
+              "<input type=\"hidden\" name=\"decision\" value=\"" +
+              d +
+              "\">"
+              "<button type=\"submit\">" +
+              (std::string(d) == "send" ? "送信する" : "送信を取り消す") + "</button></form> ";
+    }
+    html += "</section>";
+  }
+  return html + "</body></html>";
+}
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(ControlApi::Shared& shared) : s_(shared) {}
+
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& res) override {
+    try {
+      Handle(req, res);
+    } catch (const Poco::Exception& e) {
+      if (!res.sent()) Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(e.displayText()));
+    } catch (const std::exception& e) {
+      if (!res.sent()) Json(res, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, Error(e.what()));
+    }
+  }
+
+ private:
+  bool HostAllowed(const HTTPServerRequest& req) const {
+    const std::string host = req.getHost();
+    const std::string port = ":" + std::to_string(s_.port);
+    for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
+      if (host == name || host == std::string(name) + port) return true;
+    }
+    return false;
+  }
+
+  bool Authorized(const HTTPServerRequest& req) const {
+    const std::string auth = req.get("Authorization", "");
+    return auth == "Bearer " + s_.token;
+  }
+
+  std::string Body(HTTPServerRequest& req) const {
+    std::string body;
+    std::istream& in = req.stream();
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+      body.append(buf, static_cast<std::size_t>(in.gcount()));
+      if (body.size() > kMaxBody) throw Poco::DataException("request body too large");
+    }
+    return body;
+  }
+
+  void Handle(HTTPServerRequest& req, HTTPServerResponse& res) {
+    if (!HostAllowed(req)) {
+      Json(res, HTTPResponse::HTTP_FORBIDDEN, Error("Host must be the loopback address"));
+      return;
+    }
+    const std::string uri = req.getURI();
+    const std::string& method = req.getMethod();
+    if (uri == "/confirm" && method == "GET") {
+      Send(res, HTTPResponse::HTTP_OK, "text/html; charset=utf-8",
+           ConfirmPage(s_.prompts.Pending()));
+      return;
+    }
+    if (uri.rfind("/confirm/", 0) == 0 && method == "POST") {
+      const std::string id = uri.substr(9);
+      Poco::Net::HTMLForm form(req, req.stream());
+      const std::string csrf = s_.prompts.CsrfOf(id);
+      if (csrf.empty() || form.get("csrf", "") != csrf) {
+        Send(res, HTTPResponse::HTTP_FORBIDDEN, "text/plain; charset=utf-8",
+             "invalid or expired confirmation");
+        return;
+      }
+      const bool send = form.get("decision", "") == "send";
+      s_.prompts.Decide(id, send ? PromptRegistry::Answer::kSend : PromptRegistry::Answer::kCancel);
+      Send(res, HTTPResponse::HTTP_OK, "text/html; charset=utf-8",
+           std::string("<!DOCTYPE html><html lang=\"ja\"><meta charset=\"utf-8\"><p>") +
+               (send ? "送信します。" : "送信を取り消しました。") +
+               "</p><a href=\"/confirm\">戻る</a></html>");
+      return;
+    }
+    if (uri.rfind("/v1/", 0) != 0) {
+      Json(res, HTTPResponse::HTTP_NOT_FOUND, Error("not found"));
+      return;
+    }
+    if (!Authorized(req)) {
+      res.set("WWW-Authenticate", "Bearer");
+      Json(res, HTTPResponse::HTTP_UNAUTHORIZED, Error("missing or wrong bearer token"));
+      return;
+    }
+    if (uri == "/v1/status" && method == "GET") {
+      const auto policy = s_.policies.Get();
+      std::string out =
+          "{\"policy_version\":" + std::to_string(policy->version()) + ",\"upstream\":";
+      doccheck::AppendJsonString(s_.status.upstream, &out);
+      out += ",\"central\":\"off\",\"pending_events\":0,\"pending_prompts\":" +
+             std::to_string(s_.prompts.Pending().size()) + "}";
+      Json(res, HTTPResponse::HTTP_OK, out);
+      return;
+    }
+    if (uri == "/v1/prompts" && method == "GET") {
+      Json(res, HTTPResponse::HTTP_OK, PromptsJson(s_.prompts.Pending()));
+      return;
+    }
+    if (uri.rfind("/v1/prompts/", 0) == 0 && method == "POST") {
+      const std::string id = uri.substr(12);
+      const std::string body = Body(req);
+      PromptRegistry::Answer answer;
+      if (body.find("\"send\"") != std::string::npos) {
+        answer = PromptRegistry::Answer::kSend;
+      } else if (body.find("\"cancel\"") != std::string::npos) {
+        answer = PromptRegistry::Answer::kCancel;
+      } else {
+        Json(res, HTTPResponse::HTTP_BAD_REQUEST,
+             Error("body must be {\"decision\": \"send\"} or {\"decision\": \"cancel\"}"));
+        return;
+      }
+      if (!s_.prompts.Decide(id, answer)) {
+        Json(res, HTTPResponse::HTTP_NOT_FOUND, Error("no such prompt (answered or timed out?)"));
+        return;
+      }
+      Json(res, HTTPResponse::HTTP_OK, "{\"ok\":true}");
+      return;
+    }
+    if (uri == "/v1/check" && method == "POST") {
+      const std::string body = Body(req);
+      const auto result = mailcheck::Decide(*s_.policies.Get(), s_.checker, body);
+      if (!result.ok()) {
+        Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(result.error()));
+        return;
+      }
+      Json(res, HTTPResponse::HTTP_OK, mailcheck::DecisionToJson(result.value()));
+      return;
+    }
+    Json(res, HTTPResponse::HTTP_NOT_FOUND, Error("not found"));
+  }
+
+  ControlApi::Shared& s_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(ControlApi::Shared& shared) : s_(shared) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+    return new Handler(s_);
+  }
+
+ private:
+  ControlApi::Shared& s_;
+};
+
+void WritePrivateFile(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << content;
+  }
+  ::chmod(tmp.c_str(), 0600);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace
+
+ControlApi::ControlApi(std::string host, std::uint16_t port, std::string state_dir,
+                       PromptRegistry& prompts, const PolicyStore& policies,
+                       const doccheck::Checker& checker, ControlStatus status)
+    : host_(std::move(host)), port_(port), state_dir_(std::move(state_dir)) {
+  shared_ = std::make_unique<Shared>(Shared{"", 0, prompts, policies, checker, std::move(status)});
+}
+
+ControlApi::~ControlApi() { Stop(); }
+
+void ControlApi::Start() {
+  const std::string token_path = state_dir_ + "/control.token";
+  std::ifstream existing(token_path);
+  if (!(existing >> token_) || token_.size() < 32) {
+    token_ = RandomToken();
+    WritePrivateFile(token_path, token_ + "\n");
+  }
+  ::chmod(token_path.c_str(), 0600);
+  try {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(host_, port_), 16);
+    port_ = socket.address().port();
+    shared_->token = token_;
+    shared_->port = port_;
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(8);
+    params->setKeepAlive(false);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*shared_), socket, params);
+    server_->start();
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("cannot listen on " + host_ + ":" + std::to_string(port_) +
+                             " for the control API: " + e.displayText());
+  }
+  WritePrivateFile(state_dir_ + "/control.port", std::to_string(port_) + "\n");
+}
+
+void ControlApi::Stop() {
+  if (server_) {
+    server_->stop();
+    server_.reset();
+  }
+}
+
+}  // namespace agent

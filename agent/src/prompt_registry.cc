@@ -1,0 +1,80 @@
+#include "agent/prompt_registry.h"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace agent {
+
+std::string RandomToken() {
+  unsigned char bytes[32];
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  if (!urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes)) {
+    throw std::runtime_error("cannot read /dev/urandom");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::string PromptRegistry::Add(PromptInfo info) {
+  info.id = RandomToken().substr(0, 24);
+  info.csrf = RandomToken();
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string id = info.id;
+  entries_[id] = Entry{std::move(info), Answer::kPending, std::chrono::steady_clock::now()};
+  return id;
+}
+
+PromptRegistry::Answer PromptRegistry::Wait(const std::string& id,
+                                            std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] {
+    auto it = entries_.find(id);
+    return it == entries_.end() || it->second.answer != Answer::kPending;
+  });
+  auto it = entries_.find(id);
+  Answer answer = Answer::kCancel;
+  if (it != entries_.end()) {
+    if (it->second.answer == Answer::kSend) answer = Answer::kSend;
+    entries_.erase(it);
+  }
+  return answer;
+}
+
+bool PromptRegistry::Decide(const std::string& id, Answer answer) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(id);
+    if (it == entries_.end() || it->second.answer != Answer::kPending) return false;
+    it->second.answer = answer;
+  }
+  changed_.notify_all();
+  return true;
+}
+
+std::vector<PromptInfo> PromptRegistry::Pending() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::pair<std::chrono::steady_clock::time_point, PromptInfo>> list;
+  for (const auto& [id, e] : entries_) {
+    if (e.answer == Answer::kPending) list.push_back({e.added, e.info});
+  }
+  std::sort(list.begin(), list.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<PromptInfo> out;
+  for (auto& p : list) out.push_back(std::move(p.second));
+  return out;
+}
+
+std::string PromptRegistry::CsrfOf(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = entries_.find(id);
+  return it == entries_.end() || it->second.answer != Answer::kPending ? "" : it->second.info.csrf;
+}
+
+}  // namespace agent
