@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "detect/context.h"
 #include "detect/municipalities.h"
@@ -147,6 +153,240 @@ class LabelStarts {
   std::array<std::uint64_t, 1024> bits_{};
   std::vector<std::pair<std::uint32_t, const Label*>> by_first_;
 };
+
+// Byte scanners. Japanese text is made of three-byte characters whose lead bytes (E3-E9)
+// are shared by thousands of characters, so memchr on a pattern's first byte stops every
+// few bytes; these look at 16 bytes at a time for what is rare instead.
+const unsigned char* Bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+#if defined(__SSE2__)
+__m128i Load16(const unsigned char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+__m128i Splat(unsigned char b) { return _mm_set1_epi8(static_cast<char>(b)); }
+std::size_t FirstBit(int mask) {
+  return static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+}
+#endif
+
+// The first non-ASCII byte at or after `pos`, or text.size().
+std::size_t SkipAscii(std::string_view text, std::size_t pos) {
+  const unsigned char* s = Bytes(text);
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  for (; pos + 16 <= size; pos += 16) {
+    if (const int mask = _mm_movemask_epi8(Load16(s + pos)); mask != 0) {
+      return pos + FirstBit(mask);
+    }
+  }
+#endif
+  while (pos < size && s[pos] < 0x80) ++pos;
+  return pos;
+}
+
+// Where the three bytes `c` occur at or after `pos`, or kNpos.
+std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigned char (&c)[3]) {
+  const unsigned char* s = Bytes(text);
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  const __m128i c0 = Splat(c[0]);
+  const __m128i c1 = Splat(c[1]);
+  const __m128i c2 = Splat(c[2]);
+  for (; pos + 18 <= size; pos += 16) {
+    const __m128i hits = _mm_and_si128(_mm_cmpeq_epi8(Load16(s + pos + 2), c2),
+                                       _mm_and_si128(_mm_cmpeq_epi8(Load16(s + pos + 1), c1),
+                                                     _mm_cmpeq_epi8(Load16(s + pos), c0)));
+    if (const int mask = _mm_movemask_epi8(hits); mask != 0) return pos + FirstBit(mask);
+  }
+#endif
+  for (; pos + 3 <= size; ++pos) {
+    if (s[pos] == c[0] && s[pos + 1] == c[1] && s[pos + 2] == c[2]) return pos;
+  }
+  return kNpos;
+}
+
+// The first space at or after `pos` that follows a non-ASCII byte, or kNpos.
+std::size_t FindSpaceAfterNonAscii(std::string_view text, std::size_t pos) {
+  const unsigned char* s = Bytes(text);
+  const std::size_t size = text.size();
+  if (pos == 0) pos = 1;
+#if defined(__SSE2__)
+  const __m128i space = Splat(' ');
+  for (; pos + 16 <= size; pos += 16) {
+    const __m128i hits = _mm_and_si128(_mm_cmpeq_epi8(Load16(s + pos), space), Load16(s + pos - 1));
+    if (const int mask = _mm_movemask_epi8(hits); mask != 0) return pos + FirstBit(mask);
+  }
+#endif
+  for (; pos < size; ++pos) {
+    if (s[pos] == ' ' && s[pos - 1] >= 0x80) return pos;
+  }
+  return kNpos;
+}
+
+// The first tab, comma or pair of spaces at or after `pos` (what a line needs to be
+// split into cells), or kNpos.
+std::size_t FindCellSeparator(std::string_view text, std::size_t pos) {
+  const unsigned char* s = Bytes(text);
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  const __m128i tab = Splat('\t');
+  const __m128i comma = Splat(',');
+  const __m128i space = Splat(' ');
+  for (; pos + 17 <= size; pos += 16) {
+    const __m128i v = Load16(s + pos);
+    const __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, comma)),
+        _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(Load16(s + pos + 1), space)));
+    if (const int mask = _mm_movemask_epi8(hits); mask != 0) return pos + FirstBit(mask);
+  }
+#endif
+  for (; pos < size; ++pos) {
+    if (s[pos] == '\t' || s[pos] == ',' || (s[pos] == ' ' && pos + 1 < size && s[pos + 1] == ' ')) {
+      return pos;
+    }
+  }
+  return kNpos;
+}
+
+// FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos, from the rare 名.
+bool HasNameWord(std::string_view text) {
+  static constexpr unsigned char kMei[3] = {0xE5, 0x90, 0x8D};  // 名
+  for (std::size_t at = FindThreeBytes(text, 0, kMei); at != kNpos;
+       at = FindThreeBytes(text, at + 1, kMei)) {
+    if (at >= 3 && text.substr(at - 3, 3) == "氏") return true;
+    if (text.substr(at + 3, 3) == "前") return true;
+  }
+  return false;
+}
+
+// text.substr(pos, word.size()) == word, without a call to memcmp: most tries fail
+// within a few bytes.
+bool BytesAt(std::string_view text, std::size_t pos, std::string_view word) {
+  if (pos > text.size() || text.size() - pos < word.size()) return false;
+  const char* p = text.data() + pos;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (p[i] != word[i]) return false;
+  }
+  return true;
+}
+
+// Like LineStart (context.h), with memrchr; `floor` is a known line start at or before `pos`.
+std::size_t LineStartFrom(std::string_view text, std::size_t floor, std::size_t pos) {
+  if (pos <= floor) return floor;
+  const void* nl = memrchr(text.data() + floor, '\n', pos - floor);
+  return nl == nullptr ? floor
+                       : static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+}
+
+// Step of the character walk that looks for labels: a whole character at a time by its
+// lead byte, one byte for anything that cannot lead.
+std::size_t WalkStep(unsigned char lead) {
+  return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+// Where labels are written, found from a few characters at least one of which every label
+// holds (名 者 主 人 担 ガナ がな), two bytes of each compared 16 positions at a time. This
+// replaces a test of every character of the text against the labels' first characters.
+class LabelAnchors {
+ public:
+  LabelAnchors() {
+    std::array<bool, std::size(kLabels)> covered{};
+    for (std::size_t a = 0; a < std::size(kAnchors); ++a) {
+      const std::string_view anchor = kAnchors[a].text;
+      const auto byte_at = [&](int off) { return static_cast<unsigned char>(anchor[off]); };
+      // The vector filter below compares these bytes; a changed table falls back to the walk.
+      if (byte_at(kAnchors[a].off1) != kAnchors[a].byte1 ||
+          byte_at(kAnchors[a].off2) != kAnchors[a].byte2) {
+        return;
+      }
+      for (std::size_t l = 0; l < std::size(kLabels); ++l) {
+        const std::string_view label = kLabels[l].text;
+        for (std::size_t k = label.find(anchor); k != kNpos; k = label.find(anchor, k + 1)) {
+          uses_[a].push_back({label, k});
+          covered[l] = true;
+        }
+      }
+    }
+    complete_ = std::all_of(covered.begin(), covered.end(), [](bool c) { return c; });
+  }
+
+  // False when some label holds no anchor: then only the walk finds every label.
+  bool complete() const { return complete_; }
+
+  // Byte offsets where some label is written, sorted, each once.
+  void Find(std::string_view text, std::vector<std::size_t>* at) const {
+    at->clear();
+    const unsigned char* s = Bytes(text);
+    const std::size_t size = text.size();
+    std::size_t pos = 0;
+#if defined(__SSE2__)
+    const __m128i x90 = Splat(0x90), x8d = Splat(0x8D), x80 = Splat(0x80), x85 = Splat(0x85);
+    const __m128i xb8 = Splat(0xB8), xbb = Splat(0xBB), xba = Splat(0xBA), x8b = Splat(0x8B);
+    const __m128i xac = Splat(0xAC), x8a = Splat(0x8A), x8c = Splat(0x8C), xaa = Splat(0xAA);
+    for (; pos + 21 <= size; pos += 16) {
+      const __m128i v1 = Load16(s + pos + 1);
+      const __m128i v2 = Load16(s + pos + 2);
+      const __m128i v5 = Load16(s + pos + 5);
+      const __m128i last_85 = _mm_cmpeq_epi8(v2, x85);
+      const __m128i kanji = _mm_or_si128(
+          _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, x90), _mm_cmpeq_epi8(v2, x8d)),
+                       _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(v1, x80), _mm_cmpeq_epi8(v1, x8b)),
+                                     last_85)),
+          _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, xb8), _mm_cmpeq_epi8(v2, xbb)),
+                       _mm_and_si128(_mm_cmpeq_epi8(v1, xba), _mm_cmpeq_epi8(v2, xba))));
+      const __m128i kana =
+          _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v2, xac), _mm_cmpeq_epi8(v5, x8a)),
+                       _mm_and_si128(_mm_cmpeq_epi8(v2, x8c), _mm_cmpeq_epi8(v5, xaa)));
+      for (int mask = _mm_movemask_epi8(_mm_or_si128(kanji, kana)); mask != 0; mask &= mask - 1) {
+        AddLabelsAround(text, pos + FirstBit(mask), at);
+      }
+    }
+#endif
+    for (; pos < size; ++pos) AddLabelsAround(text, pos, at);
+    std::sort(at->begin(), at->end());
+    at->erase(std::unique(at->begin(), at->end()), at->end());
+  }
+
+ private:
+  struct Anchor {
+    std::string_view text;
+    int off1;
+    unsigned char byte1;
+    int off2;
+    unsigned char byte2;
+  };
+  static constexpr Anchor kAnchors[] = {
+      {"名", 1, 0x90, 2, 0x8D},   {"者", 1, 0x80, 2, 0x85}, {"主", 1, 0xB8, 2, 0xBB},
+      {"人", 1, 0xBA, 2, 0xBA},   {"担", 1, 0x8B, 2, 0x85}, {"ガナ", 2, 0xAC, 5, 0x8A},
+      {"がな", 2, 0x8C, 5, 0xAA},
+  };
+  struct Use {
+    std::string_view label;
+    std::size_t offset;  // of the anchor in the label
+  };
+
+  // Adds where labels holding an anchor written at `q` start.
+  void AddLabelsAround(std::string_view text, std::size_t q, std::vector<std::size_t>* at) const {
+    for (std::size_t a = 0; a < std::size(kAnchors); ++a) {
+      if (!BytesAt(text, q, kAnchors[a].text)) continue;
+      for (const Use& use : uses_[a]) {
+        if (q >= use.offset && BytesAt(text, q - use.offset, use.label)) {
+          at->push_back(q - use.offset);
+        }
+      }
+    }
+  }
+
+  std::array<std::vector<Use>, std::size(kAnchors)> uses_;
+  bool complete_ = false;
+};
+
+const LabelStarts& LabelStartsTable() {
+  static const LabelStarts starts;
+  return starts;
+}
 
 enum class Script { kKanji, kKatakana, kHiragana, kLatin, kOther };
 
@@ -387,10 +627,11 @@ class PersonNameDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     std::vector<Candidate> found;
     const std::string_view text = scan.text;
+    const bool near_label = HasNameWord(text);
     if (!scan.header.empty()) DetectCell(scan, found);
     DetectLabelled(text, found);
-    DetectTables(text, found);
-    DetectListed(text, found);
+    DetectTables(text, near_label, found);
+    DetectListed(text, near_label, found);
     Merge(found, out);
   }
 
@@ -431,18 +672,58 @@ class PersonNameDetectorImpl final : public Detector {
     }
   }
 
-  // Label, separator, name.
+  // Label, separator, name. Labels are looked for where a walk over the text a character
+  // at a time stands (on malformed UTF-8 it may step over a label's bytes); candidates
+  // come from LabelAnchors, and only those the walk reaches are used.
   static void DetectLabelled(std::string_view text, std::vector<Candidate>& found) {
-    static const LabelStarts starts;
+    static const LabelAnchors anchors;
+    if (!anchors.complete()) {
+      DetectLabelledByWalk(text, found);
+      return;
+    }
+    std::vector<std::size_t> at;
+    anchors.Find(text, &at);
+    std::size_t pos = 0;     // where the walk stands after the last label
+    std::size_t walked = 0;  // how far the walk from `pos` was followed byte by byte
+    for (const std::size_t label_begin : at) {
+      if (label_begin < pos || !WalkReaches(text, pos, label_begin, &walked)) continue;
+      const Label* label = LabelStartsTable().Match(text, label_begin);
+      if (label == nullptr) continue;
+      pos = walked = label_begin + label->text.size();
+      TryLabel(text, label_begin, pos, *label, found);
+    }
+  }
+
+  // Whether the walk from `pos` (where it stands) reaches `target` rather than stepping
+  // over it. `*walked` is a point of that walk at or after `pos`.
+  static bool WalkReaches(std::string_view text, std::size_t pos, std::size_t target,
+                          std::size_t* walked) {
+    // Well-formed text: no step taken in the three bytes before `target` crosses it.
+    const unsigned char* s = Bytes(text);
+    bool crossed = false;
+    for (std::size_t r = std::max(pos, target >= 3 ? target - 3 : 0); r < target; ++r) {
+      crossed = crossed || r + WalkStep(s[r]) > target;
+    }
+    if (!crossed) return true;
+    while (*walked < target) *walked += WalkStep(s[*walked]);
+    return *walked == target;
+  }
+
+  // The same, stepping through every character (used if a label holds no anchor).
+  static void DetectLabelledByWalk(std::string_view text, std::vector<Candidate>& found) {
     std::size_t pos = 0;
     while (pos < text.size()) {
       // Step a whole character at a time; only 3-byte characters can start a label.
       const auto lead = static_cast<unsigned char>(text[pos]);
-      if (lead < 0xE0 || lead >= 0xF0 || !starts.At(text, pos)) {
-        pos += lead < 0x80 ? 1 : lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      if (lead < 0x80) {
+        pos = SkipAscii(text, pos + 1);
         continue;
       }
-      const Label* label = starts.Match(text, pos);
+      if (lead < 0xE0 || lead >= 0xF0 || !LabelStartsTable().At(text, pos)) {
+        pos += WalkStep(lead);
+        continue;
+      }
+      const Label* label = LabelStartsTable().Match(text, pos);
       if (label == nullptr) {
         pos += 3;
         continue;
@@ -468,7 +749,7 @@ class PersonNameDetectorImpl final : public Detector {
       p += close + (rest.substr(close, 1) == ")" ? 1 : 3);
     }
     // Separators; a line break only when the label stands alone at the start of a line.
-    const std::size_t line_start = LineStart(text, label_begin);
+    const std::size_t line_start = LineStartFrom(text, 0, label_begin);
     const bool label_starts_line = Trim(text.substr(line_start, label_begin - line_start)).empty();
     bool separated = false;
     bool crossed_line = false;
@@ -529,10 +810,22 @@ class PersonNameDetectorImpl final : public Detector {
 
   // A quick test before splitting a line into cells: every name or reading heading
   // (kNameHeaders, kReadingWords and the endings IsNameHeader accepts) holds one of these.
+  // Byte-wise, like FindText: candidates are the pattern's last byte, a rare one.
   static bool MayHoldNameHeader(std::string_view line) {
-    for (std::string_view w :
-         {"名", "者", "主", "人", "カナ", "ガナ", "かな", "がな", "よみ", "読み"}) {
-      if (FindText(line, w) != kNpos) return true;
+    static constexpr std::string_view kWords[] = {"名",   "者",   "主",   "人",   "カナ",
+                                                  "ガナ", "かな", "がな", "よみ", "読み"};
+    static const std::array<bool, 256> kLastBytes = [] {
+      std::array<bool, 256> last{};
+      for (std::string_view w : kWords) last[static_cast<unsigned char>(w.back())] = true;
+      return last;
+    }();
+    const unsigned char* s = Bytes(line);
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (!kLastBytes[s[i]]) continue;
+      const std::string_view head = line.substr(0, i + 1);
+      for (std::string_view w : kWords) {
+        if (head.ends_with(w)) return true;
+      }
     }
     return false;
   }
@@ -546,9 +839,8 @@ class PersonNameDetectorImpl final : public Detector {
   }
 
   // Tables whose header line names a column of people.
-  static void DetectTables(std::string_view text, std::vector<Candidate>& found) {
+  static void DetectTables(std::string_view text, bool near_label, std::vector<Candidate>& found) {
     if (text.find('\n') == kNpos) return;
-    const bool near_label = FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos;
     std::string_view previous_line;
     char table_sep = 0;
     int name_col = -1;
@@ -556,6 +848,13 @@ class PersonNameDetectorImpl final : public Detector {
     std::vector<std::pair<std::size_t, std::size_t>> cells;
     std::size_t line_begin = 0;
     while (line_begin < text.size()) {
+      if (table_sep == 0 && !near_label) {
+        // Outside a table and with no label for foreign lines, only a line that can be
+        // split into cells does anything: go straight to the next one.
+        const std::size_t sep_at = FindCellSeparator(text, line_begin);
+        if (sep_at == kNpos) break;
+        line_begin = LineStartFrom(text, line_begin, sep_at);
+      }
       std::size_t line_end = LineEnd(text, line_begin);
       std::string_view line = text.substr(line_begin, line_end - line_begin);
       char sep = SeparatorOf(line);
@@ -638,12 +937,13 @@ class PersonNameDetectorImpl final : public Detector {
   }
 
   // "common surname + space + given name" standing alone in a list or table row.
-  static void DetectListed(std::string_view text, std::vector<Candidate>& found) {
-    const bool near_label = FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos;
+  static void DetectListed(std::string_view text, bool near_label, std::vector<Candidate>& found) {
     // A listed name is a surname, one space, a given name: start from the spaces (rare in
-    // Japanese text) and look back for a surname ending just before each.
+    // Japanese text) and look back for a surname ending just before each. A surname ends
+    // with a continuation byte, so spaces after ASCII (English prose, logs) are skipped.
     std::size_t skip_until = 0;
-    for (std::size_t sp = text.find(' '); sp != kNpos; sp = text.find(' ', sp + 1)) {
+    for (std::size_t sp = FindSpaceAfterNonAscii(text, 0); sp != kNpos;
+         sp = FindSpaceAfterNonAscii(text, sp + 1)) {
       for (std::size_t bytes = 12; bytes >= 3; bytes -= 3) {  // surnames of 4 kanji at most
         if (sp < bytes) continue;
         const std::size_t pos = sp - bytes;
