@@ -304,20 +304,31 @@ class LabelAnchors {
       for (std::size_t l = 0; l < std::size(kLabels); ++l) {
         const std::string_view label = kLabels[l].text;
         for (std::size_t k = label.find(anchor); k != kNpos; k = label.find(anchor, k + 1)) {
+          if (uses_[a].size() == 64) return;  // more than by_previous_byte_ can tell apart
+          const std::size_t u = uses_[a].size();
           uses_[a].push_back({label, k});
+          for (int b = 0; b < 256; ++b) {
+            if (k == 0 || static_cast<unsigned char>(label[k - 1]) == b) {
+              by_previous_byte_[a][b] |= std::uint64_t{1} << u;
+            }
+          }
+          if (k == 0) at_start_[a] |= std::uint64_t{1} << u;
           covered[l] = true;
         }
       }
     }
-    complete_ = std::all_of(covered.begin(), covered.end(), [](bool c) { return c; });
+    complete_ = kAnchors[kMei].text == "名" &&
+                std::all_of(covered.begin(), covered.end(), [](bool c) { return c; });
   }
 
   // False when some label holds no anchor: then only the walk finds every label.
   bool complete() const { return complete_; }
 
-  // Byte offsets where some label is written, sorted, each once.
-  void Find(std::string_view text, std::vector<std::size_t>* at) const {
+  // Byte offsets where some label is written, sorted, each once; `*name_word` tells
+  // whether 氏名 or 名前 is written anywhere (as bytes, like FindText).
+  void Find(std::string_view text, std::vector<std::size_t>* at, bool* name_word) const {
     at->clear();
+    *name_word = false;
     const unsigned char* s = Bytes(text);
     const std::size_t size = text.size();
     std::size_t pos = 0;
@@ -340,11 +351,11 @@ class LabelAnchors {
           _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v2, xac), _mm_cmpeq_epi8(v5, x8a)),
                        _mm_and_si128(_mm_cmpeq_epi8(v2, x8c), _mm_cmpeq_epi8(v5, xaa)));
       for (int mask = _mm_movemask_epi8(_mm_or_si128(kanji, kana)); mask != 0; mask &= mask - 1) {
-        AddLabelsAround(text, pos + FirstBit(mask), at);
+        AddLabelsAround(text, pos + FirstBit(mask), at, name_word);
       }
     }
 #endif
-    for (; pos < size; ++pos) AddLabelsAround(text, pos, at);
+    for (; pos < size; ++pos) AddLabelsAround(text, pos, at, name_word);
     std::sort(at->begin(), at->end());
     at->erase(std::unique(at->begin(), at->end()), at->end());
   }
@@ -368,10 +379,17 @@ class LabelAnchors {
   };
 
   // Adds where labels holding an anchor written at `q` start.
-  void AddLabelsAround(std::string_view text, std::size_t q, std::vector<std::size_t>* at) const {
+  void AddLabelsAround(std::string_view text, std::size_t q, std::vector<std::size_t>* at,
+                       bool* name_word) const {
     for (std::size_t a = 0; a < std::size(kAnchors); ++a) {
       if (!BytesAt(text, q, kAnchors[a].text)) continue;
-      for (const Use& use : uses_[a]) {
+      if (a == kMei && !*name_word) {  // 名: is it part of 氏名 or 名前?
+        *name_word = (q >= 3 && BytesAt(text, q - 3, "氏")) || BytesAt(text, q + 3, "前");
+      }
+      // Only the labels whose byte before the anchor is the one in the text.
+      std::uint64_t uses = q == 0 ? at_start_[a] : by_previous_byte_[a][Bytes(text)[q - 1]];
+      for (; uses != 0; uses &= uses - 1) {
+        const Use& use = uses_[a][static_cast<std::size_t>(std::countr_zero(uses))];
         if (q >= use.offset && BytesAt(text, q - use.offset, use.label)) {
           at->push_back(q - use.offset);
         }
@@ -379,7 +397,12 @@ class LabelAnchors {
     }
   }
 
+  static constexpr std::size_t kMei = 0;  // 名
+
   std::array<std::vector<Use>, std::size(kAnchors)> uses_;
+  // Per anchor, which uses (bits) fit the byte before the anchor, or its being first.
+  std::array<std::array<std::uint64_t, 256>, std::size(kAnchors)> by_previous_byte_{};
+  std::array<std::uint64_t, std::size(kAnchors)> at_start_{};
   bool complete_ = false;
 };
 
@@ -627,9 +650,8 @@ class PersonNameDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     std::vector<Candidate> found;
     const std::string_view text = scan.text;
-    const bool near_label = HasNameWord(text);
     if (!scan.header.empty()) DetectCell(scan, found);
-    DetectLabelled(text, found);
+    const bool near_label = DetectLabelled(text, found);
     DetectTables(text, near_label, found);
     DetectListed(text, near_label, found);
     Merge(found, out);
@@ -675,14 +697,16 @@ class PersonNameDetectorImpl final : public Detector {
   // Label, separator, name. Labels are looked for where a walk over the text a character
   // at a time stands (on malformed UTF-8 it may step over a label's bytes); candidates
   // come from LabelAnchors, and only those the walk reaches are used.
-  static void DetectLabelled(std::string_view text, std::vector<Candidate>& found) {
+  // Returns whether 氏名 or 名前 is written anywhere in `text`.
+  static bool DetectLabelled(std::string_view text, std::vector<Candidate>& found) {
     static const LabelAnchors anchors;
     if (!anchors.complete()) {
       DetectLabelledByWalk(text, found);
-      return;
+      return HasNameWord(text);
     }
     std::vector<std::size_t> at;
-    anchors.Find(text, &at);
+    bool name_word = false;
+    anchors.Find(text, &at, &name_word);
     std::size_t pos = 0;     // where the walk stands after the last label
     std::size_t walked = 0;  // how far the walk from `pos` was followed byte by byte
     for (const std::size_t label_begin : at) {
@@ -692,6 +716,7 @@ class PersonNameDetectorImpl final : public Detector {
       pos = walked = label_begin + label->text.size();
       TryLabel(text, label_begin, pos, *label, found);
     }
+    return name_word;
   }
 
   // Whether the walk from `pos` (where it stands) reaches `target` rather than stepping
@@ -820,7 +845,7 @@ class PersonNameDetectorImpl final : public Detector {
       return last;
     }();
     const unsigned char* s = Bytes(line);
-    for (std::size_t i = 0; i < line.size(); ++i) {
+    for (std::size_t i = SkipAscii(line, 0); i < line.size(); ++i) {  // every word is Japanese
       if (!kLastBytes[s[i]]) continue;
       const std::string_view head = line.substr(0, i + 1);
       for (std::string_view w : kWords) {
