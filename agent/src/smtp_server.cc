@@ -25,7 +25,10 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection {
     Poco::Net::StreamSocket& s = socket();
     SmtpSession session(
         config_.limits, config_.hostname,
-        [this](const SmtpEnvelope& e, std::string&& m) { return relay_.Handle(e, std::move(m)); });
+        [this](const SmtpEnvelope& e, std::string&& m) { return relay_.Handle(e, std::move(m)); },
+        [this](const std::string& user, const std::string& password) {
+          return relay_.Authenticate(user, password);
+        });
     try {
       s.setReceiveTimeout(Poco::Timespan(config_.idle_timeout_seconds, 0));
       Send(s, session.Greeting());

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+
+#include "agent/base64.h"
 
 namespace agent {
 namespace {
@@ -70,8 +73,12 @@ bool ParsePathAndParams(std::string_view arg, std::string* path, std::string* pa
   return true;
 }
 
-SmtpSession::SmtpSession(SessionLimits limits, std::string hostname, MessageHandler handler)
-    : limits_(limits), hostname_(std::move(hostname)), handler_(std::move(handler)) {}
+SmtpSession::SmtpSession(SessionLimits limits, std::string hostname, MessageHandler handler,
+                         Authenticator authenticator)
+    : limits_(limits),
+      hostname_(std::move(hostname)),
+      handler_(std::move(handler)),
+      authenticator_(std::move(authenticator)) {}
 
 std::string SmtpSession::Greeting() const {
   return Reply(220, "", hostname_ + " ESMTP sendguard-agent");
@@ -90,6 +97,10 @@ std::string SmtpSession::OnLine(std::string_view line) {
   if (state_ == State::kClosed) return {};
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (state_ == State::kData) return OnDataLine(line);
+  if (state_ == State::kAuthPlain || state_ == State::kAuthLoginUser ||
+      state_ == State::kAuthLoginPassword) {
+    return OnAuthLine(line);
+  }
   if (line.find('\0') != std::string_view::npos) {
     return Reply(500, "5.5.2", "Syntax error: NUL in command");
   }
@@ -116,6 +127,7 @@ std::string SmtpSession::OnCommand(std::string_view line) {
   if (verb == "MAIL") return Mail(arg);
   if (verb == "RCPT") return Rcpt(arg);
   if (verb == "DATA") return Data();
+  if (verb == "AUTH") return Auth(arg);
   if (verb == "VRFY") return Reply(252, "2.5.0", "Cannot VRFY user");
   if (verb == "HELP") return Reply(214, "2.0.0", "See RFC 5321");
   if (verb == "BDAT") return Reply(502, "5.5.1", "BDAT not supported; use DATA");
@@ -134,6 +146,7 @@ std::string SmtpSession::Ehlo(std::string_view arg, bool extended) {
   r += "250-8BITMIME\r\n";
   r += "250-SMTPUTF8\r\n";
   r += "250-DSN\r\n";
+  if (authenticator_) r += "250-AUTH PLAIN LOGIN\r\n";
   r += "250 ENHANCEDSTATUSCODES\r\n";
   return r;
 }
@@ -214,8 +227,71 @@ std::string SmtpSession::OnDataLine(std::string_view line) {
   return {};
 }
 
+std::string SmtpSession::Auth(std::string_view arg) {
+  if (!authenticator_) return Reply(502, "5.5.1", "AUTH not offered");
+  if (state_ == State::kConnected) return Reply(503, "5.5.1", "Send EHLO first");
+  if (state_ != State::kGreeted) return Reply(503, "5.5.1", "AUTH not allowed in a transaction");
+  if (!auth_user_.empty()) return Reply(503, "5.5.1", "Already authenticated");
+  const std::size_t space = arg.find(' ');
+  const std::string mechanism = Upper(arg.substr(0, space));
+  const std::string_view initial =
+      space == std::string_view::npos ? "" : Trim(arg.substr(space + 1));
+  if (mechanism == "PLAIN") {
+    if (initial.empty()) {
+      state_ = State::kAuthPlain;
+      return "334 \r\n";
+    }
+    state_ = State::kAuthPlain;
+    return OnAuthLine(initial);
+  }
+  if (mechanism == "LOGIN") {
+    if (initial.empty()) {
+      state_ = State::kAuthLoginUser;
+      return "334 VXNlcm5hbWU6\r\n";  // "Username:", exactly as Thunderbird expects
+    }
+    state_ = State::kAuthLoginUser;
+    return OnAuthLine(initial);
+  }
+  return Reply(504, "5.5.4", "Unrecognized authentication type");
+}
+
+std::string SmtpSession::OnAuthLine(std::string_view line) {
+  const State state = state_;
+  state_ = State::kGreeted;
+  if (line == "*") return Reply(501, "5.7.0", "Authentication cancelled");
+  const std::optional<std::string> decoded = Base64Decode(Trim(line));
+  if (!decoded) return Reply(501, "5.5.2", "Cannot decode the response");
+  if (state == State::kAuthPlain) {
+    // authzid NUL authcid NUL password
+    const std::size_t first = decoded->find('\0');
+    const std::size_t second =
+        first == std::string::npos ? std::string::npos : decoded->find('\0', first + 1);
+    if (second == std::string::npos) return Reply(501, "5.5.2", "Malformed PLAIN response");
+    return FinishAuth(decoded->substr(first + 1, second - first - 1), decoded->substr(second + 1));
+  }
+  if (state == State::kAuthLoginUser) {
+    pending_user_ = *decoded;
+    state_ = State::kAuthLoginPassword;
+    return "334 UGFzc3dvcmQ6\r\n";  // "Password:"
+  }
+  const std::string user = std::move(pending_user_);
+  pending_user_.clear();
+  return FinishAuth(user, *decoded);
+}
+
+std::string SmtpSession::FinishAuth(const std::string& user, const std::string& password) {
+  std::string reply = authenticator_(user, password);
+  if (reply.rfind("235", 0) == 0) {
+    auth_user_ = user;
+    auth_password_ = password;
+  }
+  return reply;
+}
+
 void SmtpSession::ResetTransaction() {
   envelope_ = SmtpEnvelope{};
+  envelope_.auth_user = auth_user_;
+  envelope_.auth_password = auth_password_;
   message_.clear();
   message_too_big_ = false;
 }

@@ -12,6 +12,8 @@
 #include <cctype>
 #include <memory>
 
+#include "agent/base64.h"
+
 namespace agent {
 namespace {
 
@@ -165,30 +167,93 @@ bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls) {
 
 UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config)) {}
 
+namespace {
+
+std::string UpperCopy(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// Connects, reads the greeting, says EHLO and upgrades to TLS when configured. Returns ""
+// and the EHLO capabilities (upper case) on success, else the reply for the client.
+std::string OpenSession(Connection& c, const UpstreamConfig& config, std::string* caps) {
+  c.Connect();
+  SmtpReply r = c.ReadReply();
+  if (r.code != 220) return "451 4.4.0 Upstream mail server refused the connection\r\n";
+  c.Write("EHLO " + config.helo_name + "\r\n");
+  r = c.ReadReply();
+  if (r.code != 250) return "451 4.4.0 Upstream refused EHLO\r\n";
+  *caps = UpperCopy(r.lines);
+  if (config.tls == UpstreamConfig::Tls::kStartTls) {
+    if (caps->find("STARTTLS") == std::string::npos) {
+      return "454 4.7.0 Upstream does not offer STARTTLS; not sending in clear\r\n";
+    }
+    c.Write("STARTTLS\r\n");
+    r = c.ReadReply();
+    if (r.code != 220) return "454 4.7.0 Upstream refused STARTTLS\r\n";
+    c.StartTls();
+    c.Write("EHLO " + config.helo_name + "\r\n");
+    r = c.ReadReply();
+    if (r.code != 250) return "451 4.4.0 Upstream refused EHLO after STARTTLS\r\n";
+    *caps = UpperCopy(r.lines);
+  }
+  return "";
+}
+
+// AUTH PLAIN with the client's credentials. Returns "" on 235, else the reply to give.
+std::string Authenticate(Connection& c, const std::string& caps, const std::string& user,
+                         const std::string& password) {
+  if (caps.find("AUTH") == std::string::npos) {
+    return "454 4.7.0 Upstream does not offer authentication\r\n";
+  }
+  c.Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + user + '\0' + password) + "\r\n");
+  const SmtpReply r = c.ReadReply();
+  if (r.code == 235) return "";
+  return r.lines;
+}
+
+template <typename F>
+std::string Guarded(F&& body) {
+  try {
+    return body();
+  } catch (const Poco::TimeoutException&) {
+    return "451 4.4.2 Upstream mail server timed out; the message was not sent\r\n";
+  } catch (const Poco::Net::NetException& e) {
+    return "451 4.4.1 Upstream mail server unavailable (" + OneLine(e.displayText()) +
+           "); the message was not sent\r\n";
+  } catch (const Poco::Exception& e) {
+    return "451 4.4.0 Upstream error (" + OneLine(e.displayText()) +
+           "); the message was not sent\r\n";
+  } catch (const std::exception& e) {
+    return "451 4.4.0 Upstream error (" + OneLine(e.what()) + "); the message was not sent\r\n";
+  }
+}
+
+}  // namespace
+
+std::string UpstreamClient::Verify(const std::string& user, const std::string& password) const {
+  Connection c(config_);
+  return Guarded([&]() -> std::string {
+    std::string caps;
+    if (std::string failed = OpenSession(c, config_, &caps); !failed.empty()) return failed;
+    std::string failed = Authenticate(c, caps, user, password);
+    c.Write("QUIT\r\n");
+    if (!failed.empty()) return failed;
+    return "235 2.7.0 Authentication successful\r\n";
+  });
+}
+
 std::string UpstreamClient::Send(const SmtpEnvelope& envelope, std::string_view message) const {
   Connection c(config_);
-  try {
-    c.Connect();
-    SmtpReply r = c.ReadReply();
-    if (r.code != 220) return "451 4.4.0 Upstream mail server refused the connection\r\n";
-    c.Write("EHLO " + config_.helo_name + "\r\n");
-    r = c.ReadReply();
-    if (r.code != 250) return "451 4.4.0 Upstream refused EHLO\r\n";
-    std::string caps = r.lines;
-    for (char& ch : caps) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (config_.tls == UpstreamConfig::Tls::kStartTls) {
-      if (caps.find("STARTTLS") == std::string::npos) {
-        return "454 4.7.0 Upstream does not offer STARTTLS; not sending in clear\r\n";
+  return Guarded([&]() -> std::string {
+    std::string caps;
+    if (std::string failed = OpenSession(c, config_, &caps); !failed.empty()) return failed;
+    if (!envelope.auth_user.empty()) {
+      if (std::string failed = Authenticate(c, caps, envelope.auth_user, envelope.auth_password);
+          !failed.empty()) {
+        c.Write("QUIT\r\n");
+        return failed;
       }
-      c.Write("STARTTLS\r\n");
-      r = c.ReadReply();
-      if (r.code != 220) return "454 4.7.0 Upstream refused STARTTLS\r\n";
-      c.StartTls();
-      c.Write("EHLO " + config_.helo_name + "\r\n");
-      r = c.ReadReply();
-      if (r.code != 250) return "451 4.4.0 Upstream refused EHLO after STARTTLS\r\n";
-      caps = r.lines;
-      for (char& ch : caps) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     }
     std::string mail = "MAIL FROM:<" + envelope.mail_from + ">";
     if (Has8Bit(message) && caps.find("8BITMIME") != std::string::npos) mail += " BODY=8BITMIME";
@@ -196,7 +261,7 @@ std::string UpstreamClient::Send(const SmtpEnvelope& envelope, std::string_view 
     if (caps.find("SIZE") != std::string::npos) mail += " SIZE=" + std::to_string(message.size());
     mail += PassThroughParams(envelope.mail_params) + "\r\n";
     c.Write(mail);
-    r = c.ReadReply();
+    SmtpReply r = c.ReadReply();
     if (r.code / 100 != 2) {
       c.Write("QUIT\r\n");
       return r.lines;
@@ -232,17 +297,7 @@ std::string UpstreamClient::Send(const SmtpEnvelope& envelope, std::string_view 
       // The message is already accepted or refused; QUIT is a courtesy.
     }
     return final_reply.lines;
-  } catch (const Poco::TimeoutException&) {
-    return "451 4.4.2 Upstream mail server timed out; the message was not sent\r\n";
-  } catch (const Poco::Net::NetException& e) {
-    return "451 4.4.1 Upstream mail server unavailable (" + OneLine(e.displayText()) +
-           "); the message was not sent\r\n";
-  } catch (const Poco::Exception& e) {
-    return "451 4.4.0 Upstream error (" + OneLine(e.displayText()) +
-           "); the message was not sent\r\n";
-  } catch (const std::exception& e) {
-    return "451 4.4.0 Upstream error (" + OneLine(e.what()) + "); the message was not sent\r\n";
-  }
+  });
 }
 
 }  // namespace agent

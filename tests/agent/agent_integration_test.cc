@@ -359,6 +359,70 @@ TEST_F(AgentTest, ConcurrentClientsAreAllRelayed) {
   EXPECT_EQ(Delivered().size(), 8u);
 }
 
+// Upstream that requires AUTH (aiosmtpd; user staff, password secret).
+class AgentAuthTest : public AgentTest {
+ protected:
+  void StartWithAuthUpstream() {
+    ASSERT_TRUE(fs::exists("/usr/bin/python3")) << "needs /usr/bin/python3 with python3-aiosmtpd";
+    const int up = FreePort();
+    upstream_ = std::make_unique<Process>(std::vector<std::string>{
+        "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", std::to_string(up),
+        (dir_ / "sink").string()});
+    ASSERT_TRUE(WaitForPort(up)) << "aiosmtpd did not start (apt-get install python3-aiosmtpd)";
+    agent_port_ = FreePort();
+    control_port_ = FreePort();
+    agent_ = std::make_unique<Process>(std::vector<std::string>{
+        AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
+        "127.0.0.1:" + std::to_string(up), "--policy", kMail + "/policy.json", "--state-dir",
+        (dir_ / "state").string(), "--control-listen",
+        "127.0.0.1:" + std::to_string(control_port_)});
+    ASSERT_TRUE(WaitForPort(agent_port_));
+  }
+  CommandRun SendWithAuth(const std::string& password, const std::string& type = "PLAIN") {
+    return Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                 " --from sender@city.honjo.lg.jp --to arai-a@city.honjo.lg.jp --auth " + type +
+                 " --auth-user staff --auth-password " + password + " --data " + kMail +
+                 "/p01_internal_only_to.eml");
+  }
+  void TearDown() override {
+    agent_.reset();
+    upstream_.reset();
+    AgentTest::TearDown();
+  }
+  std::unique_ptr<Process> upstream_;
+};
+
+TEST_F(AgentAuthTest, ClientCredentialsAreCheckedUpstreamAndUsedToRelay) {
+  StartWithAuthUpstream();
+  const CommandRun r = SendWithAuth("secret");
+  EXPECT_NE(r.output.find("<-  235"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  const auto files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(Read(files[0]).find("X-Auth-User: staff"), std::string::npos);
+}
+
+TEST_F(AgentAuthTest, LoginMechanismWorksToo) {
+  StartWithAuthUpstream();
+  const CommandRun r = SendWithAuth("secret", "LOGIN");
+  EXPECT_NE(r.output.find("<-  235"), std::string::npos) << r.output;
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
+TEST_F(AgentAuthTest, WrongPasswordIsRefusedAtAuthTime) {
+  StartWithAuthUpstream();
+  const CommandRun r = SendWithAuth("wrong");
+  EXPECT_NE(r.output.find("<** 535"), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
+TEST_F(AgentAuthTest, WithoutAuthUpstreamRefusesAndNothingIsSent) {
+  StartWithAuthUpstream();
+  const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 530"), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
 TEST(AgentConfigTest, CheckConfigSaysConfigurationOk) {
   const CommandRun ok = Shell(std::string(AGENT_BINARY) +
                               " --listen 127.0.0.1:2587 --upstream 127.0.0.1:25 --policy " + kMail +

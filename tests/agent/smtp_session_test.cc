@@ -142,3 +142,79 @@ TEST(ParsePathTest, SourceRoutesAndParameters) {
 
 }  // namespace
 }  // namespace agent
+
+namespace agent {
+namespace {
+
+class AuthTest : public ::testing::Test {
+ protected:
+  SmtpSession MakeSession() {
+    return SmtpSession(
+        SessionLimits{}, "test.local",
+        [this](const SmtpEnvelope& e, std::string&&) {
+          seen_user_ = e.auth_user;
+          seen_password_ = e.auth_password;
+          return std::string("250 2.0.0 Ok\r\n");
+        },
+        [this](const std::string& user, const std::string& password) {
+          checked_.push_back(user + ":" + password);
+          return std::string(password == "secret" ? "235 2.7.0 Ok\r\n"
+                                                  : "535 5.7.8 Bad credentials\r\n");
+        });
+  }
+  std::vector<std::string> checked_;
+  std::string seen_user_, seen_password_;
+};
+
+TEST_F(AuthTest, LoginUsesThePromptsThunderbirdExpects) {
+  SmtpSession s = MakeSession();
+  EXPECT_NE(s.OnLine("EHLO c").find("AUTH PLAIN LOGIN"), std::string::npos);
+  EXPECT_EQ(s.OnLine("AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
+  EXPECT_EQ(s.OnLine("c3RhZmY="), "334 UGFzc3dvcmQ6\r\n");  // "staff"
+  EXPECT_EQ(s.OnLine("c2VjcmV0").substr(0, 3), "235");      // "secret"
+  EXPECT_EQ(checked_, (std::vector<std::string>{"staff:secret"}));
+}
+
+TEST_F(AuthTest, PlainWithInitialResponseAndCredentialsReachTheTransaction) {
+  SmtpSession s = MakeSession();
+  s.OnLine("EHLO c");
+  // "\0staff\0secret"
+  EXPECT_EQ(s.OnLine("AUTH PLAIN AHN0YWZmAHNlY3JldA==").substr(0, 3), "235");
+  for (const char* l : {"MAIL FROM:<a@x.jp>", "RCPT TO:<b@y.jp>", "DATA", "x", "."}) s.OnLine(l);
+  EXPECT_EQ(seen_user_, "staff");
+  EXPECT_EQ(seen_password_, "secret");
+}
+
+TEST_F(AuthTest, PlainWithoutInitialResponseAsksForIt) {
+  SmtpSession s = MakeSession();
+  s.OnLine("EHLO c");
+  EXPECT_EQ(s.OnLine("AUTH PLAIN"), "334 \r\n");
+  EXPECT_EQ(s.OnLine("AHN0YWZmAHNlY3JldA==").substr(0, 3), "235");
+}
+
+TEST_F(AuthTest, WrongPasswordIsRefusedAndCanBeRetried) {
+  SmtpSession s = MakeSession();
+  s.OnLine("EHLO c");
+  EXPECT_EQ(s.OnLine("AUTH PLAIN AHN0YWZmAHdyb25n").substr(0, 3), "535");  // "\0staff\0wrong"
+  EXPECT_EQ(s.OnLine("AUTH PLAIN AHN0YWZmAHNlY3JldA==").substr(0, 3), "235");
+}
+
+TEST_F(AuthTest, BadBase64AndCancelAreSyntaxErrors) {
+  SmtpSession s = MakeSession();
+  s.OnLine("EHLO c");
+  EXPECT_EQ(s.OnLine("AUTH PLAIN !!!").substr(0, 3), "501");
+  EXPECT_EQ(s.OnLine("AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
+  EXPECT_EQ(s.OnLine("*").substr(0, 3), "501");
+  EXPECT_EQ(s.OnLine("AUTH CRAM-MD5").substr(0, 3), "504");
+  EXPECT_TRUE(checked_.empty());
+}
+
+TEST(AuthOfferTest, NoAuthenticatorMeansNoAuth) {
+  SmtpSession s(SessionLimits{}, "t",
+                [](const SmtpEnvelope&, std::string&&) { return std::string(); });
+  EXPECT_EQ(s.OnLine("EHLO c").find("AUTH"), std::string::npos);
+  EXPECT_EQ(s.OnLine("AUTH PLAIN AHN0YWZmAHNlY3JldA==").substr(0, 3), "502");
+}
+
+}  // namespace
+}  // namespace agent

@@ -50,6 +50,11 @@ class Relay {
 
   std::string Handle(const SmtpEnvelope& envelope, std::string&& message);
 
+  // The client's AUTH, checked against upstream at once (DESIGN.md decision 2).
+  std::string Authenticate(const std::string& user, const std::string& password) const {
+    return upstream_.Verify(user, password);
+  }
+
  private:
   void Audit(const std::string& line);
 

@@ -33,17 +33,38 @@ struct SmtpEnvelope {
   std::vector<std::string> rcpt_params;  // parameters of each RCPT, same order
   bool body_8bit = false;                // BODY=8BITMIME was given
   bool smtputf8 = false;                 // SMTPUTF8 was given
+  // The client's AUTH credentials, verified against upstream at AUTH time (DESIGN.md
+  // decision 2) and used for the upstream transaction; held for this session only.
+  std::string auth_user;
+  std::string auth_password;
 };
 
 class SmtpSession {
  public:
-  enum class State { kConnected, kGreeted, kMail, kRcpt, kData, kClosed };
+  enum class State {
+    kConnected,
+    kGreeted,
+    kMail,
+    kRcpt,
+    kData,
+    kAuthPlain,
+    kAuthLoginUser,
+    kAuthLoginPassword,
+    kClosed
+  };
 
   // Called with a complete, dot-unstuffed message (CRLF line ends); returns the full reply
   // for the client (e.g. "250 2.0.0 queued as X" or a multi-line "550-…\r\n550 …").
   using MessageHandler = std::function<std::string(const SmtpEnvelope&, std::string&& message)>;
 
-  SmtpSession(SessionLimits limits, std::string hostname, MessageHandler handler);
+  // Checks credentials (against upstream); returns the reply for the client: "235 …" when
+  // they are good, else upstream's refusal or a 4xx.
+  using Authenticator =
+      std::function<std::string(const std::string& user, const std::string& password)>;
+
+  // Without an authenticator, AUTH is not offered.
+  SmtpSession(SessionLimits limits, std::string hostname, MessageHandler handler,
+              Authenticator authenticator = nullptr);
 
   // The 220 greeting to send when the connection opens.
   std::string Greeting() const;
@@ -67,12 +88,19 @@ class SmtpSession {
   std::string Mail(std::string_view arg);
   std::string Rcpt(std::string_view arg);
   std::string Data();
+  std::string Auth(std::string_view arg);
+  std::string OnAuthLine(std::string_view line);
+  std::string FinishAuth(const std::string& user, const std::string& password);
   void ResetTransaction();
 
   SessionLimits limits_;
   std::string hostname_;
   MessageHandler handler_;
+  Authenticator authenticator_;
   State state_ = State::kConnected;
+  std::string auth_user_;  // verified credentials, kept for every transaction
+  std::string auth_password_;
+  std::string pending_user_;  // AUTH LOGIN: the user name while waiting for the password
   SmtpEnvelope envelope_;
   std::string message_;
   bool message_too_big_ = false;

@@ -37,7 +37,12 @@ class UpstreamClient {
   // Relays `message` (CRLF lines, not dot-stuffed) to every envelope recipient. Returns the
   // reply for the client, with CRLF: upstream's final reply after DATA, or the first reply
   // that refused the transaction, or a 4xx when upstream failed.
+  // With envelope.auth_user set, authenticates (AUTH PLAIN) before MAIL.
   std::string Send(const SmtpEnvelope& envelope, std::string_view message) const;
+
+  // Checks credentials against upstream (connect, EHLO, TLS, AUTH, QUIT). Returns
+  // "235 2.7.0 …" when accepted, else upstream's refusal or a 4xx.
+  std::string Verify(const std::string& user, const std::string& password) const;
 
   const UpstreamConfig& config() const { return config_; }
 
