@@ -847,19 +847,41 @@ class PersonNameDetectorImpl final : public Detector {
     const unsigned char* s = Bytes(line);
     for (std::size_t i = SkipAscii(line, 0); i < line.size(); ++i) {  // every word is Japanese
       if (!kLastBytes[s[i]]) continue;
-      const std::string_view head = line.substr(0, i + 1);
       for (std::string_view w : kWords) {
-        if (head.ends_with(w)) return true;
+        if (i + 1 >= w.size() && BytesAt(line, i + 1 - w.size(), w)) return true;
       }
     }
     return false;
   }
 
+  // '\t' if the line holds a tab, else ',' if two commas, else ' ' if two spaces in a row.
   static char SeparatorOf(std::string_view line) {
-    if (line.find('\t') != kNpos) return '\t';
-    const std::size_t comma = line.find(',');
-    if (comma != kNpos && line.find(',', comma + 1) != kNpos) return ',';
-    if (line.find("  ") != kNpos) return ' ';
+    const unsigned char* s = Bytes(line);
+    const std::size_t size = line.size();
+    bool tab = false;
+    int commas = 0;
+    bool spaces = false;
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 17 <= size; i += 16) {
+      const __m128i v = Load16(s + i);
+      const __m128i space = Splat(' ');
+      tab = tab || _mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat('\t'))) != 0;
+      commas +=
+          std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(',')))));
+      spaces =
+          spaces || _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, space),
+                                                    _mm_cmpeq_epi8(Load16(s + i + 1), space))) != 0;
+    }
+#endif
+    for (; i < size; ++i) {
+      tab = tab || s[i] == '\t';
+      commas += s[i] == ',';
+      spaces = spaces || (s[i] == ' ' && i + 1 < size && s[i + 1] == ' ');
+    }
+    if (tab) return '\t';
+    if (commas >= 2) return ',';
+    if (spaces) return ' ';
     return 0;
   }
 
