@@ -3,12 +3,15 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "agent/control_api.h"
 #include "agent/prompt_registry.h"
@@ -137,6 +140,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -163,8 +167,38 @@ int main(int argc, char** argv) {
       "%s/control.token\n",
       control.port(), state_dir.c_str());
   std::fflush(stdout);
+  // The policy in force is reloaded on SIGHUP and when its file changes; a file that does
+  // not validate is reported and the policy in force stays (DESIGN.md decision 7).
+  std::mutex reload_mutex;
+  auto reload = [&](const char* why) {
+    std::lock_guard<std::mutex> lock(reload_mutex);
+    auto next = mailcheck::LoadPolicyFile(policy_path);
+    if (!next.ok()) {
+      std::fprintf(stderr, "sendguard-agent: %s: keeping the policy in force: %s\n", why,
+                   next.error().c_str());
+      return;
+    }
+    policies.Set(next.value());
+    std::printf("sendguard-agent: %s: policy version %d in force\n", why, next.value()->version());
+    std::fflush(stdout);
+  };
+  std::atomic<bool> stopping{false};
+  std::thread watcher([&] {
+    std::error_code ec;
+    auto last = std::filesystem::last_write_time(policy_path, ec);
+    while (!stopping) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const auto now = std::filesystem::last_write_time(policy_path, ec);
+      if (!ec && now != last) {
+        last = now;
+        reload("policy file changed");
+      }
+    }
+  });
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) reload("SIGHUP");
+  stopping = true;
+  watcher.join();
   smtp.Stop();
   control.Stop();
   return 0;

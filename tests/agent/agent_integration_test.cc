@@ -423,6 +423,51 @@ TEST_F(AgentAuthTest, WithoutAuthUpstreamRefusesAndNothingIsSent) {
   EXPECT_TRUE(Delivered().empty());
 }
 
+TEST_F(AgentTest, PolicyFileChangeIsPickedUpAndABadFileIsRefused) {
+  // The agent reads its own copy, which the test then rewrites.
+  std::string policy = Read(kMail + "/policy.json");
+  const fs::path copy = dir_ / "policy.json";
+  { std::ofstream(copy) << policy; }
+  const int sink_port = FreePort();
+  sink_ = std::make_unique<Process>(std::vector<std::string>{
+      "/usr/sbin/smtp-sink", "-u", "root", "-d", (dir_ / "sink" / "%M.").string(),
+      "127.0.0.1:" + std::to_string(sink_port), "20"});
+  ASSERT_TRUE(WaitForPort(sink_port));
+  agent_port_ = FreePort();
+  control_port_ = FreePort();
+  agent_ = std::make_unique<Process>(std::vector<std::string>{
+      AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
+      "127.0.0.1:" + std::to_string(sink_port), "--policy", copy.string(), "--state-dir",
+      (dir_ / "state").string(), "--control-listen", "127.0.0.1:" + std::to_string(control_port_)});
+  ASSERT_TRUE(WaitForPort(agent_port_));
+  ASSERT_TRUE(WaitForPort(control_port_));
+  token_ = Read(dir_ / "state" / "control.token");
+  token_.erase(token_.find_last_not_of("\r\n") + 1);
+  EXPECT_NE(Http("GET", "/v1/status").body.find("\"policy_version\":1"), std::string::npos);
+
+  // Version 2 turns BCC conversion off.
+  std::string v2 = policy;
+  v2.replace(v2.find("\"version\": 1"), 12, "\"version\": 2");
+  v2.replace(v2.find("\"enabled\": true"), 15, "\"enabled\": false");
+  { std::ofstream(copy) << v2; }
+  bool seen = false;
+  for (int i = 0; i < 100 && !seen; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = Http("GET", "/v1/status").body.find("\"policy_version\":2") != std::string::npos;
+  }
+  ASSERT_TRUE(seen) << "the new policy was not picked up";
+  Send("p03_two_external_to.eml", "a.takahashi@example.co.jp,a.yamada@example.ne.jp");
+  const auto files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(Read(files[0]).find("undisclosed-recipients"), std::string::npos)
+      << "v2 does not convert";
+
+  // A broken file leaves version 2 in force.
+  { std::ofstream(copy) << "{ not json"; }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_NE(Http("GET", "/v1/status").body.find("\"policy_version\":2"), std::string::npos);
+}
+
 TEST(AgentConfigTest, CheckConfigSaysConfigurationOk) {
   const CommandRun ok = Shell(std::string(AGENT_BINARY) +
                               " --listen 127.0.0.1:2587 --upstream 127.0.0.1:25 --policy " + kMail +
