@@ -867,8 +867,10 @@ class PersonNameDetectorImpl final : public Detector {
       const __m128i v = Load16(s + i);
       const __m128i space = Splat(' ');
       tab = tab || _mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat('\t'))) != 0;
-      commas +=
-          std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(',')))));
+      // Only "two or more" matters: no popcount needed.
+      const unsigned comma_bits =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(','))));
+      if (comma_bits != 0) commas += (comma_bits & (comma_bits - 1)) != 0 ? 2 : 1;
       spaces =
           spaces || _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, space),
                                                     _mm_cmpeq_epi8(Load16(s + i + 1), space))) != 0;
