@@ -218,3 +218,23 @@ TEST(AuthOfferTest, NoAuthenticatorMeansNoAuth) {
 
 }  // namespace
 }  // namespace agent
+
+#include "agent/base64.h"
+
+namespace agent {
+namespace {
+
+TEST(Base64Test, RoundTripsAndRefusesMalformedInput) {
+  for (std::string s : {std::string(""), std::string("a"), std::string("ab"), std::string("abc"),
+                        std::string("\0staff\0secret", 13)}) {
+    EXPECT_EQ(Base64Decode(Base64Encode(s)), s);
+  }
+  EXPECT_EQ(Base64Decode("c3RhZmY="), "staff");
+  EXPECT_FALSE(Base64Decode("c3RhZmY"));   // not a multiple of 4
+  EXPECT_FALSE(Base64Decode("c3Rh!mY="));  // bad character
+  EXPECT_FALSE(Base64Decode("c3=hZmY="));  // padding inside
+  EXPECT_FALSE(Base64Decode("c3RhZmY= "));
+}
+
+}  // namespace
+}  // namespace agent
