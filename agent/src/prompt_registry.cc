@@ -41,7 +41,7 @@ PromptRegistry::Answer PromptRegistry::Wait(const std::string& id,
   auto it = entries_.find(id);
   Answer answer = Answer::kCancel;
   if (it != entries_.end()) {
-    if (it->second.answer == Answer::kSend) answer = Answer::kSend;
+    answer = it->second.answer;  // kPending: nobody answered in time
     entries_.erase(it);
   }
   return answer;

@@ -345,18 +345,41 @@ TEST_F(AgentTest, UpstreamDroppingAfterDataGivesATemporaryError) {
   EXPECT_NE(r.output.find("<** 451"), std::string::npos) << r.output;
 }
 
+TEST_F(AgentTest, SlowUpstreamGivesATemporaryErrorInTime) {
+  Start({"-w", "8"}, false, {"--upstream-timeout", "2"});
+  const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 451 4.4.2"), std::string::npos) << r.output;
+}
+
+TEST_F(AgentTest, CurlAndMsmtpClientsAreRelayed) {
+  Start();
+  ASSERT_TRUE(fs::exists("/usr/bin/curl")) << "needs curl";
+  ASSERT_TRUE(fs::exists("/usr/bin/msmtp")) << "needs msmtp";
+  const std::string eml = kMail + "/p01_internal_only_to.eml";
+  const CommandRun c =
+      Shell("curl -sS smtp://127.0.0.1:" + std::to_string(agent_port_) +
+            " --mail-from sender@city.honjo.lg.jp --mail-rcpt arai-a@city.honjo.lg.jp"
+            " --upload-file " +
+            eml);
+  EXPECT_EQ(c.status, 0) << c.output;
+  const CommandRun m = Shell("msmtp --host=127.0.0.1 --port=" + std::to_string(agent_port_) +
+                             " --from=sender@city.honjo.lg.jp arai-a@city.honjo.lg.jp < " + eml);
+  EXPECT_EQ(m.status, 0) << m.output;
+  EXPECT_EQ(Delivered().size(), 2u);
+}
+
 TEST_F(AgentTest, ConcurrentClientsAreAllRelayed) {
   Start();
   std::vector<std::thread> clients;
-  std::vector<CommandRun> runs(8);
-  for (int i = 0; i < 8; ++i) {
+  std::vector<CommandRun> runs(50);
+  for (int i = 0; i < 50; ++i) {
     clients.emplace_back(
         [&, i] { runs[i] = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp"); });
   }
   for (std::thread& t : clients) t.join();
   for (const CommandRun& r : runs)
     EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
-  EXPECT_EQ(Delivered().size(), 8u);
+  EXPECT_EQ(Delivered().size(), 50u);
 }
 
 // Upstream that requires AUTH (aiosmtpd; user staff, password secret).

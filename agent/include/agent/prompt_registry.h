@@ -30,7 +30,8 @@ class PromptRegistry {
 
   // Registers a prompt; fills in its id and csrf token and returns the id.
   std::string Add(PromptInfo info);
-  // Waits for the answer to `id` (removes it afterwards). Timeout gives kCancel.
+  // Waits for the answer to `id` (removes it afterwards). A timeout gives kPending, which
+  // the caller treats as cancel; an unknown id gives kCancel.
   Answer Wait(const std::string& id, std::chrono::milliseconds timeout);
   // Records the user's answer; false when `id` is unknown or already answered.
   bool Decide(const std::string& id, Answer answer);

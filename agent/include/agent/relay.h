@@ -3,7 +3,8 @@
 // converted bytes, envelope unchanged), refuses with 550 5.7.1 and the reasons (block),
 // or holds the session while the user decides (prompt: registered in the PromptRegistry
 // for the control API and the confirmation page; send relays once, cancel or timeout
-// refuses with 550 5.7.1). Every decision is appended to the audit log (masked).
+// refuses with 550 5.7.1). Every step is reported to the observers (audit log, desktop
+// notifier, outbox to central) before the client hears the outcome.
 // Thread-safe: one Relay serves all sessions.
 #ifndef AGENT_RELAY_H_
 #define AGENT_RELAY_H_
@@ -12,8 +13,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "agent/prompt_registry.h"
+#include "agent/relay_observer.h"
 #include "agent/smtp_session.h"
 #include "agent/upstream_client.h"
 #include "doccheck/checker.h"
@@ -42,11 +45,13 @@ class PolicyStore {
 
 class Relay {
  public:
-  // `audit_path` may be empty (no audit log). `prompts` may be null: prompts are then
-  // refused at once, as if the timeout had passed.
+  // `prompts` may be null: prompts are then refused at once, as if the timeout had passed.
   Relay(const PolicyStore& policies, const doccheck::Checker& checker,
-        const UpstreamClient& upstream, std::string audit_path, PromptRegistry* prompts = nullptr,
+        const UpstreamClient& upstream, PromptRegistry* prompts = nullptr,
         std::chrono::milliseconds prompt_timeout = std::chrono::seconds(45));
+
+  // Adds an observer (not owned; must outlive the Relay). Call before serving.
+  void AddObserver(RelayObserver* observer) { observers_.push_back(observer); }
 
   std::string Handle(const SmtpEnvelope& envelope, std::string&& message);
 
@@ -56,15 +61,14 @@ class Relay {
   }
 
  private:
-  void Audit(const std::string& line);
+  void Report(const RelayReport& report) const;
 
   const PolicyStore& policies_;
   const doccheck::Checker& checker_;
   const UpstreamClient& upstream_;
-  std::string audit_path_;
   PromptRegistry* prompts_;
   std::chrono::milliseconds prompt_timeout_;
-  std::mutex audit_mutex_;
+  std::vector<RelayObserver*> observers_;
 };
 
 }  // namespace agent

@@ -1,0 +1,115 @@
+#include "agent/audit_log.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "doccheck/report_format.h"
+#include "mailcheck/verdict.h"
+
+namespace agent {
+namespace {
+
+std::string Now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string_view RelayOutcomeName(RelayOutcome outcome) {
+  switch (outcome) {
+    case RelayOutcome::kRelayed:
+      return "relayed";
+    case RelayOutcome::kBlocked:
+      return "blocked";
+    case RelayOutcome::kPromptRaised:
+      return "prompt_raised";
+    case RelayOutcome::kPromptConfirmed:
+      return "prompt_confirmed";
+    case RelayOutcome::kPromptCancelled:
+      return "prompt_cancelled";
+    case RelayOutcome::kCheckFailed:
+      return "check_failed";
+  }
+  return "unknown";
+}
+
+AuditLog::AuditLog(std::string path, AuditLogOptions options)
+    : path_(std::move(path)), options_(options) {}
+
+AuditLog::~AuditLog() {
+  if (file_) std::fclose(file_);
+}
+
+std::string AuditLog::Format(const RelayReport& report) {
+  std::string line = "{\"time\":\"" + Now() + "\",\"outcome\":\"";
+  line += RelayOutcomeName(report.outcome);
+  line += "\",\"from\":";
+  doccheck::AppendJsonString(report.envelope.mail_from, &line);
+  line += ",\"recipients\":" + std::to_string(report.envelope.rcpt_to.size());
+  if (const mailcheck::Decision* d = report.decision) {
+    line += ",\"verdict\":";
+    doccheck::AppendJsonString(mailcheck::VerdictName(d->verdict), &line);
+    line += ",\"policy_version\":" + std::to_string(d->policy_version);
+    line += ",\"reasons\":[";
+    for (std::size_t i = 0; i < d->reasons.size(); ++i) {
+      if (i) line += ",";
+      line += "{\"code\":";
+      doccheck::AppendJsonString(d->reasons[i].code, &line);
+      line += ",\"message\":";
+      doccheck::AppendJsonString(d->reasons[i].message, &line);
+      line += "}";
+    }
+    line += "]";
+  }
+  if (!report.prompt_id.empty()) {
+    line += ",\"prompt\":";
+    doccheck::AppendJsonString(report.prompt_id, &line);
+  }
+  if (report.timed_out) line += ",\"timed_out\":true";
+  if (!report.reply.empty()) {
+    line += ",\"reply\":";
+    doccheck::AppendJsonString(report.reply.substr(0, 3), &line);
+  }
+  line += "}";
+  return line;
+}
+
+void AuditLog::OnRelay(const RelayReport& report) { Append(Format(report)); }
+
+void AuditLog::Append(const std::string& line) {
+  if (path_.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!file_) {
+    file_ = std::fopen(path_.c_str(), "a");
+    if (!file_) return;  // the relay goes on; the state dir was checked at start
+    struct stat st {};
+    size_ = ::fstat(fileno(file_), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  }
+  if (size_ > 0 && size_ + line.size() + 1 > options_.max_bytes) {
+    RotateLocked();
+    if (!file_) return;
+  }
+  std::fwrite(line.data(), 1, line.size(), file_);
+  std::fputc('\n', file_);
+  std::fflush(file_);
+  size_ += line.size() + 1;
+}
+
+void AuditLog::RotateLocked() {
+  std::fclose(file_);
+  file_ = nullptr;
+  const auto name = [&](int i) { return i == 0 ? path_ : path_ + "." + std::to_string(i); };
+  std::remove(name(options_.keep).c_str());
+  for (int i = options_.keep - 1; i >= 0; --i) std::rename(name(i).c_str(), name(i + 1).c_str());
+  file_ = std::fopen(path_.c_str(), "a");
+  size_ = 0;
+}
+
+}  // namespace agent

@@ -1,0 +1,86 @@
+#include "agent/audit_log.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace agent {
+namespace {
+
+std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("audit_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(AuditLogTest, RotatesBySizeAndKeepsOnlyTheConfiguredNumberOfFiles) {
+  const std::string path = (dir_ / "audit.jsonl").string();
+  AuditLog log(path, AuditLogOptions{100, 2});
+  // 30-byte lines: three fit in 100 bytes, the fourth rotates.
+  for (int i = 0; i < 20; ++i) {
+    char line[32];
+    std::snprintf(line, sizeof line, "{\"n\":%02d,\"pad\":\"xxxxxxxxxxx\"}", i);
+    log.Append(line);
+  }
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_TRUE(std::filesystem::exists(path + ".1"));
+  EXPECT_TRUE(std::filesystem::exists(path + ".2"));
+  EXPECT_FALSE(std::filesystem::exists(path + ".3"));
+  for (const std::string& p : {path, path + ".1", path + ".2"}) {
+    EXPECT_LE(std::filesystem::file_size(p), 100u) << p;
+  }
+  // The newest line is in the current file, older ones in .1, the oldest ones are gone.
+  EXPECT_NE(ReadAll(path).find("\"n\":19"), std::string::npos);
+  EXPECT_EQ(ReadAll(path + ".1").find("\"n\":19"), std::string::npos);
+  EXPECT_EQ(ReadAll(path + ".2").find("\"n\":00"), std::string::npos);
+}
+
+TEST_F(AuditLogTest, ContinuesAnExistingFileAndCountsItsSize) {
+  const std::string path = (dir_ / "audit.jsonl").string();
+  std::ofstream(path) << std::string(90, 'a') << "\n";
+  AuditLog log(path, AuditLogOptions{100, 1});
+  log.Append("{\"n\":1}");  // 91 + 8 = 99 bytes: fits
+  EXPECT_FALSE(std::filesystem::exists(path + ".1"));
+  log.Append("{\"n\":2}");  // would exceed: rotates
+  EXPECT_TRUE(std::filesystem::exists(path + ".1"));
+  EXPECT_EQ(ReadAll(path), "{\"n\":2}\n");
+}
+
+TEST_F(AuditLogTest, FormatsAReportWithoutTheMessageText) {
+  SmtpEnvelope envelope;
+  envelope.mail_from = "staff@city.honjo.lg.jp";
+  envelope.rcpt_to = {"a@example.com", "b@example.net"};
+  mailcheck::Decision d;
+  d.verdict = mailcheck::Verdict::kBlock;
+  d.policy_version = 7;
+  d.reasons.push_back(
+      {"my_number", mailcheck::Verdict::kBlock, "My Number ********9018", "マイナンバー"});
+  d.transmit_bytes = "Subject: secret body text\r\n\r\nbody";
+  const std::string line =
+      AuditLog::Format({envelope, &d, RelayOutcome::kBlocked, "550 5.7.1 refused\r\n", {}});
+  EXPECT_NE(line.find("\"outcome\":\"blocked\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"verdict\":\"block\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"policy_version\":7"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"recipients\":2"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"reply\":\"550\""), std::string::npos) << line;
+  EXPECT_EQ(line.find("secret body text"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace agent
