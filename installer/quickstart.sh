@@ -21,7 +21,7 @@ build_packages=(
 )
 test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
-  postfix clang-14 libclang-rt-14-dev
+  postfix clang-14 libclang-rt-14-dev curl postgresql
 )
 
 as_root() {
