@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "agent/audit_log.h"
 #include "agent/control_api.h"
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
@@ -27,7 +29,7 @@ constexpr char kUsage[] =
     "usage: sendguard-agent --listen 127.0.0.1:PORT --upstream HOST:PORT\n"
     "                       [--upstream-tls none|starttls|tls] [--upstream-ca FILE]\n"
     "                       --policy FILE --state-dir DIR [--prompt-timeout SECONDS]\n"
-    "                       [--control-listen 127.0.0.1:PORT]\n"
+    "                       [--control-listen 127.0.0.1:PORT] [--upstream-timeout SECONDS]\n"
     "                       [--check-config]\n";
 
 bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port) {
@@ -57,7 +59,7 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::string listen, upstream, tls = "none", ca, policy_path, state_dir;
-  std::string control_listen = "127.0.0.1:0", prompt_timeout = "45";
+  std::string control_listen = "127.0.0.1:0", prompt_timeout = "45", upstream_timeout = "60";
   bool check_config = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -82,6 +84,8 @@ int main(int argc, char** argv) {
       ok = value(&state_dir);
     else if (a == "--prompt-timeout")
       ok = value(&prompt_timeout);
+    else if (a == "--upstream-timeout")
+      ok = value(&upstream_timeout);
     else if (a == "--control-listen")
       ok = value(&control_listen);
     else if (a == "--central" || a == "--agent-token-file" || a == "--policy-key" ||
@@ -130,6 +134,14 @@ int main(int argc, char** argv) {
     return Fail("--prompt-timeout: expected seconds between 0 and 3600, got '" + prompt_timeout +
                 "'");
   }
+  const long up_timeout = std::strtol(upstream_timeout.c_str(), &end, 10);
+  if (upstream_timeout.empty() || *end || up_timeout < 1 || up_timeout > 90) {
+    return Fail(
+        "--upstream-timeout: expected seconds between 1 and 90 (the mail client waits 100), got '" +
+        upstream_timeout + "'");
+  }
+  up.reply_timeout_seconds = static_cast<int>(up_timeout);
+  up.connect_timeout_seconds = std::min(15, static_cast<int>(up_timeout));
   if (check_config) {
     std::puts("configuration OK");
     return 0;
@@ -148,8 +160,10 @@ int main(int argc, char** argv) {
   const doccheck::Checker checker;
   const agent::UpstreamClient client(up);
   agent::PromptRegistry prompts;
-  agent::Relay relay(policies, checker, client, state_dir + "/audit.jsonl", &prompts,
+  agent::Relay relay(policies, checker, client, &prompts,
                      std::chrono::milliseconds(static_cast<long long>(timeout * 1000)));
+  agent::AuditLog audit(state_dir + "/audit.jsonl");
+  relay.AddObserver(&audit);
   agent::ControlApi control(
       control_host, control_port, state_dir, prompts, policies, checker,
       agent::ControlStatus{up.host + ":" + std::to_string(up.port) + " (" + tls + ")"});
