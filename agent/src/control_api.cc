@@ -230,8 +230,16 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       std::string out =
           "{\"policy_version\":" + std::to_string(policy->version()) + ",\"upstream\":";
       doccheck::AppendJsonString(s_.status.upstream, &out);
-      out += ",\"central\":\"off\",\"pending_events\":0,\"pending_prompts\":" +
-             std::to_string(s_.prompts.Pending().size()) + "}";
+      out += ",\"central\":";
+      doccheck::AppendJsonString(s_.status.central ? s_.status.central() : "off", &out);
+      out += ",\"pending_events\":" +
+             std::to_string(s_.status.pending_events ? s_.status.pending_events() : 0);
+      const std::string warning = s_.status.outbox_warning ? s_.status.outbox_warning() : "";
+      if (!warning.empty()) {
+        out += ",\"outbox_warning\":";
+        doccheck::AppendJsonString(warning, &out);
+      }
+      out += ",\"pending_prompts\":" + std::to_string(s_.prompts.Pending().size()) + "}";
       Json(res, HTTPResponse::HTTP_OK, out);
       return;
     }

@@ -15,7 +15,12 @@
 #include <thread>
 
 #include "agent/audit_log.h"
+#include "agent/central_client.h"
 #include "agent/control_api.h"
+#include "agent/event_builder.h"
+#include "agent/event_sender.h"
+#include "agent/outbox.h"
+#include "agent/policy_updater.h"
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
 #include "agent/smtp_server.h"
@@ -30,7 +35,8 @@ constexpr char kUsage[] =
     "                       [--upstream-tls none|starttls|tls] [--upstream-ca FILE]\n"
     "                       --policy FILE --state-dir DIR [--prompt-timeout SECONDS]\n"
     "                       [--control-listen 127.0.0.1:PORT] [--upstream-timeout SECONDS]\n"
-    "                       [--check-config]\n";
+    "                       [--central URL --agent-token-file FILE --policy-key FILE]\n"
+    "                       [--policy-poll SECONDS] [--outbox-max-mib MIB] [--check-config]\n";
 
 bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port) {
   const std::size_t colon = s.rfind(':');
@@ -60,6 +66,7 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   std::string listen, upstream, tls = "none", ca, policy_path, state_dir;
   std::string control_listen = "127.0.0.1:0", prompt_timeout = "45", upstream_timeout = "60";
+  std::string central_url, token_file, key_file, policy_poll = "300", outbox_max = "50";
   bool check_config = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -88,9 +95,18 @@ int main(int argc, char** argv) {
       ok = value(&upstream_timeout);
     else if (a == "--control-listen")
       ok = value(&control_listen);
-    else if (a == "--central" || a == "--agent-token-file" || a == "--policy-key" ||
-             a == "--policy-poll" || a == "--config")
-      ok = value(&ignored);  // accepted; these features are not built yet
+    else if (a == "--central")
+      ok = value(&central_url);
+    else if (a == "--agent-token-file")
+      ok = value(&token_file);
+    else if (a == "--policy-key")
+      ok = value(&key_file);
+    else if (a == "--policy-poll")
+      ok = value(&policy_poll);
+    else if (a == "--outbox-max-mib")
+      ok = value(&outbox_max);
+    else if (a == "--config")
+      ok = value(&ignored);  // accepted; not built yet
     else if (a == "--check-config")
       check_config = true;
     else if (a == "-h" || a == "--help") {
@@ -142,6 +158,28 @@ int main(int argc, char** argv) {
   }
   up.reply_timeout_seconds = static_cast<int>(up_timeout);
   up.connect_timeout_seconds = std::min(15, static_cast<int>(up_timeout));
+  // The central service (CONTRACTS.md §4): all three or none.
+  std::string agent_token, policy_key;
+  if (!central_url.empty()) {
+    if (central_url.rfind("http://", 0) != 0 && central_url.rfind("https://", 0) != 0)
+      return Fail("--central: expected an http:// or https:// URL, got '" + central_url + "'");
+    if (token_file.empty()) return Fail("--central needs --agent-token-file FILE");
+    if (key_file.empty()) return Fail("--central needs --policy-key FILE");
+    auto token = agent::CentralClient::LoadToken(token_file);
+    if (!token.ok()) return Fail("--agent-token-file " + token.error());
+    agent_token = token.value();
+    auto key = agent::PolicyUpdater::LoadPublicKey(key_file);
+    if (!key.ok()) return Fail("--policy-key " + key.error());
+    policy_key = key.value();
+  } else if (!token_file.empty() || !key_file.empty()) {
+    return Fail("--agent-token-file and --policy-key need --central URL");
+  }
+  const double poll_seconds = std::strtod(policy_poll.c_str(), &end);
+  if (policy_poll.empty() || *end || poll_seconds < 0.1 || poll_seconds > 86400)
+    return Fail("--policy-poll: expected seconds between 0.1 and 86400, got '" + policy_poll + "'");
+  const long outbox_mib = std::strtol(outbox_max.c_str(), &end, 10);
+  if (outbox_max.empty() || *end || outbox_mib < 1 || outbox_mib > 102400)
+    return Fail("--outbox-max-mib: expected MiB between 1 and 102400, got '" + outbox_max + "'");
   if (check_config) {
     std::puts("configuration OK");
     return 0;
@@ -157,6 +195,27 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   agent::PolicyStore policies(policy.value());
+  // With --central: the durable outbox, its sender, and the policy updater. A saved
+  // policy from central that verifies and is newer than --policy's is used from the start.
+  const agent::EventContext context = agent::EventContext::FromSystem(SENDGUARD_VERSION);
+  std::unique_ptr<agent::Outbox> outbox;
+  std::unique_ptr<agent::CentralClient> central;
+  std::unique_ptr<agent::EventSender> sender;
+  std::unique_ptr<agent::PolicyUpdater> updater;
+  std::unique_ptr<agent::EventRecorder> recorder;
+  if (!central_url.empty()) {
+    agent::OutboxOptions outbox_options;
+    outbox_options.max_bytes = static_cast<std::uint64_t>(outbox_mib) << 20;
+    auto opened = agent::Outbox::Open(state_dir + "/outbox", outbox_options);
+    if (!opened.ok()) return Fail(opened.error());
+    outbox = std::move(opened).value();
+    central = std::make_unique<agent::CentralClient>(central_url, agent_token);
+    sender = std::make_unique<agent::EventSender>(*outbox, *central);
+    updater = std::make_unique<agent::PolicyUpdater>(policies, policy_key, state_dir, context,
+                                                     outbox.get(), central.get());
+    updater->LoadSaved();
+    recorder = std::make_unique<agent::EventRecorder>(*outbox, context, policies);
+  }
   const doccheck::Checker checker;
   const agent::UpstreamClient client(up);
   agent::PromptRegistry prompts;
@@ -164,15 +223,30 @@ int main(int argc, char** argv) {
                      std::chrono::milliseconds(static_cast<long long>(timeout * 1000)));
   agent::AuditLog audit(state_dir + "/audit.jsonl");
   relay.AddObserver(&audit);
+  if (recorder) relay.AddObserver(recorder.get());
   agent::ControlApi control(
       control_host, control_port, state_dir, prompts, policies, checker,
-      agent::ControlStatus{up.host + ":" + std::to_string(up.port) + " (" + tls + ")"});
+      agent::ControlStatus{up.host + ":" + std::to_string(up.port) + " (" + tls + ")",
+                           [&]() -> std::string {
+                             if (!central) return "off";
+                             return central->reachable() ? "ok" : "offline";
+                           },
+                           [&]() -> std::uint64_t { return outbox ? outbox->pending() : 0; },
+                           [&]() -> std::string { return outbox ? outbox->Warning() : ""; }});
   agent::SmtpServer smtp(server, relay);
   try {
     control.Start();
     smtp.Start();
   } catch (const std::exception& e) {
     return Fail(e.what());
+  }
+  if (central) {
+    sender->Start();
+    updater->Start(
+        std::chrono::milliseconds(static_cast<long long>(poll_seconds * 1000)),
+        [&] { sender->Nudge(); }, [&] { return std::uint64_t{outbox->pending()}; });
+    std::printf("sendguard-agent: reporting to central %s (%zu events pending)\n",
+                central_url.c_str(), outbox->pending());
   }
   std::printf("sendguard-agent: listening on %s:%u, relaying to %s:%u (%s)\n", server.host.c_str(),
               smtp.port(), up.host.c_str(), up.port, tls.c_str());
@@ -190,6 +264,13 @@ int main(int argc, char** argv) {
     if (!next.ok()) {
       std::fprintf(stderr, "sendguard-agent: %s: keeping the policy in force: %s\n", why,
                    next.error().c_str());
+      return;
+    }
+    if (central && next.value()->version() <= policies.Get()->version()) {
+      std::fprintf(stderr,
+                   "sendguard-agent: %s: %s has version %d, not newer than %d from central; "
+                   "kept\n",
+                   why, policy_path.c_str(), next.value()->version(), policies.Get()->version());
       return;
     }
     policies.Set(next.value());
@@ -214,6 +295,8 @@ int main(int argc, char** argv) {
   stopping = true;
   watcher.join();
   smtp.Stop();
+  if (updater) updater->Stop();
+  if (sender) sender->Stop();
   control.Stop();
   return 0;
 }

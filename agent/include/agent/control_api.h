@@ -9,6 +9,7 @@
 #define AGENT_CONTROL_API_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,8 +22,13 @@ class HTTPServer;
 
 namespace agent {
 
+// What /v1/status reports besides the policy in force. The callbacks are called on the
+// API's threads and must be thread-safe; unset ones report "off", 0 and no warning.
 struct ControlStatus {
-  std::string upstream;  // "host:port (tls)"
+  std::string upstream;                           // "host:port (tls)"
+  std::function<std::string()> central;           // "ok", "offline" or "off"
+  std::function<std::uint64_t()> pending_events;  // events in the outbox
+  std::function<std::string()> outbox_warning;    // "" or why the outbox is nearly full
 };
 
 class ControlApi {

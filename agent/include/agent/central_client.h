@@ -1,0 +1,52 @@
+// CentralClient: the agent's HTTP(S) client for sendguard-central (docs/CENTRAL_API.md).
+// Every request carries `Authorization: Bearer <agent token>`; HTTPS certificates are
+// verified against the system store; connect timeout 5 s, whole request 30 s. It also
+// remembers whether the last contact with central succeeded, for /v1/status
+// ("ok" / "offline"). Thread-safe: each request uses its own libcurl handle.
+#ifndef AGENT_CENTRAL_CLIENT_H_
+#define AGENT_CENTRAL_CLIENT_H_
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "mailcheck/result.h"
+
+namespace agent {
+
+struct HttpReply {
+  long status = 0;  // 0: no answer (connection refused, timeout, TLS failure)
+  std::string body;
+  std::string etag;   // the ETag header, if any
+  std::string error;  // why there was no answer (status 0)
+};
+
+class CentralClient {
+ public:
+  // `base_url` like "https://central.example.lg.jp:8443" (a trailing slash is ignored).
+  CentralClient(std::string base_url, std::string token);
+  virtual ~CentralClient() = default;
+
+  // Reads the token file (one line; surrounding white space ignored). Errors name the file.
+  static mailcheck::Result<std::string> LoadToken(const std::string& path);
+
+  virtual HttpReply Get(const std::string& path, const std::vector<std::string>& headers = {});
+  virtual HttpReply Post(const std::string& path, const std::string& json_body);
+
+  // True when the last request got an answer from central that was neither a server error
+  // nor a refused token, false otherwise (and before the first request).
+  bool reachable() const { return reachable_; }
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  HttpReply Request(const std::string& method, const std::string& path,
+                    const std::vector<std::string>& headers, const std::string& body);
+
+  const std::string base_url_;
+  const std::string token_;
+  std::atomic<bool> reachable_{false};
+};
+
+}  // namespace agent
+
+#endif  // AGENT_CENTRAL_CLIENT_H_
