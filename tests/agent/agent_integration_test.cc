@@ -446,6 +446,113 @@ TEST_F(AgentAuthTest, WithoutAuthUpstreamRefusesAndNothingIsSent) {
   EXPECT_TRUE(Delivered().empty());
 }
 
+// A TLS upstream (aiosmtpd with a certificate made here by openssl): STARTTLS and
+// implicit TLS, verified against the configured CA; an untrusted certificate is refused.
+class AgentTlsTest : public AgentAuthTest {
+ protected:
+  void StartTls(const std::string& mode, bool trust_ca) {
+    ASSERT_TRUE(fs::exists("/usr/bin/openssl")) << "needs openssl";
+    const CommandRun cert = Shell(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
+        " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string());
+    ASSERT_EQ(cert.status, 0) << cert.output;
+    const int up = FreePort();
+    upstream_ = std::make_unique<Process>(std::vector<std::string>{
+        "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", std::to_string(up),
+        (dir_ / "sink").string(), mode == "tls" ? "--smtps" : "--starttls",
+        (dir_ / "cert.pem").string(), (dir_ / "key.pem").string(), "--no-auth"});
+    ASSERT_TRUE(WaitForPort(up)) << "aiosmtpd did not start";
+    agent_port_ = FreePort();
+    control_port_ = FreePort();
+    std::vector<std::string> argv = {AGENT_BINARY,
+                                     "--listen",
+                                     "127.0.0.1:" + std::to_string(agent_port_),
+                                     "--upstream",
+                                     "localhost:" + std::to_string(up),
+                                     "--upstream-tls",
+                                     mode,
+                                     "--policy",
+                                     kMail + "/policy.json",
+                                     "--state-dir",
+                                     (dir_ / "state").string(),
+                                     "--control-listen",
+                                     "127.0.0.1:" + std::to_string(control_port_)};
+    if (trust_ca) {
+      argv.push_back("--upstream-ca");
+      argv.push_back((dir_ / "cert.pem").string());
+    }
+    agent_ = std::make_unique<Process>(argv);
+    ASSERT_TRUE(WaitForPort(agent_port_));
+  }
+};
+
+TEST_F(AgentTlsTest, StartTlsUpstreamVerifiedWithTheConfiguredCa) {
+  StartTls("starttls", true);
+  const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  const auto files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(Read(files[0]).rfind("X-TLS: yes\r\n", 0), 0u);
+}
+
+TEST_F(AgentTlsTest, ImplicitTlsUpstreamVerifiedWithTheConfiguredCa) {
+  StartTls("tls", true);
+  const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  const auto files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(Read(files[0]).rfind("X-TLS: yes\r\n", 0), 0u);
+}
+
+TEST_F(AgentTlsTest, UntrustedUpstreamCertificateGivesATemporaryErrorAndNothingIsSent) {
+  StartTls("starttls", false);  // the system store does not know the test certificate
+  const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 4"), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
+// The client's retry after a 4xx is the only resend: the agent never resends on its own,
+// so a message whose transaction upstream dropped is delivered exactly once, when the
+// client retries. (An upstream that drops the connection after the final dot but before
+// its reply may still deliver: RFC 1047's duplicate, which no relay can rule out; the
+// agent then answers 451 and the client's retry is one more attempt, never two.)
+TEST_F(AgentTest, RetryAfterAnUpstreamFailureDeliversExactlyOnce) {
+  const int sink_port = FreePort();
+  std::vector<std::string> agent_argv = {AGENT_BINARY,
+                                         "--listen",
+                                         "127.0.0.1:" + std::to_string(FreePort()),
+                                         "--upstream",
+                                         "127.0.0.1:" + std::to_string(sink_port),
+                                         "--policy",
+                                         kMail + "/policy.json",
+                                         "--state-dir",
+                                         (dir_ / "state").string(),
+                                         "--upstream-timeout",
+                                         "3"};
+  agent_port_ = std::stoi(agent_argv[2].substr(agent_argv[2].rfind(':') + 1));
+  agent_ = std::make_unique<Process>(agent_argv);
+  ASSERT_TRUE(WaitForPort(agent_port_));
+  // First upstream: drops the connection at DATA, without replying.
+  sink_ = std::make_unique<Process>(std::vector<std::string>{
+      "/usr/sbin/smtp-sink", "-u", "root", "-d", (dir_ / "sink" / "%M.").string(), "-q", "data",
+      "127.0.0.1:" + std::to_string(sink_port), "20"});
+  ASSERT_TRUE(WaitForPort(sink_port));
+  const CommandRun first = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(first.output.find("<** 451"), std::string::npos) << first.output;
+  EXPECT_TRUE(Delivered().empty());
+  // Upstream comes back healthy; the mail client retries once.
+  sink_.reset();
+  sink_ = std::make_unique<Process>(std::vector<std::string>{
+      "/usr/sbin/smtp-sink", "-u", "root", "-d", (dir_ / "sink" / "%M.").string(),
+      "127.0.0.1:" + std::to_string(sink_port), "20"});
+  ASSERT_TRUE(WaitForPort(sink_port));
+  const CommandRun retry = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(retry.output.find("<-  250 2.0.0 Ok"), std::string::npos) << retry.output;
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // anything the agent might resend
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
 TEST_F(AgentTest, PolicyFileChangeIsPickedUpAndABadFileIsRefused) {
   // The agent reads its own copy, which the test then rewrites.
   std::string policy = Read(kMail + "/policy.json");

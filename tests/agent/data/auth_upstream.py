@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""An upstream SMTP server that requires AUTH (user "staff", password "secret"), for the
-agent's AUTH tests: aiosmtpd with an authenticator, saving each accepted message as a file.
+"""An upstream SMTP server for the agent's tests: aiosmtpd saving each accepted message as
+a file. By default it requires AUTH (user "staff", password "secret"); with TLS options it
+offers STARTTLS (required before MAIL) or speaks implicit TLS, with the given certificate.
 
-usage: auth_upstream.py PORT OUTDIR
+usage: auth_upstream.py PORT OUTDIR [--starttls CERT KEY | --smtps CERT KEY] [--no-auth]
 """
 import asyncio
 import os
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -21,7 +23,10 @@ class Saver:
         self.count += 1
         path = os.path.join(self.outdir, f"msg{self.count}.eml")
         with open(path, "wb") as f:
-            f.write(b"X-Auth-User: " + str(session.auth_data.login, "ascii").encode() + b"\r\n")
+            if session.auth_data:
+                f.write(b"X-Auth-User: " + bytes(session.auth_data.login) + b"\r\n")
+            tls = session.ssl or server.transport.get_extra_info("ssl_object") is not None
+            f.write(b"X-TLS: " + (b"yes" if tls else b"no") + b"\r\n")
             f.write(envelope.original_content or envelope.content)
         return "250 2.0.0 Ok"
 
@@ -32,10 +37,20 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def main():
-    port, outdir = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Saver(outdir), hostname="127.0.0.1", port=port,
-                            authenticator=authenticator, auth_require_tls=False,
-                            auth_required=True)
+    port, outdir, rest = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    kwargs = dict(hostname="127.0.0.1", port=port)
+    if "--no-auth" not in rest:
+        kwargs.update(authenticator=authenticator, auth_require_tls=False, auth_required=True)
+    for option in ("--starttls", "--smtps"):
+        if option in rest:
+            i = rest.index(option)
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(rest[i + 1], rest[i + 2])
+            if option == "--starttls":
+                kwargs.update(tls_context=context, require_starttls=True)
+            else:
+                kwargs.update(ssl_context=context)
+    controller = Controller(Saver(outdir), **kwargs)
     controller.start()
     try:
         asyncio.get_event_loop().run_forever()
