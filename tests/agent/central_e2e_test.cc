@@ -1,0 +1,430 @@
+// sendguard-agent with the REAL sendguard-central on loopback: swaks as the mail client,
+// smtp-sink as the mail server, the agent in between reporting to central and taking
+// signed policies from it (docs/CENTRAL_API.md). Central is killed, restarted and started
+// late; the agent is killed mid-delivery; every event must arrive exactly once.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace agent {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kMail = std::string(SENDGUARD_CORPUS_DIR) + "/mail";
+// Generous: the deadline only bounds a failing test; passing tests stop polling early.
+constexpr auto kDeadline = std::chrono::seconds(90);
+
+std::string CentralBinary() {
+  if (const char* env = std::getenv("SENDGUARD_CENTRAL_BINARY")) return env;
+#ifdef CENTRAL_BINARY
+  return CENTRAL_BINARY;
+#else
+  return "";
+#endif
+}
+
+int FreePort() {
+  Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return s.address().port();
+}
+
+bool WaitForPort(int port) {
+  for (int i = 0; i < 400; ++i) {
+    try {
+      Poco::Net::StreamSocket s(
+          Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+      return true;
+    } catch (...) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  return false;
+}
+
+// Polls `done` until it holds or kDeadline passes.
+bool Eventually(const std::function<bool()>& done) {
+  const auto end = std::chrono::steady_clock::now() + kDeadline;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+// A child process: SIGTERM (and wait) when the object goes, or Kill() with SIGKILL.
+class Process {
+ public:
+  Process(std::vector<std::string> argv, const std::string& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::vector<char*> args;
+      for (std::string& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      if (!freopen(log.c_str(), "a", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(126);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+  }
+  ~Process() { Stop(SIGTERM); }
+  void Stop(int sig) {
+    if (pid_ <= 0) return;
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+struct CommandRun {
+  int status = -1;
+  std::string output;
+};
+
+CommandRun Shell(const std::string& command) {
+  CommandRun r;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  r.status = pclose(p);
+  return r;
+}
+
+std::string Read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+struct StoredEvent {
+  std::string id;
+  std::string kind;
+  std::string json;
+};
+
+class CentralE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    central_ = CentralBinary();
+    if (central_.empty() || !fs::exists(central_))
+      GTEST_FAIL() << "sendguard-central not built (looked for '" << central_
+                   << "'; build the sendguard-central target or set SENDGUARD_CENTRAL_BINARY)";
+    ASSERT_TRUE(fs::exists("/usr/sbin/smtp-sink")) << "needs smtp-sink (apt-get install postfix)";
+    ASSERT_TRUE(fs::exists("/usr/bin/swaks")) << "needs swaks (apt-get install swaks)";
+    dir_ = fs::temp_directory_path() /
+           ("sendguard_central_e2e_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "sink");
+    fs::create_directories(dir_ / "central");
+    db_ = "sqlite:" + (dir_ / "central" / "central.db").string();
+    // Enrol the agent and publish version 1 (this also makes the signing key).
+    const CommandRun enroll = Shell(central_ + " agent enroll --db " + db_ + " --name pc-test");
+    ASSERT_EQ(enroll.status, 0) << enroll.output;
+    std::ofstream(dir_ / "agent.token") << Trim(enroll.output) << "\n";
+    Push(kMail + "/policy.json");
+    ASSERT_TRUE(fs::exists(dir_ / "central" / "policy.pub"));
+    fs::copy_file(dir_ / "central" / "policy.pub", dir_ / "pinned.pub");
+    central_port_ = FreePort();
+    const int sink_port = FreePort();
+    sink_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/sbin/smtp-sink", "-u", "root", "-d",
+                                 (dir_ / "sink" / "%M.").string(),
+                                 "127.0.0.1:" + std::to_string(sink_port), "20"},
+        (dir_ / "sink.log").string());
+    ASSERT_TRUE(WaitForPort(sink_port)) << "smtp-sink did not start";
+    sink_port_ = sink_port;
+  }
+  void TearDown() override {
+    agent_.reset();
+    central_process_.reset();
+    sink_.reset();
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  int Push(const std::string& file) {
+    const CommandRun r = Shell(central_ + " policy push --db " + db_ + " --state-dir " +
+                               (dir_ / "central").string() + " " + file);
+    EXPECT_EQ(r.status, 0) << r.output;
+    return std::atoi(r.output.c_str());
+  }
+
+  void StartCentral() {
+    central_process_ = std::make_unique<Process>(
+        std::vector<std::string>{central_, "serve", "--listen",
+                                 "127.0.0.1:" + std::to_string(central_port_), "--db", db_,
+                                 "--state-dir", (dir_ / "central").string()},
+        (dir_ / "central.log").string());
+    ASSERT_TRUE(WaitForPort(central_port_))
+        << "central did not start: " << Read(dir_ / "central.log");
+  }
+
+  void StartAgent() {
+    agent_port_ = FreePort();
+    control_port_ = FreePort();
+    agent_ = std::make_unique<Process>(
+        std::vector<std::string>{AGENT_BINARY,
+                                 "--listen",
+                                 "127.0.0.1:" + std::to_string(agent_port_),
+                                 "--upstream",
+                                 "127.0.0.1:" + std::to_string(sink_port_),
+                                 "--policy",
+                                 kMail + "/policy.json",
+                                 "--state-dir",
+                                 (dir_ / "state").string(),
+                                 "--control-listen",
+                                 "127.0.0.1:" + std::to_string(control_port_),
+                                 "--prompt-timeout",
+                                 "1",
+                                 "--central",
+                                 "http://127.0.0.1:" + std::to_string(central_port_),
+                                 "--agent-token-file",
+                                 (dir_ / "agent.token").string(),
+                                 "--policy-key",
+                                 (dir_ / "pinned.pub").string(),
+                                 "--policy-poll",
+                                 "1"},
+        (dir_ / "agent.log").string());
+    ASSERT_TRUE(WaitForPort(agent_port_))
+        << "the agent did not start: " << Read(dir_ / "agent.log");
+    ASSERT_TRUE(WaitForPort(control_port_));
+    token_ = Trim(Read(dir_ / "state" / "control.token"));
+  }
+
+  // GET /v1/status as a parsed object (null when the agent does not answer).
+  Poco::JSON::Object::Ptr Status() {
+    try {
+      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(control_port_));
+      Poco::Net::HTTPRequest req("GET", "/v1/status", Poco::Net::HTTPMessage::HTTP_1_1);
+      req.setHost("127.0.0.1:" + std::to_string(control_port_));
+      req.set("Authorization", "Bearer " + token_);
+      session.sendRequest(req);
+      Poco::Net::HTTPResponse res;
+      std::istream& in = session.receiveResponse(res);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return Poco::JSON::Parser().parse(ss.str()).extract<Poco::JSON::Object::Ptr>();
+    } catch (...) {
+      return nullptr;
+    }
+  }
+  int Pending() {
+    const auto s = Status();
+    return s ? s->getValue<int>("pending_events") : -1;
+  }
+
+  // Every event central stored (events list --json).
+  std::vector<StoredEvent> Events() {
+    const CommandRun r = Shell(central_ + " events list --db " + db_ + " --json 2>/dev/null");
+    std::vector<StoredEvent> events;
+    try {
+      const auto list = Poco::JSON::Parser().parse(r.output).extract<Poco::JSON::Array::Ptr>();
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto e = list->getObject(static_cast<unsigned>(i));
+        std::ostringstream json;
+        e->stringify(json);
+        events.push_back(
+            {e->getValue<std::string>("id"), e->getValue<std::string>("kind"), json.str()});
+      }
+    } catch (...) {
+    }
+    return events;
+  }
+  std::vector<StoredEvent> EventsOf(const std::string& kind) {
+    std::vector<StoredEvent> out;
+    for (auto& e : Events())
+      if (e.kind == kind) out.push_back(e);
+    return out;
+  }
+
+  CommandRun Send(const std::string& eml, const std::string& to) {
+    return Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                 " --from sender@city.honjo.lg.jp --to " + to + " --data " + kMail + "/" + eml);
+  }
+  CommandRun SendBlocked() {
+    return Send("p11_mynumber_docx_external.eml", "t.kimura@pref.example.lg.jp");
+  }
+
+  // All `n` events of `kind` stored, each id once, and the agent's outbox empty.
+  void ExpectDeliveredExactlyOnce(const std::string& kind, std::size_t n) {
+    EXPECT_TRUE(Eventually([&] { return Pending() == 0 && EventsOf(kind).size() >= n; }))
+        << "pending " << Pending() << ", stored " << EventsOf(kind).size() << "\n"
+        << Read(dir_ / "agent.log");
+    const auto events = EventsOf(kind);
+    EXPECT_EQ(events.size(), n);
+    std::set<std::string> ids;
+    for (const auto& e : events) ids.insert(e.id);
+    EXPECT_EQ(ids.size(), events.size());
+  }
+
+  std::string central_;
+  std::string db_;
+  fs::path dir_;
+  int central_port_ = 0;
+  int sink_port_ = 0;
+  int agent_port_ = 0;
+  int control_port_ = 0;
+  std::string token_;
+  std::unique_ptr<Process> sink_;
+  std::unique_ptr<Process> central_process_;
+  std::unique_ptr<Process> agent_;
+};
+
+TEST_F(CentralE2eTest, BlockedAndConvertedMailsReachCentralExactlyOnce) {
+  StartCentral();
+  StartAgent();
+  const CommandRun blocked = SendBlocked();
+  EXPECT_NE(blocked.output.find("550"), std::string::npos) << blocked.output;
+  const CommandRun converted =
+      Send("p03_two_external_to.eml", "a.takahashi@example.co.jp,a.yamada@example.ne.jp");
+  EXPECT_NE(converted.output.find("<-  250"), std::string::npos) << converted.output;
+  Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");  // plain allow: no event
+  ExpectDeliveredExactlyOnce("send_blocked", 1);
+  ExpectDeliveredExactlyOnce("bcc_converted", 1);
+  const auto all = Events();
+  EXPECT_EQ(all.size(), 2u);
+  for (const auto& e : all) {
+    EXPECT_NE(e.json.find("\"agent\":\"pc-test\""), std::string::npos) << e.json;
+    EXPECT_NE(e.json.find("\"policy_version\":1"), std::string::npos) << e.json;
+    EXPECT_EQ(e.json.find("887041343316"), std::string::npos) << "unmasked My Number: " << e.json;
+  }
+  const auto b = EventsOf("send_blocked");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_NE(b[0].json.find("my_number"), std::string::npos) << b[0].json;
+  EXPECT_NE(b[0].json.find("t.kimura@pref.example.lg.jp"), std::string::npos) << b[0].json;
+  const auto status = Status();
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->getValue<std::string>("central"), "ok");
+}
+
+TEST_F(CentralE2eTest, CentralKilledAndRestartedWhileSendingLosesNothing) {
+  StartCentral();
+  StartAgent();
+  constexpr int kMails = 12;
+  for (int i = 0; i < kMails; ++i) {
+    if (i == 4) central_process_->Stop(SIGKILL);
+    if (i == 8) StartCentral();
+    const CommandRun r = SendBlocked();
+    EXPECT_NE(r.output.find("550"), std::string::npos) << r.output;
+  }
+  ExpectDeliveredExactlyOnce("send_blocked", kMails);
+}
+
+TEST_F(CentralE2eTest, AgentKilledMidDeliveryAndRestartedLosesAndDuplicatesNothing) {
+  StartAgent();  // central down: the events queue
+  constexpr int kMails = 15;
+  for (int i = 0; i < kMails; ++i) SendBlocked();
+  ASSERT_TRUE(Eventually([&] { return Pending() == kMails; })) << Pending();
+  StartCentral();
+  // Kill the agent as soon as central has seen part of the work, before or after the
+  // reply reached the agent: either way the restart must not lose or duplicate events.
+  Eventually([&] { return !EventsOf("send_blocked").empty() || Pending() < kMails; });
+  agent_->Stop(SIGKILL);
+  StartAgent();
+  ExpectDeliveredExactlyOnce("send_blocked", kMails);
+}
+
+TEST_F(CentralE2eTest, EventsQueueWhileCentralIsDownAndAreDeliveredWhenItStarts) {
+  StartAgent();
+  SendBlocked();
+  SendBlocked();
+  const auto status = Status();
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->getValue<int>("pending_events"), 2);
+  EXPECT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<std::string>("central") == "offline";
+  }));
+  EXPECT_TRUE(fs::exists(dir_ / "state" / "outbox"));
+  StartCentral();
+  ExpectDeliveredExactlyOnce("send_blocked", 2);
+  EXPECT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<std::string>("central") == "ok";
+  }));
+}
+
+TEST_F(CentralE2eTest, PushedPolicyIsEnforcedAndAWronglySignedOneIsRefused) {
+  StartCentral();
+  StartAgent();
+  // Version 1 lets a resident list go to internal recipients.
+  const std::string to = "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp";
+  CommandRun r = Send("p13_residents_xlsx_internal.eml", to);
+  EXPECT_NE(r.output.find("<-  250"), std::string::npos) << r.output;
+  // Version 2 blocks it.
+  std::string v2 = Read(kMail + "/policy.json");
+  v2.replace(v2.find("\"version\": 1"), 12, "\"version\": 2");
+  const std::size_t internal = v2.find("\"internal\"");
+  ASSERT_NE(internal, std::string::npos);
+  v2.replace(v2.find("\"class1\": \"allow\"", internal), 17, "\"class1\": \"block\"");
+  std::ofstream(dir_ / "v2.json") << v2;
+  EXPECT_EQ(Push((dir_ / "v2.json").string()), 2);
+  EXPECT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<int>("policy_version") == 2;
+  })) << Read(dir_ / "agent.log");
+  r = Send("p13_residents_xlsx_internal.eml", to);
+  EXPECT_NE(r.output.find("<** 550"), std::string::npos) << r.output;
+  EXPECT_TRUE(Eventually([&] { return EventsOf("policy_updated").size() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return EventsOf("send_blocked").size() == 1; }));
+  EXPECT_TRUE(fs::exists(dir_ / "state" / "policy.json.sig"));
+
+  // Central's signing key replaced: version 3 is signed with a key the agent does not pin.
+  fs::remove(dir_ / "central" / "policy.key");
+  fs::remove(dir_ / "central" / "policy.pub");
+  std::string v3 = Read(dir_ / "v2.json");
+  v3.replace(v3.find("\"version\": 2"), 12, "\"version\": 3");
+  v3.replace(v3.find("\"class1\": \"block\""), 17, "\"class1\": \"allow\"");
+  std::ofstream(dir_ / "v3.json") << v3;
+  EXPECT_EQ(Push((dir_ / "v3.json").string()), 3);
+  EXPECT_TRUE(Eventually([&] { return EventsOf("policy_rejected").size() == 1; }))
+      << Read(dir_ / "agent.log");
+  const auto status = Status();
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->getValue<int>("policy_version"), 2);
+  r = Send("p13_residents_xlsx_internal.eml", to);
+  EXPECT_NE(r.output.find("<** 550"), std::string::npos) << "version 2 stays in force";
+
+  // A restart keeps the saved, verified version 2 over the --policy file's version 1.
+  agent_.reset();
+  StartAgent();
+  const auto after = Status();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->getValue<int>("policy_version"), 2);
+}
+
+}  // namespace
+}  // namespace agent
