@@ -17,6 +17,7 @@
 #include "agent/audit_log.h"
 #include "agent/central_client.h"
 #include "agent/control_api.h"
+#include "agent/desktop_notifier.h"
 #include "agent/event_builder.h"
 #include "agent/event_sender.h"
 #include "agent/outbox.h"
@@ -234,8 +235,13 @@ int main(int argc, char** argv) {
                            [&]() -> std::uint64_t { return outbox ? outbox->pending() : 0; },
                            [&]() -> std::string { return outbox ? outbox->Warning() : ""; }});
   agent::SmtpServer smtp(server, relay);
+  std::unique_ptr<agent::DesktopNotifier> notifier;  // needs the control port for its link
   try {
     control.Start();
+    notifier = std::make_unique<agent::DesktopNotifier>(
+        "http://127.0.0.1:" + std::to_string(control.port()) + "/confirm",
+        static_cast<int>(timeout * 1000));
+    relay.AddObserver(notifier.get());
     smtp.Start();
   } catch (const std::exception& e) {
     return Fail(e.what());

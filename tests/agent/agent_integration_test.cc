@@ -553,6 +553,81 @@ TEST_F(AgentTest, RetryAfterAnUpstreamFailureDeliversExactlyOnce) {
   EXPECT_EQ(Delivered().size(), 1u);
 }
 
+// Desktop notifications on a private session bus (dbus-daemon), received by
+// python-dbusmock's notification_daemon template, which logs every call it gets.
+class AgentNotifyTest : public AgentTest {
+ protected:
+  void StartBus() {
+    ASSERT_TRUE(fs::exists("/usr/bin/dbus-daemon")) << "needs dbus-daemon";
+    ASSERT_TRUE(fs::exists("/usr/bin/dbus-send")) << "needs dbus-send (dbus-bin)";
+    const std::string address = "unix:path=" + (dir_ / "bus").string();
+    bus_ = std::make_unique<Process>(std::vector<std::string>{
+        "/usr/bin/dbus-daemon", "--config-file=/usr/share/dbus-1/session.conf",
+        "--address=" + address, "--nofork"});
+    ::setenv("DBUS_SESSION_BUS_ADDRESS", address.c_str(), 1);
+    for (int i = 0; i < 100 && !fs::exists(dir_ / "bus"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    daemon_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/python3", "-m", "dbusmock", "--template",
+                                 "notification_daemon", "-l", (dir_ / "notify.log").string()});
+    bool ready = false;
+    for (int i = 0; i < 100 && !ready; ++i) {
+      ready = Shell(
+                  "dbus-send --session --print-reply --dest=org.freedesktop.Notifications"
+                  " /org/freedesktop/Notifications"
+                  " org.freedesktop.Notifications.GetServerInformation")
+                  .status == 0;
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(ready) << "dbusmock's notification daemon did not start (python3-dbusmock)";
+  }
+  std::string WaitForLog(const std::string& needle) {
+    std::string log;
+    for (int i = 0; i < 100; ++i) {
+      log = Read(dir_ / "notify.log");
+      if (log.find(needle) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return log;
+  }
+  void TearDown() override {
+    agent_.reset();
+    daemon_.reset();
+    bus_.reset();
+    ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
+    AgentTest::TearDown();
+  }
+  std::unique_ptr<Process> bus_, daemon_;
+};
+
+TEST_F(AgentNotifyTest, PromptShowsANotificationWithTheConfirmationPageAndWithdrawsIt) {
+  StartBus();
+  Start({}, false, {"--prompt-timeout", "30"});
+  std::thread client([&] { Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp"); });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  std::string log = WaitForLog("Notify");
+  EXPECT_NE(log.find("送信前の確認が必要です"), std::string::npos) << log;
+  EXPECT_NE(log.find("http://127.0.0.1:" + std::to_string(control_port_) + "/confirm"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(Http("POST", "/v1/prompts/" + id, "{\"decision\": \"cancel\"}").status, 200);
+  client.join();
+  log = WaitForLog("CloseNotification");
+  EXPECT_NE(log.find("CloseNotification"), std::string::npos) << log;
+  EXPECT_TRUE(Delivered().empty());
+}
+
+TEST_F(AgentNotifyTest, BlockedMailIsNotifiedToo) {
+  StartBus();
+  Start();
+  const CommandRun r = Send("p11_mynumber_docx_external.eml", "t.kimura@pref.example.lg.jp");
+  EXPECT_NE(r.output.find("550-5.7.1"), std::string::npos) << r.output;
+  const std::string log = WaitForLog("Notify");
+  EXPECT_NE(log.find("メールの送信を止めました"), std::string::npos) << log;
+  EXPECT_EQ(log.find("887041343316"), std::string::npos) << "identifiers stay masked";
+}
+
 TEST_F(AgentTest, PolicyFileChangeIsPickedUpAndABadFileIsRefused) {
   // The agent reads its own copy, which the test then rewrites.
   std::string policy = Read(kMail + "/policy.json");

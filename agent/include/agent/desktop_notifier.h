@@ -1,0 +1,62 @@
+// DesktopNotifier: tells the person at the desk when a message waits for their decision
+// (verdict prompt) or was refused (block), through the freedesktop notification service
+// (org.freedesktop.Notifications on the session bus, via sd-bus). The notification
+// names the subject and what is risky and points at the local confirmation page; it is
+// withdrawn when the prompt is answered or times out.
+//
+// Notifications are sent from the notifier's own thread: an SMTP session never waits on
+// D-Bus. Without a session bus (a service account, a headless machine) it does nothing
+// and says so once on stderr. Thread-safe.
+#ifndef AGENT_DESKTOP_NOTIFIER_H_
+#define AGENT_DESKTOP_NOTIFIER_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "agent/relay_observer.h"
+
+namespace agent {
+
+class DesktopNotifier : public RelayObserver {
+ public:
+  // `confirm_url`: the confirmation page (http://127.0.0.1:PORT/confirm).
+  // `prompt_timeout_ms`: how long a prompt notification stays up at most.
+  DesktopNotifier(std::string confirm_url, int prompt_timeout_ms);
+  ~DesktopNotifier() override;
+  DesktopNotifier(const DesktopNotifier&) = delete;
+  DesktopNotifier& operator=(const DesktopNotifier&) = delete;
+
+  void OnRelay(const RelayReport& report) override;
+
+  // The text of the notification for a report: {summary, body}; empty summary when the
+  // report needs none (exposed for tests).
+  static std::pair<std::string, std::string> Text(const RelayReport& report,
+                                                  const std::string& confirm_url);
+
+ private:
+  struct Job {
+    enum class Type { kShow, kClose } type;
+    std::string key;  // prompt id, or "" for a one-off notification
+    std::string summary, body;
+    int timeout_ms = 0;
+  };
+  void Run();
+  void Post(Job job);
+
+  const std::string confirm_url_;
+  const int prompt_timeout_ms_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace agent
+
+#endif  // AGENT_DESKTOP_NOTIFIER_H_

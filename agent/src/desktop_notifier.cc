@@ -1,0 +1,193 @@
+#include "agent/desktop_notifier.h"
+
+#include <systemd/sd-bus.h>
+
+#include <cstdio>
+
+#include "mailcheck/verdict.h"
+
+namespace agent {
+namespace {
+
+constexpr char kService[] = "org.freedesktop.Notifications";
+constexpr char kPath[] = "/org/freedesktop/Notifications";
+constexpr std::uint64_t kCallTimeoutUsec = 3'000'000;
+
+// Notification bodies may carry simple markup: keep user text literal.
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+std::string Recipients(const SmtpEnvelope& envelope) {
+  std::string out;
+  for (std::size_t i = 0; i < envelope.rcpt_to.size() && i < 5; ++i) {
+    if (i) out += ", ";
+    out += envelope.rcpt_to[i];
+  }
+  if (envelope.rcpt_to.size() > 5)
+    out += " ほか" + std::to_string(envelope.rcpt_to.size() - 5) + "件";
+  return out;
+}
+
+// The session bus, opened on the notifier's thread; null when there is none.
+class Bus {
+ public:
+  Bus() {
+    if (sd_bus_open_user(&bus_) < 0) bus_ = nullptr;
+  }
+  ~Bus() {
+    if (bus_) sd_bus_flush_close_unref(bus_);
+  }
+  explicit operator bool() const { return bus_ != nullptr; }
+
+  // Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout).
+  std::uint32_t Notify(const std::string& summary, const std::string& body, int timeout_ms,
+                       std::uint32_t replaces) {
+    sd_bus_message* m = nullptr;
+    sd_bus_message* reply = nullptr;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    std::uint32_t id = 0;
+    int r = sd_bus_message_new_method_call(bus_, &m, kService, kPath, kService, "Notify");
+    if (r >= 0)
+      r = sd_bus_message_append(m, "susssas", "sendguard", replaces, "dialog-warning",
+                                summary.c_str(), body.c_str(), 0);
+    // hints: urgency critical (2) so it stays until answered; the category for filters.
+    if (r >= 0)
+      r = sd_bus_message_append(m, "a{sv}", 2, "urgency", "y", std::uint8_t{2}, "category", "s",
+                                "email");
+    if (r >= 0) r = sd_bus_message_append(m, "i", timeout_ms);
+    if (r >= 0) r = sd_bus_call(bus_, m, kCallTimeoutUsec, &error, &reply);
+    if (r >= 0) r = sd_bus_message_read(reply, "u", &id);
+    if (r < 0) {
+      std::fprintf(stderr, "sendguard-agent: desktop notification failed: %s\n",
+                   error.message ? error.message : "D-Bus error");
+      id = 0;
+    }
+    sd_bus_error_free(&error);
+    sd_bus_message_unref(reply);
+    sd_bus_message_unref(m);
+    return id;
+  }
+
+  void Close(std::uint32_t id) {
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* reply = nullptr;
+    sd_bus_call_method(bus_, kService, kPath, kService, "CloseNotification", &error, &reply, "u",
+                       id);
+    sd_bus_error_free(&error);
+    sd_bus_message_unref(reply);
+  }
+
+ private:
+  sd_bus* bus_ = nullptr;
+};
+
+}  // namespace
+
+DesktopNotifier::DesktopNotifier(std::string confirm_url, int prompt_timeout_ms)
+    : confirm_url_(std::move(confirm_url)), prompt_timeout_ms_(prompt_timeout_ms) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+DesktopNotifier::~DesktopNotifier() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::pair<std::string, std::string> DesktopNotifier::Text(const RelayReport& report,
+                                                          const std::string& confirm_url) {
+  if (!report.decision) return {};
+  const mailcheck::Decision& d = *report.decision;
+  std::string reasons;
+  for (const mailcheck::Reason& r : d.reasons) {
+    if (r.verdict == mailcheck::Verdict::kAllow) continue;
+    reasons += "・" + Escape(r.message_ja.empty() ? r.message : r.message_ja) + "\n";
+  }
+  const std::string about = "件名: " + Escape(d.subject) +
+                            "\n宛先: " + Escape(Recipients(report.envelope)) + "\n" + reasons;
+  if (report.outcome == RelayOutcome::kPromptRaised) {
+    return {"送信前の確認が必要です (sendguard)",
+            about + "送信するか取り消すかを確認ページで選んでください: " + confirm_url};
+  }
+  if (report.outcome == RelayOutcome::kBlocked) {
+    return {"メールの送信を止めました (sendguard)", about + "このメールは送信されていません。"};
+  }
+  return {};
+}
+
+void DesktopNotifier::OnRelay(const RelayReport& report) {
+  switch (report.outcome) {
+    case RelayOutcome::kPromptRaised:
+    case RelayOutcome::kBlocked: {
+      auto [summary, body] = Text(report, confirm_url_);
+      if (summary.empty()) return;
+      Post({Job::Type::kShow, std::string(report.prompt_id), std::move(summary), std::move(body),
+            report.outcome == RelayOutcome::kPromptRaised ? prompt_timeout_ms_ : 0});
+      return;
+    }
+    case RelayOutcome::kPromptConfirmed:
+    case RelayOutcome::kPromptCancelled:
+      Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
+      return;
+    default:
+      return;
+  }
+}
+
+void DesktopNotifier::Post(Job job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (jobs_.size() >= 100) return;  // a flood of prompts: the page lists them all anyway
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void DesktopNotifier::Run() {
+  Bus bus;
+  bool said = false;
+  std::map<std::string, std::uint32_t> shown;  // prompt id → notification id
+  while (true) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    if (!bus) {
+      if (!said) {
+        std::fprintf(stderr,
+                     "sendguard-agent: no session bus: no desktop notifications (the "
+                     "confirmation page still works)\n");
+        said = true;
+      }
+      continue;
+    }
+    if (job.type == Job::Type::kShow) {
+      const std::uint32_t id = bus.Notify(job.summary, job.body, job.timeout_ms, 0);
+      if (id && !job.key.empty()) shown[job.key] = id;
+    } else if (auto it = shown.find(job.key); it != shown.end()) {
+      bus.Close(it->second);
+      shown.erase(it);
+    }
+  }
+}
+
+}  // namespace agent
