@@ -1,0 +1,269 @@
+// The Store contract, run against both backends: SQLite and PostgreSQL (a private
+// cluster started by pg_server.sh). Each test gets a new, empty database.
+#include "central/store.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "test_support.h"
+
+namespace central {
+namespace {
+
+using central_test::NewDatabase;
+using central_test::TempDir;
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    db_ = NewDatabase(GetParam(), dir_.path());
+    ASSERT_FALSE(db_.empty());
+    auto store = OpenStore(db_);
+    ASSERT_TRUE(store.ok()) << store.error();
+    store_ = std::move(store).value();
+  }
+
+  static StoredEvent Event(const std::string& id, const std::string& agent, const std::string& kind,
+                           Micros time, Micros received = 1000) {
+    return StoredEvent{id,   agent,    kind,
+                       time, received, R"({"id":")" + id + R"(","kind":")" + kind + R"("})"};
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, EnrolledAgentIsFoundByTokenHash) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
+  auto found = store_->AgentForTokenHash("hash-a");
+  ASSERT_TRUE(found.ok()) << found.error();
+  ASSERT_TRUE(found.value().has_value());
+  EXPECT_EQ(*found.value(), "pc-001");
+}
+
+TEST_P(StoreTest, UnknownTokenHashFindsNoAgent) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
+  auto found = store_->AgentForTokenHash("hash-b");
+  ASSERT_TRUE(found.ok()) << found.error();
+  EXPECT_FALSE(found.value().has_value());
+}
+
+TEST_P(StoreTest, EnrollingATakenNameFails) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
+  Status again = store_->EnrollAgent("pc-001", "hash-b", 6);
+  EXPECT_FALSE(again.ok());
+  EXPECT_NE(again.message().find("already enrolled"), std::string::npos) << again.message();
+}
+
+TEST_P(StoreTest, HeartbeatIsTheAgentsLastSeenStatus) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-002", "h2", 5).ok());
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "h1", 5).ok());
+  ASSERT_TRUE(
+      store_->RecordHeartbeat("pc-001", Heartbeat{"0.1.0", 3, 12, "desk-1", "yamada"}, 99).ok());
+  auto agents = store_->ListAgents();
+  ASSERT_TRUE(agents.ok()) << agents.error();
+  ASSERT_EQ(agents.value().size(), 2u);
+  const AgentInfo& a = agents.value()[0];
+  EXPECT_EQ(a.name, "pc-001");
+  EXPECT_EQ(a.enrolled_at, 5);
+  EXPECT_EQ(a.last_seen, 99);
+  EXPECT_EQ(a.agent_version, "0.1.0");
+  EXPECT_EQ(a.policy_version, 3);
+  EXPECT_EQ(a.outbox_backlog, 12);
+  EXPECT_EQ(a.host, "desk-1");
+  EXPECT_EQ(a.user, "yamada");
+  EXPECT_EQ(agents.value()[1].last_seen, 0);
+}
+
+TEST_P(StoreTest, SameIdIsStoredOnce) {
+  auto first = store_->InsertEvents({Event("e1", "pc", "send_blocked", 10),
+                                     Event("e2", "pc", "send_blocked", 11),
+                                     Event("e1", "pc", "send_blocked", 10)});
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(first.value().stored, 2);
+  EXPECT_EQ(first.value().duplicates, 1);
+  auto again = store_->InsertEvents(
+      {Event("e2", "pc", "send_blocked", 11), Event("e3", "pc", "bcc_converted", 12)});
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(again.value().stored, 1);
+  EXPECT_EQ(again.value().duplicates, 1);
+  auto all = store_->ListEvents({});
+  ASSERT_TRUE(all.ok()) << all.error();
+  EXPECT_EQ(all.value().size(), 3u);
+}
+
+TEST_P(StoreTest, EventsAreListedNewestFirstAndFiltered) {
+  ASSERT_TRUE(store_
+                  ->InsertEvents({Event("a", "pc-1", "send_blocked", 100),
+                                  Event("b", "pc-2", "bcc_converted", 300),
+                                  Event("c", "pc-1", "bcc_converted", 200)})
+                  .ok());
+  auto all = store_->ListEvents({});
+  ASSERT_TRUE(all.ok()) << all.error();
+  ASSERT_EQ(all.value().size(), 3u);
+  EXPECT_EQ(all.value()[0].id, "b");
+  EXPECT_EQ(all.value()[1].id, "c");
+  EXPECT_EQ(all.value()[2].id, "a");
+
+  auto by_kind = store_->ListEvents({std::string("bcc_converted"), std::nullopt, std::nullopt});
+  ASSERT_TRUE(by_kind.ok());
+  ASSERT_EQ(by_kind.value().size(), 2u);
+  EXPECT_EQ(by_kind.value()[0].id, "b");
+
+  auto by_agent = store_->ListEvents({std::nullopt, std::string("pc-1"), std::nullopt});
+  ASSERT_TRUE(by_agent.ok());
+  ASSERT_EQ(by_agent.value().size(), 2u);
+  EXPECT_EQ(by_agent.value()[0].id, "c");
+
+  auto since = store_->ListEvents({std::nullopt, std::nullopt, Micros{200}});
+  ASSERT_TRUE(since.ok());
+  EXPECT_EQ(since.value().size(), 2u);
+}
+
+TEST_P(StoreTest, EventJsonComesBackByteForByte) {
+  StoredEvent e = Event("u1", "pc", "send_blocked", 1);
+  e.json = R"({"id":"u1","subject":"住民票の写し ********5678","x":{"y":[1,2.5,null]}})";
+  ASSERT_TRUE(store_->InsertEvents({e}).ok());
+  auto all = store_->ListEvents({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().size(), 1u);
+  EXPECT_EQ(all.value()[0].json, e.json);
+  EXPECT_EQ(all.value()[0].agent, "pc");
+  EXPECT_EQ(all.value()[0].time, 1);
+  EXPECT_EQ(all.value()[0].received_at, 1000);
+}
+
+TEST_P(StoreTest, LatestPolicyIsTheHighestVersion) {
+  auto none = store_->LatestPolicy();
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_FALSE(none.value().has_value());
+  ASSERT_TRUE(store_->PublishPolicy({1, R"({"version":1})", "sig1", 10}).ok());
+  ASSERT_TRUE(store_->PublishPolicy({4, R"({"version":4})", "sig4", 20}).ok());
+  auto latest = store_->LatestPolicy();
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest.value().has_value());
+  EXPECT_EQ(latest.value()->version, 4);
+  EXPECT_EQ(latest.value()->policy, R"({"version":4})");
+  EXPECT_EQ(latest.value()->signature, "sig4");
+  EXPECT_EQ(latest.value()->published_at, 20);
+}
+
+TEST_P(StoreTest, PublishingAnOlderOrSameVersionFails) {
+  ASSERT_TRUE(store_->PublishPolicy({4, "{}", "s", 10}).ok());
+  EXPECT_FALSE(store_->PublishPolicy({4, "{}", "s", 11}).ok());
+  EXPECT_FALSE(store_->PublishPolicy({3, "{}", "s", 11}).ok());
+}
+
+TEST_P(StoreTest, AccessRecordsAreReadByTimeRange) {
+  ASSERT_TRUE(store_->RecordAccess({100, "pc-1", "POST /api/v1/events", 200, "127.0.0.1"}).ok());
+  ASSERT_TRUE(store_->RecordAccess({200, "anonymous", "GET /api/v1/policy", 401, "10.0.0.9"}).ok());
+  ASSERT_TRUE(store_->RecordAccess({300, "cli:root", "events list", 0, "local"}).ok());
+  auto r = store_->ListAccess(100, 300);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r.value().size(), 2u);
+  EXPECT_EQ(r.value()[0].who, "pc-1");
+  EXPECT_EQ(r.value()[1].who, "anonymous");
+  EXPECT_EQ(r.value()[1].result, 401);
+  EXPECT_EQ(r.value()[1].peer, "10.0.0.9");
+  EXPECT_EQ(r.value()[1].action, "GET /api/v1/policy");
+}
+
+TEST_P(StoreTest, ReopeningKeepsDataAndDoesNotMigrateAgain) {
+  ASSERT_TRUE(store_->InsertEvents({Event("keep", "pc", "send_blocked", 1)}).ok());
+  store_.reset();
+  auto reopened = OpenStore(db_);
+  ASSERT_TRUE(reopened.ok()) << reopened.error();
+  auto all = reopened.value()->ListEvents({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().size(), 1u);
+  EXPECT_EQ(all.value()[0].id, "keep");
+}
+
+TEST_P(StoreTest, ConcurrentBatchesStoreEveryEventOnce) {
+  constexpr int kThreads = 8, kBatches = 10, kPerBatch = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0}, stored{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        std::vector<StoredEvent> batch;
+        for (int i = 0; i < kPerBatch; ++i) {
+          // Every thread sends the same ids for half of each batch: duplicates across threads.
+          const std::string id =
+              i % 2 ? "shared-" + std::to_string(b) + "-" + std::to_string(i)
+                    : "t" + std::to_string(t) + "-" + std::to_string(b) + "-" + std::to_string(i);
+          batch.push_back(Event(id, "pc", "send_blocked", b));
+        }
+        auto r = store_->InsertEvents(batch);
+        if (!r.ok()) {
+          ++failures;
+          ADD_FAILURE() << r.error();
+        } else {
+          stored += r.value().stored;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, 0);
+  const int expected = kThreads * kBatches * kPerBatch / 2 + kBatches * kPerBatch / 2;
+  EXPECT_EQ(stored, expected);
+  auto all = store_->ListEvents({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(static_cast<int>(all.value().size()), expected);
+}
+
+TEST(StoreOpenTest, UnknownDatabaseKindIsAnError) {
+  auto r = OpenStore("mysql://x/y");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("sqlite:PATH"), std::string::npos) << r.error();
+}
+
+TEST(StoreOpenTest, NewerSchemaIsRefused) {
+  TempDir dir;
+  const std::string db = "sqlite:" + (dir.path() / "c.db").string();
+  {
+    auto store = OpenStore(db);
+    ASSERT_TRUE(store.ok()) << store.error();
+  }
+  // A later sendguard-central migrated this file further than this one knows.
+  ASSERT_EQ(std::system(("sqlite3 " + (dir.path() / "c.db").string() +
+                         " 'INSERT INTO schema_version VALUES (999)' 2>/dev/null || "
+                         "/usr/bin/python3 -c \"import sqlite3; c=sqlite3.connect('" +
+                         (dir.path() / "c.db").string() +
+                         "'); c.execute('INSERT INTO schema_version VALUES (999)'); c.commit()\"")
+                            .c_str()),
+            0);
+  auto r = OpenStore(db);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("newer"), std::string::npos) << r.error();
+}
+
+TEST(PostgresUrlTest, UrlBecomesLibpqKeywords) {
+  auto r =
+      PostgresConnectionString("postgresql://central:s%40cret@db.example.lg.jp:5433/sendguard");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r.value(),
+            "host='db.example.lg.jp' port='5433' user='central' password='s@cret' "
+            "dbname='sendguard'");
+}
+
+TEST(PostgresUrlTest, QuotesAndQueryParameters) {
+  auto r = PostgresConnectionString("postgres://o%27brien@[::1]/my%20db?sslmode=require");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r.value(), "host='::1' user='o\\'brien' dbname='my db' sslmode='require'");
+}
+
+TEST(PostgresUrlTest, MissingDatabaseNameIsAnError) {
+  EXPECT_FALSE(PostgresConnectionString("postgresql://u@h:5432").ok());
+  EXPECT_FALSE(PostgresConnectionString("postgresql://u@h:port/db").ok());
+  EXPECT_FALSE(PostgresConnectionString("mysql://u@h/db").ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace central

@@ -1,0 +1,75 @@
+// Helpers shared by the central tests: temporary directories, child processes, free
+// ports, an HTTP client, and a private PostgreSQL cluster (tests/central/pg_server.sh)
+// started on first use and stopped when the test binary exits.
+#ifndef TESTS_CENTRAL_TEST_SUPPORT_H_
+#define TESTS_CENTRAL_TEST_SUPPORT_H_
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace central_test {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under /tmp, removed when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+int FreePort();
+bool WaitForPort(int port, int timeout_ms = 10000);
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs argv (argv[0] a path) to completion, capturing stdout and stderr.
+CommandRun Run(const std::vector<std::string>& argv);
+
+// A child process (stdout/stderr to files in log_dir); SIGTERM and wait when the object goes.
+class Process {
+ public:
+  Process(const std::vector<std::string>& argv, const fs::path& log_prefix);
+  ~Process();
+  // Sends a signal and waits; returns the exit code (128+signal when killed).
+  int Stop(int signal_number);
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+struct HttpReply {
+  int status = 0;  // 0: no answer (connection refused, reset, timeout)
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+HttpReply Http(int port, const std::string& method, const std::string& path,
+               const std::string& token, const std::string& body = "",
+               const std::map<std::string, std::string>& headers = {});
+
+// A URL (postgresql://...) for a new, empty database on the test cluster, which is
+// started on first use. Fails the test (ADD_FAILURE + empty string) when PostgreSQL
+// cannot be started.
+std::string NewPostgresDatabase();
+
+// A --db value for a new database of the given backend ("sqlite" or "postgresql").
+std::string NewDatabase(const std::string& backend, const fs::path& dir);
+
+// The sendguard-central binary under test.
+std::string CentralBinary();
+
+}  // namespace central_test
+
+#endif  // TESTS_CENTRAL_TEST_SUPPORT_H_
