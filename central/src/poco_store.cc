@@ -480,10 +480,12 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
   } else if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
     auto conn = PostgresConnectionString(db);
     if (!conn.ok()) return Result<std::unique_ptr<Store>>::Error("--db: " + conn.error());
-    // Quiet the server's NOTICEs ("relation ... already exists, skipping") on our stderr.
-    const std::string quiet = conn.value() + " options='-c client_min_messages=warning'";
-    store = std::make_unique<PocoStore>(
-        Dialect::kPostgres, [c = quiet] { return std::make_unique<Session>("postgresql", c); });
+    store = std::make_unique<PocoStore>(Dialect::kPostgres, [c = conn.value()] {
+      auto s = std::make_unique<Session>("postgresql", c);
+      // Quiet the server's NOTICEs ("relation ... already exists, skipping") on stderr.
+      Statement(*s) << "SET client_min_messages = warning", now;
+      return s;
+    });
   } else {
     return Result<std::unique_ptr<Store>>::Error(
         "--db: expected sqlite:PATH or postgresql://user@host:port/dbname, got '" + db + "'");
