@@ -84,18 +84,31 @@ Reply InternalError(const std::string& what) {
                "中央サーバーで処理できませんでした。しばらくしてから再送してください");
 }
 
-// Reads the body, at most `limit` bytes; false when it is longer.
-bool ReadBody(HTTPServerRequest& req, std::size_t limit, std::string* body) {
-  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit))
+// Reads the body, at most `limit` bytes; false when it is longer. A longer body is still
+// read and discarded up to kMaxDrained, so that the client (which is still sending) gets
+// the 413 instead of a reset connection.
+constexpr Poco::Int64 kMaxDrained = 64 << 20;
+bool ReadBody(HTTPServerRequest& req, std::size_t limit, std::string* body, bool* drained) {
+  *drained = true;
+  if (req.hasContentLength() && req.getContentLength64() > kMaxDrained) {
+    *drained = false;
     return false;
+  }
   std::istream& in = req.stream();
   char buf[65536];
-  while (in) {
+  Poco::Int64 total = 0;
+  while (in && total <= kMaxDrained) {
     in.read(buf, sizeof buf);
-    body->append(buf, static_cast<std::size_t>(in.gcount()));
-    if (body->size() > limit) return false;
+    const auto n = static_cast<std::size_t>(in.gcount());
+    total += static_cast<Poco::Int64>(n);
+    if (total <= static_cast<Poco::Int64>(limit)) {
+      body->append(buf, n);
+    } else if (!body->empty()) {
+      std::string().swap(*body);  // too long: keep reading, stop keeping
+    }
   }
-  return true;
+  if (total > kMaxDrained) *drained = false;
+  return total <= static_cast<Poco::Int64>(limit);
 }
 
 Reply PostEvents(ApiState& state, const std::string& agent, const std::string& body) {
@@ -219,8 +232,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const bool known =
         path == "/api/v1/events" || path == "/api/v1/heartbeat" || path == "/api/v1/policy";
     std::string body;
-    if (!ReadBody(req, kMaxBatchBytes, &body)) {
-      *keep_alive = false;  // the rest of the body is not read
+    bool drained = true;
+    if (!ReadBody(req, kMaxBatchBytes, &body, &drained)) {
+      *keep_alive = drained;  // the rest of an undrained body is not read: close
       return Error(413, "the request body is larger than 4 MiB",
                    "リクエストが大きすぎます (4 MiB まで)");
     }

@@ -63,7 +63,7 @@ class PostgresCluster : public ::testing::Environment {
       fs::remove_all(dir_);
       port_ = FreePort();
       CommandRun r =
-          Run({"/bin/sh", CENTRAL_PG_SCRIPT, "start", dir_.string(), std::to_string(port_)});
+          RunCommand({"/bin/sh", CENTRAL_PG_SCRIPT, "start", dir_.string(), std::to_string(port_)});
       if (r.exit_code != 0) {
         error_ = "could not start PostgreSQL with tests/central/pg_server.sh (exit " +
                  std::to_string(r.exit_code) + "): " + r.err + r.out;
@@ -80,7 +80,7 @@ class PostgresCluster : public ::testing::Environment {
 
   void TearDown() override {
     if (running_) {
-      Run({"/bin/sh", CENTRAL_PG_SCRIPT, "stop", dir_.string(), std::to_string(port_)});
+      RunCommand({"/bin/sh", CENTRAL_PG_SCRIPT, "stop", dir_.string(), std::to_string(port_)});
       running_ = false;
     }
     if (started_) fs::remove_all(dir_);
@@ -130,7 +130,7 @@ bool WaitForPort(int port, int timeout_ms) {
   return false;
 }
 
-CommandRun Run(const std::vector<std::string>& argv) {
+CommandRun RunCommand(const std::vector<std::string>& argv) {
   TempDir dir;
   CommandRun r;
   const pid_t pid = Spawn(argv, dir.path() / "out", dir.path() / "err");
@@ -201,7 +201,7 @@ std::string NewPostgresDatabase() {
     if (fs::exists(entry.path() / "bin/createdb"))
       createdb = (entry.path() / "bin/createdb").string();
   }
-  CommandRun r = Run({createdb, "-h", "127.0.0.1", "-p", port, "-U", "sendguard", name});
+  CommandRun r = RunCommand({createdb, "-h", "127.0.0.1", "-p", port, "-U", "sendguard", name});
   if (r.exit_code != 0) {
     ADD_FAILURE() << "createdb " << name << " failed: " << r.err;
     return "";

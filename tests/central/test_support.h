@@ -35,7 +35,7 @@ struct CommandRun {
   std::string err;  // stderr
 };
 // Runs argv (argv[0] a path) to completion, capturing stdout and stderr.
-CommandRun Run(const std::vector<std::string>& argv);
+CommandRun RunCommand(const std::vector<std::string>& argv);
 
 // A child process (stdout/stderr to files in log_dir); SIGTERM and wait when the object goes.
 class Process {
