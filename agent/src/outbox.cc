@@ -76,6 +76,7 @@ mailcheck::Result<std::unique_ptr<Outbox>> Outbox::Open(std::string dir, OutboxO
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) return R::Error("outbox: cannot create " + dir);
+  FsyncDir(fs::path(dir).parent_path().string());  // the outbox directory's own entry
   std::unique_ptr<Outbox> box(new Outbox(dir, options));
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
