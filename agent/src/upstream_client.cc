@@ -7,10 +7,12 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <vector>
 
 #include "agent/base64.h"
 
@@ -22,15 +24,30 @@ struct SmtpReply {
   std::string lines;  // every line of the reply, with CRLF
 };
 
-class Connection {
+}  // namespace
+
+struct UpstreamTls {
+  Poco::Net::Context::Ptr context;
+};
+
+// One SMTP connection to upstream. Poco exceptions thrown here are turned into replies
+// by Guarded() below.
+class UpstreamSession {
  public:
-  Connection(const UpstreamConfig& config) : config_(config) {}
+  UpstreamSession(const UpstreamConfig& config, const UpstreamTls* tls)
+      : config_(config), tls_(tls) {}
+  ~UpstreamSession() {
+    try {
+      if (socket_) socket_->close();
+    } catch (const Poco::Exception&) {
+    }
+  }
 
   void Connect() {
     const Poco::Net::SocketAddress address(config_.host, config_.port);
     const Poco::Timespan connect_timeout(config_.connect_timeout_seconds, 0);
     if (config_.tls == UpstreamConfig::Tls::kImplicit) {
-      auto secure = std::make_unique<Poco::Net::SecureStreamSocket>(Context());
+      auto secure = std::make_unique<Poco::Net::SecureStreamSocket>(tls_->context);
       secure->setPeerHostName(config_.host);
       secure->connect(address, connect_timeout);
       socket_ = std::move(secure);
@@ -38,13 +55,14 @@ class Connection {
       socket_ = std::make_unique<Poco::Net::StreamSocket>();
       socket_->connect(address, connect_timeout);
     }
+    socket_->setNoDelay(true);
     socket_->setReceiveTimeout(Poco::Timespan(config_.reply_timeout_seconds, 0));
     socket_->setSendTimeout(Poco::Timespan(config_.reply_timeout_seconds, 0));
   }
 
   void StartTls() {
     auto secure = std::make_unique<Poco::Net::SecureStreamSocket>(
-        Poco::Net::SecureStreamSocket::attach(*socket_, config_.host, Context()));
+        Poco::Net::SecureStreamSocket::attach(*socket_, config_.host, tls_->context));
     secure->setReceiveTimeout(Poco::Timespan(config_.reply_timeout_seconds, 0));
     socket_ = std::move(secure);
     buffer_.clear();
@@ -72,6 +90,25 @@ class Connection {
     }
   }
 
+  // Sends QUIT without waiting for the answer: the session is over either way.
+  void Quit() {
+    try {
+      Write("QUIT\r\n");
+    } catch (const Poco::Exception&) {
+    }
+  }
+
+  // True when upstream has said or closed something unasked: not fit for reuse.
+  bool HasUnreadInput() {
+    try {
+      return !buffer_.empty() || socket_->poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
+    } catch (const Poco::Exception&) {
+      return true;
+    }
+  }
+
+  std::string caps;  // EHLO keywords, upper case
+
  private:
   std::string ReadLine() {
     while (true) {
@@ -90,20 +127,13 @@ class Connection {
     }
   }
 
-  Poco::Net::Context::Ptr Context() {
-    if (!context_) {
-      context_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", config_.ca_file,
-                                        Poco::Net::Context::VERIFY_RELAXED, 9,
-                                        /*loadDefaultCAs=*/config_.ca_file.empty());
-    }
-    return context_;
-  }
-
   const UpstreamConfig& config_;
+  const UpstreamTls* tls_;
   std::unique_ptr<Poco::Net::StreamSocket> socket_;
-  Poco::Net::Context::Ptr context_;
   std::string buffer_;
 };
+
+namespace {
 
 // Text safe inside one reply line.
 std::string OneLine(std::string_view s) {
@@ -165,8 +195,6 @@ bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls) {
   return true;
 }
 
-UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config)) {}
-
 namespace {
 
 std::string UpperCopy(std::string s) {
@@ -174,18 +202,18 @@ std::string UpperCopy(std::string s) {
   return s;
 }
 
-// Connects, reads the greeting, says EHLO and upgrades to TLS when configured. Returns ""
-// and the EHLO capabilities (upper case) on success, else the reply for the client.
-std::string OpenSession(Connection& c, const UpstreamConfig& config, std::string* caps) {
+// Reads the greeting, says EHLO and upgrades to TLS when configured. Returns "" and
+// fills in the session's capabilities on success, else the reply for the client.
+std::string Greet(UpstreamSession& c, const UpstreamConfig& config) {
   c.Connect();
   SmtpReply r = c.ReadReply();
   if (r.code != 220) return "451 4.4.0 Upstream mail server refused the connection\r\n";
   c.Write("EHLO " + config.helo_name + "\r\n");
   r = c.ReadReply();
   if (r.code != 250) return "451 4.4.0 Upstream refused EHLO\r\n";
-  *caps = UpperCopy(r.lines);
+  c.caps = UpperCopy(r.lines);
   if (config.tls == UpstreamConfig::Tls::kStartTls) {
-    if (caps->find("STARTTLS") == std::string::npos) {
+    if (c.caps.find("STARTTLS") == std::string::npos) {
       return "454 4.7.0 Upstream does not offer STARTTLS; not sending in clear\r\n";
     }
     c.Write("STARTTLS\r\n");
@@ -195,15 +223,14 @@ std::string OpenSession(Connection& c, const UpstreamConfig& config, std::string
     c.Write("EHLO " + config.helo_name + "\r\n");
     r = c.ReadReply();
     if (r.code != 250) return "451 4.4.0 Upstream refused EHLO after STARTTLS\r\n";
-    *caps = UpperCopy(r.lines);
+    c.caps = UpperCopy(r.lines);
   }
   return "";
 }
 
 // AUTH PLAIN with the client's credentials. Returns "" on 235, else the reply to give.
-std::string Authenticate(Connection& c, const std::string& caps, const std::string& user,
-                         const std::string& password) {
-  if (caps.find("AUTH") == std::string::npos) {
+std::string Authenticate(UpstreamSession& c, const std::string& user, const std::string& password) {
+  if (c.caps.find("AUTH") == std::string::npos) {
     return "454 4.7.0 Upstream does not offer authentication\r\n";
   }
   c.Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + user + '\0' + password) + "\r\n");
@@ -229,75 +256,225 @@ std::string Guarded(F&& body) {
   }
 }
 
+// How far a transaction got: a kept session that fails before kMessage may be replaced
+// and the transaction run again, since upstream has not seen a byte of the message.
+enum class Stage { kEnvelope, kMessage, kDone };
+
+// One transaction on an open session. Returns the reply for the client; `*keep` says
+// whether the session is in a clean state for another transaction.
+std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::string_view message,
+                     Stage* stage, bool* keep) {
+  *keep = false;
+  *stage = Stage::kEnvelope;
+  std::string mail = "MAIL FROM:<" + envelope.mail_from + ">";
+  if (Has8Bit(message) && c.caps.find("8BITMIME") != std::string::npos) mail += " BODY=8BITMIME";
+  if (envelope.smtputf8 && c.caps.find("SMTPUTF8") != std::string::npos) mail += " SMTPUTF8";
+  if (c.caps.find("SIZE") != std::string::npos) mail += " SIZE=" + std::to_string(message.size());
+  mail += PassThroughParams(envelope.mail_params) + "\r\n";
+  std::vector<std::string> rcpts;
+  for (std::size_t i = 0; i < envelope.rcpt_to.size(); ++i) {
+    std::string rcpt = "RCPT TO:<" + envelope.rcpt_to[i] + ">";
+    if (i < envelope.rcpt_params.size() && !envelope.rcpt_params[i].empty()) {
+      rcpt += " " + envelope.rcpt_params[i];
+    }
+    rcpts.push_back(rcpt + "\r\n");
+  }
+  // With PIPELINING, MAIL and every RCPT go in one write (RFC 2920); DATA is sent only
+  // after every reply is read, so a refused recipient still stops the whole transaction.
+  const bool pipelining = c.caps.find("PIPELINING") != std::string::npos;
+  if (pipelining) {
+    std::string batch = mail;
+    for (const std::string& r : rcpts) batch += r;
+    c.Write(batch);
+  } else {
+    c.Write(mail);
+  }
+  SmtpReply r = c.ReadReply();
+  std::string refused;
+  if (r.code / 100 != 2) refused = r.lines;
+  for (const std::string& rcpt : rcpts) {
+    if (!refused.empty() && !pipelining) break;
+    if (!pipelining) c.Write(rcpt);
+    r = c.ReadReply();
+    if (r.code / 100 != 2 && refused.empty()) refused = r.lines;
+  }
+  if (!refused.empty()) {
+    // No partial sends: abandon the whole transaction.
+    c.Write("RSET\r\n");
+    *keep = c.ReadReply().code == 250;
+    return refused;
+  }
+  c.Write("DATA\r\n");
+  r = c.ReadReply();
+  if (r.code != 354) {
+    c.Write("RSET\r\n");
+    *keep = c.ReadReply().code == 250;
+    return r.lines;
+  }
+  *stage = Stage::kMessage;
+  c.Write(DotStuff(message));
+  const SmtpReply final_reply = c.ReadReply();
+  *stage = Stage::kDone;
+  *keep = final_reply.code != 421;
+  return final_reply.lines;
+}
+
 }  // namespace
 
-std::string UpstreamClient::Verify(const std::string& user, const std::string& password) const {
-  Connection c(config_);
-  return Guarded([&]() -> std::string {
-    std::string caps;
-    if (std::string failed = OpenSession(c, config_, &caps); !failed.empty()) return failed;
-    std::string failed = Authenticate(c, caps, user, password);
-    c.Write("QUIT\r\n");
-    if (!failed.empty()) return failed;
-    return "235 2.7.0 Authentication successful\r\n";
+UpstreamClient::UpstreamClient(UpstreamConfig config)
+    : config_(std::move(config)), tls_(std::make_shared<UpstreamTls>()) {
+  if (config_.tls != UpstreamConfig::Tls::kNone) {
+    tls_->context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
+                                           config_.ca_file, Poco::Net::Context::VERIFY_RELAXED, 9,
+                                           /*loadDefaultCAs=*/config_.ca_file.empty());
+  }
+  unsigned char secret[32];
+  randombytes_buf(secret, sizeof secret);
+  key_secret_.assign(reinterpret_cast<const char*>(secret), sizeof secret);
+  if (config_.keep_idle_seconds > 0) reaper_ = std::thread([this] { Reap(); });
+}
+
+UpstreamClient::~UpstreamClient() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  reaper_wake_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
+  for (Idle& idle : idle_) idle.session->Quit();
+}
+
+std::string UpstreamClient::KeyFor(const std::string& user, const std::string& password) const {
+  if (user.empty()) return "";
+  const std::string credentials = user + '\0' + password;
+  unsigned char hash[crypto_generichash_BYTES];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(credentials.data()),
+                     credentials.size(), reinterpret_cast<const unsigned char*>(key_secret_.data()),
+                     key_secret_.size());
+  return std::string(reinterpret_cast<const char*>(hash), sizeof hash);
+}
+
+std::unique_ptr<UpstreamSession> UpstreamClient::Open(const std::string& user,
+                                                      const std::string& password,
+                                                      std::string* failure) const {
+  auto session = std::make_unique<UpstreamSession>(config_, tls_.get());
+  *failure = Guarded([&]() -> std::string {
+    if (std::string failed = Greet(*session, config_); !failed.empty()) return failed;
+    if (!user.empty()) return Authenticate(*session, user, password);
+    return "";
   });
+  if (!failure->empty()) {
+    session->Quit();
+    return nullptr;
+  }
+  return session;
+}
+
+std::unique_ptr<UpstreamSession> UpstreamClient::TakeIdle(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto deadline =
+      std::chrono::steady_clock::now() - std::chrono::seconds(config_.keep_idle_seconds);
+  for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {  // the most recent first
+    if (it->key != key || it->since < deadline) continue;
+    std::unique_ptr<UpstreamSession> session = std::move(it->session);
+    idle_.erase(std::next(it).base());
+    return session;
+  }
+  return nullptr;
+}
+
+void UpstreamClient::Keep(std::unique_ptr<UpstreamSession> session, std::string key) const {
+  if (config_.keep_idle_seconds <= 0 || session->HasUnreadInput()) {
+    session->Quit();
+    return;
+  }
+  std::unique_ptr<UpstreamSession> evicted;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) {
+      evicted = std::move(session);
+    } else {
+      if (idle_.size() >= config_.max_idle_sessions) {
+        evicted = std::move(idle_.front().session);
+        idle_.erase(idle_.begin());
+      }
+      idle_.push_back({std::move(session), std::move(key), std::chrono::steady_clock::now()});
+    }
+  }
+  if (evicted) evicted->Quit();
+}
+
+void UpstreamClient::Reap() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    reaper_wake_.wait_for(lock, std::chrono::seconds(1));
+    const auto deadline =
+        std::chrono::steady_clock::now() - std::chrono::seconds(config_.keep_idle_seconds);
+    std::vector<std::unique_ptr<UpstreamSession>> expired;
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      if (it->since < deadline) {
+        expired.push_back(std::move(it->session));
+        it = idle_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    lock.unlock();
+    for (auto& session : expired) session->Quit();
+    expired.clear();
+    lock.lock();
+  }
+}
+
+std::size_t UpstreamClient::idle_sessions() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return idle_.size();
+}
+
+std::string UpstreamClient::Verify(const std::string& user, const std::string& password) const {
+  std::string failure;
+  std::unique_ptr<UpstreamSession> session = Open(user, password, &failure);
+  if (!session) return failure;
+  // The session the credentials were just verified on carries the client's first message.
+  Keep(std::move(session), KeyFor(user, password));
+  return "235 2.7.0 Authentication successful\r\n";
 }
 
 std::string UpstreamClient::Send(const SmtpEnvelope& envelope, std::string_view message) const {
-  Connection c(config_);
-  return Guarded([&]() -> std::string {
-    std::string caps;
-    if (std::string failed = OpenSession(c, config_, &caps); !failed.empty()) return failed;
-    if (!envelope.auth_user.empty()) {
-      if (std::string failed = Authenticate(c, caps, envelope.auth_user, envelope.auth_password);
-          !failed.empty()) {
-        c.Write("QUIT\r\n");
-        return failed;
-      }
+  const std::string key = KeyFor(envelope.auth_user, envelope.auth_password);
+  std::unique_ptr<UpstreamSession> session = TakeIdle(key);
+  while (session) {
+    // A kept session: if upstream closed it meanwhile, and nothing of the message went
+    // out, take the next one (or a fresh one).
+    if (session->HasUnreadInput()) {
+      session = TakeIdle(key);
+      continue;
     }
-    std::string mail = "MAIL FROM:<" + envelope.mail_from + ">";
-    if (Has8Bit(message) && caps.find("8BITMIME") != std::string::npos) mail += " BODY=8BITMIME";
-    if (envelope.smtputf8 && caps.find("SMTPUTF8") != std::string::npos) mail += " SMTPUTF8";
-    if (caps.find("SIZE") != std::string::npos) mail += " SIZE=" + std::to_string(message.size());
-    mail += PassThroughParams(envelope.mail_params) + "\r\n";
-    c.Write(mail);
-    SmtpReply r = c.ReadReply();
-    if (r.code / 100 != 2) {
-      c.Write("QUIT\r\n");
-      return r.lines;
+    Stage stage = Stage::kEnvelope;
+    bool keep = false;
+    const std::string reply =
+        Guarded([&] { return Transact(*session, envelope, message, &stage, &keep); });
+    const bool stale = stage == Stage::kEnvelope &&
+                       (reply.rfind("451 4.4.", 0) == 0 || reply.rfind("421", 0) == 0);
+    if (!stale) {
+      if (keep) Keep(std::move(session), key);
+      return reply;
     }
-    for (std::size_t i = 0; i < envelope.rcpt_to.size(); ++i) {
-      std::string rcpt = "RCPT TO:<" + envelope.rcpt_to[i] + ">";
-      if (i < envelope.rcpt_params.size() && !envelope.rcpt_params[i].empty()) {
-        rcpt += " " + envelope.rcpt_params[i];
-      }
-      c.Write(rcpt + "\r\n");
-      r = c.ReadReply();
-      if (r.code / 100 != 2) {
-        // No partial sends: abandon the whole transaction.
-        const std::string refused = r.lines;
-        c.Write("RSET\r\n");
-        c.ReadReply();
-        c.Write("QUIT\r\n");
-        return refused;
-      }
-    }
-    c.Write("DATA\r\n");
-    r = c.ReadReply();
-    if (r.code != 354) {
-      c.Write("QUIT\r\n");
-      return r.lines;
-    }
-    c.Write(DotStuff(message));
-    const SmtpReply final_reply = c.ReadReply();
-    try {
-      c.Write("QUIT\r\n");
-      c.ReadReply();
-    } catch (const Poco::Exception&) {
-      // The message is already accepted or refused; QUIT is a courtesy.
-    }
-    return final_reply.lines;
-  });
+    session = TakeIdle(key);
+  }
+  std::string failure;
+  session = Open(envelope.auth_user, envelope.auth_password, &failure);
+  if (!session) return failure;
+  Stage stage = Stage::kEnvelope;
+  bool keep = false;
+  const std::string reply =
+      Guarded([&] { return Transact(*session, envelope, message, &stage, &keep); });
+  if (keep) {
+    Keep(std::move(session), key);
+  } else {
+    session->Quit();
+  }
+  return reply;
 }
 
 }  // namespace agent

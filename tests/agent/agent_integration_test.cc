@@ -458,6 +458,7 @@ class AgentTlsTest : public AgentAuthTest {
         (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string());
     ASSERT_EQ(cert.status, 0) << cert.output;
     const int up = FreePort();
+    upstream_port_ = std::to_string(up);
     upstream_ = std::make_unique<Process>(std::vector<std::string>{
         "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", std::to_string(up),
         (dir_ / "sink").string(), mode == "tls" ? "--smtps" : "--starttls",
@@ -485,6 +486,7 @@ class AgentTlsTest : public AgentAuthTest {
     agent_ = std::make_unique<Process>(argv);
     ASSERT_TRUE(WaitForPort(agent_port_));
   }
+  std::string upstream_port_;
 };
 
 TEST_F(AgentTlsTest, StartTlsUpstreamVerifiedWithTheConfiguredCa) {
@@ -551,6 +553,39 @@ TEST_F(AgentTest, RetryAfterAnUpstreamFailureDeliversExactlyOnce) {
   EXPECT_NE(retry.output.find("<-  250 2.0.0 Ok"), std::string::npos) << retry.output;
   std::this_thread::sleep_for(std::chrono::seconds(1));  // anything the agent might resend
   EXPECT_EQ(Delivered().size(), 1u);
+}
+
+// Upstream sessions are kept for the next message (same peer port upstream), and a kept
+// session upstream has closed meanwhile is replaced without losing or doubling the mail.
+TEST_F(AgentTlsTest, UpstreamSessionIsReusedAndAClosedOneIsReplaced) {
+  StartTls("starttls", true);
+  const auto port_of = [&](const fs::path& file) {
+    const std::string text = Read(file);
+    const std::size_t at = text.find("X-Peer-Port: ");
+    return at == std::string::npos ? std::string()
+                                   : text.substr(at + 13, text.find('\r', at) - at - 13);
+  };
+  EXPECT_NE(Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp").output.find("<-  250"),
+            std::string::npos);
+  EXPECT_NE(Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp").output.find("<-  250"),
+            std::string::npos);
+  ASSERT_TRUE(fs::exists(dir_ / "sink" / "msg1.eml") && fs::exists(dir_ / "sink" / "msg2.eml"));
+  EXPECT_FALSE(port_of(dir_ / "sink" / "msg1.eml").empty());
+  EXPECT_EQ(port_of(dir_ / "sink" / "msg1.eml"), port_of(dir_ / "sink" / "msg2.eml"));
+  // Upstream restarts (same port): the kept session is dead; the next mail goes through once.
+  const std::string up = std::to_string(std::stoi(upstream_port_));
+  upstream_.reset();
+  fs::create_directories(dir_ / "sink2");
+  upstream_ = std::make_unique<Process>(std::vector<std::string>{
+      "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", up,
+      (dir_ / "sink2").string(), "--starttls", (dir_ / "cert.pem").string(),
+      (dir_ / "key.pem").string(), "--no-auth"});
+  ASSERT_TRUE(WaitForPort(std::stoi(up)));
+  const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<-  250"), std::string::npos) << r.output;
+  std::size_t delivered = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_ / "sink2")) ++delivered;
+  EXPECT_EQ(delivered, 1u);
 }
 
 // Desktop notifications on a private session bus (dbus-daemon), received by

@@ -1,16 +1,29 @@
 // UpstreamClient: the agent's own small SMTP client for relaying one message to the
 // organisation's mail server (DESIGN.md decision 5: not vmime's transport). One call runs
-// one whole transaction: connect, EHLO, STARTTLS or implicit TLS when configured, MAIL,
-// every RCPT, DATA, the message, QUIT. Any RCPT refused aborts the transaction (RSET)
-// before DATA, so nothing is ever partially sent. Upstream unreachable or silent gives a
-// 4xx made here, in time for the client to keep the message in its outbox.
-// Stateless between calls; safe to use from many threads.
+// one whole transaction: MAIL, every RCPT (pipelined when upstream offers PIPELINING),
+// DATA, the message. Any RCPT refused aborts the transaction (RSET) before DATA, so
+// nothing is ever partially sent. Upstream unreachable or silent gives a 4xx made here,
+// in time for the client to keep the message in its outbox.
+//
+// Sessions (connect, EHLO, STARTTLS or implicit TLS, AUTH) are kept open for a few
+// seconds after a transaction and reused for the next message with the same credentials
+// (the connection a client's AUTH was verified on is the first one reused), which saves
+// a connection, a TLS handshake and an AUTH per message. A kept session that turns out to
+// be closed is replaced by a fresh one only when no byte of the message was sent yet, so
+// a message is never transmitted twice by the agent. Credentials are never kept: kept
+// sessions are matched by a keyed hash of them. Safe to use from many threads.
 #ifndef AGENT_UPSTREAM_CLIENT_H_
 #define AGENT_UPSTREAM_CLIENT_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "agent/smtp_session.h"
 
@@ -25,7 +38,12 @@ struct UpstreamConfig {
   std::string helo_name = "localhost";
   int connect_timeout_seconds = 15;
   int reply_timeout_seconds = 60;  // well inside Thunderbird's 100 s
+  int keep_idle_seconds = 5;       // how long a session is kept for the next message; 0: never
+  std::size_t max_idle_sessions = 8;
 };
+
+class UpstreamSession;
+struct UpstreamTls;
 
 // Parses "none" / "starttls" / "tls"; false when unknown.
 bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls);
@@ -33,6 +51,9 @@ bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls);
 class UpstreamClient {
  public:
   explicit UpstreamClient(UpstreamConfig config);
+  ~UpstreamClient();
+  UpstreamClient(const UpstreamClient&) = delete;
+  UpstreamClient& operator=(const UpstreamClient&) = delete;
 
   // Relays `message` (CRLF lines, not dot-stuffed) to every envelope recipient. Returns the
   // reply for the client, with CRLF: upstream's final reply after DATA, or the first reply
@@ -46,8 +67,31 @@ class UpstreamClient {
 
   const UpstreamConfig& config() const { return config_; }
 
+  // Sessions kept open right now (for tests and status).
+  std::size_t idle_sessions() const;
+
  private:
+  struct Idle {
+    std::unique_ptr<UpstreamSession> session;
+    std::string key;
+    std::chrono::steady_clock::time_point since;
+  };
+  // A fresh, greeted, EHLO'd (TLS, AUTH) session, or the reply for the client.
+  std::unique_ptr<UpstreamSession> Open(const std::string& user, const std::string& password,
+                                        std::string* failure) const;
+  std::unique_ptr<UpstreamSession> TakeIdle(const std::string& key) const;
+  void Keep(std::unique_ptr<UpstreamSession> session, std::string key) const;
+  std::string KeyFor(const std::string& user, const std::string& password) const;
+  void Reap();
+
   UpstreamConfig config_;
+  std::shared_ptr<UpstreamTls> tls_;  // one TLS context (CA store loaded once) for all
+  std::string key_secret_;            // random per process: kept-session keys reveal nothing
+  mutable std::mutex mutex_;
+  mutable std::vector<Idle> idle_;
+  std::condition_variable reaper_wake_;
+  bool stopping_ = false;
+  std::thread reaper_;
 };
 
 }  // namespace agent

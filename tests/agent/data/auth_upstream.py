@@ -27,6 +27,7 @@ class Saver:
                 f.write(b"X-Auth-User: " + bytes(session.auth_data.login) + b"\r\n")
             tls = session.ssl or server.transport.get_extra_info("ssl_object") is not None
             f.write(b"X-TLS: " + (b"yes" if tls else b"no") + b"\r\n")
+            f.write(b"X-Peer-Port: " + str(session.peer[1]).encode() + b"\r\n")
             f.write(envelope.original_content or envelope.content)
         return "250 2.0.0 Ok"
 
