@@ -312,10 +312,18 @@ TEST_F(CentralE2eTest, BlockedAndConvertedMailsReachCentralExactlyOnce) {
       Send("p03_two_external_to.eml", "a.takahashi@example.co.jp,a.yamada@example.ne.jp");
   EXPECT_NE(converted.output.find("<-  250"), std::string::npos) << converted.output;
   Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");  // plain allow: no event
+  // A prompt nobody answers (--prompt-timeout 1): raised, then cancelled by the timeout.
+  const CommandRun prompted = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp");
+  EXPECT_NE(prompted.output.find("550"), std::string::npos) << prompted.output;
   ExpectDeliveredExactlyOnce("send_blocked", 1);
   ExpectDeliveredExactlyOnce("bcc_converted", 1);
+  ExpectDeliveredExactlyOnce("send_prompted", 1);
+  ExpectDeliveredExactlyOnce("prompt_cancelled", 1);
+  const auto cancelled = EventsOf("prompt_cancelled");
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_NE(cancelled[0].json.find("\"timed_out\":true"), std::string::npos) << cancelled[0].json;
   const auto all = Events();
-  EXPECT_EQ(all.size(), 2u);
+  EXPECT_EQ(all.size(), 4u);
   for (const auto& e : all) {
     EXPECT_NE(e.json.find("\"agent\":\"pc-test\""), std::string::npos) << e.json;
     EXPECT_NE(e.json.find("\"policy_version\":1"), std::string::npos) << e.json;
