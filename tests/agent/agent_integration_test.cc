@@ -60,13 +60,18 @@ class Process {
       _exit(127);
     }
   }
-  ~Process() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
+  ~Process() { Wait(SIGTERM); }
+
+  // Sends `sig` and waits for the exit; returns the wait status (-1 when already gone).
+  int Wait(int sig) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
   }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -586,6 +591,92 @@ TEST_F(AgentTlsTest, UpstreamSessionIsReusedAndAClosedOneIsReplaced) {
   std::size_t delivered = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_ / "sink2")) ++delivered;
   EXPECT_EQ(delivered, 1u);
+}
+
+// A raw client socket for input no well-behaved client sends.
+class RawClient {
+ public:
+  explicit RawClient(int port)
+      : socket_(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port))) {
+    socket_.setReceiveTimeout(Poco::Timespan(10, 0));
+  }
+  void Write(const std::string& data) {
+    std::size_t sent = 0;
+    while (sent < data.size())
+      sent += static_cast<std::size_t>(
+          socket_.sendBytes(data.data() + sent, static_cast<int>(data.size() - sent)));
+  }
+  // Reads until the transcript holds `lines` reply lines in all, or the peer closed;
+  // returns the whole transcript so far.
+  const std::string& ReadUntil(std::size_t lines) {
+    char buf[65536];
+    while (static_cast<std::size_t>(std::count(all_.begin(), all_.end(), '\n')) < lines) {
+      int n = 0;
+      try {
+        n = socket_.receiveBytes(buf, sizeof buf);
+      } catch (const Poco::Exception&) {
+        break;
+      }
+      if (n <= 0) break;
+      all_.append(buf, static_cast<std::size_t>(n));
+    }
+    return all_;
+  }
+  void ShutdownSend() { socket_.shutdownSend(); }
+
+ private:
+  Poco::Net::StreamSocket socket_;
+  std::string all_;
+};
+
+TEST_F(AgentTest, HostileInputGetsCleanErrorsAndTheAgentStaysUp) {
+  Start();
+  {
+    RawClient c(agent_port_);
+    c.ReadUntil(1);  // greeting
+    c.Write(std::string("EHLO x\0y\r\n", 10));
+    EXPECT_NE(c.ReadUntil(2).find("\n500 5.5.2 Syntax error: NUL"), std::string::npos);
+    c.Write("HELO bare-lf\n");  // a bare LF ends a line too
+    EXPECT_NE(c.ReadUntil(3).find("\n250 "), std::string::npos) << c.ReadUntil(3);
+    c.Write(std::string(100000, 'A'));  // an endless line
+    const std::string& r = c.ReadUntil(4);
+    EXPECT_NE(r.find("500 5.5.2 Line too long"), std::string::npos) << r.substr(0, 300);
+  }
+  {
+    RawClient c(agent_port_);  // a pipelining flood: every command answered, in order
+    std::string flood = "EHLO flood\r\n";
+    for (int i = 0; i < 5000; ++i) flood += "NOOP\r\n";
+    c.Write(flood + "QUIT\r\n");
+    const std::string& r = c.ReadUntil(100000);
+    // greeting, the EHLO reply (8 lines), 5,000 NOOPs, QUIT
+    EXPECT_EQ(std::count(r.begin(), r.end(), '\n'), 1 + 8 + 5000 + 1) << r.substr(0, 300);
+    EXPECT_NE(r.find("\n221 "), std::string::npos);
+  }
+  {
+    RawClient c(agent_port_);  // half-closed in the middle of a message: nothing is sent
+    c.Write(
+        "EHLO half\r\nMAIL FROM:<a@city.honjo.lg.jp>\r\nRCPT TO:<b@city.honjo.lg.jp>\r\n"
+        "DATA\r\nSubject: cut\r\n\r\nbody without an end\r\n");
+    c.ShutdownSend();
+    c.ReadUntil(1000);  // the agent answers what it got, then closes
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(Delivered().empty());
+  // Still serving.
+  const CommandRun ok = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(ok.output.find("<-  250 2.0.0 Ok"), std::string::npos) << ok.output;
+}
+
+TEST_F(AgentTest, SigtermLetsTheMessageInFlightFinish) {
+  Start({"-w", "2"});  // upstream answers every command after 2 s
+  CommandRun run;
+  std::thread client([&] { run = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the mail is in flight
+  const int status = agent_->Wait(SIGTERM);
+  client.join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_NE(run.output.find("<-  250 2.0.0 Ok"), std::string::npos) << run.output;
+  EXPECT_EQ(Delivered().size(), 1u);
 }
 
 // Desktop notifications on a private session bus (dbus-daemon), received by
