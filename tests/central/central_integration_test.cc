@@ -333,6 +333,16 @@ TEST(CentralCliTest, PlainHttpOffLoopbackIsRefused) {
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
 }
 
+TEST(CentralCliTest, CheckConfigSaysOkAndMakesTheKeys) {
+  TempDir dir;
+  CommandRun r = RunCommand({CentralBinary(), "serve", "--listen", "127.0.0.1:0", "--state-dir",
+                             dir.path().string(), "--check-config"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "configuration OK\n");
+  EXPECT_TRUE(fs::exists(dir.path() / "policy.pub"));
+  EXPECT_TRUE(fs::exists(dir.path() / "central.db"));
+}
+
 TEST(CentralCliTest, UsageErrorsExit2) {
   EXPECT_EQ(RunCommand({CentralBinary()}).exit_code, 2);
   EXPECT_EQ(RunCommand({CentralBinary(), "frobnicate"}).exit_code, 2);
