@@ -43,7 +43,9 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
   mailcheck::Envelope env;
   env.mail_from = envelope.mail_from;
   env.rcpt_to = envelope.rcpt_to;
-  const auto result = mailcheck::Decide(*policy, checker_, message, env);
+  mailcheck::DecideOptions options;
+  options.scan_only_when_needed = true;  // internal mail under an all-allow policy: no scan
+  const auto result = mailcheck::Decide(*policy, checker_, message, env, options);
   if (!result.ok()) {
     const std::string reply = "451 4.3.0 The message could not be checked; it was not sent\r\n";
     Report({envelope, nullptr, RelayOutcome::kCheckFailed, reply, {}});

@@ -85,7 +85,8 @@ class RecipientCollector {
 }  // namespace
 
 Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
-                        std::string_view raw_message, const Envelope& envelope) {
+                        std::string_view raw_message, const Envelope& envelope,
+                        const DecideOptions& options) {
   if (raw_message.empty()) return Result<Decision>::Error("the message is empty");
   // Input without header fields (a bare text) is still decided: it has no recipients
   // in its headers and passes through unchanged.
@@ -135,6 +136,17 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
     facts.recipients.push_back(std::move(rf));
   }
   decision.recipients = std::move(collector.recipients());
+  const auto all_allow = [](const AttachmentActions& a) {
+    return a.my_number == Verdict::kAllow && a.class1 == Verdict::kAllow &&
+           a.class2 == Verdict::kAllow && a.unscannable == Verdict::kAllow;
+  };
+  bool scan_needed = !options.scan_only_when_needed || decision.recipients.empty();
+  for (const Recipient& r : decision.recipients) {
+    if (!r.in_envelope) continue;
+    if (!all_allow(r.external ? policy.external_attachments() : policy.internal_attachments())) {
+      scan_needed = true;
+    }
+  }
 
   // Bodies and attachments, each checked on its own so reasons can name it.
   // More parts than doccheck's entry limit are not scanned one by one: the rest is one
@@ -158,6 +170,8 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
       report.errors.push_back({doccheck::ErrorCode::kLimit,
                                "the message has more than " + std::to_string(max_parts) +
                                    " parts; " + std::to_string(skipped) + " were not checked"});
+    } else if (!scan_needed) {
+      report.format = "not_checked";
     } else {
       report = checker.CheckBytes(part.name, part.content);
     }

@@ -85,6 +85,33 @@ TEST(DecideTest, TooManyPartsAreUnscannable) {
   EXPECT_EQ(d.value().reasons.back().code, "unscannable");
 }
 
+TEST(DecideTest, ScanOnlyWhenNeededSkipsInternalMailUnderAnAllowPolicyOnly) {
+  auto policy = Compile(kPolicy);  // internal: allow everything; external: the defaults
+  doccheck::Checker checker;
+  const std::string msg =
+      testing::ReadFile(testing::CorpusMailDir() + "/p13_residents_xlsx_internal.eml");
+  DecideOptions lazy;
+  lazy.scan_only_when_needed = true;
+  auto internal = Decide(*policy, checker, msg, {}, lazy);
+  ASSERT_TRUE(internal.ok());
+  ASSERT_FALSE(internal.value().attachments.empty());
+  EXPECT_EQ(internal.value().attachments[0].format, "not_checked");
+  EXPECT_EQ(internal.value().verdict, Verdict::kAllow);
+  // The same message checked fully: same verdict, the findings are there.
+  auto full = Decide(*policy, checker, msg);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full.value().verdict, Verdict::kAllow);
+  EXPECT_NE(full.value().attachments[0].format, "not_checked");
+  EXPECT_FALSE(full.value().attachments[0].findings.empty());
+  // One outside recipient in the envelope: the scan matters again, and finds the list.
+  Envelope env;
+  env.rcpt_to = {"somebody@example.com"};
+  auto external = Decide(*policy, checker, msg, env, lazy);
+  ASSERT_TRUE(external.ok());
+  EXPECT_NE(external.value().attachments[0].format, "not_checked");
+  EXPECT_NE(external.value().verdict, Verdict::kAllow);
+}
+
 TEST(DecideTest, ManyThreadsShareOnePolicyAndChecker) {
   auto policy = Compile(kPolicy);
   doccheck::Checker checker;

@@ -16,10 +16,19 @@
 
 namespace mailcheck {
 
+struct DecideOptions {
+  // Skip the doccheck scan of bodies and attachments when no finding could change the
+  // verdict: every envelope recipient is in a scope whose attachment actions are all
+  // "allow" (typically internal mail). The parts are then listed with format
+  // "not_checked" and no findings. The agent sets this; the CLI reports everything.
+  bool scan_only_when_needed = false;
+};
+
 // Fails only when the input is empty. Anything else is decided; a text without header
 // fields has no header recipients and passes through unchanged.
 Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
-                        std::string_view raw_message, const Envelope& envelope = {});
+                        std::string_view raw_message, const Envelope& envelope = {},
+                        const DecideOptions& options = {});
 
 }  // namespace mailcheck
 
