@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process benchmark of sendguard-agent: Postfix's smtp-source sends messages to
 # smtp-sink directly and through the agent, side by side; then 50 messages carrying a
-# 5 MB XLSX attachment (swaks), and the agent's resident memory when idle.
+# 5 MB XLSX attachment (swaks; made by bench/make_xlsx.py when missing), and the agent's
+# memory when idle: RSS (which counts every shared library page it touched) and its
+# private part (what the agent itself costs the machine).
 #
 #   bench/run_agent_bench.sh [BUILD_DIR]
 set -euo pipefail
@@ -15,16 +17,23 @@ sink_port=32525; agent_port=32587
   --policy "$here/mailcheck/default_policy.json" --state-dir "$work/state" > /dev/null &
 agent_pid=$!
 sleep 1
-echo "idle agent RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$agent_pid/status)"
+memory() {
+  awk '/^Rss:/ {r=$2} /^Private_Clean:/ {pc=$2} /^Private_Dirty:/ {pd=$2} END {
+    printf "RSS %.1f MB, private %.1f MB\n", r/1024, (pc+pd)/1024}' /proc/$agent_pid/smaps_rollup
+}
+echo "idle agent: $(memory)"
 elapsed() { local s=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(date +%s.%N) - $s" | bc; }
 n=1000
 direct=$(elapsed /usr/sbin/smtp-source -m $n -s 4 -l 10240 -f a@city.honjo.lg.jp -t b@city.honjo.lg.jp 127.0.0.1:$sink_port)
 through=$(elapsed /usr/sbin/smtp-source -m $n -s 4 -l 10240 -f a@city.honjo.lg.jp -t b@city.honjo.lg.jp 127.0.0.1:$agent_port)
 echo "| $n messages of 10 KB, 4 sessions | direct ${direct} s | through the agent ${through} s | ratio $(echo "scale=2; $through / $direct" | bc) |"
-if [ -f "${SENDGUARD_XLSX:-/tmp/sendguard-bench/rows50k.xlsx}" ]; then
-  xlsx="${SENDGUARD_XLSX:-/tmp/sendguard-bench/rows50k.xlsx}"
+xlsx="${SENDGUARD_XLSX:-/tmp/sendguard-bench/rows5mb.xlsx}"
+if [ ! -f "$xlsx" ] && [ -z "${SENDGUARD_XLSX:-}" ]; then
+  mkdir -p "$(dirname "$xlsx")" && /usr/bin/python3 "$here/bench/make_xlsx.py" "$xlsx" 5
+fi
+if [ -f "$xlsx" ]; then
   send() { for i in $(seq 50); do swaks --server 127.0.0.1:$1 --from a@city.honjo.lg.jp --to b@city.honjo.lg.jp --attach "$xlsx" > /dev/null 2>&1; done; }
   d=$(elapsed send $sink_port); t=$(elapsed send $agent_port)
   echo "| 50 messages with $(du -h "$xlsx" | cut -f1) XLSX (internal) | direct ${d} s | through the agent ${t} s |"
 fi
-echo "agent RSS after: $(awk '/VmRSS/ {print $2, $3}' /proc/$agent_pid/status)"
+echo "agent after the run: $(memory)"

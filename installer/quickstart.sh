@@ -17,7 +17,7 @@ build_packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libvmime-dev libpoco-dev libcurl4-openssl-dev libicu-dev libgtest-dev libgmock-dev
   libpoppler-cpp-dev libsqlite3-dev libpq-dev libsodium-dev libcups2-dev libbenchmark-dev
-  zlib1g-dev libsystemd-dev
+  zlib1g-dev libsystemd-dev curl
 )
 test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
@@ -57,19 +57,45 @@ case "${1:-}" in
     listen="${SENDGUARD_LISTEN:-127.0.0.1:2525}"
     upstream="${SENDGUARD_UPSTREAM:-127.0.0.1:25}"
     upstream_tls="${SENDGUARD_UPSTREAM_TLS:-none}"
+    central_listen="${SENDGUARD_CENTRAL_LISTEN:-127.0.0.1:8740}"
     state="${SENDGUARD_STATE_DIR:-$HOME/.local/state/sendguard}"
     policy="${SENDGUARD_POLICY:-$here/mailcheck/default_policy.json}"
+    central_bin="$build/central/sendguard-central"
+    db="sqlite:$state/central/central.db"
+    mkdir -p "$state/central" "$state/agent"
+    chmod 700 "$state"
+    # The central service (embedded SQLite) on loopback; stopped when the agent stops.
+    "$central_bin" serve --listen "$central_listen" --state-dir "$state/central" \
+      >> "$state/central/central.log" 2>&1 &
+    central_pid=$!
+    trap 'kill $central_pid 2>/dev/null; wait $central_pid 2>/dev/null' EXIT
+    for _ in $(seq 100); do
+      [ -f "$state/central/policy.pub" ] && curl -s -o /dev/null "http://$central_listen/api/v1/policy" && break
+      kill -0 $central_pid 2>/dev/null || { echo "sendguard-central did not start:"; tail -5 "$state/central/central.log"; exit 1; }
+      sleep 0.1
+    done
+    # First run: enrol this desktop's agent and publish the default policy, signed.
+    if [ ! -s "$state/agent/agent.token" ]; then
+      (umask 077; "$central_bin" agent enroll --db "$db" --name "$(hostname)-$(id -un)" \
+         > "$state/agent/agent.token")
+      version=$("$central_bin" policy push --db "$db" --state-dir "$state/central" "$policy")
+      echo "== enrolled this agent with central and published policy version $version"
+    fi
     agent=("$build/agent/sendguard-agent" --listen "$listen" --upstream "$upstream"
-           --upstream-tls "$upstream_tls" --policy "$policy" --state-dir "$state")
+           --upstream-tls "$upstream_tls" --policy "$policy" --state-dir "$state/agent"
+           --central "http://$central_listen" --agent-token-file "$state/agent/agent.token"
+           --policy-key "$state/central/policy.pub" --policy-poll 60)
     "${agent[@]}" --check-config
-    echo "== sendguard-agent is starting."
+    echo "== sendguard is starting."
     echo "   Point your mail client's outgoing (SMTP) server at ${listen%:*}, port ${listen##*:},"
-    echo "   no encryption, no authentication. Mail is checked with $policy"
-    echo "   and relayed to $upstream ($upstream_tls). Set SENDGUARD_UPSTREAM=host:port and"
+    echo "   no encryption, no authentication (or your usual login: it is checked upstream)."
+    echo "   Mail is relayed to $upstream ($upstream_tls). Set SENDGUARD_UPSTREAM=host:port and"
     echo "   SENDGUARD_UPSTREAM_TLS=starttls|tls for your organisation's mail server."
-    echo "   Decisions are logged (masked) to $state/audit.jsonl. Stop with Ctrl-C."
-    echo "   (The central service is not built yet: see README.md, 'Status'.)"
-    exec "${agent[@]}"
+    echo "   Central service: http://$central_listen (SQLite in $state/central); events:"
+    echo "     $central_bin events list --db $db"
+    echo "   Push a new policy: $central_bin policy push --db $db --state-dir $state/central FILE"
+    echo "   Decisions are logged (masked) to $state/agent/audit.jsonl. Stop with Ctrl-C."
+    "${agent[@]}"
     ;;
   test)
     install_packages "${build_packages[@]}" "${test_packages[@]}"
