@@ -151,7 +151,7 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
   // Bodies and attachments, each checked on its own so reasons can name it.
   // More parts than doccheck's entry limit are not scanned one by one: the rest is one
   // unscannable attachment, so a message cannot buy time with thousands of parts.
-  std::vector<MessagePart> parts = ExtractParts(raw_message);
+  std::vector<MessagePart> parts = ExtractParts(raw_message, 16, /*with_content=*/scan_needed);
   const std::size_t max_parts =
       static_cast<std::size_t>(std::max<std::uint64_t>(1, checker.options().limits.max_entries));
   std::size_t skipped = 0;

@@ -173,7 +173,8 @@ std::string ToUtf8(const std::string& bytes, const std::string& charset) {
   }
 }
 
-void Walk(const vmime::bodyPart& part, int depth, int max_depth, std::vector<MessagePart>* out) {
+void Walk(const vmime::bodyPart& part, int depth, int max_depth, bool with_content,
+          std::vector<MessagePart>* out) {
   const vmime::header& header = *part.getHeader();
   const vmime::body& body = *part.getBody();
   vmime::mediaType type(vmime::mediaTypes::TEXT, vmime::mediaTypes::TEXT_PLAIN);
@@ -187,7 +188,7 @@ void Walk(const vmime::bodyPart& part, int depth, int max_depth, std::vector<Mes
   if (major == "multipart" || body.getPartCount() > 0) {
     if (depth >= max_depth) return;
     for (std::size_t i = 0; i < body.getPartCount(); ++i) {
-      Walk(*body.getPartAt(i), depth + 1, max_depth, out);
+      Walk(*body.getPartAt(i), depth + 1, max_depth, with_content, out);
     }
     return;
   }
@@ -197,13 +198,13 @@ void Walk(const vmime::bodyPart& part, int depth, int max_depth, std::vector<Mes
   if (text_body && leaf.name.empty() && !IsAttachmentDisposition(header)) {
     leaf.is_body = true;
     leaf.name = minor == "html" ? "body.html" : "body.txt";
-    leaf.content = ToUtf8(Decoded(body), CharsetOf(header));
+    if (with_content) leaf.content = ToUtf8(Decoded(body), CharsetOf(header));
   } else {
     if (leaf.name.empty()) {
       const bool eml = major == "message" && minor == "rfc822";
       leaf.name = "attachment-" + std::to_string(out->size() + 1) + (eml ? ".eml" : "");
     }
-    leaf.content = Decoded(body);
+    if (with_content) leaf.content = Decoded(body);
   }
   out->push_back(std::move(leaf));
 }
@@ -251,13 +252,14 @@ std::string DecodeHeaderText(std::string_view value) {
   }
 }
 
-std::vector<MessagePart> ExtractParts(std::string_view raw_message, int max_depth) {
+std::vector<MessagePart> ExtractParts(std::string_view raw_message, int max_depth,
+                                      bool with_content) {
   EnsurePlatform();
   std::vector<MessagePart> out;
   try {
     vmime::message message;
     message.parse(std::string(raw_message));
-    Walk(message, 0, max_depth, &out);
+    Walk(message, 0, max_depth, with_content, &out);
   } catch (const vmime::exception&) {
   } catch (const std::exception&) {
   }

@@ -41,7 +41,10 @@ struct MessagePart {
 
 // Parts of `raw_message`, in message order. A message/rfc822 part is one attachment
 // (doccheck reads it as EML). `max_depth` bounds nested multiparts.
-std::vector<MessagePart> ExtractParts(std::string_view raw_message, int max_depth = 16);
+// With `with_content` false the parts are only listed (names, body or attachment), not
+// decoded: for a decision that needs no scan.
+std::vector<MessagePart> ExtractParts(std::string_view raw_message, int max_depth = 16,
+                                      bool with_content = true);
 
 }  // namespace mailcheck
 
