@@ -9,10 +9,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agent/audit_log.h"
 #include "agent/central_client.h"
@@ -37,7 +39,57 @@ constexpr char kUsage[] =
     "                       --policy FILE --state-dir DIR [--prompt-timeout SECONDS]\n"
     "                       [--control-listen 127.0.0.1:PORT] [--upstream-timeout SECONDS]\n"
     "                       [--central URL --agent-token-file FILE --policy-key FILE]\n"
-    "                       [--policy-poll SECONDS] [--outbox-max-mib MIB] [--check-config]\n";
+    "                       [--policy-poll SECONDS] [--outbox-max-mib MIB]\n"
+    "                       [--config FILE] [--check-config]\n"
+    "FILE holds the same settings, one per line, without the dashes:\n"
+    "  upstream = mail.city.honjo.lg.jp:587\n"
+    "Options given on the command line override the file.\n";
+
+// The settings a config file may hold: every option that takes a value.
+constexpr const char* kSettings[] = {
+    "listen",           "upstream",       "upstream-tls",     "upstream-ca",    "policy",
+    "state-dir",        "prompt-timeout", "upstream-timeout", "control-listen", "central",
+    "agent-token-file", "policy-key",     "policy-poll",      "outbox-max-mib"};
+
+std::string Trim(std::string s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!s.empty() && space(s.back())) s.pop_back();
+  std::size_t start = 0;
+  while (start < s.size() && space(s[start])) ++start;
+  return s.substr(start);
+}
+
+// Reads `name = value` lines (blank lines and # comments ignored) into the equivalent
+// command-line arguments. On failure returns false with the error naming file and line.
+bool ReadConfigFile(const std::string& path, std::vector<std::string>* args, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = "--config: cannot read " + path;
+    return false;
+  }
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t eq = line.find('=');
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    if (eq == std::string::npos) {
+      *error = where + "expected 'setting = value', got '" + line + "'";
+      return false;
+    }
+    const std::string name = Trim(line.substr(0, eq));
+    std::string value = Trim(line.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    if (std::find(std::begin(kSettings), std::end(kSettings), name) == std::end(kSettings)) {
+      *error = where + "unknown setting '" + name + "'";
+      return false;
+    }
+    args->push_back("--" + name);
+    args->push_back(value);
+  }
+  return true;
+}
 
 bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port) {
   const std::size_t colon = s.rfind(':');
@@ -69,11 +121,22 @@ int main(int argc, char** argv) {
   std::string control_listen = "127.0.0.1:0", prompt_timeout = "45", upstream_timeout = "60";
   std::string central_url, token_file, key_file, policy_poll = "300", outbox_max = "50";
   bool check_config = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
+  // A --config file's settings come first, so the command line overrides them.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--config") continue;
+    if (i + 1 >= args.size()) return Fail("--config needs a value");
+    std::vector<std::string> from_file;
+    std::string error;
+    if (!ReadConfigFile(args[i + 1], &from_file, &error)) return Fail(error);
+    args.insert(args.begin(), from_file.begin(), from_file.end());
+    break;
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string a = args[i];
     auto value = [&](std::string* out) {
-      if (i + 1 >= argc) return false;
-      *out = argv[++i];
+      if (i + 1 >= args.size()) return false;
+      *out = args[++i];
       return true;
     };
     std::string ignored;
@@ -107,7 +170,7 @@ int main(int argc, char** argv) {
     else if (a == "--outbox-max-mib")
       ok = value(&outbox_max);
     else if (a == "--config")
-      ok = value(&ignored);  // accepted; not built yet
+      ok = value(&ignored);  // read above
     else if (a == "--check-config")
       check_config = true;
     else if (a == "-h" || a == "--help") {

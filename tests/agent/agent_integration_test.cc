@@ -813,5 +813,34 @@ TEST(AgentConfigTest, CheckConfigSaysConfigurationOk) {
   EXPECT_NE(bad.output.find("loopback"), std::string::npos) << bad.output;
 }
 
+TEST(AgentConfigTest, ConfigFileSettingsAreReadAndFlagsOverrideThem) {
+  const fs::path dir = fs::temp_directory_path() / ("sg_conf_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string conf = (dir / "agent.conf").string();
+  std::ofstream(conf) << "# sendguard-agent settings\n"
+                      << "listen = 127.0.0.1:2587\n"
+                      << "upstream = 127.0.0.1:25\n"
+                      << "policy = \"" << kMail << "/policy.json\"\n"
+                      << "\n"
+                      << "state-dir = " << (dir / "state").string() << "\n"
+                      << "upstream-timeout = 500\n";
+  const std::string agent = std::string(AGENT_BINARY) + " --config " + conf;
+  // The file alone: its upstream-timeout is out of range, and the message says so.
+  const CommandRun from_file = Shell(agent + " --check-config");
+  EXPECT_NE(from_file.status, 0);
+  EXPECT_NE(from_file.output.find("--upstream-timeout"), std::string::npos) << from_file.output;
+  // The command line wins over the file.
+  const CommandRun overridden = Shell(agent + " --upstream-timeout 30 --check-config");
+  EXPECT_EQ(overridden.status, 0) << overridden.output;
+  EXPECT_NE(overridden.output.find("configuration OK"), std::string::npos);
+  // An unknown setting is named with its line.
+  std::ofstream(conf, std::ios::app) << "upstrem = typo:25\n";
+  const CommandRun typo = Shell(agent + " --upstream-timeout 30 --check-config");
+  EXPECT_NE(typo.status, 0);
+  EXPECT_NE(typo.output.find("agent.conf:8: unknown setting 'upstrem'"), std::string::npos)
+      << typo.output;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace agent
