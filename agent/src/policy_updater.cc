@@ -147,6 +147,9 @@ mailcheck::Status PolicyUpdater::Refuse(int version, const std::string& reason) 
                "sendguard-agent: policy version %d from central refused (%s); version %d stays "
                "in force\n",
                version, reason.c_str(), in_force);
+  // Bounded: a broken or hostile central offering endless variants cannot grow this set
+  // (or the outbox) without limit; after 64 distinct refusals they are reported afresh.
+  if (refusals_reported_.size() >= 64) refusals_reported_.clear();
   if (outbox_ && refusals_reported_.insert(std::to_string(version) + ":" + reason).second) {
     const mailcheck::Status s =
         outbox_->Add(BuildPolicyEvent("policy_rejected", version, in_force, reason, context_));
