@@ -434,5 +434,36 @@ TEST_F(CentralE2eTest, PushedPolicyIsEnforcedAndAWronglySignedOneIsRefused) {
   EXPECT_EQ(after->getValue<int>("policy_version"), 2);
 }
 
+// Someone who can write central's database but does not hold the signing key publishes a
+// "version 2" that allows everything, re-using version 1's signature: the agent refuses
+// it, keeps version 1 and reports the refusal.
+TEST_F(CentralE2eTest, PolicyTamperedInCentralsDatabaseIsRefused) {
+  StartCentral();
+  StartAgent();
+  const std::string db_file = (dir_ / "central" / "central.db").string();
+  const std::string tamper =
+      "import sqlite3, sys\n"
+      "db = sqlite3.connect(sys.argv[1])\n"
+      "text, sig, at = db.execute('SELECT policy, signature, published_at FROM policies "
+      "WHERE version = 1').fetchone()\n"
+      "forged = text.replace('\"version\": 1', '\"version\": 2').replace('\"block\"', "
+      "'\"allow\"').replace('\"prompt\"', '\"allow\"')\n"
+      "assert forged != text\n"
+      "db.execute('INSERT INTO policies VALUES (2, ?, ?, ?)', (forged, sig, at + 1))\n"
+      "db.commit()\n";
+  std::ofstream(dir_ / "tamper.py") << tamper;
+  const CommandRun t = Shell("/usr/bin/python3 " + (dir_ / "tamper.py").string() + " " + db_file);
+  ASSERT_EQ(t.status, 0) << t.output;
+  EXPECT_TRUE(Eventually([&] { return EventsOf("policy_rejected").size() == 1; }))
+      << Read(dir_ / "agent.log");
+  EXPECT_NE(Read(dir_ / "agent.log").find("signature does not verify"), std::string::npos)
+      << Read(dir_ / "agent.log");
+  const auto status = Status();
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->getValue<int>("policy_version"), 1);
+  const CommandRun r = Send("p11_mynumber_docx_external.eml", "t.kimura@pref.example.lg.jp");
+  EXPECT_NE(r.output.find("<** 550"), std::string::npos) << "version 1 still blocks";
+}
+
 }  // namespace
 }  // namespace agent
