@@ -2,25 +2,11 @@
 
 #include <sys/stat.h>
 
-#include <chrono>
-#include <ctime>
-
+#include "agent/event_builder.h"
 #include "doccheck/report_format.h"
 #include "mailcheck/verdict.h"
 
 namespace agent {
-namespace {
-
-std::string Now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
 
 std::string_view RelayOutcomeName(RelayOutcome outcome) {
   switch (outcome) {
@@ -48,7 +34,7 @@ AuditLog::~AuditLog() {
 }
 
 std::string AuditLog::Format(const RelayReport& report) {
-  std::string line = "{\"time\":\"" + Now() + "\",\"outcome\":\"";
+  std::string line = "{\"time\":\"" + EventTimeNow() + "\",\"outcome\":\"";
   line += RelayOutcomeName(report.outcome);
   line += "\",\"from\":";
   doccheck::AppendJsonString(report.envelope.mail_from, &line);

@@ -13,23 +13,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "agent/durable_file.h"
+
 namespace agent {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool WriteAll(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 bool FsyncDir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -51,15 +40,6 @@ bool ParseName(const std::string& name, std::uint64_t* sequence, bool* informati
   if (name[21] != 'v' && name[21] != 'i') return false;
   *sequence = v;
   *informational = name[21] == 'i';
-  return true;
-}
-
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
   return true;
 }
 
@@ -88,7 +68,7 @@ mailcheck::Result<std::unique_ptr<Outbox>> Outbox::Open(std::string dir, OutboxO
     bool informational = false;
     if (!ParseName(name, &sequence, &informational)) continue;
     std::string text;
-    if (!ReadFile(e.path().string(), &text) || !LooksComplete(text)) {
+    if (!ReadWholeFile(e.path().string(), &text) || !LooksComplete(text)) {
       std::fprintf(stderr, "sendguard-agent: outbox: %s is damaged; set aside as %s.bad\n",
                    name.c_str(), name.c_str());
       fs::rename(e.path(), e.path().string() + ".bad", ec);
@@ -141,18 +121,10 @@ mailcheck::Status Outbox::Add(const Event& event) {
     }
     sequence = next_sequence_++;
   }
-  const std::string tmp = dir_ + "/tmp-" + std::to_string(sequence);
-  const std::string final_path = PathOf(sequence, informational);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return mailcheck::Status::Error("outbox: cannot create " + tmp + ": " + std::strerror(errno));
-  const bool written = WriteAll(fd, text) && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  ::close(fd);
-  if (!written || ::rename(tmp.c_str(), final_path.c_str()) != 0 || !FsyncDir(dir_)) {
-    const std::string why = std::strerror(written ? errno : saved_errno);
-    ::unlink(tmp.c_str());
-    return mailcheck::Status::Error("outbox: cannot write event " + event.id + ": " + why);
+  const mailcheck::Status written = WriteFileDurably(dir_ + "/tmp-" + std::to_string(sequence),
+                                                     PathOf(sequence, informational), text);
+  if (!written.ok()) {
+    return mailcheck::Status::Error("outbox: event " + event.id + ": " + written.message());
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -179,7 +151,7 @@ std::vector<Outbox::Item> Outbox::NextBatch() {
   std::vector<Item> batch;
   for (const auto& [sequence, entry] : chosen) {
     Item item{sequence, ""};
-    if (!ReadFile(PathOf(sequence, entry.informational), &item.json)) continue;  // removed
+    if (!ReadWholeFile(PathOf(sequence, entry.informational), &item.json)) continue;  // removed
     while (!item.json.empty() && item.json.back() == '\n') item.json.pop_back();
     batch.push_back(std::move(item));
   }

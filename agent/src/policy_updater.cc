@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "agent/durable_file.h"
 #include "agent/outbox.h"
 #include "doccheck/report_format.h"
 #include "mailcheck/policy.h"
@@ -24,15 +25,6 @@ std::string Trim(std::string s) {
   s.erase(0, s.find_first_not_of(ws));
   s.erase(s.find_last_not_of(ws) + 1);
   return s;
-}
-
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
 }
 
 // Standard padded base64 → bytes; false when it is not exactly `size` bytes.
@@ -56,35 +48,6 @@ bool Verify(const std::string& key, const std::string& text, const std::string& 
                                      reinterpret_cast<const unsigned char*>(key.data())) == 0;
 }
 
-// Temp file, fsync, rename, fsync the directory.
-mailcheck::Status WriteDurably(const std::string& dir, const std::string& name,
-                               const std::string& data) {
-  const std::string path = dir + "/" + name;
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return mailcheck::Status::Error("cannot create " + tmp + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  bool ok = true;
-  while (ok && done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return mailcheck::Status::Error("cannot write " + path + ": " + std::strerror(errno));
-  }
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return mailcheck::Status::Ok();
-}
-
 }  // namespace
 
 PolicyUpdater::PolicyUpdater(PolicyStore& policies, std::string public_key, std::string state_dir,
@@ -104,7 +67,7 @@ mailcheck::Result<std::string> PolicyUpdater::LoadPublicKey(const std::string& p
   using R = mailcheck::Result<std::string>;
   if (sodium_init() < 0) return R::Error("libsodium failed to start");
   std::string text;
-  if (!ReadFile(path, &text)) return R::Error(path + ": cannot read the policy key file");
+  if (!ReadWholeFile(path, &text)) return R::Error(path + ": cannot read the policy key file");
   std::string key;
   if (!DecodeBase64(Trim(text), crypto_sign_PUBLICKEYBYTES, &key))
     return R::Error(path +
@@ -115,8 +78,8 @@ mailcheck::Result<std::string> PolicyUpdater::LoadPublicKey(const std::string& p
 int PolicyUpdater::LoadSaved() {
   std::string text, signature;
   const std::string path = state_dir_ + "/policy.json";
-  if (!ReadFile(path, &text)) return 0;
-  if (!ReadFile(path + ".sig", &signature)) {
+  if (!ReadWholeFile(path, &text)) return 0;
+  if (!ReadWholeFile(path + ".sig", &signature)) {
     std::fprintf(stderr, "sendguard-agent: %s has no signature file; not used\n", path.c_str());
     return 0;
   }
@@ -197,8 +160,10 @@ mailcheck::Status PolicyUpdater::ApplySigned(int version, const std::string& tex
                                std::to_string(in_force) + ")");
   }
   mailcheck::Status saved =
-      WriteDurably(state_dir_, "policy.json.sig", Trim(signature_base64) + "\n");
-  if (saved.ok()) saved = WriteDurably(state_dir_, "policy.json", text);
+      WriteFileDurably(state_dir_ + "/policy.json.sig.tmp", state_dir_ + "/policy.json.sig",
+                       Trim(signature_base64) + "\n");
+  if (saved.ok())
+    saved = WriteFileDurably(state_dir_ + "/policy.json.tmp", state_dir_ + "/policy.json", text);
   if (!saved.ok()) {
     // Adopted anyway: the signature is good; it is fetched again after a restart.
     std::fprintf(stderr, "sendguard-agent: policy version %d not saved: %s\n", version,

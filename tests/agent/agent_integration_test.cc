@@ -22,83 +22,19 @@
 #include <thread>
 #include <vector>
 
+#include "process_support.h"
+
 namespace agent {
 namespace {
 
+using testing::CommandRun;
+using testing::FreePort;
+using testing::Process;
+using testing::Read;
+using testing::Shell;
+using testing::WaitForPort;
 namespace fs = std::filesystem;
 const std::string kMail = std::string(SENDGUARD_CORPUS_DIR) + "/mail";
-
-int FreePort() {
-  Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return s.address().port();
-}
-
-bool WaitForPort(int port) {
-  for (int i = 0; i < 100; ++i) {
-    try {
-      Poco::Net::StreamSocket s(
-          Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
-      return true;
-    } catch (...) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  return false;
-}
-
-// A child process, stopped with SIGTERM when the object goes.
-class Process {
- public:
-  explicit Process(std::vector<std::string> argv) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::vector<char*> args;
-      for (std::string& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      freopen("/dev/null", "w", stdout);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Process() { Wait(SIGTERM); }
-
-  // Sends `sig` and waits for the exit; returns the wait status (-1 when already gone).
-  int Wait(int sig) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-};
-
-struct CommandRun {
-  int status = -1;
-  std::string output;
-};
-
-CommandRun Shell(const std::string& command) {
-  CommandRun r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  r.status = pclose(p);
-  return r;
-}
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class AgentTest : public ::testing::Test {
  protected:
@@ -672,7 +608,7 @@ TEST_F(AgentTest, SigtermLetsTheMessageInFlightFinish) {
   CommandRun run;
   std::thread client([&] { run = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the mail is in flight
-  const int status = agent_->Wait(SIGTERM);
+  const int status = agent_->Stop(SIGTERM);
   client.join();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_NE(run.output.find("<-  250 2.0.0 Ok"), std::string::npos) << run.output;

@@ -29,9 +29,17 @@
 #include <thread>
 #include <vector>
 
+#include "process_support.h"
+
 namespace agent {
 namespace {
 
+using testing::CommandRun;
+using testing::FreePort;
+using testing::Process;
+using testing::Read;
+using testing::Shell;
+using testing::WaitForPort;
 namespace fs = std::filesystem;
 const std::string kMail = std::string(SENDGUARD_CORPUS_DIR) + "/mail";
 // Generous: the deadline only bounds a failing test; passing tests stop polling early.
@@ -46,24 +54,6 @@ std::string CentralBinary() {
 #endif
 }
 
-int FreePort() {
-  Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return s.address().port();
-}
-
-bool WaitForPort(int port) {
-  for (int i = 0; i < 400; ++i) {
-    try {
-      Poco::Net::StreamSocket s(
-          Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
-      return true;
-    } catch (...) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  return false;
-}
-
 // Polls `done` until it holds or kDeadline passes.
 bool Eventually(const std::function<bool()>& done) {
   const auto end = std::chrono::steady_clock::now() + kDeadline;
@@ -72,56 +62,6 @@ bool Eventually(const std::function<bool()>& done) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return done();
-}
-
-// A child process: SIGTERM (and wait) when the object goes, or Kill() with SIGKILL.
-class Process {
- public:
-  Process(std::vector<std::string> argv, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::vector<char*> args;
-      for (std::string& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      if (!freopen(log.c_str(), "a", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(126);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Process() { Stop(SIGTERM); }
-  void Stop(int sig) {
-    if (pid_ <= 0) return;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-struct CommandRun {
-  int status = -1;
-  std::string output;
-};
-
-CommandRun Shell(const std::string& command) {
-  CommandRun r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  r.status = pclose(p);
-  return r;
-}
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string Trim(std::string s) {

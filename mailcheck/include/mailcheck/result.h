@@ -22,6 +22,7 @@ class Result {
   bool ok() const { return std::holds_alternative<T>(state_); }
   // Precondition for value(): ok().
   const T& value() const& { return std::get<T>(state_); }
+  T& value() & { return std::get<T>(state_); }
   T&& value() && { return std::get<T>(std::move(state_)); }
   // Empty when ok().
   const std::string& error() const {
