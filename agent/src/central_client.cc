@@ -37,11 +37,12 @@ std::string Trim(std::string s) {
 
 }  // namespace
 
-CentralClient::CentralClient(std::string base_url, std::string token)
+CentralClient::CentralClient(std::string base_url, std::string token, std::string ca_file)
     : base_url_(base_url.size() > 1 && base_url.back() == '/'
                     ? base_url.substr(0, base_url.size() - 1)
                     : std::move(base_url)),
-      token_(std::move(token)) {
+      token_(std::move(token)),
+      ca_file_(std::move(ca_file)) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
@@ -90,6 +91,7 @@ HttpReply CentralClient::Request(const std::string& method, const std::string& p
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);

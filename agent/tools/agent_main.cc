@@ -2,6 +2,7 @@
 // mail server (CONTRACTS.md §4). A thin main over the agent library.
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -39,6 +40,7 @@ constexpr char kUsage[] =
     "                       --policy FILE --state-dir DIR [--prompt-timeout SECONDS]\n"
     "                       [--control-listen 127.0.0.1:PORT] [--upstream-timeout SECONDS]\n"
     "                       [--central URL --agent-token-file FILE --policy-key FILE]\n"
+    "                       [--central-ca FILE]\n"
     "                       [--policy-poll SECONDS] [--outbox-max-mib MIB]\n"
     "                       [--config FILE] [--check-config]\n"
     "FILE holds the same settings, one per line, without the dashes:\n"
@@ -47,9 +49,9 @@ constexpr char kUsage[] =
 
 // The settings a config file may hold: every option that takes a value.
 constexpr const char* kSettings[] = {
-    "listen",           "upstream",       "upstream-tls",     "upstream-ca",    "policy",
-    "state-dir",        "prompt-timeout", "upstream-timeout", "control-listen", "central",
-    "agent-token-file", "policy-key",     "policy-poll",      "outbox-max-mib"};
+    "listen",     "upstream",         "upstream-tls",     "upstream-ca",    "policy",
+    "state-dir",  "prompt-timeout",   "upstream-timeout", "control-listen", "central",
+    "central-ca", "agent-token-file", "policy-key",       "policy-poll",    "outbox-max-mib"};
 
 std::string Trim(std::string s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
@@ -119,7 +121,7 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   std::string listen, upstream, tls = "none", ca, policy_path, state_dir;
   std::string control_listen = "127.0.0.1:0", prompt_timeout = "45", upstream_timeout = "60";
-  std::string central_url, token_file, key_file, policy_poll = "300", outbox_max = "50";
+  std::string central_url, central_ca, token_file, key_file, policy_poll = "300", outbox_max = "50";
   bool check_config = false;
   // A --config file's settings come first, so the command line overrides them.
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -161,6 +163,8 @@ int main(int argc, char** argv) {
       ok = value(&control_listen);
     else if (a == "--central")
       ok = value(&central_url);
+    else if (a == "--central-ca")
+      ok = value(&central_ca);
     else if (a == "--agent-token-file")
       ok = value(&token_file);
     else if (a == "--policy-key")
@@ -227,6 +231,19 @@ int main(int argc, char** argv) {
   if (!central_url.empty()) {
     if (central_url.rfind("http://", 0) != 0 && central_url.rfind("https://", 0) != 0)
       return Fail("--central: expected an http:// or https:// URL, got '" + central_url + "'");
+    // Events and policy must not cross a network in clear (DESIGN.md decision 6).
+    if (central_url.rfind("http://", 0) == 0) {
+      std::string host = central_url.substr(7);
+      host = host.substr(0, host.find('/'));
+      std::uint16_t port = 0;
+      std::string bare;
+      if (!SplitHostPort(host, &bare, &port)) bare = host;
+      if (!IsLoopback(bare))
+        return Fail("--central: plain http:// only to a loopback address; use https:// for " +
+                    bare);
+    }
+    if (!central_ca.empty() && ::access(central_ca.c_str(), R_OK) != 0)
+      return Fail("--central-ca: cannot read " + central_ca);
     if (token_file.empty()) return Fail("--central needs --agent-token-file FILE");
     if (key_file.empty()) return Fail("--central needs --policy-key FILE");
     auto token = agent::CentralClient::LoadToken(token_file);
@@ -273,7 +290,7 @@ int main(int argc, char** argv) {
     auto opened = agent::Outbox::Open(state_dir + "/outbox", outbox_options);
     if (!opened.ok()) return Fail(opened.error());
     outbox = std::move(opened).value();
-    central = std::make_unique<agent::CentralClient>(central_url, agent_token);
+    central = std::make_unique<agent::CentralClient>(central_url, agent_token, central_ca);
     sender = std::make_unique<agent::EventSender>(*outbox, *central);
     updater = std::make_unique<agent::PolicyUpdater>(policies, policy_key, state_dir, context,
                                                      outbox.get(), central.get());

@@ -122,42 +122,43 @@ class CentralE2eTest : public ::testing::Test {
     return std::atoi(r.output.c_str());
   }
 
-  void StartCentral() {
-    central_process_ = std::make_unique<Process>(
-        std::vector<std::string>{central_, "serve", "--listen",
-                                 "127.0.0.1:" + std::to_string(central_port_), "--db", db_,
-                                 "--state-dir", (dir_ / "central").string()},
-        (dir_ / "central.log").string());
+  void StartCentral(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {
+        central_, "serve", "--listen",    "127.0.0.1:" + std::to_string(central_port_),
+        "--db",   db_,     "--state-dir", (dir_ / "central").string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    central_process_ = std::make_unique<Process>(argv, (dir_ / "central.log").string());
     ASSERT_TRUE(WaitForPort(central_port_))
         << "central did not start: " << Read(dir_ / "central.log");
   }
 
-  void StartAgent() {
+  void StartAgent(const std::string& central_url = "", const std::vector<std::string>& extra = {}) {
     agent_port_ = FreePort();
     control_port_ = FreePort();
-    agent_ = std::make_unique<Process>(
-        std::vector<std::string>{AGENT_BINARY,
-                                 "--listen",
-                                 "127.0.0.1:" + std::to_string(agent_port_),
-                                 "--upstream",
-                                 "127.0.0.1:" + std::to_string(sink_port_),
-                                 "--policy",
-                                 kMail + "/policy.json",
-                                 "--state-dir",
-                                 (dir_ / "state").string(),
-                                 "--control-listen",
-                                 "127.0.0.1:" + std::to_string(control_port_),
-                                 "--prompt-timeout",
-                                 "1",
-                                 "--central",
-                                 "http://127.0.0.1:" + std::to_string(central_port_),
-                                 "--agent-token-file",
-                                 (dir_ / "agent.token").string(),
-                                 "--policy-key",
-                                 (dir_ / "pinned.pub").string(),
-                                 "--policy-poll",
-                                 "1"},
-        (dir_ / "agent.log").string());
+    std::vector<std::string> argv{
+        AGENT_BINARY,
+        "--listen",
+        "127.0.0.1:" + std::to_string(agent_port_),
+        "--upstream",
+        "127.0.0.1:" + std::to_string(sink_port_),
+        "--policy",
+        kMail + "/policy.json",
+        "--state-dir",
+        (dir_ / "state").string(),
+        "--control-listen",
+        "127.0.0.1:" + std::to_string(control_port_),
+        "--prompt-timeout",
+        "1",
+        "--central",
+        central_url.empty() ? "http://127.0.0.1:" + std::to_string(central_port_) : central_url,
+        "--agent-token-file",
+        (dir_ / "agent.token").string(),
+        "--policy-key",
+        (dir_ / "pinned.pub").string(),
+        "--policy-poll",
+        "1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    agent_ = std::make_unique<Process>(argv, (dir_ / "agent.log").string());
     ASSERT_TRUE(WaitForPort(agent_port_))
         << "the agent did not start: " << Read(dir_ / "agent.log");
     ASSERT_TRUE(WaitForPort(control_port_));
@@ -403,6 +404,46 @@ TEST_F(CentralE2eTest, PolicyTamperedInCentralsDatabaseIsRefused) {
   EXPECT_EQ(status->getValue<int>("policy_version"), 1);
   const CommandRun r = Send("p11_mynumber_docx_external.eml", "t.kimura@pref.example.lg.jp");
   EXPECT_NE(r.output.find("<** 550"), std::string::npos) << "version 1 still blocks";
+}
+
+// Central over HTTPS with a certificate from the organisation's own CA: the agent trusts
+// it through --central-ca, and without that CA it refuses the connection (events wait).
+TEST_F(CentralE2eTest, HttpsCentralIsVerifiedWithTheConfiguredCa) {
+  const std::string cert = (dir_ / "central.crt").string(), key = (dir_ / "central.key").string();
+  const CommandRun made = Shell(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
+      " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      key + " -out " + cert);
+  ASSERT_EQ(made.status, 0) << made.output;
+  StartCentral({"--tls-cert", cert, "--tls-key", key});
+  const std::string url = "https://localhost:" + std::to_string(central_port_);
+  // Without the CA: nothing reaches central, the event waits in the outbox.
+  StartAgent(url);
+  SendBlocked();
+  EXPECT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<std::string>("central") == "offline" && Pending() == 1;
+  })) << Read(dir_ / "agent.log");
+  EXPECT_TRUE(EventsOf("send_blocked").empty());
+  // With it: the waiting event and a new one are delivered, once each.
+  agent_.reset();
+  StartAgent(url, {"--central-ca", cert});
+  SendBlocked();
+  ExpectDeliveredExactlyOnce("send_blocked", 2);
+  const auto s = Status();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->getValue<std::string>("central"), "ok");
+}
+
+TEST(AgentCentralConfigTest, PlainHttpToANonLoopbackCentralIsRefused) {
+  const CommandRun r =
+      Shell(std::string(AGENT_BINARY) +
+            " --listen 127.0.0.1:2587 --upstream 127.0.0.1:25 --policy " + kMail +
+            "/policy.json --state-dir /tmp/sg_cc --central http://central.example.lg.jp:8740"
+            " --agent-token-file /dev/null --policy-key /dev/null --check-config");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("plain http:// only to a loopback address"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace

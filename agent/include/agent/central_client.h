@@ -1,7 +1,7 @@
 // CentralClient: the agent's HTTP(S) client for sendguard-central (docs/CENTRAL_API.md).
 // Every request carries `Authorization: Bearer <agent token>`; HTTPS certificates are
-// verified against the system store; connect timeout 5 s, whole request 30 s. It also
-// remembers whether the last contact with central succeeded, for /v1/status
+// verified against the system store (or a configured CA file); connect timeout 5 s, whole request
+// 30 s. It also remembers whether the last contact with central succeeded, for /v1/status
 // ("ok" / "offline"). Thread-safe: each request uses its own libcurl handle.
 #ifndef AGENT_CENTRAL_CLIENT_H_
 #define AGENT_CENTRAL_CLIENT_H_
@@ -24,7 +24,9 @@ struct HttpReply {
 class CentralClient {
  public:
   // `base_url` like "https://central.example.lg.jp:8443" (a trailing slash is ignored).
-  CentralClient(std::string base_url, std::string token);
+  // `ca_file`: a PEM file of CA certificates to verify central with instead of the
+  // system store (an organisation's private CA); "" for the system store.
+  CentralClient(std::string base_url, std::string token, std::string ca_file = "");
   virtual ~CentralClient() = default;
 
   // Reads the token file (one line; surrounding white space ignored). Errors name the file.
@@ -44,6 +46,7 @@ class CentralClient {
 
   const std::string base_url_;
   const std::string token_;
+  const std::string ca_file_;
   std::atomic<bool> reachable_{false};
 };
 
