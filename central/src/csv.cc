@@ -3,6 +3,14 @@
 namespace central {
 
 std::string CsvField(std::string_view field) {
+  // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a
+  // formula: such text (a request path, an agent's name) is written as text instead.
+  std::string guarded;
+  if (!field.empty() &&
+      std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos) {
+    guarded = "'" + std::string(field);
+    field = guarded;
+  }
   const bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
   if (!quote) return std::string(field);

@@ -18,6 +18,13 @@ TEST(CsvTest, FieldsAreQuotedOnlyWhenNeeded) {
   EXPECT_EQ(CsvField("本庄市"), "本庄市");
 }
 
+TEST(CsvTest, FormulasAreWrittenAsText) {
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "'+1");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvField("GET /api/v1/policy"), "GET /api/v1/policy");
+}
+
 TEST(CsvTest, RecordsEndInCrlf) { EXPECT_EQ(CsvRecord({"a", "b,c", ""}), "a,\"b,c\",\r\n"); }
 
 TEST(CsvTest, AccessReportHasTheHeaderAndOneRecordPerEntry) {

@@ -11,7 +11,8 @@
 namespace central {
 
 // One field: quoted (with quotes doubled) when it holds a comma, quote, CR or LF, or
-// starts or ends with a space; as is otherwise.
+// starts or ends with a space; as is otherwise. A field a spreadsheet would run as a
+// formula (starting with = + - @, tab or CR) gets a leading apostrophe.
 std::string CsvField(std::string_view field);
 
 // One record ending in CRLF.
