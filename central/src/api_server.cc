@@ -17,6 +17,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <sstream>
@@ -47,9 +48,14 @@ class ApiState {
     if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0)
       return std::nullopt;
     const std::string hash = HashAgentToken(std::string_view(auth).substr(kBearer.size()));
+    const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (auto it = known_.find(hash); it != known_.end()) return it->second;
+      if (auto it = known_.find(hash); it != known_.end()) {
+        if (now - it->second.checked < std::chrono::seconds(kTokenCacheSeconds))
+          return it->second.name;
+        known_.erase(it);  // ask the store again: the agent may have been revoked
+      }
     }
     auto found = store_.AgentForTokenHash(hash);
     if (!found.ok()) {
@@ -58,14 +64,18 @@ class ApiState {
     }
     if (!found.value()) return std::nullopt;
     std::lock_guard<std::mutex> lock(mutex_);
-    known_[hash] = *found.value();
+    known_[hash] = Known{*found.value(), now};
     return found.value();
   }
 
  private:
   Store& store_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::string> known_;  // token hash -> agent name
+  struct Known {
+    std::string name;
+    std::chrono::steady_clock::time_point checked;
+  };
+  std::unordered_map<std::string, Known> known_;  // token hash -> agent, when last checked
 };
 
 struct Reply {

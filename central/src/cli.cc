@@ -38,6 +38,7 @@ constexpr char kUsageText[] =
     "usage: sendguard-central serve --listen HOST:PORT --state-dir DIR [--db DB]\n"
     "                               [--tls-cert FILE --tls-key FILE] [--check-config]\n"
     "       sendguard-central agent enroll --db DB --name NAME\n"
+    "       sendguard-central agent revoke --db DB --name NAME\n"
     "       sendguard-central agents list --db DB [--json]\n"
     "       sendguard-central policy push --db DB --state-dir DIR FILE\n"
     "       sendguard-central events list --db DB [--json] [--kind KIND] [--agent NAME]\n"
@@ -240,6 +241,27 @@ int AgentEnroll(int argc, char** argv) {
   });
 }
 
+int AgentRevoke(int argc, char** argv) {
+  Args args;
+  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--name", "--state-dir"}, {}, &args); !e.empty())
+    return Fail(kUsage, e);
+  const std::string db = RequireDb(args);
+  if (db.empty()) return Fail(kUsage, "--db DB is required");
+  if (!args.Has("--name")) return Fail(kUsage, "--name NAME is required");
+  const std::string name = args.Get("--name");
+  auto store = Open(db);
+  if (!store) return kUserError;
+  return Recorded(*store, "agent revoke " + name, [&] {
+    Status s = store->RevokeAgent(name);
+    if (!s.ok()) return Fail(kUserError, s.message() + " (そのエージェントは登録されていません)");
+    std::printf(
+        "agent %s revoked: its token is refused from now on (a running central stops "
+        "accepting it within %d s)\n",
+        name.c_str(), kTokenCacheSeconds);
+    return kOk;
+  });
+}
+
 std::string JsonText(Poco::JSON::Object& o) {
   std::ostringstream out;
   o.stringify(out);
@@ -412,6 +434,7 @@ int RunCli(int argc, char** argv) {
   }
   if (a == "serve") return Serve(argc, argv);
   if (a == "agent" && b == "enroll") return AgentEnroll(argc, argv);
+  if (a == "agent" && b == "revoke") return AgentRevoke(argc, argv);
   if ((a == "agents" || a == "agent") && b == "list") return AgentsList(argc, argv);
   if (a == "policy" && b == "push") return PolicyPush(argc, argv);
   if (a == "events" && b == "list") return EventsList(argc, argv);

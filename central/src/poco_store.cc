@@ -155,6 +155,21 @@ class PocoStore : public Store {
     return Status::Ok();
   }
 
+  Status RevokeAgent(const std::string& name) override {
+    // No SHA-256 hex digest can equal "revoked:NAME" (and it stays unique per agent).
+    auto r = Run<bool>("revoking agent " + name, true, [&](Session& s) {
+      Poco::Int64 found = 0;
+      Statement(s) << Q("SELECT COUNT(*) FROM agents WHERE name = ?"), bind(name), into(found), now;
+      if (found == 0) return false;
+      Statement(s) << Q("UPDATE agents SET token_hash = ? WHERE name = ?"), bind("revoked:" + name),
+          bind(name), now;
+      return true;
+    });
+    if (!r.ok()) return Status::Error(r.error());
+    if (!r.value()) return Status::Error("no agent named '" + name + "' is enrolled");
+    return Status::Ok();
+  }
+
   Result<std::optional<std::string>> AgentForTokenHash(const std::string& token_hash) override {
     return Run<std::optional<std::string>>("looking up an agent token", false, [&](Session& s) {
       std::vector<std::string> names;

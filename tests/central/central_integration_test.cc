@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "central/api_server.h"
 #include "central/policy_signer.h"
 #include "test_support.h"
 
@@ -247,6 +248,24 @@ TEST_P(CentralSqliteTest, MissingOrUnknownTokenIs401AndRecorded) {
       << csv.out;
   CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
   EXPECT_EQ(list.out, "[]\n");
+}
+
+TEST_P(CentralSqliteTest, RevokedAgentIsRefusedWithinTheCacheTime) {
+  StartServer();
+  const std::string token = Enroll("pc-lost");
+  EXPECT_EQ(Post("/api/v1/events", token, Batch({Event("before")})).status, 200);
+  CommandRun revoke = Cli({"agent", "revoke", "--db", db_, "--name", "pc-lost"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  int status = 200;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(kTokenCacheSeconds + 20);
+  while (status != 401 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    status = Post("/api/v1/events", token, Batch({Event("after")})).status;
+  }
+  EXPECT_EQ(status, 401);
+  CommandRun unknown = Cli({"agent", "revoke", "--db", db_, "--name", "pc-never"});
+  EXPECT_EQ(unknown.exit_code, 1);
 }
 
 TEST_P(CentralSqliteTest, BadBodiesAre400And413) {

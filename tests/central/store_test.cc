@@ -50,6 +50,18 @@ TEST_P(StoreTest, UnknownTokenHashFindsNoAgent) {
   EXPECT_FALSE(found.value().has_value());
 }
 
+TEST_P(StoreTest, RevokedTokenFindsNoAgentAndOthersStay) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
+  ASSERT_TRUE(store_->EnrollAgent("pc-002", "hash-b", 5).ok());
+  ASSERT_TRUE(store_->RevokeAgent("pc-001").ok());
+  ASSERT_TRUE(store_->RevokeAgent("pc-002").ok());  // two revoked agents coexist
+  EXPECT_FALSE(store_->AgentForTokenHash("hash-a").value().has_value());
+  EXPECT_FALSE(store_->RevokeAgent("pc-404").ok());
+  auto agents = store_->ListAgents();
+  ASSERT_TRUE(agents.ok());
+  EXPECT_EQ(agents.value().size(), 2u);  // revoked agents stay listed with their history
+}
+
 TEST_P(StoreTest, EnrollingATakenNameFails) {
   ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
   Status again = store_->EnrollAgent("pc-001", "hash-b", 6);

@@ -16,6 +16,10 @@
 
 namespace central {
 
+// How long an accepted token is trusted without asking the store again: the longest a
+// revoked agent (`agent revoke`) is still served.
+constexpr int kTokenCacheSeconds = 10;
+
 struct ApiServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (see ApiServer::port())

@@ -82,7 +82,10 @@ class Store {
   // Fails when the name is taken.
   virtual Status EnrollAgent(const std::string& name, const std::string& token_hash,
                              Micros now) = 0;
-  // The enrolled name for a token hash; nullopt for an unknown token.
+  // Makes the agent's token worthless (a lost or stolen desktop); its events and status
+  // stay. Fails when no agent has that name.
+  virtual Status RevokeAgent(const std::string& name) = 0;
+  // The enrolled name for a token hash; nullopt for an unknown or revoked token.
   virtual Result<std::optional<std::string>> AgentForTokenHash(const std::string& token_hash) = 0;
   virtual Status RecordHeartbeat(const std::string& agent, const Heartbeat& heartbeat,
                                  Micros now) = 0;
