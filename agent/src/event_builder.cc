@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -28,11 +29,24 @@ std::size_t DigitAt(std::string_view s, std::size_t i) {
   return 0;
 }
 
+// Every event stays far below central's 4 MiB batch limit, whatever the message holds:
+// free text is cut (at a UTF-8 character boundary) and long lists are shortened, with
+// the full count given beside them.
+constexpr std::size_t kMaxText = 512;
+constexpr std::size_t kMaxListed = 200;
+
+std::string_view Clip(std::string_view s) {
+  if (s.size() <= kMaxText) return s;
+  std::size_t end = kMaxText;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
 void Str(std::string_view key, std::string_view value, std::string* out) {
   *out += ",\"";
   *out += key;
   *out += "\":";
-  doccheck::AppendJsonString(MaskDigits(value), out);
+  doccheck::AppendJsonString(MaskDigits(Clip(value)), out);
 }
 
 void Counts(const std::map<std::string, std::uint64_t>& counts, std::string* out) {
@@ -184,11 +198,14 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
       &out);
   out += ",\"recipients\":[";
   bool first = true;
+  std::size_t listed = 0, total = 0;
   auto recipient = [&](std::string_view address, bool external) {
+    if (++total > kMaxListed) return;
+    ++listed;
     if (!first) out += ",";
     first = false;
     out += "{\"address\":";
-    doccheck::AppendJsonString(MaskDigits(address), &out);
+    doccheck::AppendJsonString(MaskDigits(Clip(address)), &out);
     out += external ? ",\"external\":true}" : ",\"external\":false}";
   };
   if (d) {
@@ -202,14 +219,16 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
     }
   }
   out += "]";
+  if (total > listed) out += ",\"recipients_total\":" + std::to_string(total);
   if (d) {
     Str("subject", d->subject, &out);
     out += ",\"attachments\":[";
-    for (std::size_t i = 0; i < d->attachments.size(); ++i) {
+    const std::size_t shown = std::min(d->attachments.size(), kMaxListed);
+    for (std::size_t i = 0; i < shown; ++i) {
       const doccheck::FileReport& a = d->attachments[i];
       if (i) out += ",";
       out += "{\"name\":";
-      doccheck::AppendJsonString(MaskDigits(a.path), &out);
+      doccheck::AppendJsonString(MaskDigits(Clip(a.path)), &out);
       out += ",\"class\":" + std::to_string(a.klass >= 1 && a.klass <= 3 ? a.klass : 0);
       std::map<std::string, std::uint64_t> counts;
       AddCounts(a, &counts);
@@ -218,6 +237,8 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
       out += a.HasErrors() ? ",\"fully_checked\":false}" : ",\"fully_checked\":true}";
     }
     out += "]";
+    if (shown < d->attachments.size())
+      out += ",\"attachments_total\":" + std::to_string(d->attachments.size());
     std::map<std::string, std::uint64_t> totals;
     std::set<std::string> seen;
     std::vector<std::string> samples;
@@ -234,7 +255,7 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
     out += ",\"samples\":[";
     for (std::size_t i = 0; i < samples.size(); ++i) {
       if (i) out += ",";
-      doccheck::AppendJsonString(samples[i], &out);
+      doccheck::AppendJsonString(Clip(samples[i]), &out);
     }
     out += "],\"reasons\":[";
     for (std::size_t i = 0; i < d->reasons.size(); ++i) {

@@ -1,6 +1,7 @@
 // Events built from relay reports: kinds, fields, and that nothing unmasked gets in.
 #include "agent/event_builder.h"
 
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -127,6 +128,26 @@ TEST_F(RelayEventTest, BlockedMailGivesAFullMaskedEvent) {
   EXPECT_NE(j.find("\"reply\":\"550\""), std::string::npos);
   EXPECT_EQ(j.find("887041343316"), std::string::npos);
   EXPECT_FALSE(HasLongDigitRun(j)) << j;
+}
+
+TEST_F(RelayEventTest, HugeMessagesGiveBoundedEvents) {
+  decision_.subject = std::string(100000, 'x') + "件名";
+  mailcheck::Recipient many;
+  many.external = true;
+  for (int i = 0; i < 5000; ++i) {
+    many.address = "person" + std::to_string(i) + "@example.com";
+    decision_.recipients.push_back(many);
+  }
+  doccheck::FileReport att;
+  att.path = std::string(3000, 'a') + "資料.docx";
+  for (int i = 0; i < 2000; ++i) decision_.attachments.push_back(att);
+  const auto e = Build(RelayOutcome::kBlocked);
+  ASSERT_TRUE(e);
+  EXPECT_LT(e->json.size(), 256u * 1024) << "an event must stay far below the 4 MiB batch limit";
+  EXPECT_NE(e->json.find("\"recipients_total\":5002"), std::string::npos);
+  EXPECT_NE(e->json.find("\"attachments_total\":2002"), std::string::npos);
+  Poco::JSON::Parser parser;  // still one valid JSON object (cuts fall between characters)
+  EXPECT_NO_THROW(parser.parse(e->json));
 }
 
 TEST_F(RelayEventTest, OutcomesMapToKinds) {
