@@ -285,12 +285,45 @@ Event BuildPolicyEvent(std::string_view kind, int version, int version_in_force,
 }
 
 void EventRecorder::OnRelay(const RelayReport& report) {
-  std::optional<Event> event = BuildRelayEvent(report, context_, policies_);
-  if (!event) return;
-  const mailcheck::Status s = outbox_.Add(*event);
-  if (!s.ok())
-    std::fprintf(stderr, "sendguard-agent: ERROR: event %s (%s) not queued for central: %s\n",
-                 event->id.c_str(), event->kind.c_str(), s.message().c_str());
+  Record(BuildRelayEvent(report, context_, policies_));
+}
+
+void EventRecorder::Flush() { Record(std::nullopt); }
+
+std::size_t EventRecorder::unwritten() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return unwritten_.size();
+}
+
+void EventRecorder::Record(std::optional<Event> event) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (event) unwritten_.push_back(std::move(*event));
+  while (!unwritten_.empty()) {
+    const mailcheck::Status s = outbox_.Add(unwritten_.front());
+    if (!s.ok()) {
+      if (!failing_) {
+        std::fprintf(stderr,
+                     "sendguard-agent: ERROR: events cannot be written (%s); keeping them in "
+                     "memory until the disk takes them again\n",
+                     s.message().c_str());
+      }
+      failing_ = true;
+      break;
+    }
+    if (failing_) {
+      std::fprintf(stderr, "sendguard-agent: events are written again\n");
+      failing_ = false;
+    }
+    unwritten_.pop_front();
+  }
+  if (unwritten_.size() <= kMaxUnwritten) return;
+  // Over the bound: the oldest informational event goes, or else the oldest of all.
+  auto victim = std::find_if(unwritten_.begin(), unwritten_.end(),
+                             [](const Event& e) { return IsInformationalKind(e.kind); });
+  if (victim == unwritten_.end()) victim = unwritten_.begin();
+  std::fprintf(stderr, "sendguard-agent: ERROR: event %s (%s) dropped: %zu events wait for disk\n",
+               victim->id.c_str(), victim->kind.c_str(), unwritten_.size());
+  unwritten_.erase(victim);
 }
 
 }  // namespace agent

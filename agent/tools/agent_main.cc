@@ -307,13 +307,14 @@ int main(int argc, char** argv) {
   if (recorder) relay.AddObserver(recorder.get());
   agent::ControlApi control(
       control_host, control_port, state_dir, prompts, policies, checker,
-      agent::ControlStatus{up.host + ":" + std::to_string(up.port) + " (" + tls + ")",
-                           [&]() -> std::string {
-                             if (!central) return "off";
-                             return central->reachable() ? "ok" : "offline";
-                           },
-                           [&]() -> std::uint64_t { return outbox ? outbox->pending() : 0; },
-                           [&]() -> std::string { return outbox ? outbox->Warning() : ""; }});
+      agent::ControlStatus{
+          up.host + ":" + std::to_string(up.port) + " (" + tls + ")",
+          [&]() -> std::string {
+            if (!central) return "off";
+            return central->reachable() ? "ok" : "offline";
+          },
+          [&]() -> std::uint64_t { return outbox ? outbox->pending() + recorder->unwritten() : 0; },
+          [&]() -> std::string { return outbox ? outbox->Warning() : ""; }});
   agent::SmtpServer smtp(server, relay);
   std::unique_ptr<agent::DesktopNotifier> notifier;  // needs the control port for its link
   try {
@@ -342,7 +343,8 @@ int main(int argc, char** argv) {
       control.port(), state_dir.c_str());
   std::fflush(stdout);
   // The policy in force is reloaded on SIGHUP and when its file changes; a file that does
-  // not validate is reported and the policy in force stays (DESIGN.md decision 7).
+  // not validate is reported and the policy in force stays (DESIGN.md decision 7). The
+  // same thread retries events the disk refused.
   std::mutex reload_mutex;
   auto reload = [&](const char* why) {
     std::lock_guard<std::mutex> lock(reload_mutex);
@@ -369,6 +371,7 @@ int main(int argc, char** argv) {
     auto last = std::filesystem::last_write_time(policy_path, ec);
     while (!stopping) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      if (recorder) recorder->Flush();  // events the disk refused, if any
       const auto now = std::filesystem::last_write_time(policy_path, ec);
       if (!ec && now != last) {
         last = now;
@@ -381,6 +384,12 @@ int main(int argc, char** argv) {
   stopping = true;
   watcher.join();
   smtp.Stop();
+  if (recorder) {
+    recorder->Flush();
+    if (const std::size_t lost = recorder->unwritten())
+      std::fprintf(stderr, "sendguard-agent: ERROR: %zu events could not be written to disk\n",
+                   lost);
+  }
   if (updater) updater->Stop();
   if (sender) sender->Stop();
   control.Stop();

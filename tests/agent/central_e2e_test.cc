@@ -435,6 +435,33 @@ TEST_F(CentralE2eTest, HttpsCentralIsVerifiedWithTheConfiguredCa) {
   EXPECT_EQ(s->getValue<std::string>("central"), "ok");
 }
 
+// The disk under the outbox fills up: the event is kept in memory (and counted as
+// pending), written as soon as space is back, and reaches central once.
+TEST_F(CentralE2eTest, EventsOutliveAFullDisk) {
+  const fs::path outbox = dir_ / "state" / "outbox";
+  fs::create_directories(outbox);
+  if (Shell("mount -t tmpfs -o size=64k sendguard-test " + outbox.string()).status != 0) {
+    GTEST_SKIP() << "cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN)";
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { Shell("umount -l " + at.string()); }
+  } unmount{outbox};
+  StartCentral();
+  StartAgent();
+  // Fill the file system.
+  Shell("dd if=/dev/zero of=" + (outbox / "zz-filler").string() + " bs=4k count=100");
+  const CommandRun r = SendBlocked();
+  EXPECT_NE(r.output.find("<** 550"), std::string::npos) << r.output;
+  EXPECT_TRUE(Eventually([&] { return Pending() == 1; })) << Read(dir_ / "agent.log");
+  EXPECT_TRUE(EventsOf("send_blocked").empty());
+  EXPECT_NE(Read(dir_ / "agent.log").find("cannot be written"), std::string::npos);
+  // Space again: written, delivered, once.
+  fs::remove(outbox / "zz-filler");
+  ExpectDeliveredExactlyOnce("send_blocked", 1);
+  EXPECT_NE(Read(dir_ / "agent.log").find("events are written again"), std::string::npos);
+}
+
 TEST(AgentCentralConfigTest, PlainHttpToANonLoopbackCentralIsRefused) {
   const CommandRun r =
       Shell(std::string(AGENT_BINARY) +

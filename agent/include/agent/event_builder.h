@@ -9,6 +9,8 @@
 #ifndef AGENT_EVENT_BUILDER_H_
 #define AGENT_EVENT_BUILDER_H_
 
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,17 +62,33 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
 Event BuildPolicyEvent(std::string_view kind, int version, int version_in_force,
                        std::string_view reason, const EventContext& context);
 
-// Writes each relay event to the outbox (fsync'd) before returning. Thread-safe.
+// Writes each relay event to the outbox (fsync'd) before returning. When the disk
+// refuses (full, read-only), the event is kept in memory — at most kMaxUnwritten,
+// violations before informational ones — and written as soon as the disk takes it again:
+// on the next event, or when Flush() is called (the agent calls it twice a second).
+// Thread-safe.
 class EventRecorder : public RelayObserver {
  public:
+  static constexpr std::size_t kMaxUnwritten = 10000;
+
   EventRecorder(Outbox& outbox, EventContext context, const PolicyStore& policies)
       : outbox_(outbox), context_(std::move(context)), policies_(policies) {}
   void OnRelay(const RelayReport& report) override;
 
+  // Retries writing events the disk refused. Cheap when there are none.
+  void Flush();
+  // Events held in memory because the disk refused them.
+  std::size_t unwritten() const;
+
  private:
+  void Record(std::optional<Event> event);
+
   Outbox& outbox_;
   const EventContext context_;
   const PolicyStore& policies_;
+  mutable std::mutex mutex_;
+  std::deque<Event> unwritten_;
+  bool failing_ = false;  // the last write failed (the error is said once per streak)
 };
 
 }  // namespace agent
