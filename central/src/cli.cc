@@ -294,19 +294,21 @@ int AgentsList(int argc, char** argv) {
         o.set("outbox_backlog", a.outbox_backlog);
         o.set("host", a.host);
         o.set("user", a.user);
+        o.set("revoked", a.revoked);
         out += (out.size() > 1 ? ",\n " : "") + JsonText(o);
       }
       std::printf("%s]\n", out.c_str());
       return kOk;
     }
-    std::printf("%-20s %-20s %-20s %-10s %-7s %s\n", "NAME", "ENROLLED", "LAST SEEN", "VERSION",
-                "POLICY", "BACKLOG");
+    std::printf("%-20s %-20s %-20s %-10s %-7s %-8s %s\n", "NAME", "ENROLLED", "LAST SEEN",
+                "VERSION", "POLICY", "BACKLOG", "STATE");
     for (const AgentInfo& a : agents.value()) {
-      std::printf(
-          "%-20s %-20s %-20s %-10s %-7lld %lld\n", a.name.c_str(), TableTime(a.enrolled_at).c_str(),
-          a.last_seen ? TableTime(a.last_seen).c_str() : "never",
-          a.agent_version.empty() ? "-" : a.agent_version.c_str(),
-          static_cast<long long>(a.policy_version), static_cast<long long>(a.outbox_backlog));
+      std::printf("%-20s %-20s %-20s %-10s %-7lld %-8lld %s\n", a.name.c_str(),
+                  TableTime(a.enrolled_at).c_str(),
+                  a.last_seen ? TableTime(a.last_seen).c_str() : "never",
+                  a.agent_version.empty() ? "-" : a.agent_version.c_str(),
+                  static_cast<long long>(a.policy_version),
+                  static_cast<long long>(a.outbox_backlog), a.revoked ? "revoked" : "active");
     }
     std::printf("%zu agent(s)\n", agents.value().size());
     return kOk;

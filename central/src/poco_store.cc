@@ -194,17 +194,18 @@ class PocoStore : public Store {
 
   Result<std::vector<AgentInfo>> ListAgents() override {
     return Run<std::vector<AgentInfo>>("listing agents", false, [&](Session& s) {
-      std::vector<std::string> name, version, host, user;
+      std::vector<std::string> name, version, host, user, token_hash;
       std::vector<Poco::Int64> enrolled, seen, policy, backlog;
       Statement(s) << Q(
           "SELECT name, enrolled_at, last_seen, agent_version, policy_version, "
-          "outbox_backlog, host, user_name FROM agents ORDER BY name"),
+          "outbox_backlog, host, user_name, token_hash FROM agents ORDER BY name"),
           into(name), into(enrolled), into(seen), into(version), into(policy), into(backlog),
-          into(host), into(user), now;
+          into(host), into(user), into(token_hash), now;
       std::vector<AgentInfo> out(name.size());
       for (std::size_t i = 0; i < name.size(); ++i) {
-        out[i] = AgentInfo{name[i],   enrolled[i], seen[i], version[i],
-                           policy[i], backlog[i],  host[i], user[i]};
+        out[i] = AgentInfo{name[i],    enrolled[i], seen[i],
+                           version[i], policy[i],   backlog[i],
+                           host[i],    user[i],     token_hash[i].rfind("revoked:", 0) == 0};
       }
       return out;
     });

@@ -59,7 +59,16 @@ TEST_P(StoreTest, RevokedTokenFindsNoAgentAndOthersStay) {
   EXPECT_FALSE(store_->RevokeAgent("pc-404").ok());
   auto agents = store_->ListAgents();
   ASSERT_TRUE(agents.ok());
-  EXPECT_EQ(agents.value().size(), 2u);  // revoked agents stay listed with their history
+  ASSERT_EQ(agents.value().size(), 2u);  // revoked agents stay listed with their history
+  EXPECT_TRUE(agents.value()[0].revoked);
+}
+
+TEST_P(StoreTest, EnrolledAgentIsActive) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
+  auto agents = store_->ListAgents();
+  ASSERT_TRUE(agents.ok());
+  ASSERT_EQ(agents.value().size(), 1u);
+  EXPECT_FALSE(agents.value()[0].revoked);
 }
 
 TEST_P(StoreTest, EnrollingATakenNameFails) {

@@ -28,6 +28,7 @@ struct AgentInfo {
   std::int64_t outbox_backlog = 0;
   std::string host;
   std::string user;
+  bool revoked = false;  // `agent revoke`: its token is refused
 };
 
 // What an agent reports with POST /api/v1/heartbeat.
