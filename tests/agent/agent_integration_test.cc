@@ -387,6 +387,37 @@ TEST_F(AgentAuthTest, WithoutAuthUpstreamRefusesAndNothingIsSent) {
   EXPECT_TRUE(Delivered().empty());
 }
 
+// The agent killed (SIGKILL) while it relays, before upstream has the message (upstream
+// is slow to accept recipients): the client sees the connection die and keeps the mail,
+// upstream stores nothing, and after a restart the client's retry delivers it once.
+TEST_F(AgentAuthTest, AgentKilledMidSendLosesNothingAndSendsOnce) {
+  const int up = FreePort();
+  upstream_ = std::make_unique<Process>(std::vector<std::string>{
+      "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", std::to_string(up),
+      (dir_ / "sink").string(), "--no-auth", "--slow-rcpt", "3"});
+  ASSERT_TRUE(WaitForPort(up)) << "aiosmtpd did not start";
+  const auto start_agent = [&] {
+    agent_port_ = FreePort();
+    agent_ = std::make_unique<Process>(std::vector<std::string>{
+        AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
+        "127.0.0.1:" + std::to_string(up), "--policy", kMail + "/policy.json", "--state-dir",
+        (dir_ / "state").string()});
+    ASSERT_TRUE(WaitForPort(agent_port_));
+  };
+  start_agent();
+  CommandRun first;
+  std::thread client([&] { first = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // upstream is at RCPT
+  agent_->Stop(SIGKILL);
+  client.join();
+  EXPECT_EQ(first.output.find("<-  250 2.0.0 Ok"), std::string::npos) << first.output;
+  start_agent();
+  const CommandRun retry = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(retry.output.find("<-  250 2.0.0 Ok"), std::string::npos) << retry.output;
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late from the first try
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
 // A TLS upstream (aiosmtpd with a certificate made here by openssl): STARTTLS and
 // implicit TLS, verified against the configured CA; an untrusted certificate is refused.
 class AgentTlsTest : public AgentAuthTest {

@@ -4,6 +4,7 @@ a file. By default it requires AUTH (user "staff", password "secret"); with TLS 
 offers STARTTLS (required before MAIL) or speaks implicit TLS, with the given certificate.
 
 usage: auth_upstream.py PORT OUTDIR [--starttls CERT KEY | --smtps CERT KEY] [--no-auth]
+                        [--slow-rcpt SECONDS]
 """
 import asyncio
 import os
@@ -15,9 +16,16 @@ from aiosmtpd.smtp import AuthResult
 
 
 class Saver:
-    def __init__(self, outdir):
+    def __init__(self, outdir, rcpt_delay=0.0):
         self.outdir = outdir
         self.count = 0
+        self.rcpt_delay = rcpt_delay
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)  # an upstream that is slow to accept
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 Ok"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -51,7 +59,8 @@ def main():
                 kwargs.update(tls_context=context, require_starttls=True)
             else:
                 kwargs.update(ssl_context=context)
-    controller = Controller(Saver(outdir), **kwargs)
+    delay = float(rest[rest.index("--slow-rcpt") + 1]) if "--slow-rcpt" in rest else 0.0
+    controller = Controller(Saver(outdir, delay), **kwargs)
     controller.start()
     try:
         asyncio.get_event_loop().run_forever()
