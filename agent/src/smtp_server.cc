@@ -31,6 +31,7 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection {
         });
     try {
       s.setReceiveTimeout(Poco::Timespan(config_.idle_timeout_seconds, 0));
+      s.setNoDelay(true);  // replies are whole; do not let Nagle hold one back
       Send(s, session.Greeting());
       std::string buffer;
       char chunk[16384];
