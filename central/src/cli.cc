@@ -37,7 +37,7 @@ constexpr int kOk = 0, kUserError = 1, kUsage = 2;
 constexpr char kUsageText[] =
     "usage: sendguard-central serve --listen HOST:PORT --state-dir DIR [--db DB]\n"
     "                               [--tls-cert FILE --tls-key FILE] [--check-config]\n"
-    "       sendguard-central agent enroll --db DB --name NAME\n"
+    "       sendguard-central agent enroll --db DB --name NAME [--replace]\n"
     "       sendguard-central agent revoke --db DB --name NAME\n"
     "       sendguard-central agents list --db DB [--json]\n"
     "       sendguard-central policy push --db DB --state-dir DIR FILE\n"
@@ -219,8 +219,10 @@ bool ValidAgentName(const std::string& name) {
 
 int AgentEnroll(int argc, char** argv) {
   Args args;
-  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--name", "--state-dir"}, {}, &args); !e.empty())
+  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--name", "--state-dir"}, {"--replace"}, &args);
+      !e.empty())
     return Fail(kUsage, e);
+  const bool replace = args.flags.count("--replace") > 0;
   const std::string db = RequireDb(args);
   if (db.empty()) return Fail(kUsage, "--db DB is required");
   const std::string name = args.Get("--name");
@@ -232,13 +234,25 @@ int AgentEnroll(int argc, char** argv) {
   }
   auto store = Open(db);
   if (!store) return kUserError;
-  return Recorded(*store, "agent enroll " + name, [&] {
-    const std::string token = NewAgentToken();
-    Status s = store->EnrollAgent(name, HashAgentToken(token), NowMicros());
-    if (!s.ok()) return Fail(kUserError, s.message() + " (その名前のエージェントは登録済みです)");
-    std::printf("%s\n", token.c_str());
-    return kOk;
-  });
+  return Recorded(
+      *store, std::string(replace ? "agent enroll --replace " : "agent enroll ") + name, [&] {
+        const std::string token = NewAgentToken();
+        if (replace) {
+          // A new token for a desktop that lost its own, or was revoked and is trusted again.
+          Status s = store->ReplaceAgentToken(name, HashAgentToken(token));
+          if (!s.ok())
+            return Fail(kUserError, s.message() + " (そのエージェントは登録されていません)");
+          std::printf("%s\n", token.c_str());
+          return kOk;
+        }
+        Status s = store->EnrollAgent(name, HashAgentToken(token), NowMicros());
+        if (!s.ok())
+          return Fail(
+              kUserError,
+              s.message() + " (その名前のエージェントは登録済みです。新しいトークンは --replace)");
+        std::printf("%s\n", token.c_str());
+        return kOk;
+      });
 }
 
 int AgentRevoke(int argc, char** argv) {

@@ -157,11 +157,15 @@ class PocoStore : public Store {
 
   Status RevokeAgent(const std::string& name) override {
     // No SHA-256 hex digest can equal "revoked:NAME" (and it stays unique per agent).
-    auto r = Run<bool>("revoking agent " + name, true, [&](Session& s) {
+    return ReplaceAgentToken(name, "revoked:" + name);
+  }
+
+  Status ReplaceAgentToken(const std::string& name, const std::string& token_hash) override {
+    auto r = Run<bool>("changing the token of agent " + name, true, [&](Session& s) {
       Poco::Int64 found = 0;
       Statement(s) << Q("SELECT COUNT(*) FROM agents WHERE name = ?"), bind(name), into(found), now;
       if (found == 0) return false;
-      Statement(s) << Q("UPDATE agents SET token_hash = ? WHERE name = ?"), bind("revoked:" + name),
+      Statement(s) << Q("UPDATE agents SET token_hash = ? WHERE name = ?"), bind(token_hash),
           bind(name), now;
       return true;
     });

@@ -250,7 +250,7 @@ TEST_P(CentralSqliteTest, MissingOrUnknownTokenIs401AndRecorded) {
   EXPECT_EQ(list.out, "[]\n");
 }
 
-TEST_P(CentralSqliteTest, RevokedAgentIsRefusedWithinTheCacheTime) {
+TEST_P(CentralSqliteTest, RevokedAgentIsRefusedAndCanBeGivenANewToken) {
   StartServer();
   const std::string token = Enroll("pc-lost");
   EXPECT_EQ(Post("/api/v1/events", token, Batch({Event("before")})).status, 200);
@@ -266,6 +266,13 @@ TEST_P(CentralSqliteTest, RevokedAgentIsRefusedWithinTheCacheTime) {
   EXPECT_EQ(status, 401);
   CommandRun unknown = Cli({"agent", "revoke", "--db", db_, "--name", "pc-never"});
   EXPECT_EQ(unknown.exit_code, 1);
+  // Found again: a new token for the same name works, the old one stays refused.
+  CommandRun reissue = Cli({"agent", "enroll", "--db", db_, "--name", "pc-lost", "--replace"});
+  ASSERT_EQ(reissue.exit_code, 0) << reissue.err;
+  std::string fresh = reissue.out;
+  while (!fresh.empty() && (fresh.back() == '\n' || fresh.back() == '\r')) fresh.pop_back();
+  EXPECT_EQ(Post("/api/v1/events", fresh, Batch({Event("again")})).status, 200);
+  EXPECT_EQ(Post("/api/v1/events", token, Batch({Event("old")})).status, 401);
 }
 
 TEST_P(CentralSqliteTest, BadBodiesAre400And413) {

@@ -63,6 +63,18 @@ TEST_P(StoreTest, RevokedTokenFindsNoAgentAndOthersStay) {
   EXPECT_TRUE(agents.value()[0].revoked);
 }
 
+TEST_P(StoreTest, ReplacedTokenWorksAndTheOldOneDoesNot) {
+  ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
+  ASSERT_TRUE(store_->RevokeAgent("pc-001").ok());
+  ASSERT_TRUE(store_->ReplaceAgentToken("pc-001", "hash-new").ok());
+  EXPECT_FALSE(store_->AgentForTokenHash("hash-a").value().has_value());
+  auto found = store_->AgentForTokenHash("hash-new");
+  ASSERT_TRUE(found.ok() && found.value().has_value());
+  EXPECT_EQ(*found.value(), "pc-001");
+  EXPECT_FALSE(store_->ListAgents().value()[0].revoked);
+  EXPECT_FALSE(store_->ReplaceAgentToken("pc-404", "hash-x").ok());
+}
+
 TEST_P(StoreTest, EnrolledAgentIsActive) {
   ASSERT_TRUE(store_->EnrollAgent("pc-001", "hash-a", 5).ok());
   auto agents = store_->ListAgents();

@@ -83,6 +83,9 @@ class Store {
   // Fails when the name is taken.
   virtual Status EnrollAgent(const std::string& name, const std::string& token_hash,
                              Micros now) = 0;
+  // Gives an enrolled (or revoked) agent a new token hash: the old token stops working.
+  // Fails when no agent has that name.
+  virtual Status ReplaceAgentToken(const std::string& name, const std::string& token_hash) = 0;
   // Makes the agent's token worthless (a lost or stolen desktop); its events and status
   // stay. Fails when no agent has that name.
   virtual Status RevokeAgent(const std::string& name) = 0;
