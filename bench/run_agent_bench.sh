@@ -27,6 +27,10 @@ n=1000
 direct=$(elapsed /usr/sbin/smtp-source -m $n -s 4 -l 10240 -f a@city.honjo.lg.jp -t b@city.honjo.lg.jp 127.0.0.1:$sink_port)
 through=$(elapsed /usr/sbin/smtp-source -m $n -s 4 -l 10240 -f a@city.honjo.lg.jp -t b@city.honjo.lg.jp 127.0.0.1:$agent_port)
 echo "| $n messages of 10 KB, 4 sessions | direct ${direct} s | through the agent ${through} s | ratio $(echo "scale=2; $through / $direct" | bc) |"
+# One session, one message at a time: what a single sender waits for each mail.
+direct1=$(elapsed /usr/sbin/smtp-source -m 200 -s 1 -l 10240 -f a@city.honjo.lg.jp -t b@city.honjo.lg.jp 127.0.0.1:$sink_port)
+through1=$(elapsed /usr/sbin/smtp-source -m 200 -s 1 -l 10240 -f a@city.honjo.lg.jp -t b@city.honjo.lg.jp 127.0.0.1:$agent_port)
+echo "| 200 messages of 10 KB, 1 session | direct ${direct1} s | through the agent ${through1} s | per message +$(echo "scale=3; ($through1 - $direct1) * 1000 / 200" | bc) ms |"
 xlsx="${SENDGUARD_XLSX:-/tmp/sendguard-bench/rows5mb.xlsx}"
 if [ ! -f "$xlsx" ] && [ -z "${SENDGUARD_XLSX:-}" ]; then
   mkdir -p "$(dirname "$xlsx")" && /usr/bin/python3 "$here/bench/make_xlsx.py" "$xlsx" 5
