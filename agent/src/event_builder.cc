@@ -12,6 +12,7 @@
 #include <set>
 
 #include "agent/outbox.h"
+#include "agent/prompt_registry.h"
 #include "doccheck/report_format.h"
 #include "mailcheck/verdict.h"
 
@@ -133,19 +134,7 @@ std::string MaskDigits(std::string_view text) {
   return out;
 }
 
-std::string NewEventId() {
-  static const int initialized = sodium_init();
-  (void)initialized;
-  unsigned char bytes[16];
-  randombytes_buf(bytes, sizeof bytes);
-  static const char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 15]);
-  }
-  return id;
-}
+std::string NewEventId() { return RandomToken(16); }
 
 std::string EventTimeNow() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -296,6 +285,16 @@ std::size_t EventRecorder::unwritten() const {
 }
 
 void EventRecorder::Record(std::optional<Event> event) {
+  // The usual case, nothing held back: write without the lock, so sessions' fsyncs run
+  // side by side rather than one after another.
+  if (event) {
+    bool queue_empty;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_empty = unwritten_.empty();
+    }
+    if (queue_empty && outbox_.Add(*event).ok()) return;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   if (event) unwritten_.push_back(std::move(*event));
   while (!unwritten_.empty()) {

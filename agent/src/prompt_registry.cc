@@ -1,21 +1,20 @@
 #include "agent/prompt_registry.h"
 
+#include <sodium.h>
+
 #include <algorithm>
-#include <fstream>
-#include <random>
-#include <stdexcept>
 
 namespace agent {
 
-std::string RandomToken() {
-  unsigned char bytes[32];
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  if (!urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes)) {
-    throw std::runtime_error("cannot read /dev/urandom");
-  }
+std::string RandomToken(std::size_t bytes) {
+  static const int initialized = sodium_init();  // thread-safe; idempotent
+  (void)initialized;
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned char b : bytes) {
+  out.reserve(2 * bytes);
+  for (unsigned char b : raw) {
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 15]);
   }

@@ -65,20 +65,27 @@ class AgentTest : public ::testing::Test {
       sink_ = std::make_unique<Process>(argv);
       ASSERT_TRUE(WaitForPort(sink_port)) << "smtp-sink did not start";
     }
+    StartAgent("127.0.0.1:" + std::to_string(sink_port), agent_options);
+  }
+
+  // Starts the agent on fresh ports, relaying to `upstream` (HOST:PORT) under `policy`
+  // with the test's state dir, plus `extra` options; waits until it serves.
+  void StartAgent(const std::string& upstream, const std::vector<std::string>& extra = {},
+                  const std::string& policy = kMail + "/policy.json") {
     agent_port_ = FreePort();
     control_port_ = FreePort();
     std::vector<std::string> argv = {AGENT_BINARY,
                                      "--listen",
                                      "127.0.0.1:" + std::to_string(agent_port_),
                                      "--upstream",
-                                     "127.0.0.1:" + std::to_string(sink_port),
+                                     upstream,
                                      "--policy",
-                                     kMail + "/policy.json",
+                                     policy,
                                      "--state-dir",
                                      (dir_ / "state").string(),
                                      "--control-listen",
                                      "127.0.0.1:" + std::to_string(control_port_)};
-    argv.insert(argv.end(), agent_options.begin(), agent_options.end());
+    argv.insert(argv.end(), extra.begin(), extra.end());
     agent_ = std::make_unique<Process>(argv);
     ASSERT_TRUE(WaitForPort(agent_port_)) << "the agent did not start";
     ASSERT_TRUE(WaitForPort(control_port_)) << "the control API did not start";
@@ -333,14 +340,7 @@ class AgentAuthTest : public AgentTest {
         "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", std::to_string(up),
         (dir_ / "sink").string()});
     ASSERT_TRUE(WaitForPort(up)) << "aiosmtpd did not start (apt-get install python3-aiosmtpd)";
-    agent_port_ = FreePort();
-    control_port_ = FreePort();
-    agent_ = std::make_unique<Process>(std::vector<std::string>{
-        AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
-        "127.0.0.1:" + std::to_string(up), "--policy", kMail + "/policy.json", "--state-dir",
-        (dir_ / "state").string(), "--control-listen",
-        "127.0.0.1:" + std::to_string(control_port_)});
-    ASSERT_TRUE(WaitForPort(agent_port_));
+    StartAgent("127.0.0.1:" + std::to_string(up));
   }
   CommandRun SendWithAuth(const std::string& password, const std::string& type = "PLAIN") {
     return Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
@@ -396,22 +396,14 @@ TEST_F(AgentAuthTest, AgentKilledMidSendLosesNothingAndSendsOnce) {
       "/usr/bin/python3", std::string(AGENT_TEST_DATA) + "/auth_upstream.py", std::to_string(up),
       (dir_ / "sink").string(), "--no-auth", "--slow-rcpt", "3"});
   ASSERT_TRUE(WaitForPort(up)) << "aiosmtpd did not start";
-  const auto start_agent = [&] {
-    agent_port_ = FreePort();
-    agent_ = std::make_unique<Process>(std::vector<std::string>{
-        AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
-        "127.0.0.1:" + std::to_string(up), "--policy", kMail + "/policy.json", "--state-dir",
-        (dir_ / "state").string()});
-    ASSERT_TRUE(WaitForPort(agent_port_));
-  };
-  start_agent();
+  StartAgent("127.0.0.1:" + std::to_string(up));
   CommandRun first;
   std::thread client([&] { first = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // upstream is at RCPT
   agent_->Stop(SIGKILL);
   client.join();
   EXPECT_EQ(first.output.find("<-  250 2.0.0 Ok"), std::string::npos) << first.output;
-  start_agent();
+  StartAgent("127.0.0.1:" + std::to_string(up));
   const CommandRun retry = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
   EXPECT_NE(retry.output.find("<-  250 2.0.0 Ok"), std::string::npos) << retry.output;
   std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late from the first try
@@ -436,27 +428,9 @@ class AgentTlsTest : public AgentAuthTest {
         (dir_ / "sink").string(), mode == "tls" ? "--smtps" : "--starttls",
         (dir_ / "cert.pem").string(), (dir_ / "key.pem").string(), "--no-auth"});
     ASSERT_TRUE(WaitForPort(up)) << "aiosmtpd did not start";
-    agent_port_ = FreePort();
-    control_port_ = FreePort();
-    std::vector<std::string> argv = {AGENT_BINARY,
-                                     "--listen",
-                                     "127.0.0.1:" + std::to_string(agent_port_),
-                                     "--upstream",
-                                     "localhost:" + std::to_string(up),
-                                     "--upstream-tls",
-                                     mode,
-                                     "--policy",
-                                     kMail + "/policy.json",
-                                     "--state-dir",
-                                     (dir_ / "state").string(),
-                                     "--control-listen",
-                                     "127.0.0.1:" + std::to_string(control_port_)};
-    if (trust_ca) {
-      argv.push_back("--upstream-ca");
-      argv.push_back((dir_ / "cert.pem").string());
-    }
-    agent_ = std::make_unique<Process>(argv);
-    ASSERT_TRUE(WaitForPort(agent_port_));
+    std::vector<std::string> tls = {"--upstream-tls", mode};
+    if (trust_ca) tls.insert(tls.end(), {"--upstream-ca", (dir_ / "cert.pem").string()});
+    StartAgent("localhost:" + std::to_string(up), tls);
   }
   std::string upstream_port_;
 };
@@ -493,20 +467,7 @@ TEST_F(AgentTlsTest, UntrustedUpstreamCertificateGivesATemporaryErrorAndNothingI
 // agent then answers 451 and the client's retry is one more attempt, never two.)
 TEST_F(AgentTest, RetryAfterAnUpstreamFailureDeliversExactlyOnce) {
   const int sink_port = FreePort();
-  std::vector<std::string> agent_argv = {AGENT_BINARY,
-                                         "--listen",
-                                         "127.0.0.1:" + std::to_string(FreePort()),
-                                         "--upstream",
-                                         "127.0.0.1:" + std::to_string(sink_port),
-                                         "--policy",
-                                         kMail + "/policy.json",
-                                         "--state-dir",
-                                         (dir_ / "state").string(),
-                                         "--upstream-timeout",
-                                         "3"};
-  agent_port_ = std::stoi(agent_argv[2].substr(agent_argv[2].rfind(':') + 1));
-  agent_ = std::make_unique<Process>(agent_argv);
-  ASSERT_TRUE(WaitForPort(agent_port_));
+  StartAgent("127.0.0.1:" + std::to_string(sink_port), {"--upstream-timeout", "3"});
   // First upstream: drops the connection at DATA, without replying.
   sink_ = std::make_unique<Process>(std::vector<std::string>{
       "/usr/sbin/smtp-sink", "-u", "root", "-d", (dir_ / "sink" / "%M.").string(), "-q", "data",
@@ -731,16 +692,7 @@ TEST_F(AgentTest, PolicyFileChangeIsPickedUpAndABadFileIsRefused) {
       "/usr/sbin/smtp-sink", "-u", "root", "-d", (dir_ / "sink" / "%M.").string(),
       "127.0.0.1:" + std::to_string(sink_port), "20"});
   ASSERT_TRUE(WaitForPort(sink_port));
-  agent_port_ = FreePort();
-  control_port_ = FreePort();
-  agent_ = std::make_unique<Process>(std::vector<std::string>{
-      AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
-      "127.0.0.1:" + std::to_string(sink_port), "--policy", copy.string(), "--state-dir",
-      (dir_ / "state").string(), "--control-listen", "127.0.0.1:" + std::to_string(control_port_)});
-  ASSERT_TRUE(WaitForPort(agent_port_));
-  ASSERT_TRUE(WaitForPort(control_port_));
-  token_ = Read(dir_ / "state" / "control.token");
-  token_.erase(token_.find_last_not_of("\r\n") + 1);
+  StartAgent("127.0.0.1:" + std::to_string(sink_port), {}, copy.string());
   EXPECT_NE(Http("GET", "/v1/status").body.find("\"policy_version\":1"), std::string::npos);
 
   // Version 2 turns BCC conversion off.

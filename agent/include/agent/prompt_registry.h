@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <string>
@@ -51,8 +52,9 @@ class PromptRegistry {
   std::map<std::string, Entry> entries_;
 };
 
-// 32 random bytes from the system, hex-encoded.
-std::string RandomToken();
+// `bytes` random bytes from the system's CSPRNG (libsodium), hex-encoded: prompt ids,
+// CSRF and control tokens, event ids.
+std::string RandomToken(std::size_t bytes = 32);
 
 }  // namespace agent
 
