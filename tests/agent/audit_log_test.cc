@@ -1,6 +1,7 @@
 #include "agent/audit_log.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -80,6 +81,34 @@ TEST_F(AuditLogTest, FormatsAReportWithoutTheMessageText) {
   EXPECT_NE(line.find("\"recipients\":2"), std::string::npos) << line;
   EXPECT_NE(line.find("\"reply\":\"550\""), std::string::npos) << line;
   EXPECT_EQ(line.find("secret body text"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace agent
+
+namespace agent {
+namespace {
+
+// Subjects and recipients are the desktop user's own: the log is theirs only, whatever
+// the umask, and a log left world-readable by an older version is tightened.
+TEST_F(AuditLogTest, TheLogIsReadableByItsOwnerOnly) {
+  namespace fs = std::filesystem;
+  const mode_t old = ::umask(022);
+  const fs::path fresh = dir_ / "audit.jsonl";
+  AuditLog log(fresh.string(), AuditLogOptions{100, 2});
+  for (int i = 0; i < 10; ++i) log.Append("{\"n\":1,\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxx\"}");
+  EXPECT_EQ(fs::status(fresh).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(dir_ / "audit.jsonl.1").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);  // rotated files too
+  const fs::path older = dir_ / "old.jsonl";
+  std::ofstream(older) << "{}\n";
+  fs::permissions(older, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                             fs::perms::others_read);
+  AuditLog(older.string()).Append("{}");
+  EXPECT_EQ(fs::status(older).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  ::umask(old);
 }
 
 }  // namespace
