@@ -55,6 +55,8 @@ case "${1:-}" in
     install_packages "${build_packages[@]}"
     build
     listen="${SENDGUARD_LISTEN:-127.0.0.1:2525}"
+    # The confirmation page's fixed address (the agent's own default is any free port).
+    control_listen="${SENDGUARD_CONTROL_LISTEN:-127.0.0.1:2526}"
     upstream="${SENDGUARD_UPSTREAM:-127.0.0.1:25}"
     upstream_tls="${SENDGUARD_UPSTREAM_TLS:-none}"
     central_listen="${SENDGUARD_CENTRAL_LISTEN:-127.0.0.1:8740}"
@@ -83,6 +85,7 @@ case "${1:-}" in
     fi
     agent=("$build/agent/sendguard-agent" --listen "$listen" --upstream "$upstream"
            --upstream-tls "$upstream_tls" --policy "$policy" --state-dir "$state/agent"
+           --control-listen "$control_listen"
            --central "http://$central_listen" --agent-token-file "$state/agent/agent.token"
            --policy-key "$state/central/policy.pub" --policy-poll 60)
     "${agent[@]}" --check-config

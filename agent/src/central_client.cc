@@ -60,6 +60,24 @@ mailcheck::Result<std::string> CentralClient::LoadToken(const std::string& path)
   return R(std::move(token));
 }
 
+std::string CentralClient::StateName() const {
+  switch (state_.load()) {
+    case State::kOk:
+      return "ok";
+    case State::kRevoked:
+      return "revoked";
+    case State::kUnknown:
+    case State::kOffline:
+      break;
+  }
+  return "offline";
+}
+
+void CentralClient::SetToken(std::string token) {
+  std::lock_guard<std::mutex> lock(token_mutex_);
+  token_ = std::move(token);
+}
+
 HttpReply CentralClient::Get(const std::string& path, const std::vector<std::string>& headers) {
   return Request("GET", path, headers, "");
 }
@@ -78,7 +96,10 @@ HttpReply CentralClient::Request(const std::string& method, const std::string& p
     return reply;
   }
   curl_slist* list = nullptr;
-  list = curl_slist_append(list, ("Authorization: Bearer " + token_).c_str());
+  {
+    std::lock_guard<std::mutex> lock(token_mutex_);
+    list = curl_slist_append(list, ("Authorization: Bearer " + token_).c_str());
+  }
   list = curl_slist_append(list, "Accept: application/json");
   list = curl_slist_append(list, "Expect:");
   for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
@@ -115,6 +136,11 @@ HttpReply CentralClient::Request(const std::string& method, const std::string& p
   curl_easy_cleanup(curl);
   reachable_ =
       reply.status >= 200 && reply.status < 500 && reply.status != 401 && reply.status != 403;
+  if (reply.status == 401 || reply.status == 403) {
+    state_ = State::kRevoked;
+  } else {
+    state_ = reachable_ ? State::kOk : State::kOffline;
+  }
   return reply;
 }
 

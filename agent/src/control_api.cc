@@ -28,7 +28,6 @@ struct ControlApi::Shared {
   std::uint16_t port = 0;
   PromptRegistry& prompts;
   const PolicyStore& policies;
-  const doccheck::Checker& checker;
   ControlStatus status;
 };
 
@@ -269,7 +268,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     if (uri == "/v1/check" && method == "POST") {
       const std::string body = Body(req);
-      const auto result = mailcheck::Decide(*s_.policies.Get(), s_.checker, body);
+      const PolicyInForce in_force = s_.policies.Current();
+      const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, body);
       if (!result.ok()) {
         Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(result.error()));
         return;
@@ -309,9 +309,9 @@ void WritePrivateFile(const std::string& path, const std::string& content) {
 
 ControlApi::ControlApi(std::string host, std::uint16_t port, std::string state_dir,
                        PromptRegistry& prompts, const PolicyStore& policies,
-                       const doccheck::Checker& checker, ControlStatus status)
+                       ControlStatus status)
     : host_(std::move(host)), port_(port), state_dir_(std::move(state_dir)) {
-  shared_ = std::make_unique<Shared>(Shared{"", 0, prompts, policies, checker, std::move(status)});
+  shared_ = std::make_unique<Shared>(Shared{"", 0, prompts, policies, std::move(status)});
 }
 
 ControlApi::~ControlApi() { Stop(); }

@@ -29,23 +29,21 @@ std::string MultiLine(int code, std::string_view enhanced, const std::vector<std
 
 }  // namespace
 
-Relay::Relay(const PolicyStore& policies, const doccheck::Checker& checker,
-             const UpstreamClient& upstream, PromptRegistry* prompts,
-             std::chrono::milliseconds prompt_timeout)
+Relay::Relay(const PolicyStore& policies, const UpstreamTransport& upstream,
+             PromptRegistry* prompts, std::chrono::milliseconds prompt_timeout)
     : policies_(policies),
-      checker_(checker),
       upstream_(upstream),
       prompts_(prompts),
       prompt_timeout_(prompt_timeout) {}
 
 std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
-  const std::shared_ptr<const mailcheck::Policy> policy = policies_.Get();
+  const PolicyInForce in_force = policies_.Current();
   mailcheck::Envelope env;
   env.mail_from = envelope.mail_from;
   env.rcpt_to = envelope.rcpt_to;
   mailcheck::DecideOptions options;
   options.scan_only_when_needed = true;  // internal mail under an all-allow policy: no scan
-  const auto result = mailcheck::Decide(*policy, checker_, message, env, options);
+  const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, message, env, options);
   if (!result.ok()) {
     const std::string reply = "451 4.3.0 The message could not be checked; it was not sent\r\n";
     Report({envelope, nullptr, RelayOutcome::kCheckFailed, reply, {}});

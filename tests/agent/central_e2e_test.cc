@@ -462,6 +462,35 @@ TEST_F(CentralE2eTest, EventsOutliveAFullDisk) {
   EXPECT_NE(Read(dir_ / "agent.log").find("events are written again"), std::string::npos);
 }
 
+// A revoked agent says so in /v1/status (not "offline"), keeps its events, and a new token
+// written over the token file is used without a restart: the events then arrive.
+TEST_F(CentralE2eTest, RevokedAgentSaysSoAndAReplacedTokenFileIsPickedUp) {
+  StartCentral();
+  StartAgent();
+  ASSERT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<std::string>("central") == "ok";
+  })) << Read(dir_ / "agent.log");
+  const CommandRun revoke = Shell(central_ + " agent revoke --db " + db_ + " --name pc-test");
+  ASSERT_EQ(revoke.status, 0) << revoke.output;
+  EXPECT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<std::string>("central") == "revoked";
+  })) << Read(dir_ / "agent.log");
+  SendBlocked();
+  EXPECT_TRUE(Eventually([&] { return Pending() == 1; }));
+  EXPECT_TRUE(EventsOf("send_blocked").empty());
+  // The administrator enrols the desktop again and replaces the token file.
+  const CommandRun enroll =
+      Shell(central_ + " agent enroll --db " + db_ + " --name pc-test --replace");
+  ASSERT_EQ(enroll.status, 0) << enroll.output;
+  std::ofstream(dir_ / "agent.token.new") << Trim(enroll.output) << "\n";
+  fs::rename(dir_ / "agent.token.new", dir_ / "agent.token");
+  ExpectDeliveredExactlyOnce("send_blocked", 1);
+  EXPECT_EQ(Status()->getValue<std::string>("central"), "ok");
+  EXPECT_NE(Read(dir_ / "agent.log").find("agent token file changed"), std::string::npos);
+}
+
 TEST(AgentCentralConfigTest, PlainHttpToANonLoopbackCentralIsRefused) {
   const CommandRun r =
       Shell(std::string(AGENT_BINARY) +

@@ -7,6 +7,7 @@
 #define AGENT_CENTRAL_CLIENT_H_
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ class CentralClient {
   // `ca_file`: a PEM file of CA certificates to verify central with instead of the
   // system store (an organisation's private CA); "" for the system store.
   CentralClient(std::string base_url, std::string token, std::string ca_file = "");
+
+  // Where the last contact with central left this agent, for /v1/status.
+  enum class State {
+    kUnknown,  // no request yet
+    kOk,       // central answered
+    kOffline,  // no answer, or a server error
+    kRevoked,  // central refused the token (401/403): revoked, replaced, or never enrolled
+  };
   virtual ~CentralClient() = default;
 
   // Reads the token file (one line; surrounding white space ignored). Errors name the file.
@@ -38,6 +47,13 @@ class CentralClient {
   // True when the last request got an answer from central that was neither a server error
   // nor a refused token, false otherwise (and before the first request).
   bool reachable() const { return reachable_; }
+  State state() const { return state_; }
+  // "ok", "offline" (also before the first answer) or "revoked".
+  std::string StateName() const;
+
+  // Uses `token` from the next request on (a replaced token file, read again on SIGHUP or
+  // when it changes, takes effect without a restart).
+  void SetToken(std::string token);
   const std::string& base_url() const { return base_url_; }
 
  private:
@@ -45,9 +61,11 @@ class CentralClient {
                     const std::vector<std::string>& headers, const std::string& body);
 
   const std::string base_url_;
-  const std::string token_;
+  mutable std::mutex token_mutex_;
+  std::string token_;
   const std::string ca_file_;
   std::atomic<bool> reachable_{false};
+  std::atomic<State> state_{State::kUnknown};
 };
 
 }  // namespace agent

@@ -34,7 +34,7 @@ struct ControlStatus {
 class ControlApi {
  public:
   ControlApi(std::string host, std::uint16_t port, std::string state_dir, PromptRegistry& prompts,
-             const PolicyStore& policies, const doccheck::Checker& checker, ControlStatus status);
+             const PolicyStore& policies, ControlStatus status);
   ~ControlApi();
   // Creates the token, binds, writes STATE_DIR/control.port; throws std::runtime_error.
   void Start();

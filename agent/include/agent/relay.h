@@ -15,39 +15,20 @@
 #include <string>
 #include <vector>
 
+#include "agent/policy_store.h"
 #include "agent/prompt_registry.h"
 #include "agent/relay_observer.h"
 #include "agent/smtp_session.h"
-#include "agent/upstream_client.h"
-#include "doccheck/checker.h"
+#include "agent/upstream_transport.h"
 #include "mailcheck/policy.h"
 
 namespace agent {
 
-// The policy in force, swapped atomically when a new one is loaded (DESIGN.md decision 7).
-class PolicyStore {
- public:
-  explicit PolicyStore(std::shared_ptr<const mailcheck::Policy> policy)
-      : policy_(std::move(policy)) {}
-  std::shared_ptr<const mailcheck::Policy> Get() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return policy_;
-  }
-  void Set(std::shared_ptr<const mailcheck::Policy> policy) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    policy_ = std::move(policy);
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::shared_ptr<const mailcheck::Policy> policy_;
-};
-
 class Relay {
  public:
   // `prompts` may be null: prompts are then refused at once, as if the timeout had passed.
-  Relay(const PolicyStore& policies, const doccheck::Checker& checker,
-        const UpstreamClient& upstream, PromptRegistry* prompts = nullptr,
+  Relay(const PolicyStore& policies, const UpstreamTransport& upstream,
+        PromptRegistry* prompts = nullptr,
         std::chrono::milliseconds prompt_timeout = std::chrono::seconds(45));
 
   // Adds an observer (not owned; must outlive the Relay). Call before serving.
@@ -64,8 +45,7 @@ class Relay {
   void Report(const RelayReport& report) const;
 
   const PolicyStore& policies_;
-  const doccheck::Checker& checker_;
-  const UpstreamClient& upstream_;
+  const UpstreamTransport& upstream_;
   PromptRegistry* prompts_;
   std::chrono::milliseconds prompt_timeout_;
   std::vector<RelayObserver*> observers_;

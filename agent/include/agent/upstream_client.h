@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "agent/smtp_session.h"
+#include "agent/upstream_transport.h"
 
 namespace agent {
 
@@ -48,10 +49,10 @@ struct UpstreamTls;
 // Parses "none" / "starttls" / "tls"; false when unknown.
 bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls);
 
-class UpstreamClient {
+class UpstreamClient final : public UpstreamTransport {
  public:
   explicit UpstreamClient(UpstreamConfig config);
-  ~UpstreamClient();
+  ~UpstreamClient() override;
   UpstreamClient(const UpstreamClient&) = delete;
   UpstreamClient& operator=(const UpstreamClient&) = delete;
 
@@ -59,11 +60,11 @@ class UpstreamClient {
   // reply for the client, with CRLF: upstream's final reply after DATA, or the first reply
   // that refused the transaction, or a 4xx when upstream failed.
   // With envelope.auth_user set, authenticates (AUTH PLAIN) before MAIL.
-  std::string Send(const SmtpEnvelope& envelope, std::string_view message) const;
+  std::string Send(const SmtpEnvelope& envelope, std::string_view message) const override;
 
   // Checks credentials against upstream (connect, EHLO, TLS, AUTH, QUIT). Returns
   // "235 2.7.0 …" when accepted, else upstream's refusal or a 4xx.
-  std::string Verify(const std::string& user, const std::string& password) const;
+  std::string Verify(const std::string& user, const std::string& password) const override;
 
   const UpstreamConfig& config() const { return config_; }
 
