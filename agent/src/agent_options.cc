@@ -84,13 +84,6 @@ const Parameter* Find(std::string_view name) {
   return nullptr;
 }
 
-std::string Trim(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::optional<double> ParseNumber(const std::string& text, bool integer) {
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
@@ -174,14 +167,14 @@ Status ReadConfigFile(const std::string& path, std::map<std::string, Setting>* v
   if (!in) return Status::Error("--config: cannot read " + path);
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    line = Trim(line);
+    Poco::trimInPlace(line);
     if (line.empty() || line[0] == '#') continue;
     const std::string where = path + ":" + std::to_string(number) + ": ";
     const std::size_t eq = line.find('=');
     if (eq == std::string::npos)
       return Status::Error(where + "expected 'setting = value', got '" + line + "'");
-    const std::string name = Trim(std::string_view(line).substr(0, eq));
-    std::string value = Trim(std::string_view(line).substr(eq + 1));
+    const std::string name = Poco::trim(line.substr(0, eq));
+    std::string value = Poco::trim(line.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
     const Parameter* p = Find(name);

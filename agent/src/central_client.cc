@@ -1,6 +1,7 @@
 // The only file that touches libcurl.
 #include "agent/central_client.h"
 
+#include <Poco/String.h>
 #include <curl/curl.h>
 
 #include <fstream>
@@ -28,13 +29,6 @@ std::size_t CollectHeader(char* data, std::size_t size, std::size_t n, void* out
   return size * n;
 }
 
-std::string Trim(std::string s) {
-  const char* ws = " \t\r\n";
-  s.erase(0, s.find_first_not_of(ws));
-  s.erase(s.find_last_not_of(ws) + 1);
-  return s;
-}
-
 }  // namespace
 
 CentralClient::CentralClient(std::string base_url, std::string token, std::string ca_file)
@@ -53,7 +47,7 @@ mailcheck::Result<std::string> CentralClient::LoadToken(const std::string& path)
   if (!in) return R::Error(path + ": cannot read the agent token file");
   std::stringstream ss;
   ss << in.rdbuf();
-  std::string token = Trim(ss.str());
+  std::string token = Poco::trim(ss.str());
   if (token.empty()) return R::Error(path + ": the agent token file is empty");
   if (token.find_first_of(" \t\r\n") != std::string::npos)
     return R::Error(path + ": the agent token file must hold one token on one line");

@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -10,33 +11,24 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "agent/base64.h"
 #include "agent/durable_file.h"
 #include "agent/outbox.h"
 #include "doccheck/report_format.h"
 #include "mailcheck/policy.h"
 
+
 namespace agent {
 namespace {
 
-std::string Trim(std::string s) {
-  const char* ws = " \t\r\n";
-  s.erase(0, s.find_first_not_of(ws));
-  s.erase(s.find_last_not_of(ws) + 1);
-  return s;
-}
-
 // Standard padded base64 → bytes; false when it is not exactly `size` bytes.
 bool DecodeBase64(const std::string& text, std::size_t size, std::string* out) {
-  std::string bin(size + 3, '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), text.data(),
-                        text.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      len != size)
-    return false;
-  bin.resize(len);
-  *out = std::move(bin);
+  std::optional<std::string> bytes = Base64Decode(Poco::trim(text));
+  if (!bytes || bytes->size() != size) return false;
+  *out = std::move(*bytes);
   return true;
 }
 
@@ -69,7 +61,7 @@ mailcheck::Result<std::string> PolicyUpdater::LoadPublicKey(const std::string& p
   std::string text;
   if (!ReadWholeFile(path, &text)) return R::Error(path + ": cannot read the policy key file");
   std::string key;
-  if (!DecodeBase64(Trim(text), crypto_sign_PUBLICKEYBYTES, &key))
+  if (!DecodeBase64(text, crypto_sign_PUBLICKEYBYTES, &key))
     return R::Error(path +
                     ": expected one line of standard base64 holding a 32-byte Ed25519 public key");
   return R(std::move(key));
@@ -84,7 +76,7 @@ int PolicyUpdater::LoadSaved() {
     return 0;
   }
   std::string sig;
-  if (!DecodeBase64(Trim(signature), crypto_sign_BYTES, &sig) || !Verify(public_key_, text, sig)) {
+  if (!DecodeBase64(signature, crypto_sign_BYTES, &sig) || !Verify(public_key_, text, sig)) {
     std::fprintf(stderr,
                  "sendguard-agent: %s: the signature does not verify with --policy-key; not used\n",
                  path.c_str());
@@ -143,7 +135,7 @@ mailcheck::Status PolicyUpdater::ApplySigned(int version, const std::string& tex
                                              const std::string& signature_base64) {
   std::lock_guard<std::mutex> lock(apply_mutex_);
   std::string signature;
-  if (!DecodeBase64(Trim(signature_base64), crypto_sign_BYTES, &signature))
+  if (!DecodeBase64(signature_base64, crypto_sign_BYTES, &signature))
     return Refuse(version, "the signature is not 64 bytes of base64");
   if (!Verify(public_key_, text, signature))
     return Refuse(version, "the signature does not verify with the pinned key");
@@ -161,7 +153,7 @@ mailcheck::Status PolicyUpdater::ApplySigned(int version, const std::string& tex
   }
   mailcheck::Status saved =
       WriteFileDurably(state_dir_ + "/policy.json.sig.tmp", state_dir_ + "/policy.json.sig",
-                       Trim(signature_base64) + "\n");
+                       Poco::trim(signature_base64) + "\n");
   if (saved.ok())
     saved = WriteFileDurably(state_dir_ + "/policy.json.tmp", state_dir_ + "/policy.json", text);
   if (!saved.ok()) {
