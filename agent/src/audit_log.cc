@@ -1,11 +1,14 @@
 #include "agent/audit_log.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sstream>
+
 #include "agent/event_builder.h"
-#include "doccheck/report_format.h"
 #include "mailcheck/verdict.h"
 
 namespace agent {
@@ -36,37 +39,29 @@ AuditLog::~AuditLog() {
 }
 
 std::string AuditLog::Format(const RelayReport& report) {
-  std::string line = "{\"time\":\"" + EventTimeNow() + "\",\"outcome\":\"";
-  line += RelayOutcomeName(report.outcome);
-  line += "\",\"from\":";
-  doccheck::AppendJsonString(report.envelope.mail_from, &line);
-  line += ",\"recipients\":" + std::to_string(report.envelope.rcpt_to.size());
+  Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
+  line.set("time", EventTimeNow());
+  line.set("outcome", std::string(RelayOutcomeName(report.outcome)));
+  line.set("from", report.envelope.mail_from);
+  line.set("recipients", report.envelope.rcpt_to.size());
   if (const mailcheck::Decision* d = report.decision) {
-    line += ",\"verdict\":";
-    doccheck::AppendJsonString(mailcheck::VerdictName(d->verdict), &line);
-    line += ",\"policy_version\":" + std::to_string(d->policy_version);
-    line += ",\"reasons\":[";
-    for (std::size_t i = 0; i < d->reasons.size(); ++i) {
-      if (i) line += ",";
-      line += "{\"code\":";
-      doccheck::AppendJsonString(d->reasons[i].code, &line);
-      line += ",\"message\":";
-      doccheck::AppendJsonString(d->reasons[i].message, &line);
-      line += "}";
+    line.set("verdict", std::string(mailcheck::VerdictName(d->verdict)));
+    line.set("policy_version", d->policy_version);
+    Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
+    for (const mailcheck::Reason& r : d->reasons) {
+      Poco::JSON::Object::Ptr reason = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      reason->set("code", r.code);
+      reason->set("message", r.message);
+      reasons->add(reason);
     }
-    line += "]";
+    line.set("reasons", reasons);
   }
-  if (!report.prompt_id.empty()) {
-    line += ",\"prompt\":";
-    doccheck::AppendJsonString(report.prompt_id, &line);
-  }
-  if (report.timed_out) line += ",\"timed_out\":true";
-  if (!report.reply.empty()) {
-    line += ",\"reply\":";
-    doccheck::AppendJsonString(report.reply.substr(0, 3), &line);
-  }
-  line += "}";
-  return line;
+  if (!report.prompt_id.empty()) line.set("prompt", std::string(report.prompt_id));
+  if (report.timed_out) line.set("timed_out", true);
+  if (!report.reply.empty()) line.set("reply", std::string(report.reply.substr(0, 3)));
+  std::ostringstream out;
+  line.stringify(out);
+  return out.str();
 }
 
 void AuditLog::OnRelay(const RelayReport& report) { Append(Format(report)); }

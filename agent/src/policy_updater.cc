@@ -20,7 +20,6 @@
 #include "doccheck/report_format.h"
 #include "mailcheck/policy.h"
 
-
 namespace agent {
 namespace {
 
