@@ -1,0 +1,201 @@
+// The agent's SMTP path against misuse, end to end with the real binary on loopback:
+// a hostile or odd upstream, HTTP sent to the SMTP port, a second agent on a busy port,
+// clients that give up while a prompt waits, and what the sender reads in a refusal.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "process_support.h"
+
+namespace agent {
+namespace {
+
+using testing::CommandRun;
+using testing::FreePort;
+using testing::Process;
+using testing::Read;
+using testing::Shell;
+using testing::WaitForPort;
+namespace fs = std::filesystem;
+const std::string kMail = std::string(SENDGUARD_CORPUS_DIR) + "/mail";
+
+// The agent under test; SENDGUARD_AGENT_BINARY runs these tests against another build
+// (e.g. to see them fail on an older one).
+std::string AgentBinary() {
+  const char* other = std::getenv("SENDGUARD_AGENT_BINARY");
+  return other && *other ? other : AGENT_BINARY;
+}
+
+class SmtpHardeningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists("/usr/sbin/smtp-sink")) << "needs smtp-sink (apt-get install postfix)";
+    ASSERT_TRUE(fs::exists("/usr/bin/swaks")) << "needs swaks (apt-get install swaks)";
+    dir_ = fs::temp_directory_path() /
+           ("sendguard_smtp_test_" + std::to_string(getpid()) + "_" + std::to_string(counter_++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "sink");
+  }
+  void TearDown() override {
+    agent_.reset();
+    upstream_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // smtp-sink writing each message it accepts to dir_/sink; returns its HOST:PORT.
+  std::string StartSink() {
+    const int port = FreePort();
+    upstream_ = std::make_unique<Process>(std::vector<std::string>{
+        "/usr/sbin/smtp-sink", "-u", "root", "-d", (dir_ / "sink" / "%M.").string(),
+        "127.0.0.1:" + std::to_string(port), "20"});
+    EXPECT_TRUE(WaitForPort(port)) << "smtp-sink did not start";
+    return "127.0.0.1:" + std::to_string(port);
+  }
+
+  // tests/agent/data/scripted_upstream.py with `options`; returns its HOST:PORT.
+  std::string StartScripted(std::vector<std::string> options = {}) {
+    const int port = FreePort();
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     std::string(AGENT_TEST_DATA) + "/scripted_upstream.py",
+                                     std::to_string(port), (dir_ / "sink").string()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    upstream_ = std::make_unique<Process>(argv);
+    EXPECT_TRUE(WaitForPort(port)) << "scripted_upstream.py did not start";
+    return "127.0.0.1:" + std::to_string(port);
+  }
+
+  // The agent on fresh ports relaying to `upstream`; waits until it serves.
+  void StartAgent(const std::string& upstream, const std::vector<std::string>& extra = {}) {
+    agent_port_ = FreePort();
+    control_port_ = FreePort();
+    std::vector<std::string> argv = {AgentBinary(),
+                                     "--listen",
+                                     "127.0.0.1:" + std::to_string(agent_port_),
+                                     "--upstream",
+                                     upstream,
+                                     "--policy",
+                                     kMail + "/policy.json",
+                                     "--state-dir",
+                                     (dir_ / "state").string(),
+                                     "--control-listen",
+                                     "127.0.0.1:" + std::to_string(control_port_)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    agent_ = std::make_unique<Process>(argv, (dir_ / "agent.log").string());
+    ASSERT_TRUE(WaitForPort(agent_port_)) << "the agent did not start";
+    ASSERT_TRUE(WaitForPort(control_port_)) << "the control API did not start";
+    token_ = Read(dir_ / "state" / "control.token");
+    while (!token_.empty() && (token_.back() == '\n' || token_.back() == '\r')) token_.pop_back();
+  }
+
+  CommandRun Send(const std::string& eml, const std::string& to, const std::string& extra = "") {
+    return Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                 " --from sender@city.honjo.lg.jp --to " + to + " --data " + eml + " " + extra);
+  }
+
+  // The messages upstream stored (smtp-sink's files or scripted_upstream's msgN.eml).
+  std::vector<fs::path> Delivered() {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir_ / "sink"))
+      if (e.path().filename() != "commands.log") files.push_back(e.path());
+    return files;
+  }
+
+  struct HttpResult {
+    int status = 0;
+    std::string body;
+  };
+  HttpResult Http(const std::string& method, const std::string& path,
+                  const std::string& body = "") {
+    HttpResult r;
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(control_port_));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setHost("127.0.0.1:" + std::to_string(control_port_));
+    req.set("Authorization", "Bearer " + token_);
+    if (!body.empty()) req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse res;
+    std::istream& in = session.receiveResponse(res);
+    r.status = res.getStatus();
+    std::stringstream ss;
+    ss << in.rdbuf();
+    r.body = ss.str();
+    return r;
+  }
+
+  // Waits until one prompt is pending and returns its id ("" after about 10 s).
+  std::string WaitForPrompt() {
+    for (int i = 0; i < 200; ++i) {
+      const HttpResult r = Http("GET", "/v1/prompts");
+      const std::size_t at = r.body.find("\"id\":\"");
+      if (at != std::string::npos) return r.body.substr(at + 6, r.body.find('"', at + 6) - at - 6);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+  }
+
+  fs::path dir_;
+  int agent_port_ = 0;
+  int control_port_ = 0;
+  std::string token_;
+  std::unique_ptr<Process> upstream_;
+  std::unique_ptr<Process> agent_;
+  static inline int counter_ = 0;
+};
+
+// Issue 10, item 6: an upstream whose host name is made of extension keywords, and which
+// offers none of them, gets no pipelined commands, no AUTH and no STARTTLS.
+TEST_F(SmtpHardeningTest, UpstreamGreetingHostNameOffersNoExtension) {
+  StartAgent(StartScripted());
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml",
+                            "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  EXPECT_EQ(Delivered().size(), 1u);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  EXPECT_EQ(log.find("PIPELINED"), std::string::npos) << log;
+  EXPECT_EQ(log.find("AUTH"), std::string::npos) << log;
+  EXPECT_EQ(log.find("STARTTLS"), std::string::npos) << log;
+  EXPECT_EQ(log.find("SMTPUTF8"), std::string::npos) << log;
+  EXPECT_NE(log.find("MAIL FROM:<sender@city.honjo.lg.jp>\n"), std::string::npos) << log;
+
+  // A client that authenticates: refused here, AUTH never sent upstream.
+  const CommandRun auth = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp",
+                               "--auth PLAIN --auth-user staff --auth-password secret");
+  EXPECT_NE(auth.output.find("<** 454 4.7.0"), std::string::npos) << auth.output;
+  EXPECT_EQ(Read(dir_ / "sink" / "commands.log").find("AUTH"), std::string::npos);
+}
+
+TEST_F(SmtpHardeningTest, StartTlsIsNotTriedWhenOnlyTheHostNameSaysSo) {
+  StartAgent(StartScripted({"--ehlo", "8BITMIME"}), {"--upstream-tls", "starttls"});
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 454 4.7.0"), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+  EXPECT_EQ(Read(dir_ / "sink" / "commands.log").find("STARTTLS"), std::string::npos);
+}
+
+TEST_F(SmtpHardeningTest, OfferedPipeliningIsStillUsed) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--ehlo", "SIZE 1000000"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml",
+                            "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  EXPECT_NE(log.find("PIPELINED MAIL FROM:<sender@city.honjo.lg.jp> SIZE="), std::string::npos)
+      << log;
+}
+
+}  // namespace
+}  // namespace agent
