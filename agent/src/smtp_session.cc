@@ -93,18 +93,47 @@ std::string SmtpSession::OnOverlongLine() {
   return Reply(500, "5.5.2", "Line too long; closing the connection");
 }
 
+bool LooksLikeHttp(std::string_view line) {
+  static constexpr std::string_view kMethods[] = {
+      "GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "CONNECT ", "DELETE ", "PATCH ", "TRACE "};
+  const std::string start = Upper(line.substr(0, 8));
+  for (std::string_view method : kMethods)
+    if (std::string_view(start).substr(0, method.size()) == method) return true;
+  // A header line: "Name:" where the name is a token (SMTP verbs never end in ':').
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  return std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
 std::string SmtpSession::OnLine(std::string_view line) {
   if (state_ == State::kClosed) return {};
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (state_ == State::kData) return OnDataLine(line);
   if (state_ == State::kAuthPlain || state_ == State::kAuthLoginUser ||
       state_ == State::kAuthLoginPassword) {
-    return OnAuthLine(line);
+    return CountErrors(OnAuthLine(line));
   }
   if (line.find('\0') != std::string_view::npos) {
-    return Reply(500, "5.5.2", "Syntax error: NUL in command");
+    return CountErrors(Reply(500, "5.5.2", "Syntax error: NUL in command"));
   }
-  return OnCommand(line);
+  if (LooksLikeHttp(line)) {
+    state_ = State::kClosed;
+    return Reply(554, "5.7.0", "This is an SMTP server, not HTTP; closing the connection");
+  }
+  return CountErrors(OnCommand(line));
+}
+
+std::string SmtpSession::CountErrors(std::string reply) {
+  // 452 to RCPT is "send the rest in another transaction" (RFC 5321 §4.5.3.1.10), not
+  // an error of the client's.
+  if (reply.empty() || (reply[0] != '4' && reply[0] != '5') || reply.rfind("452", 0) == 0 ||
+      state_ == State::kClosed)
+    return reply;
+  if (++errors_ < limits_.max_errors) return reply;
+  state_ = State::kClosed;
+  return reply + Reply(421, "4.7.0", "Too many errors; closing the connection");
 }
 
 std::string SmtpSession::OnCommand(std::string_view line) {

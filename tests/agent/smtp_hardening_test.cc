@@ -1,6 +1,7 @@
 // The agent's SMTP path against misuse, end to end with the real binary on loopback:
 // a hostile or odd upstream, HTTP sent to the SMTP port, a second agent on a busy port,
 // clients that give up while a prompt waits, and what the sender reads in a refusal.
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -195,6 +196,47 @@ TEST_F(SmtpHardeningTest, OfferedPipeliningIsStillUsed) {
   const std::string log = Read(dir_ / "sink" / "commands.log");
   EXPECT_NE(log.find("PIPELINED MAIL FROM:<sender@city.honjo.lg.jp> SIZE="), std::string::npos)
       << log;
+}
+
+// Issue 10, item 7: a web page can make the browser POST a form to the SMTP port. The
+// form's body holds a whole SMTP dialogue; the agent must close the connection at the
+// request line, so none of it reaches upstream, and curl is not left waiting.
+TEST_F(SmtpHardeningTest, HttpPostToTheSmtpPortIsClosedAndSendsNothing) {
+  ASSERT_TRUE(fs::exists("/usr/bin/curl")) << "needs curl";
+  StartAgent(StartSink());
+  const fs::path payload = dir_ / "payload.txt";
+  std::ofstream(payload, std::ios::binary)
+      << "\r\nEHLO evil.example\r\nMAIL FROM:<sender@city.honjo.lg.jp>\r\n"
+         "RCPT TO:<arai-a@city.honjo.lg.jp>\r\nDATA\r\nSubject: from a web page\r\n\r\n"
+         "cross-protocol\r\n.\r\nQUIT\r\n";
+  const CommandRun r =
+      Shell("curl -sS --http0.9 --max-time 15 -o " + (dir_ / "out").string() + " -F 'smtp=<" +
+            payload.string() + "' http://127.0.0.1:" + std::to_string(agent_port_) + "/");
+  EXPECT_NE(WEXITSTATUS(r.status), 28) << "the connection was left open: " << r.output;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(Delivered().empty()) << Read(Delivered().front());
+
+  // The same request line from a raw socket: a 554 and the connection closed.
+  Poco::Net::StreamSocket s(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(agent_port_)));
+  s.setReceiveTimeout(Poco::Timespan(10, 0));
+  const std::string request = "POST / HTTP/1.1\r\n";
+  s.sendBytes(request.data(), static_cast<int>(request.size()));
+  std::string got;
+  char buf[4096];
+  bool closed = false;
+  try {
+    for (int n; (n = s.receiveBytes(buf, sizeof buf)) > 0;) got.append(buf, n);
+    closed = true;
+  } catch (const Poco::Exception& e) {
+    closed = e.code() != 0 && dynamic_cast<const Poco::TimeoutException*>(&e) == nullptr;
+  }
+  EXPECT_NE(got.find("\r\n554 5.7.0 "), std::string::npos) << got;
+  EXPECT_TRUE(closed) << "the agent kept the connection open";
+
+  // The agent still serves mail.
+  const CommandRun ok = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(ok.output.find("<-  250 2.0.0 Ok"), std::string::npos) << ok.output;
 }
 
 }  // namespace
