@@ -2,6 +2,7 @@
 #include "agent/smtp_server.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/TCPServer.h>
@@ -9,6 +10,7 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/TCPServerParams.h>
 
+#include <cerrno>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -99,15 +101,28 @@ SmtpServer::~SmtpServer() { Stop(); }
 
 void SmtpServer::Start() {
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config_.host, config_.port), 64);
+    // SO_REUSEADDR (a restart need not wait for TIME_WAIT) but not SO_REUSEPORT, which
+    // Poco's ServerSocket(address, backlog) also sets: with it a second agent on the same
+    // port would start without an error and silently take half the connections.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(config_.host, config_.port), /*reuseAddress=*/true,
+                /*reusePort=*/false);
+    socket.listen(64);
     port_ = socket.address().port();
     auto* params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(config_.max_connections);
     params->setMaxQueued(config_.max_connections);
     server_ = std::make_unique<Poco::Net::TCPServer>(new Factory(config_, relay_), socket, params);
     server_->start();
+  } catch (const Poco::Net::NetException& e) {
+    const std::string where = config_.host + ":" + std::to_string(config_.port);
+    if (e.code() == EADDRINUSE) {
+      throw std::runtime_error("cannot listen for mail clients on " + where +
+                               ": the port is already in use (another sendguard-agent?)");
+    }
+    throw std::runtime_error("cannot listen for mail clients on " + where + ": " + e.displayText());
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot listen on " + config_.host + ":" +
+    throw std::runtime_error("cannot listen for mail clients on " + config_.host + ":" +
                              std::to_string(config_.port) + ": " + e.displayText());
   }
 }

@@ -239,5 +239,24 @@ TEST_F(SmtpHardeningTest, HttpPostToTheSmtpPortIsClosedAndSendsNothing) {
   EXPECT_NE(ok.output.find("<-  250 2.0.0 Ok"), std::string::npos) << ok.output;
 }
 
+// Issue 10, item 8: a second agent on the SMTP port of a running one must not start (with
+// SO_REUSEPORT both would, and share the connections); it fails at once with the
+// configuration-error status 2 and names the port.
+TEST_F(SmtpHardeningTest, SecondAgentOnABusyPortFailsToStart) {
+  StartAgent(StartSink());
+  const std::string port = std::to_string(agent_port_);
+  const CommandRun second = Shell("timeout 20 " + AgentBinary() + " --listen 127.0.0.1:" + port +
+                                  " --upstream " + "127.0.0.1:25 --policy " + kMail +
+                                  "/policy.json --state-dir " + (dir_ / "state2").string() +
+                                  " --control-listen 127.0.0.1:" + std::to_string(FreePort()));
+  ASSERT_TRUE(WIFEXITED(second.status));
+  EXPECT_EQ(WEXITSTATUS(second.status), 2) << second.output;
+  EXPECT_NE(second.output.find("127.0.0.1:" + port), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("already in use"), std::string::npos) << second.output;
+  // The first one still has every connection.
+  const CommandRun ok = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(ok.output.find("<-  250 2.0.0 Ok"), std::string::npos) << ok.output;
+}
+
 }  // namespace
 }  // namespace agent
