@@ -258,5 +258,29 @@ TEST_F(SmtpHardeningTest, SecondAgentOnABusyPortFailsToStart) {
   EXPECT_NE(ok.output.find("<-  250 2.0.0 Ok"), std::string::npos) << ok.output;
 }
 
+// What the sender reads: a refusal in Japanese first, then English, with the attachment's
+// file name intact (it used to become "??????.csv").
+TEST_F(SmtpHardeningTest, RefusalIsJapaneseFirstWithTheFileNameIntact) {
+  StartAgent(StartSink());
+  const CommandRun r = Send(std::string(AGENT_TEST_DATA) + "/residents_csv_attachment.eml",
+                            "a.yamada@example.ne.jp");
+  const std::size_t ja =
+      r.output.find("<** 550-5.7.1 送信ポリシーにより、このメールは送信されていません");
+  const std::size_t name =
+      r.output.find("添付ファイル 住民名簿.csv に個人番号が 1 件含まれています");
+  const std::size_t en = r.output.find("Message refused by the sendguard policy");
+  const std::size_t en_name = r.output.find("my_number: Attachment 住民名簿.csv contains");
+  ASSERT_NE(ja, std::string::npos) << r.output;
+  ASSERT_NE(name, std::string::npos) << r.output;
+  ASSERT_NE(en, std::string::npos) << r.output;
+  ASSERT_NE(en_name, std::string::npos) << r.output;
+  EXPECT_LT(ja, name);
+  EXPECT_LT(name, en);
+  EXPECT_LT(en, en_name);
+  EXPECT_EQ(r.output.find("??"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("373964017574"), std::string::npos) << "the number stays masked";
+  EXPECT_TRUE(Delivered().empty());
+}
+
 }  // namespace
 }  // namespace agent

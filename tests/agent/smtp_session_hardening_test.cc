@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "agent/smtp_session.h"
 
@@ -84,6 +85,45 @@ TEST(SmtpSessionHardeningTest, GoodCommandsAndRecipientLimitsDoNotCountAsErrors)
   s.OnLine("DATA");
   s.OnLine(".");
   EXPECT_EQ(delivered, 1);
+}
+
+TEST(ReplyTextTest, KeepsJapaneseAndStripsControlsAndInvalidBytes) {
+  EXPECT_EQ(ReplyText("添付ファイル 住民名簿.csv"), "添付ファイル 住民名簿.csv");
+  EXPECT_EQ(ReplyText("a\r\n250 ok\tb\x7f"), "a  250 ok b ");
+  EXPECT_EQ(ReplyText("bad \xff\xfe and cut \xe4\xbd"), "bad ?? and cut ??");
+  EXPECT_EQ(ReplyText("overlong \xc0\xaf"), "overlong ??");
+  // A right-to-left override would show "exe.csv" as something else.
+  EXPECT_EQ(ReplyText("名簿\u202eexe.csv"), "名簿 exe.csv");
+  EXPECT_EQ(ReplyText("c1\u0085x"), "c1 x");
+}
+
+TEST(MultiLineReplyTest, JoinsLinesWithTheRightSeparators) {
+  EXPECT_EQ(MultiLineReply(550, "5.7.1", {"一行目", "second"}),
+            "550-5.7.1 一行目\r\n550 5.7.1 second\r\n");
+  EXPECT_EQ(MultiLineReply(451, "4.3.0", {"only"}), "451 4.3.0 only\r\n");
+}
+
+TEST(MultiLineReplyTest, LongTextIsSplitAtCharacterBoundariesIntoShortLines) {
+  std::string name;
+  for (int i = 0; i < 300; ++i) name += "名";  // 900 bytes, no space
+  const std::string reply =
+      MultiLineReply(550, "5.7.1", {"添付ファイル " + name + ".csv に個人番号が含まれています。"});
+  std::size_t lines = 0, start = 0;
+  std::string joined;
+  while (start < reply.size()) {
+    const std::size_t end = reply.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos);
+    const std::string line = reply.substr(start, end - start);
+    EXPECT_LE(line.size() + 2, 512u) << line;
+    EXPECT_EQ(ReplyText(line), line) << "a line holds a broken UTF-8 sequence";
+    EXPECT_EQ(line.substr(0, 10), end + 2 < reply.size() ? "550-5.7.1 " : "550 5.7.1 ");
+    joined += line.substr(10);
+    ++lines;
+    start = end + 2;
+  }
+  EXPECT_GE(lines, 3u);
+  // Split inside the name (no space in the second half of a line): nothing is lost.
+  EXPECT_TRUE(joined == "添付ファイル " + name + ".csv に個人番号が含まれています。");
 }
 
 }  // namespace

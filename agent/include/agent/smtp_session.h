@@ -123,6 +123,20 @@ bool LooksLikeHttp(std::string_view line);
 // "250 2.1.0 Ok" style single line, with CRLF.
 std::string Reply(int code, std::string_view enhanced, std::string_view text);
 
+// A reply of several lines ("550-5.7.1 …\r\n…550 5.7.1 …\r\n") carrying text from
+// anywhere (reasons, file names, subjects). Each text is made fit for a reply line by
+// ReplyText and, when longer than `max_text_bytes`, split over several lines at UTF-8
+// character boundaries (preferably after a space or 、。), so every line stays well
+// under RFC 5321's 512 octets. UTF-8 is kept: mail clients show it to the sender
+// (Thunderbird does, with or without SMTPUTF8).
+std::string MultiLineReply(int code, std::string_view enhanced,
+                           const std::vector<std::string>& texts, std::size_t max_text_bytes = 400);
+
+// `text` made safe for one reply line: CR, LF, other C0/C1 control characters and
+// bidirectional-override characters become spaces; bytes that are not valid UTF-8 become
+// '?'. Valid UTF-8 (Japanese, file names) is kept as it is.
+std::string ReplyText(std::string_view text);
+
 // Parses "<path> PARAMS" after "MAIL FROM:" / "RCPT TO:"; false on bad syntax.
 bool ParsePathAndParams(std::string_view arg, std::string* path, std::string* params);
 
