@@ -22,6 +22,8 @@ std::string_view RelayOutcomeName(RelayOutcome outcome) {
       return "prompt_cancelled";
     case RelayOutcome::kCheckFailed:
       return "check_failed";
+    case RelayOutcome::kPromptAbandoned:
+      return "prompt_abandoned";
   }
   return "unknown";
 }

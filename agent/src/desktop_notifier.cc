@@ -127,6 +127,12 @@ std::pair<std::string, std::string> DesktopNotifier::Text(const RelayReport& rep
   if (report.outcome == RelayOutcome::kBlocked) {
     return {"メールの送信を止めました (sendguard)", about + "このメールは送信されていません。"};
   }
+  if (report.outcome == RelayOutcome::kPromptAbandoned) {
+    return {"メールは送信されていません (sendguard)",
+            "件名: " + Escape(d.subject) +
+                "\n送信元のメールソフトが接続を切ったため、このメールは送信されていません。"
+                "メールソフトの送信エラーや送信トレイを確かめてください。"};
+  }
   return {};
 }
 
@@ -144,6 +150,12 @@ void DesktopNotifier::OnRelay(const RelayReport& report) {
     case RelayOutcome::kPromptCancelled:
       Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
       return;
+    case RelayOutcome::kPromptAbandoned: {
+      Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
+      auto [summary, body] = Text(report, confirm_url_);
+      if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
+      return;
+    }
     default:
       return;
   }

@@ -37,7 +37,8 @@ Relay::Relay(const PolicyStore& policies, const doccheck::Checker& checker,
       prompts_(prompts),
       prompt_timeout_(prompt_timeout) {}
 
-std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
+std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
+                          const ClientProbe& client_connected) {
   const std::shared_ptr<const mailcheck::Policy> policy = policies_.Get();
   mailcheck::Envelope env;
   env.mail_from = envelope.mail_from;
@@ -77,7 +78,22 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
     }
     id = prompts_->Add(std::move(info));
     Report({envelope, &d, RelayOutcome::kPromptRaised, {}, id});
-    answer = prompts_->Wait(id, prompt_timeout_);
+    answer = prompts_->Wait(id, prompt_timeout_, client_connected);
+    // The user said Send, but the client may have given up meanwhile (its own timeout):
+    // look once more right before upstream sees anything.
+    if (answer == PromptRegistry::Answer::kSend && client_connected && !client_connected()) {
+      prompts_->MarkAbandoned(id);
+      answer = PromptRegistry::Answer::kAbandoned;
+    }
+  }
+  if (answer == PromptRegistry::Answer::kAbandoned) {
+    const std::string reply = Refusal(
+        421, "4.4.0", "送信元のメールソフトが接続を切ったため、このメールは送信されていません。",
+        "The mail client disconnected before the message was confirmed; nothing was"
+        " sent.",
+        nullptr);
+    Report({envelope, &d, RelayOutcome::kPromptAbandoned, reply, id});
+    return reply;
   }
   if (answer == PromptRegistry::Answer::kSend) {
     const std::string reply = upstream_.Send(envelope, d.transmit_bytes);

@@ -9,6 +9,8 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/TCPServerParams.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
@@ -17,6 +19,25 @@
 
 namespace agent {
 namespace {
+
+// True while the client has neither closed nor reset the connection; does not block.
+// Bytes it pipelined that are still unread do not mean it has gone, but the end of its
+// stream does, even behind unread bytes (swaks sends QUIT when it gives up, then
+// closes): an SMTP client that can no longer send cannot finish the session, and one
+// that only half-closed still reads the reply it gets instead.
+bool ClientConnected(const Poco::Net::StreamSocket& s) {
+  const int fd = s.impl()->sockfd();
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  const int ready = ::poll(&p, 1, 0);
+  if (ready < 0) return errno == EINTR;
+  if (ready == 0) return true;  // nothing to read: still there, waiting for its reply
+  if (p.revents & (POLLERR | POLLHUP | POLLNVAL | POLLRDHUP)) return false;
+  char c;
+  const ssize_t n = ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return true;    // pipelined input
+  if (n == 0) return false;  // end of stream: the client closed
+  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
 
 class SmtpConnection final : public Poco::Net::TCPServerConnection {
  public:
@@ -27,7 +48,9 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection {
     Poco::Net::StreamSocket& s = socket();
     SmtpSession session(
         config_.limits, config_.hostname,
-        [this](const SmtpEnvelope& e, std::string&& m) { return relay_.Handle(e, std::move(m)); },
+        [this, &s](const SmtpEnvelope& e, std::string&& m) {
+          return relay_.Handle(e, std::move(m), [&s] { return ClientConnected(s); });
+        },
         [this](const std::string& user, const std::string& password) {
           return relay_.Authenticate(user, password);
         });

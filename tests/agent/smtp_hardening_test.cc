@@ -282,5 +282,75 @@ TEST_F(SmtpHardeningTest, RefusalIsJapaneseFirstWithTheFileNameIntact) {
   EXPECT_TRUE(Delivered().empty());
 }
 
+// Issue 10, item 5: a client that gives up on a prompt (swaks with a 3 s timeout) reports
+// a failure and its user sends again; approving the first prompt afterwards must not
+// deliver a second copy. The agent notices the disconnect while the prompt waits.
+TEST_F(SmtpHardeningTest, ClientThatGaveUpOnAPromptGetsNothingSentWhenApprovedLater) {
+  StartAgent(StartSink(), {"--prompt-timeout", "30"});
+  const CommandRun r =
+      Send(kMail + "/p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp", "--timeout 3");
+  EXPECT_EQ(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  const std::string id = [&] {
+    const std::string audit = Read(dir_ / "state" / "audit.jsonl");
+    const std::size_t at = audit.find("\"prompt\":\"");
+    return at == std::string::npos ? std::string()
+                                   : audit.substr(at + 10, audit.find('"', at + 10) - at - 10);
+  }();
+  ASSERT_FALSE(id.empty()) << Read(dir_ / "state" / "audit.jsonl");
+  // The user approves late (the prompt may already be gone: that is the point).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const HttpResult answer = Http("POST", "/v1/prompts/" + id, "{\"decision\":\"send\"}");
+  EXPECT_NE(answer.status, 200) << answer.body;
+  std::string audit;
+  for (int i = 0; i < 50; ++i) {
+    audit = Read(dir_ / "state" / "audit.jsonl");
+    if (audit.find("prompt_abandoned") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(audit.find("\"outcome\":\"prompt_abandoned\""), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("prompt_confirmed"), std::string::npos) << audit;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(Delivered().empty());
+  EXPECT_EQ(Http("GET", "/v1/prompts").body.find(id), std::string::npos);
+}
+
+// A client that pipelined QUIT behind its message and waits is still there: its prompt,
+// approved, is sent once and it gets both replies.
+TEST_F(SmtpHardeningTest, PipelinedBytesBehindAPromptDoNotMeanTheClientHasGone) {
+  StartAgent(StartSink(), {"--prompt-timeout", "30"});
+  std::string message = Read(kMail + "/p12_residents_xlsx_external.eml");
+  std::string crlf;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i] == '\n' && (i == 0 || message[i - 1] != '\r')) crlf += '\r';
+    crlf += message[i];
+  }
+  Poco::Net::StreamSocket s(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(agent_port_)));
+  s.setReceiveTimeout(Poco::Timespan(20, 0));
+  const std::string dialogue =
+      "EHLO pipeliner\r\nMAIL FROM:<sender@city.honjo.lg.jp>\r\n"
+      "RCPT TO:<a.yamada@example.ne.jp>\r\nDATA\r\n" +
+      crlf + (crlf.size() >= 2 && crlf.substr(crlf.size() - 2) == "\r\n" ? "" : "\r\n") +
+      ".\r\nQUIT\r\n";
+  for (std::size_t sent = 0; sent < dialogue.size();)
+    sent += static_cast<std::size_t>(
+        s.sendBytes(dialogue.data() + sent, static_cast<int>(dialogue.size() - sent)));
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several probes
+  EXPECT_EQ(Http("POST", "/v1/prompts/" + id, "{\"decision\":\"send\"}").status, 200);
+  std::string got;
+  char buf[4096];
+  try {
+    for (int n;
+         got.find("\r\n221 ") == std::string::npos && (n = s.receiveBytes(buf, sizeof buf)) > 0;)
+      got.append(buf, n);
+  } catch (const Poco::Exception&) {
+  }
+  EXPECT_NE(got.find("\r\n250 2.0.0 Ok"), std::string::npos) << got;
+  EXPECT_NE(got.find("\r\n221 "), std::string::npos) << got;
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
 }  // namespace
 }  // namespace agent
