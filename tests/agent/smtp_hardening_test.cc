@@ -352,5 +352,73 @@ TEST_F(SmtpHardeningTest, PipelinedBytesBehindAPromptDoNotMeanTheClientHasGone) 
   EXPECT_EQ(Delivered().size(), 1u);
 }
 
+// Desktop notifications on a private session bus (dbus-daemon), received by
+// python-dbusmock's notification_daemon template, which logs every call it gets.
+class SmtpNotifyTest : public SmtpHardeningTest {
+ protected:
+  void StartBus() {
+    ASSERT_TRUE(fs::exists("/usr/bin/dbus-daemon")) << "needs dbus-daemon";
+    ASSERT_TRUE(fs::exists("/usr/bin/dbus-send")) << "needs dbus-send (dbus-bin)";
+    const std::string address = "unix:path=" + (dir_ / "bus").string();
+    bus_ = std::make_unique<Process>(std::vector<std::string>{
+        "/usr/bin/dbus-daemon", "--config-file=/usr/share/dbus-1/session.conf",
+        "--address=" + address, "--nofork"});
+    ::setenv("DBUS_SESSION_BUS_ADDRESS", address.c_str(), 1);
+    for (int i = 0; i < 100 && !fs::exists(dir_ / "bus"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    daemon_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/python3", "-m", "dbusmock", "--template",
+                                 "notification_daemon", "-l", (dir_ / "notify.log").string()});
+    bool ready = false;
+    for (int i = 0; i < 100 && !ready; ++i) {
+      ready = Shell(
+                  "dbus-send --session --print-reply --dest=org.freedesktop.Notifications"
+                  " /org/freedesktop/Notifications"
+                  " org.freedesktop.Notifications.GetServerInformation")
+                  .status == 0;
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(ready) << "dbusmock's notification daemon did not start (python3-dbusmock)";
+  }
+  std::string WaitForLog(const std::string& needle) {
+    std::string log;
+    for (int i = 0; i < 100; ++i) {
+      log = Read(dir_ / "notify.log");
+      if (log.find(needle) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return log;
+  }
+  void TearDown() override {
+    agent_.reset();
+    daemon_.reset();
+    bus_.reset();
+    ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
+    SmtpHardeningTest::TearDown();
+  }
+  std::unique_ptr<Process> bus_, daemon_;
+};
+
+// A converted mail (two outside addresses in To) tells the sender once that To became Bcc
+// and why.
+TEST_F(SmtpNotifyTest, ConvertedMailTellsTheSenderOnceThatToBecameBcc) {
+  StartBus();
+  StartAgent(StartSink());
+  const CommandRun r =
+      Send(kMail + "/p03_two_external_to.eml", "a.takahashi@example.co.jp,a.yamada@example.ne.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  std::string log = WaitForLog("Notify");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // anything more to come
+  log = Read(dir_ / "notify.log");
+  EXPECT_NE(log.find("To を Bcc に変えて送信しました"), std::string::npos) << log;
+  EXPECT_NE(log.find("庁外"), std::string::npos) << log;
+  std::size_t notifies = 0;
+  for (std::size_t at = log.find("Notify"); at != std::string::npos;
+       at = log.find("Notify", at + 1))
+    ++notifies;
+  EXPECT_EQ(notifies, 1u) << log;
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
 }  // namespace
 }  // namespace agent
