@@ -57,7 +57,7 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
   const mailcheck::Decision& d = result.value();
   if (d.verdict == mailcheck::Verdict::kBlock) {
     const std::string reply =
-        Refusal(550, "5.7.1", "送信ポリシーにより、このメールは送信されていません:",
+        Refusal(550, "5.7.1", "送信ポリシーにより、このメールは送信されていません。",
                 "Message refused by the sendguard policy; nothing was sent:", &d);
     Report({envelope, &d, RelayOutcome::kBlocked, reply, {}});
     return reply;
@@ -104,11 +104,12 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
   const std::string reply =
       timed_out
           ? Refusal(550, "5.7.1",
-                    "送信前の確認が時間内に得られなかったため、このメールは送信されていません:",
+                    "送信前の確認が時間内に得られなかったため、このメールは送信されていません。",
                     "Message needs your confirmation and was not confirmed in time;"
                     " nothing was sent:",
                     &d)
-          : Refusal(550, "5.7.1", "送信前の確認で取り消されたため、このメールは送信されていません:",
+          : Refusal(550, "5.7.1",
+                    "送信前の確認で取り消されたため、このメールは送信されていません。",
                     "Message needs your confirmation and was cancelled; nothing was sent:", &d);
   RelayReport report{envelope, &d, RelayOutcome::kPromptCancelled, reply, id};
   report.timed_out = timed_out;
