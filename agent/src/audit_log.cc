@@ -27,6 +27,8 @@ std::string_view RelayOutcomeName(RelayOutcome outcome) {
       return "prompt_cancelled";
     case RelayOutcome::kCheckFailed:
       return "check_failed";
+    case RelayOutcome::kPromptAbandoned:
+      return "prompt_abandoned";
   }
   return "unknown";
 }

@@ -120,12 +120,37 @@ std::pair<std::string, std::string> DesktopNotifier::Text(const RelayReport& rep
   }
   const std::string about = "件名: " + Escape(d.subject) +
                             "\n宛先: " + Escape(Recipients(report.envelope)) + "\n" + reasons;
+  if ((report.outcome == RelayOutcome::kRelayed ||
+       report.outcome == RelayOutcome::kPromptConfirmed) &&
+      d.bcc_conversion.applied && !report.reply.empty() && report.reply[0] == '2') {
+    std::string why;
+    for (const mailcheck::Reason& r : d.reasons) {
+      if (r.code == "bcc_conversion") why = r.message_ja.empty() ? r.message : r.message_ja;
+    }
+    if (why.empty()) why = "To に庁外の宛先を含む複数の宛先があったため、全員を Bcc に移しました。";
+    std::string moved;
+    for (std::size_t i = 0; i < d.bcc_conversion.moved.size() && i < 5; ++i)
+      moved += (i ? ", " : "") + d.bcc_conversion.moved[i];
+    if (d.bcc_conversion.moved.size() > 5)
+      moved += " ほか" + std::to_string(d.bcc_conversion.moved.size() - 5) + "件";
+    return {"宛先の To を Bcc に変えて送信しました (sendguard)",
+            "件名: " + Escape(d.subject) + "\n" + Escape(why) + "\nBcc に移した宛先: " +
+                Escape(moved) + "\n受信者には To が「" + Escape(d.bcc_conversion.to_header) +
+                "」と表示され、互いのアドレスは見えません。アドレスを見せたい宛先は Cc "
+                "に入れてください。"};
+  }
   if (report.outcome == RelayOutcome::kPromptRaised) {
     return {"送信前の確認が必要です (sendguard)",
             about + "送信するか取り消すかを確認ページで選んでください: " + confirm_url};
   }
   if (report.outcome == RelayOutcome::kBlocked) {
     return {"メールの送信を止めました (sendguard)", about + "このメールは送信されていません。"};
+  }
+  if (report.outcome == RelayOutcome::kPromptAbandoned) {
+    return {"メールは送信されていません (sendguard)",
+            "件名: " + Escape(d.subject) +
+                "\n送信元のメールソフトが接続を切ったため、このメールは送信されていません。"
+                "メールソフトの送信エラーや送信トレイを確かめてください。"};
   }
   return {};
 }
@@ -140,10 +165,26 @@ void DesktopNotifier::OnRelay(const RelayReport& report) {
             report.outcome == RelayOutcome::kPromptRaised ? prompt_timeout_ms_ : 0});
       return;
     }
-    case RelayOutcome::kPromptConfirmed:
+    case RelayOutcome::kRelayed: {  // a converted mail: the sender is told once, here
+      auto [summary, body] = Text(report, confirm_url_);
+      if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
+      return;
+    }
+    case RelayOutcome::kPromptConfirmed: {
+      Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
+      auto [summary, body] = Text(report, confirm_url_);
+      if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
+      return;
+    }
     case RelayOutcome::kPromptCancelled:
       Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
       return;
+    case RelayOutcome::kPromptAbandoned: {
+      Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
+      auto [summary, body] = Text(report, confirm_url_);
+      if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
+      return;
+    }
     default:
       return;
   }

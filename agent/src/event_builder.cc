@@ -174,6 +174,9 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
     case RelayOutcome::kCheckFailed:
       kind = "check_failed";
       break;
+    case RelayOutcome::kPromptAbandoned:
+      kind = "prompt_abandoned";
+      break;
   }
   Event event{NewEventId(), kind, ""};
   std::string& out = event.json;

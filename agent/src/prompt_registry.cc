@@ -31,19 +31,54 @@ std::string PromptRegistry::Add(PromptInfo info) {
 }
 
 PromptRegistry::Answer PromptRegistry::Wait(const std::string& id,
-                                            std::chrono::milliseconds timeout) {
+                                            std::chrono::milliseconds timeout,
+                                            const std::function<bool()>& client_connected) {
+  // How often a waiting session looks at its client: soon enough that a client which gave
+  // up is noticed before the user can answer its prompt.
+  constexpr auto kProbeInterval = std::chrono::milliseconds(200);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] {
+  bool gone = false;
+  while (true) {
     auto it = entries_.find(id);
-    return it == entries_.end() || it->second.answer != Answer::kPending;
-  });
+    if (it == entries_.end() || it->second.answer != Answer::kPending) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    auto slice = deadline - now;
+    if (client_connected && slice > kProbeInterval) slice = kProbeInterval;
+    changed_.wait_for(lock, slice);
+    if (client_connected) {
+      lock.unlock();
+      gone = !client_connected();
+      lock.lock();
+      if (gone) break;
+    }
+  }
   auto it = entries_.find(id);
-  Answer answer = Answer::kCancel;
-  if (it != entries_.end()) {
-    answer = it->second.answer;  // kPending: nobody answered in time
-    entries_.erase(it);
+  if (it == entries_.end()) return Answer::kCancel;
+  // kPending: nobody answered in time.
+  const Answer answer = gone ? Answer::kAbandoned : it->second.answer;
+  entries_.erase(it);
+  ended_order_.push_back(id);
+  ended_[id] = answer;
+  while (ended_order_.size() > kRemembered) {
+    ended_.erase(ended_order_.front());
+    ended_order_.pop_front();
   }
   return answer;
+}
+
+std::optional<PromptRegistry::Answer> PromptRegistry::Outcome(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = ended_.find(id);
+  if (it == ended_.end()) return std::nullopt;
+  return it->second;
+}
+
+void PromptRegistry::MarkAbandoned(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = ended_.find(id);
+  if (it != ended_.end()) it->second = Answer::kAbandoned;
 }
 
 bool PromptRegistry::Decide(const std::string& id, Answer answer) {

@@ -7,24 +7,23 @@
 namespace agent {
 namespace {
 
-// ASCII-safe text for a reply line (SMTP replies without SMTPUTF8 are 7-bit).
-std::string Ascii(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7F ? c : (u == '\r' || u == '\n' ? ' ' : '?'));
+// The refusal a sender reads in the mail client's error dialog: `headline_ja` and each
+// reason in Japanese first, then `headline_en` and each reason in English (code: text).
+// File names and other text stay as they are, in UTF-8 (MultiLineReply keeps lines short
+// and safe).
+std::string Refusal(int code, std::string_view enhanced, std::string headline_ja,
+                    std::string headline_en, const mailcheck::Decision* d) {
+  std::vector<std::string> lines{std::move(headline_ja)};
+  std::vector<std::string> english{std::move(headline_en)};
+  if (d) {
+    for (const mailcheck::Reason& r : d->reasons) {
+      if (r.verdict == mailcheck::Verdict::kAllow) continue;
+      lines.push_back("・" + (r.message_ja.empty() ? r.message : r.message_ja));
+      english.push_back(r.code + ": " + r.message);
+    }
   }
-  return out;
-}
-
-// "550-5.7.1 line\r\n...550 5.7.1 last\r\n"
-std::string MultiLine(int code, std::string_view enhanced, const std::vector<std::string>& lines) {
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    out += std::to_string(code) + (i + 1 < lines.size() ? "-" : " ") + std::string(enhanced) + " " +
-           lines[i] + "\r\n";
-  }
-  return out;
+  lines.insert(lines.end(), english.begin(), english.end());
+  return MultiLineReply(code, enhanced, lines);
 }
 
 }  // namespace
@@ -36,7 +35,8 @@ Relay::Relay(const PolicyStore& policies, const UpstreamTransport& upstream,
       prompts_(prompts),
       prompt_timeout_(prompt_timeout) {}
 
-std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
+std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
+                          const ClientProbe& client_connected) {
   const PolicyInForce in_force = policies_.Current();
   mailcheck::Envelope env;
   env.mail_from = envelope.mail_from;
@@ -45,19 +45,18 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
   options.scan_only_when_needed = true;  // internal mail under an all-allow policy: no scan
   const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, message, env, options);
   if (!result.ok()) {
-    const std::string reply = "451 4.3.0 The message could not be checked; it was not sent\r\n";
+    const std::string reply = Refusal(
+        451, "4.3.0",
+        "メールを検査できなかったため、送信していません。しばらくしてから送り直してください。",
+        "The message could not be checked; it was not sent.", nullptr);
     Report({envelope, nullptr, RelayOutcome::kCheckFailed, reply, {}});
     return reply;
   }
   const mailcheck::Decision& d = result.value();
-  std::vector<std::string> reasons;
-  for (const mailcheck::Reason& r : d.reasons) {
-    if (r.verdict != mailcheck::Verdict::kAllow)
-      reasons.push_back(Ascii(r.code + ": " + r.message));
-  }
   if (d.verdict == mailcheck::Verdict::kBlock) {
-    reasons.insert(reasons.begin(), "Message refused by the sendguard policy; nothing was sent:");
-    const std::string reply = MultiLine(550, "5.7.1", reasons);
+    const std::string reply =
+        Refusal(550, "5.7.1", "送信ポリシーにより、このメールは送信されていません。",
+                "Message refused by the sendguard policy; nothing was sent:", &d);
     Report({envelope, &d, RelayOutcome::kBlocked, reply, {}});
     return reply;
   }
@@ -77,19 +76,41 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message) {
     }
     id = prompts_->Add(std::move(info));
     Report({envelope, &d, RelayOutcome::kPromptRaised, {}, id});
-    answer = prompts_->Wait(id, prompt_timeout_);
+    answer = prompts_->Wait(id, prompt_timeout_, client_connected);
+    // The user said Send, but the client may have given up meanwhile (its own timeout):
+    // look once more right before upstream sees anything.
+    if (answer == PromptRegistry::Answer::kSend && client_connected && !client_connected()) {
+      prompts_->MarkAbandoned(id);
+      answer = PromptRegistry::Answer::kAbandoned;
+    }
+  }
+  if (answer == PromptRegistry::Answer::kAbandoned) {
+    const std::string reply = Refusal(
+        421, "4.4.0", "送信元のメールソフトが接続を切ったため、このメールは送信されていません。",
+        "The mail client disconnected before the message was confirmed; nothing was"
+        " sent.",
+        nullptr);
+    Report({envelope, &d, RelayOutcome::kPromptAbandoned, reply, id});
+    return reply;
   }
   if (answer == PromptRegistry::Answer::kSend) {
     const std::string reply = upstream_.Send(envelope, d.transmit_bytes);
     Report({envelope, &d, RelayOutcome::kPromptConfirmed, reply, id});
     return reply;
   }
-  reasons.insert(reasons.begin(),
-                 "Message needs your confirmation and was cancelled or not confirmed in time;"
-                 " nothing was sent:");
-  const std::string reply = MultiLine(550, "5.7.1", reasons);
+  const bool timed_out = answer == PromptRegistry::Answer::kPending;
+  const std::string reply =
+      timed_out
+          ? Refusal(550, "5.7.1",
+                    "送信前の確認が時間内に得られなかったため、このメールは送信されていません。",
+                    "Message needs your confirmation and was not confirmed in time;"
+                    " nothing was sent:",
+                    &d)
+          : Refusal(550, "5.7.1",
+                    "送信前の確認で取り消されたため、このメールは送信されていません。",
+                    "Message needs your confirmation and was cancelled; nothing was sent:", &d);
   RelayReport report{envelope, &d, RelayOutcome::kPromptCancelled, reply, id};
-  report.timed_out = answer == PromptRegistry::Answer::kPending;
+  report.timed_out = timed_out;
   Report(report);
   return reply;
 }

@@ -2,19 +2,42 @@
 #include "agent/smtp_server.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/TCPServerParams.h>
+#include <poll.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
 
 namespace agent {
 namespace {
+
+// True while the client has neither closed nor reset the connection; does not block.
+// Bytes it pipelined that are still unread do not mean it has gone, but the end of its
+// stream does, even behind unread bytes (swaks sends QUIT when it gives up, then
+// closes): an SMTP client that can no longer send cannot finish the session, and one
+// that only half-closed still reads the reply it gets instead.
+bool ClientConnected(const Poco::Net::StreamSocket& s) {
+  const int fd = s.impl()->sockfd();
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  const int ready = ::poll(&p, 1, 0);
+  if (ready < 0) return errno == EINTR;
+  if (ready == 0) return true;  // nothing to read: still there, waiting for its reply
+  if (p.revents & (POLLERR | POLLHUP | POLLNVAL | POLLRDHUP)) return false;
+  char c;
+  const ssize_t n = ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return true;    // pipelined input
+  if (n == 0) return false;  // end of stream: the client closed
+  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
 
 class SmtpConnection final : public Poco::Net::TCPServerConnection {
  public:
@@ -25,7 +48,9 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection {
     Poco::Net::StreamSocket& s = socket();
     SmtpSession session(
         config_.limits, config_.hostname,
-        [this](const SmtpEnvelope& e, std::string&& m) { return relay_.Handle(e, std::move(m)); },
+        [this, &s](const SmtpEnvelope& e, std::string&& m) {
+          return relay_.Handle(e, std::move(m), [&s] { return ClientConnected(s); });
+        },
         [this](const std::string& user, const std::string& password) {
           return relay_.Authenticate(user, password);
         });
@@ -99,15 +124,28 @@ SmtpServer::~SmtpServer() { Stop(); }
 
 void SmtpServer::Start() {
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config_.host, config_.port), 64);
+    // SO_REUSEADDR (a restart need not wait for TIME_WAIT) but not SO_REUSEPORT, which
+    // Poco's ServerSocket(address, backlog) also sets: with it a second agent on the same
+    // port would start without an error and silently take half the connections.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(config_.host, config_.port), /*reuseAddress=*/true,
+                /*reusePort=*/false);
+    socket.listen(64);
     port_ = socket.address().port();
     auto* params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(config_.max_connections);
     params->setMaxQueued(config_.max_connections);
     server_ = std::make_unique<Poco::Net::TCPServer>(new Factory(config_, relay_), socket, params);
     server_->start();
+  } catch (const Poco::Net::NetException& e) {
+    const std::string where = config_.host + ":" + std::to_string(config_.port);
+    if (e.code() == EADDRINUSE) {
+      throw std::runtime_error("cannot listen for mail clients on " + where +
+                               ": the port is already in use (another sendguard-agent?)");
+    }
+    throw std::runtime_error("cannot listen for mail clients on " + where + ": " + e.displayText());
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot listen on " + config_.host + ":" +
+    throw std::runtime_error("cannot listen for mail clients on " + config_.host + ":" +
                              std::to_string(config_.port) + ": " + e.displayText());
   }
 }

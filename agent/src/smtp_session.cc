@@ -55,6 +55,108 @@ std::string Reply(int code, std::string_view enhanced, std::string_view text) {
   return r;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `s` and its code point, or 0
+// when it is not valid (overlong forms, surrogates and code points past U+10FFFF are not).
+std::size_t Utf8Sequence(std::string_view s, char32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  std::size_t n;
+  char32_t min;
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    n = 2, min = 0x80, *cp = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 3, min = 0x800, *cp = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 4, min = 0x10000, *cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (s.size() < n) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if ((b & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (b & 0x3F);
+  }
+  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+bool Unprintable(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+         cp == 0x200F || cp == 0x061C;
+}
+
+}  // namespace
+
+std::string ReplyText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    char32_t cp = 0;
+    const std::size_t n = Utf8Sequence(text, &cp);
+    if (n == 0) {
+      out.push_back('?');
+      text.remove_prefix(1);
+      continue;
+    }
+    if (Unprintable(cp))
+      out.push_back(' ');
+    else
+      out.append(text.substr(0, n));
+    text.remove_prefix(n);
+  }
+  return out;
+}
+
+std::string MultiLineReply(int code, std::string_view enhanced,
+                           const std::vector<std::string>& texts, std::size_t max_text_bytes) {
+  max_text_bytes = std::max<std::size_t>(max_text_bytes, 16);
+  std::vector<std::string> lines;
+  for (const std::string& raw : texts) {
+    const std::string safe = ReplyText(raw);
+    std::string_view rest(safe);
+    do {
+      std::size_t cut = rest.size();
+      if (rest.size() > max_text_bytes) {
+        // The last character boundary that fits, preferably just after a space or 、。
+        std::size_t boundary = 0, preferred = 0;
+        for (std::size_t i = 0; i < rest.size();) {
+          char32_t cp = 0;
+          const std::size_t n = std::max<std::size_t>(1, Utf8Sequence(rest.substr(i), &cp));
+          if (i + n > max_text_bytes) break;
+          i += n;
+          boundary = i;
+          if (cp == ' ' || cp == U'、' || cp == U'。' || cp == U'，' || cp == ',') preferred = i;
+        }
+        cut = preferred > max_text_bytes / 2 ? preferred : boundary;
+      }
+      std::string_view line = rest.substr(0, cut);
+      while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+      lines.emplace_back(line);
+      rest.remove_prefix(cut);
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    } while (!rest.empty());
+  }
+  if (lines.empty()) lines.emplace_back();
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out += std::to_string(code);
+    out += i + 1 < lines.size() ? '-' : ' ';
+    if (!enhanced.empty()) {
+      out.append(enhanced);
+      out += ' ';
+    }
+    out += lines[i];
+    out += "\r\n";
+  }
+  return out;
+}
+
 bool ParsePathAndParams(std::string_view arg, std::string* path, std::string* params) {
   arg = Trim(arg);
   if (arg.empty() || arg.front() != '<') return false;
@@ -93,18 +195,47 @@ std::string SmtpSession::OnOverlongLine() {
   return Reply(500, "5.5.2", "Line too long; closing the connection");
 }
 
+bool LooksLikeHttp(std::string_view line) {
+  static constexpr std::string_view kMethods[] = {
+      "GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "CONNECT ", "DELETE ", "PATCH ", "TRACE "};
+  const std::string start = Upper(line.substr(0, 8));
+  for (std::string_view method : kMethods)
+    if (std::string_view(start).substr(0, method.size()) == method) return true;
+  // A header line: "Name:" where the name is a token (SMTP verbs never end in ':').
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  return std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
 std::string SmtpSession::OnLine(std::string_view line) {
   if (state_ == State::kClosed) return {};
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (state_ == State::kData) return OnDataLine(line);
   if (state_ == State::kAuthPlain || state_ == State::kAuthLoginUser ||
       state_ == State::kAuthLoginPassword) {
-    return OnAuthLine(line);
+    return CountErrors(OnAuthLine(line));
   }
   if (line.find('\0') != std::string_view::npos) {
-    return Reply(500, "5.5.2", "Syntax error: NUL in command");
+    return CountErrors(Reply(500, "5.5.2", "Syntax error: NUL in command"));
   }
-  return OnCommand(line);
+  if (LooksLikeHttp(line)) {
+    state_ = State::kClosed;
+    return Reply(554, "5.7.0", "This is an SMTP server, not HTTP; closing the connection");
+  }
+  return CountErrors(OnCommand(line));
+}
+
+std::string SmtpSession::CountErrors(std::string reply) {
+  // 452 to RCPT is "send the rest in another transaction" (RFC 5321 §4.5.3.1.10), not
+  // an error of the client's.
+  if (reply.empty() || (reply[0] != '4' && reply[0] != '5') || reply.rfind("452", 0) == 0 ||
+      state_ == State::kClosed)
+    return reply;
+  if (++errors_ < limits_.max_errors) return reply;
+  state_ = State::kClosed;
+  return reply + Reply(421, "4.7.0", "Too many errors; closing the connection");
 }
 
 std::string SmtpSession::OnCommand(std::string_view line) {

@@ -107,7 +107,7 @@ class UpstreamSession {
     }
   }
 
-  std::string caps;  // EHLO keywords, upper case
+  EhloCapabilities caps;  // what upstream's last EHLO reply offered
 
  private:
   std::string ReadLine() {
@@ -197,10 +197,89 @@ bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls) {
 
 namespace {
 
-std::string UpperCopy(std::string s) {
+std::string UpperCopy(std::string_view text) {
+  std::string s(text);
   for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return s;
 }
+
+const std::vector<std::string> kNoParams;
+
+}  // namespace
+
+EhloCapabilities EhloCapabilities::Parse(std::string_view reply) {
+  EhloCapabilities caps;
+  bool first = true;
+  while (!reply.empty()) {
+    std::size_t nl = reply.find('\n');
+    std::string_view line = reply.substr(0, nl);
+    reply.remove_prefix(nl == std::string_view::npos ? reply.size() : nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (first) {  // "250-domain greeting": names no extension
+      first = false;
+      continue;
+    }
+    if (line.size() < 4) continue;
+    line.remove_prefix(4);  // "250-" / "250 "
+    std::vector<std::string> words;
+    while (!line.empty()) {
+      const std::size_t start = line.find_first_not_of(" \t");
+      if (start == std::string_view::npos) break;
+      line.remove_prefix(start);
+      const std::size_t end = line.find_first_of(" \t");
+      words.emplace_back(line.substr(0, end));
+      line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+    }
+    if (words.empty()) continue;
+    std::string keyword = UpperCopy(words.front());
+    words.erase(words.begin());
+    // The pre-RFC 2554 "AUTH=PLAIN LOGIN" form.
+    if (const std::size_t eq = keyword.find('='); eq != std::string::npos) {
+      if (keyword.substr(0, eq) != "AUTH") continue;
+      if (eq + 1 < keyword.size()) words.insert(words.begin(), keyword.substr(eq + 1));
+      keyword = "AUTH";
+    }
+    // ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+    const bool valid = !keyword.empty() && keyword.front() != '-' &&
+                       std::all_of(keyword.begin(), keyword.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                       });
+    if (!valid) continue;
+    std::vector<std::string>& params = caps.keywords_[keyword];
+    params.insert(params.end(), words.begin(), words.end());
+  }
+  return caps;
+}
+
+bool EhloCapabilities::Has(std::string_view keyword) const {
+  return keywords_.count(UpperCopy(keyword)) > 0;
+}
+
+const std::vector<std::string>& EhloCapabilities::Params(std::string_view keyword) const {
+  const auto it = keywords_.find(UpperCopy(keyword));
+  return it == keywords_.end() ? kNoParams : it->second;
+}
+
+bool EhloCapabilities::HasAuthMechanism(std::string_view mechanism) const {
+  const std::string wanted = UpperCopy(mechanism);
+  for (const std::string& m : Params("AUTH"))
+    if (UpperCopy(m) == wanted) return true;
+  return false;
+}
+
+std::optional<std::uint64_t> EhloCapabilities::SizeLimit() const {
+  if (!Has("SIZE")) return std::nullopt;
+  const std::vector<std::string>& params = Params("SIZE");
+  if (params.empty()) return 0;
+  const std::string& text = params.front();
+  if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      }))
+    return 0;
+  return std::stoull(text);
+}
+
+namespace {
 
 // Reads the greeting, says EHLO and upgrades to TLS when configured. Returns "" and
 // fills in the session's capabilities on success, else the reply for the client.
@@ -211,9 +290,9 @@ std::string Greet(UpstreamSession& c, const UpstreamConfig& config) {
   c.Write("EHLO " + config.helo_name + "\r\n");
   r = c.ReadReply();
   if (r.code != 250) return "451 4.4.0 Upstream refused EHLO\r\n";
-  c.caps = UpperCopy(r.lines);
+  c.caps = EhloCapabilities::Parse(r.lines);
   if (config.tls == UpstreamConfig::Tls::kStartTls) {
-    if (c.caps.find("STARTTLS") == std::string::npos) {
+    if (!c.caps.Has("STARTTLS")) {
       return "454 4.7.0 Upstream does not offer STARTTLS; not sending in clear\r\n";
     }
     c.Write("STARTTLS\r\n");
@@ -223,18 +302,35 @@ std::string Greet(UpstreamSession& c, const UpstreamConfig& config) {
     c.Write("EHLO " + config.helo_name + "\r\n");
     r = c.ReadReply();
     if (r.code != 250) return "451 4.4.0 Upstream refused EHLO after STARTTLS\r\n";
-    c.caps = UpperCopy(r.lines);
+    c.caps = EhloCapabilities::Parse(r.lines);
   }
   return "";
 }
 
-// AUTH PLAIN with the client's credentials. Returns "" on 235, else the reply to give.
+// AUTH with the client's credentials: PLAIN when upstream offers it, else LOGIN. Returns
+// "" on 235, else the reply to give.
 std::string Authenticate(UpstreamSession& c, const std::string& user, const std::string& password) {
-  if (c.caps.find("AUTH") == std::string::npos) {
+  if (!c.caps.Has("AUTH")) {
     return "454 4.7.0 Upstream does not offer authentication\r\n";
   }
-  c.Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + user + '\0' + password) + "\r\n");
-  const SmtpReply r = c.ReadReply();
+  SmtpReply r;
+  if (c.caps.HasAuthMechanism("PLAIN")) {
+    c.Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + user + '\0' + password) + "\r\n");
+    r = c.ReadReply();
+  } else if (c.caps.HasAuthMechanism("LOGIN")) {
+    c.Write("AUTH LOGIN\r\n");
+    r = c.ReadReply();
+    if (r.code == 334) {
+      c.Write(Base64Encode(user) + "\r\n");
+      r = c.ReadReply();
+    }
+    if (r.code == 334) {
+      c.Write(Base64Encode(password) + "\r\n");
+      r = c.ReadReply();
+    }
+  } else {
+    return "454 4.7.0 Upstream offers neither AUTH PLAIN nor AUTH LOGIN\r\n";
+  }
   if (r.code == 235) return "";
   return r.lines;
 }
@@ -267,9 +363,9 @@ std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::stri
   *keep = false;
   *stage = Stage::kEnvelope;
   std::string mail = "MAIL FROM:<" + envelope.mail_from + ">";
-  if (Has8Bit(message) && c.caps.find("8BITMIME") != std::string::npos) mail += " BODY=8BITMIME";
-  if (envelope.smtputf8 && c.caps.find("SMTPUTF8") != std::string::npos) mail += " SMTPUTF8";
-  if (c.caps.find("SIZE") != std::string::npos) mail += " SIZE=" + std::to_string(message.size());
+  if (Has8Bit(message) && c.caps.Has("8BITMIME")) mail += " BODY=8BITMIME";
+  if (envelope.smtputf8 && c.caps.Has("SMTPUTF8")) mail += " SMTPUTF8";
+  if (c.caps.Has("SIZE")) mail += " SIZE=" + std::to_string(message.size());
   mail += PassThroughParams(envelope.mail_params) + "\r\n";
   std::vector<std::string> rcpts;
   for (std::size_t i = 0; i < envelope.rcpt_to.size(); ++i) {
@@ -281,7 +377,7 @@ std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::stri
   }
   // With PIPELINING, MAIL and every RCPT go in one write (RFC 2920); DATA is sent only
   // after every reply is read, so a refused recipient still stops the whole transaction.
-  const bool pipelining = c.caps.find("PIPELINING") != std::string::npos;
+  const bool pipelining = c.caps.Has("PIPELINING");
   if (pipelining) {
     std::string batch = mail;
     for (const std::string& r : rcpts) batch += r;

@@ -1,5 +1,7 @@
 // DesktopNotifier: tells the person at the desk when a message waits for their decision
-// (verdict prompt) or was refused (block), through the freedesktop notification service
+// (verdict prompt), was refused (block), was not sent because the mail client gave up
+// (prompt abandoned), or was sent with its To moved to Bcc (convert: once per message,
+// with the reason), through the freedesktop notification service
 // (org.freedesktop.Notifications on the session bus, via sd-bus). The notification
 // names the subject and what is risky and points at the local confirmation page; it is
 // withdrawn when the prompt is answered or times out.

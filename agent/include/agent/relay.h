@@ -3,13 +3,14 @@
 // converted bytes, envelope unchanged), refuses with 550 5.7.1 and the reasons (block),
 // or holds the session while the user decides (prompt: registered in the PromptRegistry
 // for the control API and the confirmation page; send relays once, cancel or timeout
-// refuses with 550 5.7.1). Every step is reported to the observers (audit log, desktop
-// notifier, outbox to central) before the client hears the outcome.
-// Thread-safe: one Relay serves all sessions.
+// refuses with 550 5.7.1; a client that disconnected first gets nothing sent). Every step is
+// reported to the observers (audit log, desktop notifier, outbox to central) before the client
+// hears the outcome. Thread-safe: one Relay serves all sessions.
 #ifndef AGENT_RELAY_H_
 #define AGENT_RELAY_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,7 +35,17 @@ class Relay {
   // Adds an observer (not owned; must outlive the Relay). Call before serving.
   void AddObserver(RelayObserver* observer) { observers_.push_back(observer); }
 
-  std::string Handle(const SmtpEnvelope& envelope, std::string&& message);
+  // Says whether the mail client that sent the message is still connected (it has not
+  // closed or reset the connection). Called on the session's own thread.
+  using ClientProbe = std::function<bool()>;
+
+  // Decides and acts on one message; returns the client's end-of-data reply. With
+  // `client_connected`, a prompt whose client disconnects while it waits, or before the
+  // upstream transaction of an answered Send starts, ends as kPromptAbandoned and nothing
+  // is sent: the client already reported a failure and will send the mail again, so
+  // sending this copy would deliver it twice. Without it the client counts as connected.
+  std::string Handle(const SmtpEnvelope& envelope, std::string&& message,
+                     const ClientProbe& client_connected = nullptr);
 
   // The client's AUTH, checked against upstream at once (DESIGN.md decision 2).
   std::string Authenticate(const std::string& user, const std::string& password) const {

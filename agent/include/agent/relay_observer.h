@@ -21,10 +21,13 @@ enum class RelayOutcome {
   kPromptConfirmed,  // the user chose Send; `reply` is upstream's final reply
   kPromptCancelled,  // the user chose Cancel, or the prompt timed out: 550 5.7.1
   kCheckFailed,      // the message could not be checked: 451, nothing sent
+  kPromptAbandoned,  // the mail client disconnected while the prompt waited, or after the
+                     // user chose Send but before the upstream transaction: nothing sent
+                     // (the client reported a failure and may have sent it again)
 };
 
 // "relayed", "blocked", "prompt_raised", "prompt_confirmed", "prompt_cancelled",
-// "check_failed".
+// "check_failed", "prompt_abandoned".
 std::string_view RelayOutcomeName(RelayOutcome outcome);
 
 struct RelayReport {
@@ -32,7 +35,7 @@ struct RelayReport {
   const mailcheck::Decision* decision;  // null for kCheckFailed
   RelayOutcome outcome;
   std::string_view reply;      // the full reply given to the client; empty for kPromptRaised
-  std::string_view prompt_id;  // for kPromptRaised/Confirmed/Cancelled; empty otherwise
+  std::string_view prompt_id;  // for kPromptRaised/Confirmed/Cancelled/Abandoned; else empty
   bool timed_out = false;      // kPromptCancelled because nobody answered in time
 };
 

@@ -22,6 +22,10 @@ struct SessionLimits {
   std::size_t max_data_line = 1 << 20;  // bytes of one message line (RFC: 1000)
   std::size_t max_recipients = 500;
   std::size_t max_message_bytes = 50u << 20;  // also advertised as SIZE
+  // Error replies to commands (4xx/5xx the session itself gives, not the relay's
+  // end-of-data reply) before the session says 421 and closes (Postfix's
+  // smtpd_hard_error_limit): a client that is not speaking SMTP is not answered forever.
+  std::size_t max_errors = 10;
 };
 
 // The envelope of one transaction, with the ESMTP parameters the client gave, passed
@@ -71,6 +75,9 @@ class SmtpSession {
 
   // Feeds one line received from the client, without its line end. Returns what to send
   // (empty while a message is being received). After QUIT or a fatal error, closed().
+  // A command line that looks like HTTP ("POST / HTTP/1.1", "Host: …") closes the
+  // session at once with 554: a web page must not be able to drive the SMTP port with a
+  // form (cross-protocol request), so nothing after it is read as SMTP.
   std::string OnLine(std::string_view line);
 
   // A line longer than the limits: answers and closes (nothing of it is processed).
@@ -83,6 +90,8 @@ class SmtpSession {
 
  private:
   std::string OnCommand(std::string_view line);
+  // Counts an error reply to a command; after limits_.max_errors, adds 421 and closes.
+  std::string CountErrors(std::string reply);
   std::string OnDataLine(std::string_view line);
   std::string Ehlo(std::string_view arg, bool extended);
   std::string Mail(std::string_view arg);
@@ -104,10 +113,29 @@ class SmtpSession {
   SmtpEnvelope envelope_;
   std::string message_;
   bool message_too_big_ = false;
+  std::size_t errors_ = 0;
 };
+
+// True when a command line is an HTTP request line or header ("GET / HTTP/1.1",
+// "POST …", "Host: …", "User-Agent: …", any "Name:" line): never valid SMTP.
+bool LooksLikeHttp(std::string_view line);
 
 // "250 2.1.0 Ok" style single line, with CRLF.
 std::string Reply(int code, std::string_view enhanced, std::string_view text);
+
+// A reply of several lines ("550-5.7.1 …\r\n…550 5.7.1 …\r\n") carrying text from
+// anywhere (reasons, file names, subjects). Each text is made fit for a reply line by
+// ReplyText and, when longer than `max_text_bytes`, split over several lines at UTF-8
+// character boundaries (preferably after a space or 、。), so every line stays well
+// under RFC 5321's 512 octets. UTF-8 is kept: mail clients show it to the sender
+// (Thunderbird does, with or without SMTPUTF8).
+std::string MultiLineReply(int code, std::string_view enhanced,
+                           const std::vector<std::string>& texts, std::size_t max_text_bytes = 400);
+
+// `text` made safe for one reply line: CR, LF, other C0/C1 control characters and
+// bidirectional-override characters become spaces; bytes that are not valid UTF-8 become
+// '?'. Valid UTF-8 (Japanese, file names) is kept as it is.
+std::string ReplyText(std::string_view text);
 
 // Parses "<path> PARAMS" after "MAIL FROM:" / "RCPT TO:"; false on bad syntax.
 bool ParsePathAndParams(std::string_view arg, std::string* path, std::string* params);

@@ -18,8 +18,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -45,6 +47,29 @@ struct UpstreamConfig {
 
 class UpstreamSession;
 struct UpstreamTls;
+
+// What an upstream's EHLO reply offers (RFC 5321 §4.1.1.1): the first line is the
+// server's domain and greeting and offers nothing; each further line is one
+// `ehlo-keyword *(SP ehlo-param)`. Keywords are matched case-insensitively and only as
+// whole keywords, so a greeting such as "250-auth.pipelining.example" offers neither AUTH
+// nor PIPELINING. The obsolete "AUTH=PLAIN LOGIN" form counts as AUTH. Immutable.
+class EhloCapabilities {
+ public:
+  EhloCapabilities() = default;
+  // `reply`: the whole multi-line reply, "250-domain\r\n250-KEYWORD params\r\n…".
+  static EhloCapabilities Parse(std::string_view reply);
+
+  bool Has(std::string_view keyword) const;
+  // The parameters of `keyword` as given (empty when it has none or is not offered).
+  const std::vector<std::string>& Params(std::string_view keyword) const;
+  // True when AUTH is offered with `mechanism` (case-insensitive).
+  bool HasAuthMechanism(std::string_view mechanism) const;
+  // SIZE's limit in bytes; nullopt when SIZE is not offered, 0 when it gives no limit.
+  std::optional<std::uint64_t> SizeLimit() const;
+
+ private:
+  std::map<std::string, std::vector<std::string>> keywords_;  // upper-case keyword → params
+};
 
 // Parses "none" / "starttls" / "tls"; false when unknown.
 bool ParseTls(std::string_view text, UpstreamConfig::Tls* tls);
