@@ -197,6 +197,15 @@ Reply GetPolicy(ApiState& state, const HTTPServerRequest& req) {
   return Reply{200, out.str(), etag};
 }
 
+// "METHOD PATH" for the access records and logs: the query is left out, and a path that
+// looks like it holds an unmasked identifier is withheld (it would be stored otherwise).
+std::string RecordedAction(const HTTPServerRequest& req) {
+  const std::string path = req.getURI().substr(0, req.getURI().find('?'));
+  if (HasUnmaskedIdentifier(path) || path.size() > 200)
+    return req.getMethod() + " (path withheld: too long or holds a long number)";
+  return req.getMethod() + " " + path;
+}
+
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit ApiHandler(ApiState& state) : state_(state) {}
@@ -209,9 +218,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     try {
       reply = Route(req, &who, &keep_alive);
     } catch (const Poco::Exception& e) {
-      reply = InternalError(req.getMethod() + " " + req.getURI() + ": " + e.displayText());
+      reply = InternalError(RecordedAction(req) + ": " + e.displayText());
     } catch (const std::exception& e) {
-      reply = InternalError(req.getMethod() + " " + req.getURI() + ": " + e.what());
+      reply = InternalError(RecordedAction(req) + ": " + e.what());
     }
     try {
       res.setStatus(static_cast<HTTPResponse::HTTPStatus>(reply.status));
@@ -229,9 +238,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     } catch (const Poco::Exception& e) {
       std::fprintf(stderr, "sendguard-central: sending a reply: %s\n", e.displayText().c_str());
     }
-    Status s = state_.store().RecordAccess(
-        AccessRecord{started, who, req.getMethod() + " " + req.getURI(), reply.status,
-                     req.clientAddress().host().toString()});
+    Status s = state_.store().RecordAccess(AccessRecord{
+        started, who, RecordedAction(req), reply.status, req.clientAddress().host().toString()});
     if (!s.ok()) std::fprintf(stderr, "sendguard-central: %s\n", s.message().c_str());
   }
 

@@ -303,6 +303,65 @@ TEST_P(CentralSqliteTest, UnmaskedIdentifierIsRejectedAndNotStored) {
   EXPECT_NE(list.out.find("fine"), std::string::npos) << list.out;
 }
 
+// The second line against unmasked identifiers (DESIGN.md decision 6): a My Number
+// written with spaces, hyphens, full-width or Arabic-Indic digits, in any free-text field,
+// an object key or a number where none belongs, is refused; nothing of it reaches the
+// database (events or access records) or central's own output.
+TEST_P(CentralSqliteTest, SeparatedAndForeignDigitIdentifiersAreRefusedAndNotStored) {
+  StartServer();
+  const std::string token = Enroll("pc-001");
+  const std::vector<std::string> spellings = {
+      "3739 6401 7574", "3739-6401-7574", "３７３９　６４０１　７５７４", "３７３９－６４０１－７５７４",
+      "\u0663\u0667\u0663\u0669\u0666\u0664\u0660\u0661\u0667\u0665\u0667\u0664",  // ٣٧٣٩…
+      "3739\u20106401\u20107574"};
+  const std::vector<std::string> places = {
+      R"(,"subject":"住民票 @ の件")",
+      R"(,"attachments":[{"name":"名簿@.xlsx","class":1,"findings":{"my_number":1}}])",
+      R"(,"reasons":["my_number_external","@"])",
+      R"(,"findings":{"@":1})",
+      R"(,"recipients":[{"address":"@@example.jp","external":true}])",
+  };
+  std::vector<std::string> events;
+  for (std::size_t s = 0; s < spellings.size(); ++s) {
+    for (std::size_t p = 0; p < places.size(); ++p) {
+      std::string extra = places[p];
+      extra.replace(extra.find('@'), 1, spellings[s]);
+      events.push_back(Event("leak-" + std::to_string(s) + "-" + std::to_string(p), extra));
+    }
+  }
+  events.push_back(Event("leak-number", R"(,"x":{"n":373964017574})"));
+  events.push_back(Event("leak-float", R"(,"n":3739640175.74)"));
+  HttpReply r = Post("/api/v1/events", token, Batch(events));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("stored":0,"duplicates":0)"), std::string::npos) << r.body;
+  EXPECT_EQ(Count(r.body, R"("id":"leak-)"), static_cast<int>(events.size())) << r.body;
+  EXPECT_EQ(r.body.find("7574"), std::string::npos) << "the refusal repeats the value: " << r.body;
+
+  // The heartbeat is checked the same way (400: it is one record, not a batch).
+  HttpReply hb = Post("/api/v1/heartbeat", token, R"({"host":"desk 3739-6401-7574"})");
+  EXPECT_EQ(hb.status, 400) << hb.body;
+  // A path holding one is not written to the access records either.
+  Http(port_, "GET", "/api/v1/policy?ref=3739-6401-7574", token);
+  Http(port_, "GET", "/api/v1/3739-6401-7574", token);
+
+  CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
+  EXPECT_EQ(list.out, "[]\n");
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  // Nothing of it anywhere in the database files or central's output.
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_.path()))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& f : files) {
+    const std::string bytes = ReadFile(f);
+    for (const std::string& needle :
+         {std::string("3739 6401"), std::string("3739-6401"), std::string("６４０１"),
+          std::string("\u0666\u0664\u0660\u0661"), std::string("3739\u20106401"),
+          std::string("373964017574")})
+      EXPECT_EQ(bytes.find(needle), std::string::npos) << f << " holds " << needle;
+  }
+}
+
 TEST_P(CentralSqliteTest, AccessReportIsCsvOfApiAndCliUse) {
   StartServer();
   const std::string token = Enroll("pc-001");

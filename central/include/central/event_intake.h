@@ -3,6 +3,7 @@
 #ifndef CENTRAL_EVENT_INTAKE_H_
 #define CENTRAL_EVENT_INTAKE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,8 +15,23 @@ namespace central {
 constexpr std::size_t kMaxEventsPerBatch = 1000;
 constexpr std::size_t kMaxBatchBytes = 4u << 20;
 
-// True when s holds 10 or more consecutive digits, ASCII or full-width (０-９): what an
-// unmasked identifier looks like (DESIGN.md decision 6).
+// What an unmasked identifier looks like (DESIGN.md decision 6): 10 or more decimal digits
+// in a row, of any script (Unicode Nd: ASCII, full-width ０-９, Arabic-Indic, Devanagari…),
+// where up to kMaxIdentifierSeparators separators may stand between two digits.
+constexpr int kIdentifierDigits = 10;
+constexpr int kMaxIdentifierSeparators = 3;
+// Counts in events (findings, *_total) are below this (9 digits at most).
+constexpr std::int64_t kMaxCount = 999999999;
+
+// A separator inside a written number: spaces (Unicode Zs: U+0020, U+00A0, U+3000 …, and
+// tab), dashes and hyphens (Pd: '-', U+2010–U+2015, U+FE58, U+FE63, U+FF0D …), U+2212
+// MINUS SIGN, U+30FC and U+FF70 (the long-vowel marks typed for a hyphen in Japanese), and
+// invisible format characters (Cf: soft hyphen, zero-width space and joiners, BOM).
+bool IsIdentifierSeparator(char32_t c);
+
+// True when the UTF-8 text s holds an unmasked identifier as defined above:
+// "373964017574", "3739 6401 7574", "3739-6401-7574", "３７３９－６４０１－７５７４",
+// "٣٧٣٩٦٤٠١٧٥٧٤" are; "********7574", "2026-11-29", "03-1234-567" are not.
 bool HasUnmaskedIdentifier(std::string_view s);
 
 // One event of a batch that failed the checks: permanently bad, the agent drops it.
