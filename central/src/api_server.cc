@@ -17,6 +17,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -323,10 +324,15 @@ Status ApiServer::Start() {
       Poco::Net::Context::Ptr context =
           new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 256, context);
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
     } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address, 256);
+      socket = std::make_unique<Poco::Net::ServerSocket>();
     }
+    // SO_REUSEADDR (a restart binds at once despite TIME_WAIT) but not SO_REUSEPORT, which
+    // Poco's (address, backlog) constructors also set: with it a second central on the
+    // same port starts without an error and the kernel splits connections between the two.
+    socket->bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
+    socket->listen(256);
     impl_->port = socket->address().port();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(c.max_threads);
@@ -340,7 +346,13 @@ Status ApiServer::Start() {
     impl_->server->start();
   } catch (const Poco::Exception& e) {
     impl_->server.reset();
-    return Status::Error("cannot listen on " + c.host + ":" + std::to_string(c.port) + ": " +
+    const std::string where = c.host + ":" + std::to_string(c.port);
+    if (e.code() == EADDRINUSE) {
+      return Status::Error("ポート " + where +
+                           " は使用中です (別の sendguard-central などが待ち受けています) / "
+                           "cannot listen on " + where + ": the port is already in use");
+    }
+    return Status::Error(where + " で待ち受けできません / cannot listen on " + where + ": " +
                          e.displayText());
   }
   return Status::Ok();

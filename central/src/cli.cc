@@ -32,7 +32,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kOk = 0, kUserError = 1, kUsage = 2;
+// kConfig: the configuration cannot work (a busy port, plain HTTP off loopback): the same
+// status as kUsage and as the agent's configuration errors, without the usage text.
+constexpr int kOk = 0, kUserError = 1, kUsage = 2, kConfig = 2;
 
 constexpr char kUsageText[] =
     "usage: sendguard-central serve --listen HOST:PORT --state-dir DIR [--db DB]\n"
@@ -54,6 +56,11 @@ int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "sendguard-central: %s\n", message.c_str());
   if (code == kUsage) std::fputs(kUsageText, stderr);
   return code;
+}
+
+int FailConfig(const std::string& message) {
+  std::fprintf(stderr, "sendguard-central: %s\n", message.c_str());
+  return kConfig;
 }
 
 // A parsed command line: --options with values, flags, and the rest.
@@ -184,7 +191,7 @@ int Serve(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   ApiServer server(config, *store);
-  if (Status s = server.Start(); !s.ok()) return Fail(kUserError, s.message());
+  if (Status s = server.Start(); !s.ok()) return FailConfig(s.message());
   {
     std::ofstream port_file(fs::path(state_dir) / "central.port");
     port_file << server.port() << "\n";

@@ -2,6 +2,7 @@
 // to over HTTP, on SQLite and on a private PostgreSQL cluster.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <fstream>
@@ -416,6 +417,79 @@ TEST(CentralCliTest, PlainHttpOffLoopbackIsRefused) {
                   "--state-dir", dir.path().string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
+}
+
+// A second central on a port already in use must not start and silently share it
+// (SO_REUSEPORT): it fails at once, naming the port, with the configuration-error status.
+TEST(CentralCliTest, BusyPortIsAConfigurationErrorNamingThePort) {
+  TempDir dir;
+  const int port = FreePort();
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  Process first({CentralBinary(), "serve", "--listen", listen, "--state-dir",
+                 (dir.path() / "one").string()},
+                dir.path() / "one");
+  ASSERT_TRUE(central_test::WaitForPort(port));
+  Process second({CentralBinary(), "serve", "--listen", listen, "--state-dir",
+                  (dir.path() / "two").string()},
+                 dir.path() / "two");
+  const int code = second.WaitFor(15000);
+  EXPECT_EQ(code, 2) << "the second central did not fail at start (-1: still running)";
+  if (code == -1) second.Stop(SIGKILL);
+  const std::string err = ReadFile(dir.path() / "two.err");
+  EXPECT_NE(err.find(std::to_string(port)), std::string::npos) << err;
+  EXPECT_NE(err.find("使用中"), std::string::npos) << err;
+  EXPECT_NE(err.find("already in use"), std::string::npos) << err;
+  EXPECT_EQ(ReadFile(dir.path() / "two.out").find("listening"), std::string::npos);
+  // The first one is unaffected.
+  EXPECT_EQ(central_test::Http(port, "GET", "/api/v1/policy", "").status, 401);
+}
+
+// What central writes is its own: the state directory 0700, the database and its -wal and
+// -shm 0600, the signing key 0600, whatever the umask; an existing database left readable
+// by others (an older version) is made private when opened.
+TEST(CentralCliTest, StateDirDatabaseAndKeyArePrivate) {
+  TempDir dir;
+  const mode_t old_umask = ::umask(022);
+  const fs::path state = dir.path() / "var" / "state";
+  const std::string db = "sqlite:" + (state / "central.db").string();
+  const int port = FreePort();
+  Process server({CentralBinary(), "serve", "--listen", "127.0.0.1:" + std::to_string(port),
+                  "--state-dir", state.string()},
+                 dir.path() / "serve");
+  ASSERT_TRUE(central_test::WaitForPort(port));
+  CommandRun enroll = RunCommand({CentralBinary(), "agent", "enroll", "--db", db, "--name", "pc"});
+  ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
+  const std::string token = enroll.out.substr(0, enroll.out.find('\n'));
+  ASSERT_EQ(central_test::Http(port, "POST", "/api/v1/events", token,
+                               R"({"events":[{"id":"a","kind":"k","time":"2026-11-29T14:00:00Z"}]})")
+                .status,
+            200);
+  auto mode = [](const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 07777;
+  };
+  EXPECT_EQ(mode(state), 0700u);
+  EXPECT_EQ(mode(state / "central.db"), 0600u);
+  EXPECT_EQ(mode(state / "central.db-wal"), 0600u);  // written by the running server
+  EXPECT_EQ(mode(state / "central.db-shm"), 0600u);
+  EXPECT_EQ(mode(state / "policy.key"), 0600u);
+  EXPECT_EQ(mode(state / "policy.pub"), 0644u);  // for agents: public
+  EXPECT_EQ(mode(dir.path() / "var"), 0755u);    // parents as usual
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+
+  // A database left 0644 by an older central is made 0600 by the next command.
+  const fs::path old_db = dir.path() / "old.db";
+  CommandRun made =
+      RunCommand({CentralBinary(), "agent", "enroll", "--db", "sqlite:" + old_db.string(),
+                  "--name", "pc-old"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_EQ(::chmod(old_db.c_str(), 0644), 0);
+  CommandRun list =
+      RunCommand({CentralBinary(), "agents", "list", "--db", "sqlite:" + old_db.string()});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(mode(old_db), 0600u);
+  ::umask(old_umask);
 }
 
 TEST(CentralCliTest, CheckConfigSaysOkAndMakesTheKeys) {
