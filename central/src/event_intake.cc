@@ -7,7 +7,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
-
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 

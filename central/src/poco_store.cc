@@ -5,7 +5,6 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -502,8 +501,10 @@ Status PrepareSqliteFile(const std::string& path) {
     struct stat st {};
     if (::stat(f.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
         ::chmod(f.c_str(), st.st_mode & 0700) != 0)
-      return Status::Error(f + " is readable by others and cannot be made private (chmod 600 "
-                           "it): " + std::strerror(errno) + " / データベースの権限が広すぎます");
+      return Status::Error(f +
+                           " is readable by others and cannot be made private (chmod 600 "
+                           "it): " +
+                           std::strerror(errno) + " / データベースの権限が広すぎます");
   }
   return Status::Ok();
 }

@@ -23,17 +23,17 @@ TEST(HasUnmaskedIdentifierTest, TenDigitsOfAnyScriptWithOnlySeparatorsBetween) {
       // Spaces and hyphens between the digits (the synthetic My Number 373964017574).
       {"3739 6401 7574", true},
       {"3739-6401-7574", true},
-      {"3739 - 6401 - 7574", true},        // up to 3 separators between two digits
-      {"3739    6401 7574", false},        // 4 spaces: two numbers, neither 10 digits
-      {"3739\t6401\t7574", true},          // tab
-      {"tel 090-1234-5678", true},         // an unmasked phone number
-      {"tel 03-1234-567", false},          // 9 digits
-      {"2026-11-29 会議", false},          // a date: 8 digits
-      {"***-****-5678", false},            // masked
-      {"3739 6401 *574", false},           // masked, 8 digits left
-      {"3739/6401/7574", false},           // '/' is not a separator
-      {"3739.6401.7574", false},           // nor '.'
-      {"ab 3739 6401 75", true},           // the run starts at the first digit
+      {"3739 - 6401 - 7574", true},  // up to 3 separators between two digits
+      {"3739    6401 7574", false},  // 4 spaces: two numbers, neither 10 digits
+      {"3739\t6401\t7574", true},    // tab
+      {"tel 090-1234-5678", true},   // an unmasked phone number
+      {"tel 03-1234-567", false},    // 9 digits
+      {"2026-11-29 会議", false},    // a date: 8 digits
+      {"***-****-5678", false},      // masked
+      {"3739 6401 *574", false},     // masked, 8 digits left
+      {"3739/6401/7574", false},     // '/' is not a separator
+      {"3739.6401.7574", false},     // nor '.'
+      {"ab 3739 6401 75", true},     // the run starts at the first digit
       // Numbers next to each other join: the agent must mask such text as a whole.
       {"********7574 2026-11-29", true},
       {"会議 2026-11-29 14:00", true},
@@ -67,14 +67,16 @@ TEST(HasUnmaskedIdentifierTest, TenDigitsOfAnyScriptWithOnlySeparatorsBetween) {
       {"\u0663\u0667\u0663\u0669\u0666\u0664\u0660\u0661\u0667\u0665\u0667\u0664", true},  // ٣٧٣٩…
       {"\u06F3\u06F7\u06F3\u06F9 \u06F6\u06F4\u06F0\u06F1 \u06F7\u06F5\u06F7\u06F4", true},  // ۳۷۳۹
       {"\u0969\u096D\u0969\u096F-\u096C\u096A\u0966\u0967-\u096D\u096B\u096D\u096A", true},  // ३७३९
-      {"\u0E53\u0E57\u0E53\u0E59\u0E56\u0E54\u0E50\u0E51\u0E57\u0E55", true},              // Thai
-      {"\u0663\u0667\u0663\u0669\u0666\u0664\u0660\u0661\u0667", false},                    // 9
+      {"\u0E53\u0E57\u0E53\u0E59\u0E56\u0E54\u0E50\u0E51\u0E57\u0E55", true},                // Thai
+      {"\u0663\u0667\u0663\u0669\u0666\u0664\u0660\u0661\u0667", false},                     // 9
       {"37\u0663\u0669 \u0966\u0967 ６４０１", true},  // mixed scripts still count
       // Not decimal digits: circled and Kanji numerals are not counted.
       {"\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468\u2469", false},
       {"三七三九六四〇一七五七四", false},
       // Invalid UTF-8 breaks a run rather than crashing.
-      {"37396\xff" "40175", false},
+      {"37396\xff"
+       "40175",
+       false},
   };
   for (const Case& c : cases) EXPECT_EQ(HasUnmaskedIdentifier(c.text), c.identifier) << c.text;
 }
@@ -147,12 +149,12 @@ TEST(ParseEventBatchTest, BadEventsAreRejectedOneByOne) {
       {R"("just a string")", "", "object"},
       // Structured fields are checked by their own format.
       {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00.3739640175Z"})", "b", "time"},
-      {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","policy_version":-1})",
-       "b", "policy_version"},
+      {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","policy_version":-1})", "b",
+       "policy_version"},
       {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","policy_version":3739640175})",
        "b", "policy_version"},
-      {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","policy_version":1.5})", "b",
-       "policy_version"},
+      {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","policy_version":1.5})",
+       "b", "policy_version"},
       {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","findings":{"my_number":373964017574}})",
        "b", "findings"},
       {R"({"id":"b","kind":"send_blocked","time":"2026-11-29T14:00:00Z","recipients_total":3739640175})",
@@ -207,7 +209,8 @@ TEST(ParseEventBatchTest, UnmaskedIdentifiersAnywhereAreRefused) {
       {R"("future":{"deep":[{"x":"@"}]})", "future.deep[0].x"},
       {R"("findings":{"@":1})", "a key in findings"},
       {R"("@":"x")", "a key in the event"},
-      {R"("attachments":[{"name":"a.csv","findings":{"@":2}}])", "a key in attachments[0].findings"},
+      {R"("attachments":[{"name":"a.csv","findings":{"@":2}}])",
+       "a key in attachments[0].findings"},
   };
   for (const char* spelling : spellings) {
     for (const Place& place : places) {
@@ -248,8 +251,7 @@ TEST(ParseEventBatchTest, NumbersWhereNoneIsExpectedMustBeShort) {
       {R"("x":true,"y":null)", false},
       // Expected numbers are checked by their own format instead.
       {R"("policy_version":2147483647)", false},
-      {R"("findings":{"my_number":999999999},"recipients_total":5,"attachments_total":201)",
-       false},
+      {R"("findings":{"my_number":999999999},"recipients_total":5,"attachments_total":201)", false},
       {R"("attachments":[{"name":"a","class":3,"findings":{"phone":2},"fully_checked":true}])",
        false},
   };
