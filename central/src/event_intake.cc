@@ -7,14 +7,14 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include <charconv>
 #include <cstdint>
 #include <limits>
 #include <set>
 #include <sstream>
+
+#include "mailcheck/digit_runs.h"
 
 namespace central {
 namespace {
@@ -213,33 +213,9 @@ std::string Stringify(Object& o) {
 
 }  // namespace
 
-bool IsIdentifierSeparator(char32_t c) {
-  if (c == U'\t' || c == 0x2212 || c == 0x30FC || c == 0xFF70) return true;
-  const int8_t type = u_charType(static_cast<UChar32>(c));
-  return type == U_SPACE_SEPARATOR || type == U_DASH_PUNCTUATION || type == U_FORMAT_CHAR;
-}
+bool IsIdentifierSeparator(char32_t c) { return mailcheck::IsDigitRunSeparator(c); }
 
-bool HasUnmaskedIdentifier(std::string_view s) {
-  int digits = 0;      // digits in the current run
-  int separators = 0;  // separators since its last digit
-  const auto* text = reinterpret_cast<const uint8_t*>(s.data());
-  const auto length = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < length;) {
-    UChar32 c;
-    U8_NEXT(text, i, length, c);
-    if (c >= 0 && u_isdigit(c)) {
-      if (++digits >= kIdentifierDigits) return true;
-      separators = 0;
-    } else if (c >= 0 && digits > 0 && IsIdentifierSeparator(static_cast<char32_t>(c)) &&
-               ++separators <= kMaxIdentifierSeparators) {
-      // still inside the run: "3739 6401 7574", "3739 - 6401 - 7574"
-    } else {
-      digits = 0;
-      separators = 0;
-    }
-  }
-  return false;
-}
+bool HasUnmaskedIdentifier(std::string_view s) { return mailcheck::HasDigitRun(s); }
 
 EventBatch ParseEventBatch(std::string_view body, const std::string& agent, Micros received_at) {
   EventBatch batch;

@@ -9,29 +9,27 @@
 #include <vector>
 
 #include "central/store.h"
+#include "mailcheck/digit_runs.h"
 
 namespace central {
 
 constexpr std::size_t kMaxEventsPerBatch = 1000;
 constexpr std::size_t kMaxBatchBytes = 4u << 20;
 
-// What an unmasked identifier looks like (DESIGN.md decision 6): 10 or more decimal digits
-// in a row, of any script (Unicode Nd: ASCII, full-width ０-９, Arabic-Indic, Devanagari…),
-// where up to kMaxIdentifierSeparators separators may stand between two digits.
-constexpr int kIdentifierDigits = 10;
-constexpr int kMaxIdentifierSeparators = 3;
+// What an unmasked identifier looks like (DESIGN.md decision 6): a digit run as
+// mailcheck/digit_runs.h defines it, the rule the agent masks by — 10 or more decimal
+// digits of any script, with at most 3 separators (spaces, hyphens, dashes, their
+// full-width forms, invisibles) between two of them.
+constexpr int kIdentifierDigits = mailcheck::kMinRunDigits;
 // Counts in events (findings, *_total) are below this (9 digits at most).
 constexpr std::int64_t kMaxCount = 999999999;
 
-// A separator inside a written number: spaces (Unicode Zs: U+0020, U+00A0, U+3000 …, and
-// tab), dashes and hyphens (Pd: '-', U+2010–U+2015, U+FE58, U+FE63, U+FF0D …), U+2212
-// MINUS SIGN, U+30FC and U+FF70 (the long-vowel marks typed for a hyphen in Japanese), and
-// invisible format characters (Cf: soft hyphen, zero-width space and joiners, BOM).
+// mailcheck::IsDigitRunSeparator.
 bool IsIdentifierSeparator(char32_t c);
 
-// True when the UTF-8 text s holds an unmasked identifier as defined above:
-// "373964017574", "3739 6401 7574", "3739-6401-7574", "３７３９－６４０１－７５７４",
-// "٣٧٣٩٦٤٠١٧٥٧٤" are; "********7574", "2026-11-29", "03-1234-567" are not.
+// mailcheck::HasDigitRun: "373964017574", "3739 6401 7574", "3739-6401-7574",
+// "３７３９－６４０１－７５７４", "٣٧٣٩٦٤٠١٧٥٧٤" are identifiers; "********7574",
+// "2026-11-29", "03-1234-567" are not.
 bool HasUnmaskedIdentifier(std::string_view s);
 
 // One event of a batch that failed the checks: permanently bad, the agent drops it.
