@@ -157,9 +157,11 @@ Reply PostHeartbeat(ApiState& state, const std::string& agent, const std::string
   } catch (const Poco::Exception& e) {
     return Error(400, "bad heartbeat: " + e.displayText(), "ハートビートの形式が正しくありません");
   }
-  if (HasUnmaskedIdentifier(hb.agent_version + " " + hb.host + " " + hb.user))
-    return Error(400, "the heartbeat holds 10 or more consecutive digits",
-                 "ハートビートに 10 桁以上の数字の並びがあります");
+  if (HasUnmaskedIdentifier(hb.agent_version) || HasUnmaskedIdentifier(hb.host) ||
+      HasUnmaskedIdentifier(hb.user))
+    return Error(400,
+                 "a heartbeat field holds 10 or more digits in a row (an unmasked identifier?)",
+                 "ハートビートの項目に 10 桁以上の数字の並びがあります (マスクされていない番号?)");
   Status s = state.store().RecordHeartbeat(agent, hb, NowMicros());
   if (!s.ok()) return InternalError(s.message());
   auto latest = state.store().LatestPolicy();

@@ -351,6 +351,10 @@ TEST_P(CentralSqliteTest, SeparatedAndForeignDigitIdentifiersAreRefusedAndNotSto
   // The heartbeat is checked the same way (400: it is one record, not a batch).
   HttpReply hb = Post("/api/v1/heartbeat", token, R"({"host":"desk 3739-6401-7574"})");
   EXPECT_EQ(hb.status, 400) << hb.body;
+  // Each field on its own: digits of two fields do not join.
+  HttpReply hb_ok = Post("/api/v1/heartbeat", token,
+                         R"({"agent_version":"0.1.0","host":"desk-12345","user":"67890"})");
+  EXPECT_EQ(hb_ok.status, 200) << hb_ok.body;
   // A path holding one is not written to the access records either.
   Http(port_, "GET", "/api/v1/policy?ref=3739-6401-7574", token);
   Http(port_, "GET", "/api/v1/3739-6401-7574", token);
@@ -670,6 +674,16 @@ TEST(CentralCliTest, UsageErrorsExit2) {
   EXPECT_EQ(RunCommand({CentralBinary(), "agent", "enroll", "--db", "sqlite:/tmp/x.db"}).exit_code,
             2);
   EXPECT_EQ(RunCommand({CentralBinary(), "events", "list", "--bogus"}).exit_code, 2);
+  for (const char* bad : {"--header-timeout=x", "--header-timeout=0", "--header-timeout=301",
+                          "--max-connections-per-address=0", "--max-connections-per-address=-3"}) {
+    const std::string flag(bad);
+    const std::size_t eq = flag.find('=');
+    EXPECT_EQ(RunCommand({CentralBinary(), "serve", "--listen", "127.0.0.1:0", "--state-dir",
+                          "/tmp/unused", flag.substr(0, eq), flag.substr(eq + 1)})
+                  .exit_code,
+              2)
+        << bad;
+  }
   EXPECT_EQ(RunCommand({CentralBinary(), "--help"}).exit_code, 0);
 }
 
