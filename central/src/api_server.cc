@@ -271,6 +271,9 @@ class ConnectionGuard {
   void HeaderRead(const std::string& peer) {
     SetDeadline(peer, Clock::now() + body_timeout_, true);
   }
+  // A worker has read the whole body: no deadline while it handles the request (the store
+  // has its own timeouts; the reply's writes time out after 30 s of no progress).
+  void BodyRead(const std::string& peer) { SetDeadline(peer, Clock::time_point::max(), true); }
   // A worker has sent a reply: the next request may come after the keep-alive wait.
   void ReplySent(const std::string& peer) {
     SetDeadline(peer, Clock::now() + keep_alive_ + header_timeout_, false);
@@ -498,7 +501,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         path == "/api/v1/events" || path == "/api/v1/heartbeat" || path == "/api/v1/policy";
     std::string body;
     bool drained = true;
-    if (!ReadBody(req, kMaxBatchBytes, &body, &drained)) {
+    const bool fits = ReadBody(req, kMaxBatchBytes, &body, &drained);
+    guard_.BodyRead(req.clientAddress().toString());
+    if (!fits) {
       *keep_alive = drained;  // the rest of an undrained body is not read: close
       return Error(413, "the request body is larger than 4 MiB",
                    "リクエストが大きすぎます (4 MiB まで)");
