@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -15,12 +16,21 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/SharedPtr.h>
 #include <Poco/ThreadPool.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <list>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "central/event_intake.h"
@@ -147,9 +157,11 @@ Reply PostHeartbeat(ApiState& state, const std::string& agent, const std::string
   } catch (const Poco::Exception& e) {
     return Error(400, "bad heartbeat: " + e.displayText(), "ハートビートの形式が正しくありません");
   }
-  if (HasUnmaskedIdentifier(hb.agent_version + " " + hb.host + " " + hb.user))
-    return Error(400, "the heartbeat holds 10 or more consecutive digits",
-                 "ハートビートに 10 桁以上の数字の並びがあります");
+  if (HasUnmaskedIdentifier(hb.agent_version) || HasUnmaskedIdentifier(hb.host) ||
+      HasUnmaskedIdentifier(hb.user))
+    return Error(400,
+                 "a heartbeat field holds 10 or more digits in a row (an unmasked identifier?)",
+                 "ハートビートの項目に 10 桁以上の数字の並びがあります (マスクされていない番号?)");
   Status s = state.store().RecordHeartbeat(agent, hb, NowMicros());
   if (!s.ok()) return InternalError(s.message());
   auto latest = state.store().LatestPolicy();
@@ -197,9 +209,255 @@ Reply GetPolicy(ApiState& state, const HTTPServerRequest& req) {
   return Reply{200, out.str(), etag};
 }
 
+// Admission and deadlines for connections, so that slow or many clients cannot hold central
+// up before they have even authenticated (docs/CENTRAL_API.md, "Connections"):
+//  - Admit() runs in the accept thread (a TCPServerConnectionFilter) before a connection is
+//    queued for a worker: over the per-address share or over the total (workers + queue),
+//    it answers 503 itself and refuses the connection.
+//  - Every admitted connection has a deadline for its current phase: a whole request header
+//    within header_timeout of being accepted (queue time included) or of the previous reply
+//    plus the keep-alive wait, a whole body within body_timeout of its header. A watchdog
+//    thread shuts down the socket of a connection past its deadline, which ends it.
+// Thread-safe.
+class ConnectionGuard {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  ConnectionGuard(const ApiServerConfig& c, int max_in_flight)
+      : max_in_flight_(max_in_flight),
+        max_per_address_(c.max_connections_per_address),
+        header_timeout_(std::chrono::milliseconds(c.header_timeout_ms)),
+        body_timeout_(std::chrono::seconds(kBodyTimeoutSeconds)),
+        keep_alive_(std::chrono::seconds(kKeepAliveSeconds)),
+        tls_(!c.tls_cert.empty()),
+        watchdog_([this] { Watch(); }) {}
+
+  ~ConnectionGuard() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    watchdog_.join();
+  }
+
+  // Accept thread. False: the connection got a 503 (plain HTTP) and is closed.
+  bool Admit(const Poco::Net::StreamSocket& socket) {
+    std::string peer, ip;
+    try {
+      const Poco::Net::SocketAddress address = socket.peerAddress();
+      peer = address.toString();
+      ip = address.host().toString();
+    } catch (const Poco::Exception&) {
+      return false;  // already gone
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      int& from_ip = per_ip_[ip];
+      const bool busy = static_cast<int>(connections_.size()) >= max_in_flight_;
+      if (!busy && from_ip < max_per_address_) {
+        ++from_ip;
+        connections_[peer] = Connection{socket, ip, Clock::now() + header_timeout_};
+        return true;
+      }
+      if (from_ip == 0) per_ip_.erase(ip);
+      ++(busy ? refused_busy_ : refused_per_address_);
+    }
+    Refuse(socket);
+    return false;
+  }
+
+  // A worker has read a request header: the body must follow within body_timeout.
+  void HeaderRead(const std::string& peer) {
+    SetDeadline(peer, Clock::now() + body_timeout_, true);
+  }
+  // A worker has read the whole body: no deadline while it handles the request (the store
+  // has its own timeouts; the reply's writes time out after 30 s of no progress).
+  void BodyRead(const std::string& peer) { SetDeadline(peer, Clock::time_point::max(), true); }
+  // A worker has sent a reply: the next request may come after the keep-alive wait.
+  void ReplySent(const std::string& peer) {
+    SetDeadline(peer, Clock::now() + keep_alive_ + header_timeout_, false);
+  }
+  // Stopping: ends every connection that is not inside a request (waiting in the queue,
+  // for a header, or idle between requests); requests in flight finish.
+  void CloseIdle() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [peer, c] : connections_) {
+      if (!c.in_request) ShutdownOnce(c);
+    }
+  }
+  // The connection has ended (its object is destroyed).
+  void Finished(const std::string& peer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = connections_.find(peer);
+    if (it == connections_.end()) return;
+    if (auto ip = per_ip_.find(it->second.ip); ip != per_ip_.end() && --ip->second <= 0)
+      per_ip_.erase(ip);
+    connections_.erase(it);
+  }
+
+ private:
+  struct Connection {
+    Poco::Net::StreamSocket socket;  // shares the worker's socket: shutdown() ends its reads
+    std::string ip;
+    Clock::time_point deadline;
+    bool in_request = false;  // between a header read and its reply
+  };
+  struct Refused {
+    Poco::Net::StreamSocket socket;
+    Clock::time_point until;
+  };
+
+  void SetDeadline(const std::string& peer, Clock::time_point deadline, bool in_request) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = connections_.find(peer); it != connections_.end()) {
+      it->second.deadline = deadline;
+      it->second.in_request = in_request;
+    }
+  }
+
+  // Ends the connection's reads and writes (its worker then ends it); mutex_ held.
+  static void ShutdownOnce(Connection& c) {
+    c.deadline = Clock::time_point::max();
+    try {
+      c.socket.shutdown();
+    } catch (const Poco::Exception&) {
+      // already closed by its worker
+    }
+  }
+
+  // Writes the 503 (it fits in the empty send buffer, so this does not block), ends the
+  // sending side, and leaves the socket to the watchdog, which reads and discards what the
+  // client still sends for a moment before closing: closing with unread input would reset
+  // the connection and the client could lose the 503.
+  void Refuse(Poco::Net::StreamSocket socket) {
+    if (tls_) return;  // a 503 would need a TLS handshake first: just close
+    static const std::string kReply = [] {
+      const std::string body = ErrorJson(
+          "central is busy or this address has too many connections open; retry later",
+          "中央サーバーが混み合っているか、この端末からの接続が多すぎます。しばらくしてから再送して"
+          "ください");
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; "
+             "charset=utf-8\r\nRetry-After: " +
+             std::to_string(kRetryAfterSeconds) +
+             "\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    const int fd = socket.impl()->sockfd();
+    if (::send(fd, kReply.data(), kReply.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) return;
+    ::shutdown(fd, SHUT_WR);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (refused_.size() < kMaxLingering)
+      refused_.push_back(Refused{socket, Clock::now() + std::chrono::seconds(2)});
+  }
+
+  void Watch() {
+    auto next_report = Clock::now() + std::chrono::seconds(60);
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+      const auto now = Clock::now();
+      for (auto& [peer, c] : connections_) {
+        if (c.deadline > now) continue;
+        ShutdownOnce(c);
+        ++timed_out_;
+      }
+      for (auto it = refused_.begin(); it != refused_.end();) {
+        char scratch[4096];
+        const int fd = it->socket.impl()->sockfd();
+        ssize_t n = 0;
+        while ((n = ::recv(fd, scratch, sizeof scratch, MSG_DONTWAIT)) > 0) {
+        }
+        const bool open = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        it = open && it->until > now ? std::next(it) : refused_.erase(it);  // erase closes
+      }
+      if (now >= next_report) {
+        next_report = now + std::chrono::seconds(60);
+        if (refused_busy_ + refused_per_address_ + timed_out_ > 0) {
+          std::fprintf(stderr,
+                       "sendguard-central: last minute: %llu connections refused with 503 "
+                       "(busy), %llu (over %d per address), %llu closed past their deadline\n",
+                       refused_busy_, refused_per_address_, max_per_address_, timed_out_);
+          refused_busy_ = refused_per_address_ = timed_out_ = 0;
+        }
+      }
+    }
+  }
+
+  static constexpr int kBodyTimeoutSeconds = 60;
+  static constexpr int kKeepAliveSeconds = 30;
+  static constexpr int kRetryAfterSeconds = 5;
+  static constexpr std::size_t kMaxLingering = 1024;
+
+  const int max_in_flight_;
+  const int max_per_address_;
+  const Clock::duration header_timeout_, body_timeout_, keep_alive_;
+  const bool tls_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::unordered_map<std::string, Connection> connections_;  // by peer "ip:port"
+  std::unordered_map<std::string, int> per_ip_;
+  std::list<Refused> refused_;
+  unsigned long long refused_busy_ = 0, refused_per_address_ = 0, timed_out_ = 0;
+  std::thread watchdog_;  // last: started once everything above exists
+};
+
+class AdmissionFilter : public Poco::Net::TCPServerConnectionFilter {
+ public:
+  explicit AdmissionFilter(ConnectionGuard& guard) : guard_(guard) {}
+  bool accept(const Poco::Net::StreamSocket& socket) override { return guard_.Admit(socket); }
+
+ private:
+  ConnectionGuard& guard_;
+};
+
+// Poco's HTTP connection, telling the guard when it ends.
+class GuardedConnection : public Poco::Net::HTTPServerConnection {
+ public:
+  GuardedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                    Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionGuard& guard)
+      : HTTPServerConnection(socket, params, factory), guard_(guard) {
+    try {
+      peer_ = socket.peerAddress().toString();
+    } catch (const Poco::Exception&) {
+    }
+  }
+  ~GuardedConnection() override { guard_.Finished(peer_); }
+
+ private:
+  ConnectionGuard& guard_;
+  std::string peer_;
+};
+
+class GuardedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  GuardedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                           Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                           ConnectionGuard& guard)
+      : params_(params), factory_(factory), guard_(guard) {}
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    return new GuardedConnection(socket, params_, factory_, guard_);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  ConnectionGuard& guard_;
+};
+
+// "METHOD PATH" for the access records and logs: the query is left out, and a path that
+// looks like it holds an unmasked identifier is withheld (it would be stored otherwise).
+std::string RecordedAction(const HTTPServerRequest& req) {
+  const std::string path = req.getURI().substr(0, req.getURI().find('?'));
+  if (HasUnmaskedIdentifier(path) || path.size() > 200)
+    return req.getMethod() + " (path withheld: too long or holds a long number)";
+  return req.getMethod() + " " + path;
+}
+
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit ApiHandler(ApiState& state) : state_(state) {}
+  ApiHandler(ApiState& state, ConnectionGuard& guard) : state_(state), guard_(guard) {}
 
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& res) override {
     const Micros started = NowMicros();
@@ -209,9 +467,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     try {
       reply = Route(req, &who, &keep_alive);
     } catch (const Poco::Exception& e) {
-      reply = InternalError(req.getMethod() + " " + req.getURI() + ": " + e.displayText());
+      reply = InternalError(RecordedAction(req) + ": " + e.displayText());
     } catch (const std::exception& e) {
-      reply = InternalError(req.getMethod() + " " + req.getURI() + ": " + e.what());
+      reply = InternalError(RecordedAction(req) + ": " + e.what());
     }
     try {
       res.setStatus(static_cast<HTTPResponse::HTTPStatus>(reply.status));
@@ -229,9 +487,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     } catch (const Poco::Exception& e) {
       std::fprintf(stderr, "sendguard-central: sending a reply: %s\n", e.displayText().c_str());
     }
-    Status s = state_.store().RecordAccess(
-        AccessRecord{started, who, req.getMethod() + " " + req.getURI(), reply.status,
-                     req.clientAddress().host().toString()});
+    guard_.ReplySent(req.clientAddress().toString());
+    Status s = state_.store().RecordAccess(AccessRecord{
+        started, who, RecordedAction(req), reply.status, req.clientAddress().host().toString()});
     if (!s.ok()) std::fprintf(stderr, "sendguard-central: %s\n", s.message().c_str());
   }
 
@@ -243,7 +501,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         path == "/api/v1/events" || path == "/api/v1/heartbeat" || path == "/api/v1/policy";
     std::string body;
     bool drained = true;
-    if (!ReadBody(req, kMaxBatchBytes, &body, &drained)) {
+    const bool fits = ReadBody(req, kMaxBatchBytes, &body, &drained);
+    guard_.BodyRead(req.clientAddress().toString());
+    if (!fits) {
       *keep_alive = drained;  // the rest of an undrained body is not read: close
       return Error(413, "the request body is larger than 4 MiB",
                    "リクエストが大きすぎます (4 MiB まで)");
@@ -262,17 +522,23 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   ApiState& state_;
+  ConnectionGuard& guard_;
 };
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit ApiHandlerFactory(ApiState& state) : state_(state) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new ApiHandler(state_);
+  ApiHandlerFactory(ApiState& state, ConnectionGuard& guard) : state_(state), guard_(guard) {}
+  // Called once a request header has been read.
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
+    guard_.HeaderRead(req.clientAddress().toString());
+    return new ApiHandler(state_, guard_);
   }
+  // What HTTPServer::stopAll(false) does: each connection ends after its current request.
+  void StopConnections() { serverStopped(this, false); }
 
  private:
   ApiState& state_;
+  ConnectionGuard& guard_;
 };
 
 }  // namespace
@@ -288,7 +554,9 @@ struct ApiServer::Impl {
   ApiServerConfig config;
   ApiState state;
   Poco::ThreadPool threads;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  std::unique_ptr<ConnectionGuard> guard;
+  Poco::SharedPtr<ApiHandlerFactory> handlers;
+  std::unique_ptr<Poco::Net::TCPServer> server;
   std::uint16_t port = 0;
 
   Impl(ApiServerConfig c, Store& store)
@@ -315,24 +583,44 @@ Status ApiServer::Start() {
       Poco::Net::Context::Ptr context =
           new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 256, context);
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
     } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address, 256);
+      socket = std::make_unique<Poco::Net::ServerSocket>();
     }
+    // SO_REUSEADDR (a restart binds at once despite TIME_WAIT) but not SO_REUSEPORT, which
+    // Poco's (address, backlog) constructors also set: with it a second central on the
+    // same port starts without an error and the kernel splits connections between the two.
+    socket->bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
+    socket->listen(256);
     impl_->port = socket->address().port();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(c.max_threads);
-    params->setMaxQueued(512);
+    // The guard admits at most max_threads + max_queued connections, fewer than Poco's
+    // queue holds, so Poco never drops one silently: the guard answers 503 first.
+    const int in_flight = c.max_threads + c.max_queued;
+    params->setMaxQueued(in_flight + 64);
     params->setKeepAlive(true);
     params->setMaxKeepAliveRequests(0);
     params->setKeepAliveTimeout(Poco::Timespan(30, 0));
-    params->setTimeout(Poco::Timespan(30, 0));
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(impl_->state),
-                                                            impl_->threads, *socket, params);
+    params->setTimeout(Poco::Timespan(30, 0));  // per read or write; the guard bounds totals
+    impl_->guard = std::make_unique<ConnectionGuard>(c, in_flight);
+    impl_->handlers = new ApiHandlerFactory(impl_->state, *impl_->guard);
+    impl_->server = std::make_unique<Poco::Net::TCPServer>(
+        new GuardedConnectionFactory(params, impl_->handlers, *impl_->guard), impl_->threads,
+        *socket, params);
+    impl_->server->setConnectionFilter(new AdmissionFilter(*impl_->guard));
     impl_->server->start();
   } catch (const Poco::Exception& e) {
     impl_->server.reset();
-    return Status::Error("cannot listen on " + c.host + ":" + std::to_string(c.port) + ": " +
+    impl_->guard.reset();
+    const std::string where = c.host + ":" + std::to_string(c.port);
+    if (e.code() == EADDRINUSE) {
+      return Status::Error("ポート " + where +
+                           " は使用中です (別の sendguard-central などが待ち受けています) / "
+                           "cannot listen on " +
+                           where + ": the port is already in use");
+    }
+    return Status::Error(where + " で待ち受けできません / cannot listen on " + where + ": " +
                          e.displayText());
   }
   return Status::Ok();
@@ -342,9 +630,12 @@ std::uint16_t ApiServer::port() const { return impl_->port; }
 
 void ApiServer::Stop() {
   if (!impl_->server) return;
-  impl_->server->stopAll(false);
+  impl_->server->stop();
+  impl_->handlers->StopConnections();
+  impl_->guard->CloseIdle();
   impl_->threads.joinAll();
   impl_->server.reset();
+  impl_->guard.reset();
 }
 
 }  // namespace central

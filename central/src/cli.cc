@@ -32,11 +32,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kOk = 0, kUserError = 1, kUsage = 2;
+// kConfig: the configuration cannot work (a busy port, plain HTTP off loopback): the same
+// status as kUsage and as the agent's configuration errors, without the usage text.
+constexpr int kOk = 0, kUserError = 1, kUsage = 2, kConfig = 2;
 
 constexpr char kUsageText[] =
     "usage: sendguard-central serve --listen HOST:PORT --state-dir DIR [--db DB]\n"
     "                               [--tls-cert FILE --tls-key FILE] [--check-config]\n"
+    "                               [--header-timeout SECONDS] [--max-connections-per-address N]\n"
     "       sendguard-central agent enroll --db DB --name NAME [--replace]\n"
     "       sendguard-central agent revoke --db DB --name NAME\n"
     "       sendguard-central agents list --db DB [--json]\n"
@@ -54,6 +57,11 @@ int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "sendguard-central: %s\n", message.c_str());
   if (code == kUsage) std::fputs(kUsageText, stderr);
   return code;
+}
+
+int FailConfig(const std::string& message) {
+  std::fprintf(stderr, "sendguard-central: %s\n", message.c_str());
+  return kConfig;
 }
 
 // A parsed command line: --options with values, flags, and the rest.
@@ -138,9 +146,10 @@ bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port)
 
 int Serve(int argc, char** argv) {
   Args args;
-  if (auto e =
-          ParseArgs(argc, argv, 2, {"--listen", "--db", "--state-dir", "--tls-cert", "--tls-key"},
-                    {"--check-config"}, &args);
+  if (auto e = ParseArgs(argc, argv, 2,
+                         {"--listen", "--db", "--state-dir", "--tls-cert", "--tls-key",
+                          "--header-timeout", "--max-connections-per-address"},
+                         {"--check-config"}, &args);
       !e.empty())
     return Fail(kUsage, e);
   if (!args.positional.empty()) return Fail(kUsage, "unexpected argument " + args.positional[0]);
@@ -149,6 +158,24 @@ int Serve(int argc, char** argv) {
     return Fail(kUsage, "--listen: expected HOST:PORT, got '" + args.Get("--listen") + "'");
   const std::string state_dir = args.Get("--state-dir");
   if (state_dir.empty()) return Fail(kUsage, "--state-dir DIR is required");
+  if (args.Has("--header-timeout")) {
+    // Seconds, fractions allowed (tests use short ones): 0.1 to 300.
+    char* end = nullptr;
+    const std::string text = args.Get("--header-timeout");
+    const double seconds = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(seconds >= 0.1 && seconds <= 300))
+      return Fail(kUsage, "--header-timeout: expected seconds from 0.1 to 300, got '" + text + "'");
+    config.header_timeout_ms = static_cast<int>(seconds * 1000);
+  }
+  if (args.Has("--max-connections-per-address")) {
+    const std::string text = args.Get("--max-connections-per-address");
+    const long n = std::strtol(text.c_str(), nullptr, 10);
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || n < 1 ||
+        n > 100000)
+      return Fail(kUsage,
+                  "--max-connections-per-address: expected 1 to 100000, got '" + text + "'");
+    config.max_connections_per_address = static_cast<int>(n);
+  }
   config.tls_cert = args.Get("--tls-cert");
   config.tls_key = args.Get("--tls-key");
   if (config.tls_cert.empty() != config.tls_key.empty())
@@ -184,7 +211,7 @@ int Serve(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   ApiServer server(config, *store);
-  if (Status s = server.Start(); !s.ok()) return Fail(kUserError, s.message());
+  if (Status s = server.Start(); !s.ok()) return FailConfig(s.message());
   {
     std::ofstream port_file(fs::path(state_dir) / "central.port");
     port_file << server.port() << "\n";

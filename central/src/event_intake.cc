@@ -8,7 +8,13 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <set>
 #include <sstream>
+
+#include "mailcheck/digit_runs.h"
 
 namespace central {
 namespace {
@@ -37,16 +43,85 @@ bool ValidKind(const std::string& kind) {
 }
 
 bool IsString(const Var& v) { return v.isString(); }
-bool IsInteger(const Var& v) { return v.isInteger(); }
+bool IsInteger(const Var& v) { return v.isInteger() && !v.isBoolean(); }
 bool IsObject(const Var& v) { return v.type() == typeid(Object::Ptr); }
 bool IsArray(const Var& v) { return v.type() == typeid(Array::Ptr); }
 
-// The first string (at any depth, the event's own id excepted) that holds an unmasked
-// identifier; names the path for the error message.
-bool FindIdentifier(const Var& v, const std::string& path, std::string* where) {
+// An integer in [min, max]; false for any other value (floats, strings, booleans).
+bool IntegerIn(const Var& v, Poco::Int64 min, Poco::Int64 max) {
+  if (!IsInteger(v)) return false;
+  try {
+    const Poco::Int64 n = v.convert<Poco::Int64>();
+    return n >= min && n <= max;
+  } catch (const Poco::Exception&) {
+    return false;  // above Int64
+  }
+}
+
+// The number of decimal digits a JSON number is written with: its shortest round-trip form
+// (exponent excluded). 373964017574 and 3739.64017574 both have 12.
+int NumberDigits(const Var& v) {
+  std::string text;
+  try {
+    if (v.isInteger()) {
+      text = v.isSigned() ? std::to_string(v.convert<Poco::Int64>())
+                          : std::to_string(v.convert<Poco::UInt64>());
+    } else {
+      char buf[64];
+      const auto r = std::to_chars(buf, buf + sizeof buf, v.convert<double>());
+      text.assign(buf, r.ptr);
+      if (const std::size_t e = text.find_first_of("eE"); e != std::string::npos) text.resize(e);
+    }
+  } catch (const Poco::Exception&) {
+    return 0;
+  }
+  int digits = 0;
+  for (char c : text) digits += c >= '0' && c <= '9';
+  // Trailing zeros of a float written with an exponent carry nothing; leading zeros of
+  // "0.000123" neither: count the significant digits only.
+  const std::size_t first = text.find_first_of("123456789");
+  if (first == std::string::npos) return 0;
+  int leading = 0;
+  for (std::size_t i = 0; i < first; ++i) leading += text[i] == '0';
+  return digits - leading;
+}
+
+// Where the event format (docs/CENTRAL_API.md) puts numbers; each is checked by its own
+// format in CheckOptionalFields. `schema` is the path with array indexes written "[]".
+bool NumberExpected(const std::string& schema) {
+  static const std::set<std::string> kNumbers = {"policy_version", "offered_version",
+                                                 "recipients_total", "attachments_total",
+                                                 "attachments[].class"};
+  if (kNumbers.count(schema)) return true;
+  for (std::string_view counts : {"findings.", "attachments[].findings."}) {
+    if (schema.size() > counts.size() && schema.compare(0, counts.size(), counts) == 0 &&
+        schema.find_first_of(".[", counts.size()) == std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+// Top-level fields checked by their own format, not as free text.
+bool StructuredField(const std::string& key) {
+  return key == "id" || key == "kind" || key == "time" || key == "agent";
+}
+
+// The first place (at any depth) that holds what looks like an unmasked identifier: a
+// string or an object key (HasUnmaskedIdentifier), or a number with 10 or more digits
+// where the format expects none. Fills *where with a description that never repeats the
+// value itself (the reply goes to the agent's log).
+bool FindIdentifier(const Var& v, const std::string& path, const std::string& schema,
+                    std::string* where) {
   if (v.isString()) {
     if (HasUnmaskedIdentifier(v.extract<std::string>())) {
-      *where = path;
+      *where = path + " holds";
+      return true;
+    }
+    return false;
+  }
+  if (v.isNumeric() && !v.isBoolean()) {
+    if (!NumberExpected(schema) && NumberDigits(v) >= kIdentifierDigits) {
+      *where = path + " is a number of 10 or more digits, which";
       return true;
     }
     return false;
@@ -54,26 +129,45 @@ bool FindIdentifier(const Var& v, const std::string& path, std::string* where) {
   if (IsObject(v)) {
     const Object::Ptr o = v.extract<Object::Ptr>();
     for (const auto& [key, value] : *o) {
-      if (path.empty() && key == "id") continue;
-      if (FindIdentifier(value, path.empty() ? key : path + "." + key, where)) return true;
+      if (HasUnmaskedIdentifier(key)) {
+        *where = "a key in " + (path.empty() ? std::string("the event") : path) + " holds";
+        return true;
+      }
+      if (path.empty() && StructuredField(key)) continue;
+      if (FindIdentifier(value, path.empty() ? key : path + "." + key,
+                         schema.empty() ? key : schema + "." + key, where))
+        return true;
     }
   } else if (IsArray(v)) {
     const Array::Ptr a = v.extract<Array::Ptr>();
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (FindIdentifier(a->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]",
-                         where))
+                         schema + "[]", where))
         return true;
     }
   }
   return false;
 }
 
+// {kind: count} with counts in [0, kMaxCount]; "" when it fits.
+std::string CheckCounts(const Var& v, const std::string& path) {
+  if (!IsObject(v)) return path + " must be an object {kind: count}";
+  for (const auto& [kind, count] : *v.extract<Object::Ptr>())
+    if (!IntegerIn(count, 0, kMaxCount))
+      return path + " counts must be integers from 0 to " + std::to_string(kMaxCount);
+  return "";
+}
+
 // Checks the types docs/CENTRAL_API.md gives for the optional fields; "" when all fit.
 std::string CheckOptionalFields(const Object& e) {
   for (const char* key : {"user", "host", "agent_version", "verdict", "sender", "subject", "reply"})
     if (e.has(key) && !IsString(e.get(key))) return std::string(key) + " must be a string";
-  if (e.has("policy_version") && !IsInteger(e.get("policy_version")))
-    return "policy_version must be an integer";
+  for (const char* key : {"policy_version", "offered_version"})
+    if (e.has(key) && !IntegerIn(e.get(key), 0, std::numeric_limits<std::int32_t>::max()))
+      return std::string(key) + " must be an integer from 0 to 2147483647";
+  for (const char* key : {"recipients_total", "attachments_total"})
+    if (e.has(key) && !IntegerIn(e.get(key), 0, kMaxCount))
+      return std::string(key) + " must be an integer from 0 to " + std::to_string(kMaxCount);
   for (const char* key : {"samples", "reasons"}) {
     if (!e.has(key)) continue;
     if (!IsArray(e.get(key))) return std::string(key) + " must be an array of strings";
@@ -93,14 +187,21 @@ std::string CheckOptionalFields(const Object& e) {
   }
   if (e.has("attachments")) {
     if (!IsArray(e.get("attachments"))) return "attachments must be an array";
-    for (const Var& a : *e.getArray("attachments"))
+    for (const Var& a : *e.getArray("attachments")) {
       if (!IsObject(a)) return "attachments must hold objects";
+      const Object::Ptr o = a.extract<Object::Ptr>();
+      if (o->has("name") && !IsString(o->get("name"))) return "attachments[].name must be a string";
+      if (o->has("class") && !IntegerIn(o->get("class"), 0, 3))
+        return "attachments[].class must be an integer from 0 to 3";
+      if (o->has("fully_checked") && !o->get("fully_checked").isBoolean())
+        return "attachments[].fully_checked must be true or false";
+      if (o->has("findings"))
+        if (std::string bad = CheckCounts(o->get("findings"), "attachments[].findings");
+            !bad.empty())
+          return bad;
+    }
   }
-  if (e.has("findings")) {
-    if (!IsObject(e.get("findings"))) return "findings must be an object {kind: count}";
-    for (const auto& [kind, count] : *e.getObject("findings"))
-      if (!IsInteger(count)) return "findings." + kind + " must be an integer";
-  }
+  if (e.has("findings")) return CheckCounts(e.get("findings"), "findings");
   return "";
 }
 
@@ -112,26 +213,9 @@ std::string Stringify(Object& o) {
 
 }  // namespace
 
-bool HasUnmaskedIdentifier(std::string_view s) {
-  int run = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= '0' && c <= '9') {
-      ++run;
-      ++i;
-    } else if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBC &&
-               static_cast<unsigned char>(s[i + 2]) >= 0x90 &&
-               static_cast<unsigned char>(s[i + 2]) <= 0x99) {
-      ++run;  // U+FF10..U+FF19, full-width digits
-      i += 3;
-    } else {
-      run = 0;
-      ++i;
-    }
-    if (run >= 10) return true;
-  }
-  return false;
-}
+bool IsIdentifierSeparator(char32_t c) { return mailcheck::IsDigitRunSeparator(c); }
+
+bool HasUnmaskedIdentifier(std::string_view s) { return mailcheck::HasDigitRun(s); }
 
 EventBatch ParseEventBatch(std::string_view body, const std::string& agent, Micros received_at) {
   EventBatch batch;
@@ -191,10 +275,10 @@ EventBatch ParseEventBatch(std::string_view body, const std::string& agent, Micr
       continue;
     }
     e->set("agent", agent);  // the enrolled name wins over anything the event says
-    if (std::string where; FindIdentifier(item, "", &where)) {
+    if (std::string where; FindIdentifier(item, "", "", &where)) {
       reject(where +
-             " holds 10 or more consecutive digits (an unmasked identifier?); "
-             "identifiers must be masked before they leave the desktop");
+             " 10 or more digits in a row (spaces and hyphens between them count as none): "
+             "an unmasked identifier? Identifiers must be masked before they leave the desktop");
       continue;
     }
     batch.accepted.push_back(StoredEvent{id, agent, e->getValue<std::string>("kind"), *time,

@@ -5,8 +5,13 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <mutex>
 
@@ -482,6 +487,30 @@ Result<std::string> PostgresConnectionString(const std::string& url) {
   return out;
 }
 
+namespace {
+
+// The database holds events and access records: readable by its owner only. Creates the
+// file 0600 before SQLite does (SQLite gives its -wal and -shm files the database file's
+// mode), and takes group and other permissions off an existing one and its -wal/-shm.
+Status PrepareSqliteFile(const std::string& path) {
+  if (path.rfind(':', 0) == 0 || path.rfind("file:", 0) == 0) return Status::Ok();  // :memory:
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Error("cannot open " + path + ": " + std::strerror(errno));
+  ::close(fd);
+  for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (::stat(f.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
+        ::chmod(f.c_str(), st.st_mode & 0700) != 0)
+      return Status::Error(f +
+                           " is readable by others and cannot be made private (chmod 600 "
+                           "it): " +
+                           std::strerror(errno) + " / データベースの権限が広すぎます");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
   RegisterConnectors();
   std::unique_ptr<PocoStore> store;
@@ -489,6 +518,8 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
     const std::string path = db.substr(7);
     if (path.empty())
       return Result<std::unique_ptr<Store>>::Error("--db sqlite: needs a file path");
+    if (Status s = PrepareSqliteFile(path); !s.ok())
+      return Result<std::unique_ptr<Store>>::Error(s.message());
     store = std::make_unique<PocoStore>(Dialect::kSqlite, [path] {
       auto s = std::make_unique<Session>("sqlite", path);
       s->setConnectionTimeout(10);  // SQLite's busy timeout, in seconds

@@ -1,6 +1,7 @@
 // The only file that touches libsodium.
 #include "central/policy_signer.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,12 +35,20 @@ Result<std::string> ReadFile(const fs::path& p) {
   return Trim(ss.str());
 }
 
-// Writes a file that did not exist, with the given mode, and syncs it.
+// Writes a file that did not exist, with the given mode, and syncs it. The file has its
+// mode from the moment it exists (O_EXCL, never a wider mode first), so a secret key is
+// never readable by others, not even empty.
 Status WriteNewFile(const fs::path& p, const std::string& content, mode_t mode) {
   const fs::path tmp = p.string() + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-  ::chmod(tmp.c_str(), mode);
+  ::unlink(tmp.c_str());  // left by a crash
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  ::fchmod(fd, mode);  // the umask may have narrowed it (0644 for the public key)
+  FILE* f = ::fdopen(fd, "wb");
+  if (!f) {
+    ::close(fd);
+    return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  }
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
                   std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
   std::fclose(f);
@@ -79,7 +88,12 @@ Result<PolicySigner> PolicySigner::LoadOrCreate(const std::string& state_dir) {
   if (!InitSodium()) return Result<PolicySigner>::Error("libsodium failed to initialise");
   const fs::path dir(state_dir);
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  if (!fs::exists(dir, ec)) {
+    // Its parents as usual; the state directory itself 0700: it holds the secret key and
+    // (by default) the database.
+    if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
+    ::mkdir(dir.c_str(), 0700);
+  }
   if (!fs::is_directory(dir)) {
     return Result<PolicySigner>::Error("--state-dir: cannot create " + state_dir);
   }

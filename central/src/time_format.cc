@@ -74,7 +74,8 @@ std::optional<Micros> ParseTime(std::string_view s, bool allow_date_only) {
       scale /= 10;
       ++pos;
     }
-    if (pos == first) return std::nullopt;
+    // 1-9 digits (down to nanoseconds): a time is no place for a long run of digits.
+    if (pos == first || pos - first > 9) return std::nullopt;
   }
   Micros offset = 0;
   if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {

@@ -1,7 +1,5 @@
 #include "mailcheck/verdict.h"
 
-#include "mailcheck/decision.h"
-
 namespace mailcheck {
 
 std::string_view VerdictName(Verdict verdict) {
@@ -36,18 +34,6 @@ int ExitCodeFor(Verdict verdict) {
       return 2;
   }
   return 2;
-}
-
-std::string_view RecipientFieldName(RecipientField field) {
-  switch (field) {
-    case RecipientField::kTo:
-      return "to";
-    case RecipientField::kCc:
-      return "cc";
-    case RecipientField::kBcc:
-      return "bcc";
-  }
-  return "bcc";
 }
 
 }  // namespace mailcheck

@@ -1,9 +1,17 @@
 // sendguard-central end to end: the real binary serving on a free loopback port, talked
 // to over HTTP, on SQLite and on a private PostgreSQL cluster.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -303,6 +311,72 @@ TEST_P(CentralSqliteTest, UnmaskedIdentifierIsRejectedAndNotStored) {
   EXPECT_NE(list.out.find("fine"), std::string::npos) << list.out;
 }
 
+// The second line against unmasked identifiers (DESIGN.md decision 6): a My Number
+// written with spaces, hyphens, full-width or Arabic-Indic digits, in any free-text field,
+// an object key or a number where none belongs, is refused; nothing of it reaches the
+// database (events or access records) or central's own output.
+TEST_P(CentralSqliteTest, SeparatedAndForeignDigitIdentifiersAreRefusedAndNotStored) {
+  StartServer();
+  const std::string token = Enroll("pc-001");
+  const std::vector<std::string> spellings = {
+      "3739 6401 7574",
+      "3739-6401-7574",
+      "３７３９　６４０１　７５７４",
+      "３７３９－６４０１－７５７４",
+      "\u0663\u0667\u0663\u0669\u0666\u0664\u0660\u0661\u0667\u0665\u0667\u0664",  // ٣٧٣٩…
+      "3739\u20106401\u20107574"};
+  const std::vector<std::string> places = {
+      R"(,"subject":"住民票 @ の件")",
+      R"(,"attachments":[{"name":"名簿@.xlsx","class":1,"findings":{"my_number":1}}])",
+      R"(,"reasons":["my_number_external","@"])",
+      R"(,"findings":{"@":1})",
+      R"(,"recipients":[{"address":"@@example.jp","external":true}])",
+  };
+  std::vector<std::string> events;
+  for (std::size_t s = 0; s < spellings.size(); ++s) {
+    for (std::size_t p = 0; p < places.size(); ++p) {
+      std::string extra = places[p];
+      extra.replace(extra.find('@'), 1, spellings[s]);
+      events.push_back(Event("leak-" + std::to_string(s) + "-" + std::to_string(p), extra));
+    }
+  }
+  events.push_back(Event("leak-number", R"(,"x":{"n":373964017574})"));
+  events.push_back(Event("leak-float", R"(,"n":3739640175.74)"));
+  HttpReply r = Post("/api/v1/events", token, Batch(events));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("stored":0,"duplicates":0)"), std::string::npos) << r.body;
+  EXPECT_EQ(Count(r.body, R"("id":"leak-)"), static_cast<int>(events.size())) << r.body;
+  EXPECT_EQ(r.body.find("7574"), std::string::npos) << "the refusal repeats the value: " << r.body;
+
+  // The heartbeat is checked the same way (400: it is one record, not a batch).
+  HttpReply hb = Post("/api/v1/heartbeat", token, R"({"host":"desk 3739-6401-7574"})");
+  EXPECT_EQ(hb.status, 400) << hb.body;
+  // Each field on its own: digits of two fields do not join.
+  HttpReply hb_ok = Post("/api/v1/heartbeat", token,
+                         R"({"agent_version":"0.1.0","host":"desk-12345","user":"67890"})");
+  EXPECT_EQ(hb_ok.status, 200) << hb_ok.body;
+  // A path holding one is not written to the access records either.
+  Http(port_, "GET", "/api/v1/policy?ref=3739-6401-7574", token);
+  Http(port_, "GET", "/api/v1/3739-6401-7574", token);
+
+  CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
+  EXPECT_EQ(list.out, "[]\n");
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  // Nothing of it anywhere in the database files or central's output.
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_.path()))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& f : files) {
+    const std::string bytes = ReadFile(f);
+    for (const std::string& needle :
+         {std::string("3739 6401"), std::string("3739-6401"), std::string("６４０１"),
+          std::string("\u0666\u0664\u0660\u0661"), std::string("3739\u20106401"),
+          std::string("373964017574")})
+      EXPECT_EQ(bytes.find(needle), std::string::npos) << f << " holds " << needle;
+  }
+}
+
 TEST_P(CentralSqliteTest, AccessReportIsCsvOfApiAndCliUse) {
   StartServer();
   const std::string token = Enroll("pc-001");
@@ -359,6 +433,231 @@ TEST(CentralCliTest, PlainHttpOffLoopbackIsRefused) {
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
 }
 
+// A second central on a port already in use must not start and silently share it
+// (SO_REUSEPORT): it fails at once, naming the port, with the configuration-error status.
+TEST(CentralCliTest, BusyPortIsAConfigurationErrorNamingThePort) {
+  TempDir dir;
+  const int port = FreePort();
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  Process first(
+      {CentralBinary(), "serve", "--listen", listen, "--state-dir", (dir.path() / "one").string()},
+      dir.path() / "one");
+  ASSERT_TRUE(central_test::WaitForPort(port));
+  Process second(
+      {CentralBinary(), "serve", "--listen", listen, "--state-dir", (dir.path() / "two").string()},
+      dir.path() / "two");
+  const int code = second.WaitFor(15000);
+  EXPECT_EQ(code, 2) << "the second central did not fail at start (-1: still running)";
+  if (code == -1) second.Stop(SIGKILL);
+  const std::string err = ReadFile(dir.path() / "two.err");
+  EXPECT_NE(err.find(std::to_string(port)), std::string::npos) << err;
+  EXPECT_NE(err.find("使用中"), std::string::npos) << err;
+  EXPECT_NE(err.find("already in use"), std::string::npos) << err;
+  EXPECT_EQ(ReadFile(dir.path() / "two.out").find("listening"), std::string::npos);
+  // The first one is unaffected.
+  EXPECT_EQ(central_test::Http(port, "GET", "/api/v1/policy", "").status, 401);
+}
+
+// What central writes is its own: the state directory 0700, the database and its -wal and
+// -shm 0600, the signing key 0600, whatever the umask; an existing database left readable
+// by others (an older version) is made private when opened.
+TEST(CentralCliTest, StateDirDatabaseAndKeyArePrivate) {
+  TempDir dir;
+  const mode_t old_umask = ::umask(022);
+  const fs::path state = dir.path() / "var" / "state";
+  const std::string db = "sqlite:" + (state / "central.db").string();
+  const int port = FreePort();
+  Process server({CentralBinary(), "serve", "--listen", "127.0.0.1:" + std::to_string(port),
+                  "--state-dir", state.string()},
+                 dir.path() / "serve");
+  ASSERT_TRUE(central_test::WaitForPort(port));
+  CommandRun enroll = RunCommand({CentralBinary(), "agent", "enroll", "--db", db, "--name", "pc"});
+  ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
+  const std::string token = enroll.out.substr(0, enroll.out.find('\n'));
+  ASSERT_EQ(
+      central_test::Http(port, "POST", "/api/v1/events", token,
+                         R"({"events":[{"id":"a","kind":"k","time":"2026-11-29T14:00:00Z"}]})")
+          .status,
+      200);
+  auto mode = [](const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 07777;
+  };
+  EXPECT_EQ(mode(state), 0700u);
+  EXPECT_EQ(mode(state / "central.db"), 0600u);
+  EXPECT_EQ(mode(state / "central.db-wal"), 0600u);  // written by the running server
+  EXPECT_EQ(mode(state / "central.db-shm"), 0600u);
+  EXPECT_EQ(mode(state / "policy.key"), 0600u);
+  EXPECT_EQ(mode(state / "policy.pub"), 0644u);  // for agents: public
+  EXPECT_EQ(mode(dir.path() / "var"), 0755u);    // parents as usual
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+
+  // A database left 0644 by an older central is made 0600 by the next command.
+  const fs::path old_db = dir.path() / "old.db";
+  CommandRun made = RunCommand({CentralBinary(), "agent", "enroll", "--db",
+                                "sqlite:" + old_db.string(), "--name", "pc-old"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_EQ(::chmod(old_db.c_str(), 0644), 0);
+  CommandRun list =
+      RunCommand({CentralBinary(), "agents", "list", "--db", "sqlite:" + old_db.string()});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(mode(old_db), 0600u);
+  ::umask(old_umask);
+}
+
+// A TCP connection to 127.0.0.1:port from the loopback address `source` (127.0.0.2, …),
+// so that one test can be several client addresses; -1 when it fails.
+int ConnectFrom(const std::string& source, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// What the server sends on fd within timeout_ms; *closed when it also closed the connection.
+std::string ReadFor(int fd, int timeout_ms, bool* closed) {
+  std::string got;
+  *closed = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!*closed) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    char buf[4096];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0)
+      got.append(buf, static_cast<std::size_t>(n));
+    else
+      *closed = true;  // EOF or reset
+  }
+  return got;
+}
+
+// Half a request, as a slow or malicious client leaves it.
+constexpr char kHalfRequest[] = "POST /api/v1/events HTTP/1.1\r\nHost: central\r\nContent-Le";
+
+class SlowClientsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = "sqlite:" + (dir_.path() / "c.db").string();
+    CommandRun enroll =
+        RunCommand({CentralBinary(), "agent", "enroll", "--db", db_, "--name", "pc"});
+    ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
+    token_ = enroll.out.substr(0, enroll.out.find('\n'));
+    port_ = FreePort();
+    server_ = std::make_unique<Process>(
+        std::vector<std::string>{CentralBinary(), "serve", "--listen",
+                                 "127.0.0.1:" + std::to_string(port_), "--db", db_, "--state-dir",
+                                 (dir_.path() / "state").string(), "--header-timeout", "3"},
+        dir_.path() / "serve");
+    ASSERT_TRUE(central_test::WaitForPort(port_));
+  }
+  void TearDown() override {
+    for (int fd : fds_) ::close(fd);
+  }
+
+  // Opens `count` connections from `source`, each sending half a request.
+  void OpenHalfRequests(const std::string& source, int count) {
+    for (int i = 0; i < count; ++i) {
+      const int fd = ConnectFrom(source, port_);
+      ASSERT_GE(fd, 0) << source << " connection " << i << ": " << std::strerror(errno);
+      ASSERT_GT(::send(fd, kHalfRequest, sizeof kHalfRequest - 1, MSG_NOSIGNAL), 0);
+      fds_.push_back(fd);
+    }
+  }
+
+  // An agent's request from 127.0.0.1, timed: its status (0: no answer).
+  int AgentRequest(std::chrono::milliseconds* took) {
+    const auto start = std::chrono::steady_clock::now();
+    const int status = central_test::Http(port_, "GET", "/api/v1/policy", token_).status;
+    *took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
+    return status;
+  }
+
+  TempDir dir_;
+  std::string db_, token_;
+  int port_ = 0;
+  std::unique_ptr<Process> server_;
+  std::vector<int> fds_;
+};
+
+// 400 half-sent requests from one address: past its share (32) each gets a 503 with
+// Retry-After at once; an agent on another address is still served; the 32 admitted ones
+// are closed when their header is not complete in time (--header-timeout 3).
+TEST_F(SlowClientsTest, OneAddressGetsItsShareThen503AndAgentsAreStillServed) {
+  constexpr int kSlow = 400, kShare = 32;
+  OpenHalfRequests("127.0.0.2", kSlow);
+  std::chrono::milliseconds took{};
+  EXPECT_EQ(AgentRequest(&took), 404);  // served (no policy published yet)
+  EXPECT_LT(took, std::chrono::seconds(15));
+
+  // The refused ones have their 503 by now (it is written when they are accepted).
+  int refused = 0;
+  std::vector<int> admitted;
+  for (int fd : fds_) {
+    bool closed = false;
+    const std::string got = ReadFor(fd, 20, &closed);
+    if (got.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0) == 0) {
+      ++refused;
+      EXPECT_NE(got.find("\r\nRetry-After: "), std::string::npos) << got;
+      EXPECT_NE(got.find("\"error_ja\":\"中央サーバーが混み合って"), std::string::npos) << got;
+      EXPECT_TRUE(closed) << "a refused connection was left open";
+    } else {
+      EXPECT_EQ(got, "");
+      admitted.push_back(fd);
+    }
+  }
+  EXPECT_EQ(refused, kSlow - kShare);
+  EXPECT_EQ(static_cast<int>(admitted.size()), kShare);
+  // The admitted ones never finish their header: closed after about 3 s, not held.
+  for (int fd : admitted) {
+    bool closed = false;
+    ReadFor(fd, 15000, &closed);
+    EXPECT_TRUE(closed) << "a half-sent request was still open after 15 s";
+  }
+  EXPECT_EQ(AgentRequest(&took), 404);
+}
+
+// Slow clients from many addresses fill every worker and the queue: a newcomer, agent or
+// not, gets a 503 at once (not silence, not a wait), and central recovers once their
+// headers run out of time.
+TEST_F(SlowClientsTest, FullQueueAnswers503AndRecovers) {
+  for (int a = 3; a < 13; ++a) OpenHalfRequests("127.0.0." + std::to_string(a), 25);  // 250
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::chrono::milliseconds took{};
+  const int status = AgentRequest(&took);
+  EXPECT_TRUE(status == 503 || status == 404) << status;  // an answer, not silence
+  EXPECT_LT(took, std::chrono::seconds(15));
+  int refused = 0;
+  for (int fd : fds_) {
+    bool closed = false;
+    if (ReadFor(fd, 20, &closed).rfind("HTTP/1.1 503", 0) == 0) ++refused;
+  }
+  // 128 workers + 64 queued are admitted; at least the rest got a 503.
+  EXPECT_GE(refused, 250 - 128 - 64);
+  // Their headers time out after 3 s; then agents are served again.
+  int after = 0;
+  for (int i = 0; i < 60 && after != 404; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    after = AgentRequest(&took);
+  }
+  EXPECT_EQ(after, 404);
+}
+
 TEST(CentralCliTest, CheckConfigSaysOkAndMakesTheKeys) {
   TempDir dir;
   CommandRun r = RunCommand({CentralBinary(), "serve", "--listen", "127.0.0.1:0", "--state-dir",
@@ -375,6 +674,16 @@ TEST(CentralCliTest, UsageErrorsExit2) {
   EXPECT_EQ(RunCommand({CentralBinary(), "agent", "enroll", "--db", "sqlite:/tmp/x.db"}).exit_code,
             2);
   EXPECT_EQ(RunCommand({CentralBinary(), "events", "list", "--bogus"}).exit_code, 2);
+  for (const char* bad : {"--header-timeout=x", "--header-timeout=0", "--header-timeout=301",
+                          "--max-connections-per-address=0", "--max-connections-per-address=-3"}) {
+    const std::string flag(bad);
+    const std::size_t eq = flag.find('=');
+    EXPECT_EQ(RunCommand({CentralBinary(), "serve", "--listen", "127.0.0.1:0", "--state-dir",
+                          "/tmp/unused", flag.substr(0, eq), flag.substr(eq + 1)})
+                  .exit_code,
+              2)
+        << bad;
+  }
   EXPECT_EQ(RunCommand({CentralBinary(), "--help"}).exit_code, 0);
 }
 

@@ -47,6 +47,7 @@ TEST(TimeTest, OffsetsAndFractions) {
   EXPECT_EQ(ParseTime("2026-11-29T23:00:00+09:00"), ParseTime("2026-11-29T14:00:00Z"));
   EXPECT_EQ(*ParseTime("2026-11-29T14:00:00.5Z") - *ParseTime("2026-11-29T14:00:00Z"), 500000);
   EXPECT_EQ(ParseTime("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(ParseTime("2026-11-29T14:00:00.500000000Z"), ParseTime("2026-11-29T14:00:00.5Z"));
   EXPECT_EQ(ParseTime("2024-02-29T00:00:00Z"), 1709164800LL * 1000000);
 }
 
@@ -58,7 +59,9 @@ TEST(TimeTest, DateOnlyWhenAllowed) {
 TEST(TimeTest, MalformedTimesAreRejected) {
   for (const char* bad : {"", "2026-11-29T14:00:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
                           "2026-11-29T24:00:00Z", "2026-11-29T14:00Z", "2026-11-29T14:00:00.Z",
-                          "2026-11-29T14:00:00Zjunk", "yesterday", "2026-11-29T14:00:00+0900"}) {
+                          "2026-11-29T14:00:00Zjunk", "yesterday", "2026-11-29T14:00:00+0900",
+                          // a time is no place for a long run of digits (an identifier)
+                          "2026-11-29T14:00:00.3739640175Z"}) {
     EXPECT_FALSE(ParseTime(bad)) << bad;
   }
 }

@@ -159,6 +159,19 @@ int Process::Stop(int signal_number) {
   return ExitCode(status);
 }
 
+int Process::WaitFor(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  for (int waited = 0;; waited += 20) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return ExitCode(status);
+    }
+    if (waited >= timeout_ms) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 HttpReply Http(int port, const std::string& method, const std::string& path,
                const std::string& token, const std::string& body,
                const std::map<std::string, std::string>& headers) {

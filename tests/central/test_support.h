@@ -44,6 +44,9 @@ class Process {
   ~Process();
   // Sends a signal and waits; returns the exit code (128+signal when killed).
   int Stop(int signal_number);
+  // Waits up to timeout_ms for the process to end by itself; its exit code, or -1 when it
+  // is still running (then it is left running).
+  int WaitFor(int timeout_ms);
   pid_t pid() const { return pid_; }
 
  private:

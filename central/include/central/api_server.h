@@ -28,6 +28,14 @@ struct ApiServerConfig {
   std::string tls_cert;
   std::string tls_key;
   int max_threads = 128;  // concurrent connections served (agents keep theirs open)
+  // Connections accepted beyond max_threads wait in a queue of this size; beyond both,
+  // a new connection gets 503 at once.
+  int max_queued = 64;
+  // Connections one client address may hold open (served or queued); beyond it, 503.
+  int max_connections_per_address = 32;
+  // A request header must be complete within this time of the connection being accepted
+  // (or of the previous reply plus the 30 s keep-alive wait); else the connection is closed.
+  int header_timeout_ms = 10000;
 };
 
 class ApiServer {

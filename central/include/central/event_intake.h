@@ -3,19 +3,33 @@
 #ifndef CENTRAL_EVENT_INTAKE_H_
 #define CENTRAL_EVENT_INTAKE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "central/store.h"
+#include "mailcheck/digit_runs.h"
 
 namespace central {
 
 constexpr std::size_t kMaxEventsPerBatch = 1000;
 constexpr std::size_t kMaxBatchBytes = 4u << 20;
 
-// True when s holds 10 or more consecutive digits, ASCII or full-width (０-９): what an
-// unmasked identifier looks like (DESIGN.md decision 6).
+// What an unmasked identifier looks like (DESIGN.md decision 6): a digit run as
+// mailcheck/digit_runs.h defines it, the rule the agent masks by — 10 or more decimal
+// digits of any script, with at most 3 separators (spaces, hyphens, dashes, their
+// full-width forms, invisibles) between two of them.
+constexpr int kIdentifierDigits = mailcheck::kMinRunDigits;
+// Counts in events (findings, *_total) are below this (9 digits at most).
+constexpr std::int64_t kMaxCount = 999999999;
+
+// mailcheck::IsDigitRunSeparator.
+bool IsIdentifierSeparator(char32_t c);
+
+// mailcheck::HasDigitRun: "373964017574", "3739 6401 7574", "3739-6401-7574",
+// "３７３９－６４０１－７５７４", "٣٧٣٩٦٤٠١٧٥٧٤" are identifiers; "********7574",
+// "2026-11-29", "03-1234-567" are not.
 bool HasUnmaskedIdentifier(std::string_view s);
 
 // One event of a batch that failed the checks: permanently bad, the agent drops it.
