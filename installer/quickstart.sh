@@ -65,7 +65,7 @@ case "${1:-}" in
     central_bin="$build/central/sendguard-central"
     db="sqlite:$state/central/central.db"
     mkdir -p "$state/central" "$state/agent"
-    chmod 700 "$state"
+    chmod 700 "$state" "$state/central" "$state/agent"
     # The central service (embedded SQLite) on loopback; stopped when the agent stops.
     "$central_bin" serve --listen "$central_listen" --state-dir "$state/central" \
       >> "$state/central/central.log" 2>&1 &
