@@ -2,6 +2,8 @@
 #include "agent/control_api.h"
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/Handler.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -39,6 +41,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr std::size_t kMaxBody = 60u << 20;
+constexpr std::size_t kMaxDecisionBody = 4096;
 
 std::string Html(std::string_view s) {
   std::string out;
@@ -147,6 +150,64 @@ std::string ConfirmPage(const std::vector<PromptInfo>& prompts) {
   return html + "</body></html>";
 }
 
+// Reads the body of POST /v1/prompts/{id} without building a tree: the root must be an
+// object whose only member is "decision", given once, with the string value "send" or
+// "cancel". Anything else (duplicate keys, other members, nested values) marks it bad.
+class DecisionHandler final : public Poco::JSON::Handler {
+ public:
+  void reset() override { *this = DecisionHandler(); }
+  void startObject() override { Open(); }
+  void endObject() override { --depth_; }
+  void startArray() override { Open(); }
+  void endArray() override { --depth_; }
+  void key(const std::string& k) override {
+    if (depth_ != 1 || k != "decision" || seen_key_) bad_ = true;
+    seen_key_ = true;
+  }
+  void null() override { Scalar(); }
+  void value(int) override { Scalar(); }
+  void value(unsigned) override { Scalar(); }
+#if defined(POCO_HAVE_INT64)
+  void value(Poco::Int64) override { Scalar(); }
+  void value(Poco::UInt64) override { Scalar(); }
+#endif
+  void value(double) override { Scalar(); }
+  void value(bool) override { Scalar(); }
+  void value(const std::string& s) override {
+    if (depth_ == 1 && decision_.empty() && !bad_) {
+      decision_ = s;
+      if (decision_.empty()) bad_ = true;
+    } else {
+      bad_ = true;
+    }
+  }
+
+  std::optional<PromptRegistry::Answer> Result() const {
+    if (bad_ || !seen_key_ || !root_) return std::nullopt;
+    if (decision_ == "send") return PromptRegistry::Answer::kSend;
+    if (decision_ == "cancel") return PromptRegistry::Answer::kCancel;
+    return std::nullopt;
+  }
+
+ private:
+  void Open() {
+    if (depth_ == 0 && !root_) {
+      root_ = true;
+    } else {
+      bad_ = true;  // a nested object or array, or a second document
+    }
+    ++depth_;
+  }
+  // Any non-string value, at any depth (a bare scalar document included), is refused.
+  void Scalar() { bad_ = true; }
+
+  int depth_ = 0;
+  bool root_ = false;
+  bool seen_key_ = false;
+  bool bad_ = false;
+  std::string decision_;
+};
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(ControlApi::Shared& shared) : s_(shared) {}
@@ -250,17 +311,14 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     if (uri.rfind("/v1/prompts/", 0) == 0 && method == "POST") {
       const std::string id = uri.substr(12);
       const std::string body = Body(req);
-      PromptRegistry::Answer answer;
-      if (body.find("\"send\"") != std::string::npos) {
-        answer = PromptRegistry::Answer::kSend;
-      } else if (body.find("\"cancel\"") != std::string::npos) {
-        answer = PromptRegistry::Answer::kCancel;
-      } else {
+      const std::optional<PromptRegistry::Answer> answer = ParsePromptDecision(body);
+      if (!answer) {
         Json(res, HTTPResponse::HTTP_BAD_REQUEST,
-             Error("body must be {\"decision\": \"send\"} or {\"decision\": \"cancel\"}"));
+             Error("body must be exactly {\"decision\": \"send\"} or "
+                   "{\"decision\": \"cancel\"}"));
         return;
       }
-      if (!s_.prompts.Decide(id, answer)) {
+      if (!s_.prompts.Decide(id, *answer)) {
         Json(res, HTTPResponse::HTTP_NOT_FOUND, Error("no such prompt (answered or timed out?)"));
         return;
       }
@@ -306,6 +364,22 @@ void WritePrivateFile(const std::string& path, const std::string& content) {
 }
 
 }  // namespace
+
+std::optional<PromptRegistry::Answer> ParsePromptDecision(std::string_view body) {
+  if (body.size() > kMaxDecisionBody) return std::nullopt;
+  Poco::JSON::Handler::Ptr handler = new DecisionHandler;
+  try {
+    Poco::JSON::Parser parser(handler);
+    parser.setAllowComments(false);
+    parser.setAllowNullByte(false);
+    parser.parse(std::string(body));
+  } catch (const Poco::Exception&) {
+    return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return static_cast<const DecisionHandler&>(*handler).Result();
+}
 
 ControlApi::ControlApi(std::string host, std::uint16_t port, std::string state_dir,
                        PromptRegistry& prompts, const PolicyStore& policies,

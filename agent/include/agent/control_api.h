@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
@@ -52,6 +54,13 @@ class ControlApi {
   std::unique_ptr<Shared> shared_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
+
+// The answer in the body of `POST /v1/prompts/{id}`: exactly a JSON object whose only
+// member is "decision", given once, with the value "send" or "cancel". Everything else —
+// duplicate or unknown members (so a client never believes a field it added had an
+// effect), other types, trailing text, comments, bodies over 4 KiB — gives nullopt, and
+// the caller answers 400 and leaves the prompt pending.
+std::optional<PromptRegistry::Answer> ParsePromptDecision(std::string_view body);
 
 }  // namespace agent
 
