@@ -13,7 +13,12 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <fstream>
 #include <sstream>
@@ -352,15 +357,62 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
   ControlApi::Shared& s_;
 };
 
+// Writes `content` to `path` so that no other user can read it at any moment: under a
+// fresh temporary name created 0600 with O_EXCL (a file someone planted under a guessable
+// name is never opened), fsync'd, renamed over `path`, the directory fsync'd.
 void WritePrivateFile(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-    out << content;
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+    tmp = path + ".tmp." + RandomToken(8);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
+      throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
   }
-  ::chmod(tmp.c_str(), 0600);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+  if (fd < 0) throw std::runtime_error("cannot create a temporary file beside " + path);
+  std::string_view rest = content;
+  bool ok = ::fchmod(fd, 0600) == 0;
+  while (ok && !rest.empty()) {
+    const ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  ok = ok && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = ok ? errno : saved;
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+  }
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+// The token in `path` when it is a regular file of ours that nobody else can read;
+// "" otherwise (then a new token is made: one others could read may have leaked).
+std::string ReadPrivateToken(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return "";
+  struct stat st {};
+  std::string token;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+      (st.st_mode & 077) == 0 && st.st_size < 4096) {
+    char buf[4096];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) token.assign(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  if (token.size() < 32 || token.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return "";
+  return token;
 }
 
 }  // namespace
@@ -392,12 +444,11 @@ ControlApi::~ControlApi() { Stop(); }
 
 void ControlApi::Start() {
   const std::string token_path = state_dir_ + "/control.token";
-  std::ifstream existing(token_path);
-  if (!(existing >> token_) || token_.size() < 32) {
+  token_ = ReadPrivateToken(token_path);
+  if (token_.empty()) {
     token_ = RandomToken();
     WritePrivateFile(token_path, token_ + "\n");
   }
-  ::chmod(token_path.c_str(), 0600);
   try {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(host_, port_), 16);
     port_ = socket.address().port();

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -212,6 +213,54 @@ TEST_F(ControlApiTest, AWellFormedSendIsDeliveredOnce) {
   EXPECT_NE(run.output.find("<-  250"), std::string::npos) << run.output;
   EXPECT_EQ(Delivered(), 1u);
   EXPECT_EQ(Answer(id, "{\"decision\":\"send\"}").status, 404);
+}
+
+// Item 9 of issue 10 (agent side): the control token is never readable by anyone else,
+// not even while it is written, and a file planted under the old temporary name gets
+// nothing.
+TEST_F(ControlApiTest, ControlTokenIsWrittenPrivatelyAndAPlantedFileGetsNothing) {
+  fs::create_directories(dir_ / "state");
+  const fs::path planted = dir_ / "state" / "control.token.tmp";
+  { std::ofstream(planted) << ""; }
+  fs::permissions(planted, fs::perms::owner_read | fs::perms::owner_write |
+                               fs::perms::group_read | fs::perms::others_read);
+  // What another user would do: keep the world-readable file open and read it later.
+  std::ifstream spy(planted, std::ios::binary);
+  ASSERT_TRUE(spy.is_open());
+  Start();
+  std::stringstream seen;
+  seen << spy.rdbuf();
+  EXPECT_EQ(seen.str().find(token_), std::string::npos) << "the planted file received the token";
+  EXPECT_TRUE(seen.str().empty()) << seen.str();
+  EXPECT_EQ(token_.size(), 64u);
+  for (const char* name : {"control.token", "control.port"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((dir_ / "state" / name).c_str(), &st), 0) << name;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << name;
+  }
+  for (const auto& e : fs::directory_iterator(dir_ / "state")) {
+    const std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == "control.token.tmp" || name.find(".tmp") == std::string::npos) << name;
+  }
+  EXPECT_EQ(Api("GET", "/v1/status").status, 200);
+  // A restart keeps the private token.
+  agent_.reset();
+  const std::string before = token_;
+  Start();
+  EXPECT_EQ(token_, before);
+}
+
+TEST_F(ControlApiTest, AControlTokenOthersCouldReadIsReplaced) {
+  fs::create_directories(dir_ / "state");
+  const std::string leaked(64, 'a');
+  { std::ofstream(dir_ / "state" / "control.token") << leaked << "\n"; }
+  fs::permissions(dir_ / "state" / "control.token",
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
+  Start();
+  EXPECT_NE(token_, leaked);
+  EXPECT_EQ(token_.size(), 64u);
+  EXPECT_EQ(Http({"GET", "/v1/status", "", leaked, "", "", ""}).status, 401);
+  EXPECT_EQ(Api("GET", "/v1/status").status, 200);
 }
 
 }  // namespace
