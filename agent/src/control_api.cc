@@ -5,12 +5,14 @@
 #include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <fcntl.h>
@@ -18,17 +20,78 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
-
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
+#include "agent/confirm_page.h"
 #include "doccheck/report_format.h"
 #include "mailcheck/decide.h"
 #include "mailcheck/report_writer.h"
 
 namespace agent {
+namespace {
+
+// Who may see the confirmation page: a browser that opened a one-time link. Each key
+// is good once, for kKeyLifetime; opening it starts a session (a random id in an
+// HttpOnly, SameSite=Strict cookie) good for kSessionLifetime. Thread-safe.
+class PageSessions {
+ public:
+  static constexpr auto kKeyLifetime = std::chrono::hours(1);
+  static constexpr auto kSessionLifetime = std::chrono::hours(8);
+  static constexpr std::size_t kMaxKeys = 256;
+  static constexpr std::size_t kMaxSessions = 64;
+
+  std::string NewKey() {
+    std::string key = RandomToken();
+    std::lock_guard<std::mutex> lock(mutex_);
+    Prune(&keys_, kMaxKeys);
+    keys_[key] = Clock::now() + kKeyLifetime;
+    return key;
+  }
+  // A new session id for `key`, which is used up; "" when the key is unknown or expired.
+  std::string Redeem(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = keys_.find(key);
+    if (it == keys_.end()) return "";
+    const bool fresh = it->second > Clock::now();
+    keys_.erase(it);
+    if (!fresh) return "";
+    Prune(&sessions_, kMaxSessions);
+    std::string session = RandomToken();
+    sessions_[session] = Clock::now() + kSessionLifetime;
+    return session;
+  }
+  bool Valid(const std::string& session) const {
+    if (session.empty()) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = sessions_.find(session);
+    return it != sessions_.end() && it->second > Clock::now();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  // Drops expired entries and, when still full, the one closest to expiry.
+  static void Prune(std::map<std::string, Clock::time_point>* m, std::size_t max) {
+    const auto now = Clock::now();
+    for (auto it = m->begin(); it != m->end();) it = it->second <= now ? m->erase(it) : ++it;
+    while (m->size() >= max) {
+      auto oldest = m->begin();
+      for (auto it = m->begin(); it != m->end(); ++it)
+        if (it->second < oldest->second) oldest = it;
+      m->erase(oldest);
+    }
+  }
+  mutable std::mutex mutex_;
+  std::map<std::string, Clock::time_point> keys_;
+  std::map<std::string, Clock::time_point> sessions_;
+};
+
+}  // namespace
 
 struct ControlApi::Shared {
   std::string token;
@@ -37,6 +100,7 @@ struct ControlApi::Shared {
   const PolicyStore& policies;
   const doccheck::Checker& checker;
   ControlStatus status;
+  PageSessions sessions;
 };
 
 namespace {
@@ -48,41 +112,27 @@ using Poco::Net::HTTPServerResponse;
 constexpr std::size_t kMaxBody = 60u << 20;
 constexpr std::size_t kMaxDecisionBody = 4096;
 
-std::string Html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 void Send(HTTPServerResponse& res, HTTPResponse::HTTPStatus status, const std::string& type,
           const std::string& body) {
-  res.setStatus(status);
+  res.setStatusAndReason(status);
   res.setContentType(type);
   res.set("Cache-Control", "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
+  res.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+          "base-uri 'none'");
+  res.set("Referrer-Policy", "same-origin");
   res.setContentLength(static_cast<std::streamsize>(body.size()));
   res.send() << body;
+}
+
+void Page(HTTPServerResponse& res, HTTPResponse::HTTPStatus status, const std::string& html) {
+  Send(res, status, "text/html; charset=utf-8", html);
+}
+
+void Refuse(HTTPServerResponse& res, std::string_view ja, std::string_view en) {
+  Page(res, HTTPResponse::HTTP_FORBIDDEN, RenderNoticePage("この操作はできません", ja, en));
 }
 
 void Json(HTTPServerResponse& res, HTTPResponse::HTTPStatus status, const std::string& body) {
@@ -123,36 +173,6 @@ std::string PromptsJson(const std::vector<PromptInfo>& prompts) {
     out += "]}";
   }
   return out + "]";
-}
-
-std::string ConfirmPage(const std::vector<PromptInfo>& prompts) {
-  std::string html =
-      "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">"
-      "<title>sendguard 送信確認</title></head><body><h1>送信の確認</h1>";
-  if (prompts.empty()) html += "<p>確認待ちのメールはありません。</p>";
-  for (const PromptInfo& p : prompts) {
-    html += "<section><h2>件名: " + Html(p.subject) + "</h2><p>宛先: ";
-    for (std::size_t i = 0; i < p.recipients.size(); ++i)
-      html += (i ? "、" : "") + Html(p.recipients[i]);
-    html += "</p><ul>";
-    for (const mailcheck::Reason& r : p.reasons)
-      html += "<li>" + Html(r.message_ja.empty() ? r.message : r.message_ja) + "</li>";
-    html += "</ul>";
-    for (const char* d : {"send", "cancel"}) {
-      html += "<form method=\"post\" action=\"/confirm/" + Html(p.id) +
-              "\" style=\"display:inline\">"
-              "<input type=\"hidden\" name=\"csrf\" value=\"" +
-              Html(p.csrf) +
-              "\">"
-              "<input type=\"hidden\" name=\"decision\" value=\"" +
-              d +
-              "\">"
-              "<button type=\"submit\">" +
-              (std::string(d) == "send" ? "送信する" : "送信を取り消す") + "</button></form> ";
-    }
-    html += "</section>";
-  }
-  return html + "</body></html>";
 }
 
 // Reads the body of POST /v1/prompts/{id} without building a tree: the root must be an
@@ -213,6 +233,10 @@ class DecisionHandler final : public Poco::JSON::Handler {
   std::string decision_;
 };
 
+std::string PageLink(std::uint16_t port, const std::string& key) {
+  return "http://127.0.0.1:" + std::to_string(port) + "/confirm?k=" + key;
+}
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(ControlApi::Shared& shared) : s_(shared) {}
@@ -235,6 +259,64 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       if (host == name || host == std::string(name) + port) return true;
     }
     return false;
+  }
+
+  std::string CookieName() const { return "sendguard_" + std::to_string(s_.port); }
+
+  bool HasSession(const HTTPServerRequest& req) const {
+    Poco::Net::NameValueCollection cookies;
+    req.getCookies(cookies);
+    return s_.sessions.Valid(cookies.get(CookieName(), ""));
+  }
+
+  // A form post must come from the page itself: Origin (or, without it, Referer) names
+  // this listener. Browsers send Origin with every POST; a request with neither is not
+  // from our page.
+  bool FromOwnPage(const HTTPServerRequest& req) const {
+    const std::string port = ":" + std::to_string(s_.port);
+    const std::string origin = req.get("Origin", "");
+    const std::string referer = req.get("Referer", "");
+    for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
+      const std::string own = std::string("http://") + name + port;
+      if (!origin.empty()) {
+        if (origin == own) return true;
+      } else if (referer.rfind(own + "/", 0) == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void AnswerFromPage(const std::string& id, HTTPServerRequest& req, HTTPServerResponse& res) {
+    if (!FromOwnPage(req)) {
+      Refuse(res, "ほかのページからの送信指示は受け付けません。",
+             "Answers are accepted only from the confirmation page itself.");
+      return;
+    }
+    Poco::Net::HTMLForm form;
+    form.setFieldLimit(8);
+    form.load(req, req.stream());
+    const std::string csrf = s_.prompts.CsrfOf(id);
+    const std::string decision = form.get("decision", "");
+    if (csrf.empty()) {
+      Page(res, HTTPResponse::HTTP_NOT_FOUND,
+           RenderNoticePage("確認は終わっています",
+                            "このメールの確認はすでに終わっているか、時間切れになりました。",
+                            "This prompt was already answered or timed out."));
+      return;
+    }
+    if (form.get("csrf", "") != csrf || (decision != "send" && decision != "cancel")) {
+      Refuse(res, "確認ページの情報が正しくありません。ページを開き直してください。",
+             "The form did not come from the current confirmation page.");
+      return;
+    }
+    s_.prompts.Decide(
+        id, decision == "send" ? PromptRegistry::Answer::kSend : PromptRegistry::Answer::kCancel);
+    res.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);
+    res.set("Location", "/confirm");
+    res.set("Cache-Control", "no-store");
+    res.setContentLength(0);
+    res.send();
   }
 
   bool Authorized(const HTTPServerRequest& req) const {
@@ -260,26 +342,51 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     const std::string uri = req.getURI();
     const std::string& method = req.getMethod();
-    if (uri == "/confirm" && method == "GET") {
-      Send(res, HTTPResponse::HTTP_OK, "text/html; charset=utf-8",
-           ConfirmPage(s_.prompts.Pending()));
+    if (uri == "/confirm.css" && method == "GET") {
+      Send(res, HTTPResponse::HTTP_OK, "text/css; charset=utf-8", std::string(ConfirmPageCss()));
       return;
     }
-    if (uri.rfind("/confirm/", 0) == 0 && method == "POST") {
-      const std::string id = uri.substr(9);
-      Poco::Net::HTMLForm form(req, req.stream());
-      const std::string csrf = s_.prompts.CsrfOf(id);
-      if (csrf.empty() || form.get("csrf", "") != csrf) {
-        Send(res, HTTPResponse::HTTP_FORBIDDEN, "text/plain; charset=utf-8",
-             "invalid or expired confirmation");
+    if (uri.rfind("/confirm?k=", 0) == 0 && method == "GET") {
+      const std::string session = s_.sessions.Redeem(uri.substr(11));
+      if (session.empty()) {
+        Refuse(res,
+               "このリンクは使用済みか、期限が切れています。通知などから新しいリンクを開いて"
+               "ください。",
+               "This link was already used or has expired; open a new one.");
         return;
       }
-      const bool send = form.get("decision", "") == "send";
-      s_.prompts.Decide(id, send ? PromptRegistry::Answer::kSend : PromptRegistry::Answer::kCancel);
-      Send(res, HTTPResponse::HTTP_OK, "text/html; charset=utf-8",
-           std::string("<!DOCTYPE html><html lang=\"ja\"><meta charset=\"utf-8\"><p>") +
-               (send ? "送信します。" : "送信を取り消しました。") +
-               "</p><a href=\"/confirm\">戻る</a></html>");
+      Poco::Net::HTTPCookie cookie(CookieName(), session);
+      cookie.setPath("/");
+      cookie.setHttpOnly(true);
+      cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT);
+      cookie.setMaxAge(static_cast<int>(
+          std::chrono::duration_cast<std::chrono::seconds>(PageSessions::kSessionLifetime)
+              .count()));
+      res.addCookie(cookie);
+      Page(res, HTTPResponse::HTTP_OK, RenderEnterPage());
+      return;
+    }
+    if (uri == "/confirm" || uri.rfind("/confirm/", 0) == 0 || uri.rfind("/confirm?", 0) == 0) {
+      if (!HasSession(req)) {
+        Refuse(res,
+               "確認ページは、このパソコンで sendguard を使っている本人だけが開けます。"
+               "通知などに示されたリンクから開いてください。",
+               "Only the user sendguard runs for may open this page: use the link from the "
+               "notification.");
+        return;
+      }
+      if (uri == "/confirm" && method == "GET") {
+        Page(res, HTTPResponse::HTTP_OK,
+             RenderConfirmPage(s_.prompts.Pending(), s_.prompts.Recent(),
+                               std::chrono::steady_clock::now()));
+        return;
+      }
+      if (uri.rfind("/confirm/", 0) == 0 && method == "POST") {
+        AnswerFromPage(uri.substr(9), req, res);
+        return;
+      }
+      Page(res, HTTPResponse::HTTP_NOT_FOUND,
+           RenderNoticePage("見つかりません", "このページはありません。", "Not found."));
       return;
     }
     if (uri.rfind("/v1/", 0) != 0) {
@@ -307,6 +414,12 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       }
       out += ",\"pending_prompts\":" + std::to_string(s_.prompts.Pending().size()) + "}";
       Json(res, HTTPResponse::HTTP_OK, out);
+      return;
+    }
+    if (uri == "/v1/page-link" && method == "POST") {
+      std::string out = "{\"url\":";
+      doccheck::AppendJsonString(PageLink(s_.port, s_.sessions.NewKey()), &out);
+      Json(res, HTTPResponse::HTTP_OK, out + "}");
       return;
     }
     if (uri == "/v1/prompts" && method == "GET") {
@@ -437,7 +550,7 @@ ControlApi::ControlApi(std::string host, std::uint16_t port, std::string state_d
                        PromptRegistry& prompts, const PolicyStore& policies,
                        const doccheck::Checker& checker, ControlStatus status)
     : host_(std::move(host)), port_(port), state_dir_(std::move(state_dir)) {
-  shared_ = std::make_unique<Shared>(Shared{"", 0, prompts, policies, checker, std::move(status)});
+  shared_.reset(new Shared{"", 0, prompts, policies, checker, std::move(status), {}});
 }
 
 ControlApi::~ControlApi() { Stop(); }
@@ -465,6 +578,8 @@ void ControlApi::Start() {
   }
   WritePrivateFile(state_dir_ + "/control.port", std::to_string(port_) + "\n");
 }
+
+std::string ControlApi::NewPageLink() { return PageLink(port_, shared_->sessions.NewKey()); }
 
 void ControlApi::Stop() {
   if (server_) {

@@ -41,6 +41,14 @@ PromptRegistry::Answer PromptRegistry::Wait(const std::string& id,
   Answer answer = Answer::kCancel;
   if (it != entries_.end()) {
     answer = it->second.answer;  // kPending: nobody answered in time
+    Finished done;
+    done.info.id = it->second.info.id;
+    done.info.subject = std::move(it->second.info.subject);
+    done.info.recipients = std::move(it->second.info.recipients);
+    done.answer = answer;
+    done.at = std::chrono::system_clock::now();
+    recent_.push_front(std::move(done));
+    if (recent_.size() > kRecentKept) recent_.pop_back();
     entries_.erase(it);
   }
   return answer;
@@ -74,6 +82,22 @@ std::string PromptRegistry::CsrfOf(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(id);
   return it == entries_.end() || it->second.answer != Answer::kPending ? "" : it->second.info.csrf;
+}
+
+std::vector<PromptRegistry::Finished> PromptRegistry::Recent() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {recent_.begin(), recent_.end()};
+}
+
+bool PromptRegistry::NoteOutcome(const std::string& id, std::string note_ja) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (Finished& f : recent_) {
+    if (f.info.id == id) {
+      f.note_ja = std::move(note_ja);
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace agent

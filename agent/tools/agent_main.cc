@@ -338,9 +338,9 @@ int main(int argc, char** argv) {
   std::printf("sendguard-agent: listening on %s:%u, relaying to %s:%u (%s)\n", server.host.c_str(),
               smtp.port(), up.host.c_str(), up.port, tls.c_str());
   std::printf(
-      "sendguard-agent: confirmation page http://127.0.0.1:%u/confirm, control API token in "
+      "sendguard-agent: confirmation page (one-time link) %s, control API token in "
       "%s/control.token\n",
-      control.port(), state_dir.c_str());
+      control.NewPageLink().c_str(), state_dir.c_str());
   std::fflush(stdout);
   // The policy in force is reloaded on SIGHUP and when its file changes; a file that does
   // not validate is reported and the policy in force stays (DESIGN.md decision 7). The

@@ -56,8 +56,8 @@ class ControlApiTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(fs::exists("/usr/sbin/smtp-sink")) << "needs smtp-sink (apt-get install postfix)";
     ASSERT_TRUE(fs::exists("/usr/bin/swaks")) << "needs swaks (apt-get install swaks)";
-    dir_ = fs::temp_directory_path() / ("sendguard_control_test_" + std::to_string(getpid()) +
-                                        "_" + std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() / ("sendguard_control_test_" + std::to_string(getpid()) + "_" +
+                                        std::to_string(counter_++));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "sink");
   }
@@ -77,12 +77,11 @@ class ControlApiTest : public ::testing::Test {
     agent_port_ = FreePort();
     control_port_ = FreePort();
     agent_ = std::make_unique<Process>(
-        std::vector<std::string>{AGENT_BINARY, "--listen",
-                                 "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
-                                 "127.0.0.1:" + std::to_string(sink_port), "--policy",
-                                 kMail + "/policy.json", "--state-dir", (dir_ / "state").string(),
-                                 "--control-listen", "127.0.0.1:" + std::to_string(control_port_),
-                                 "--prompt-timeout", prompt_timeout},
+        std::vector<std::string>{
+            AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
+            "127.0.0.1:" + std::to_string(sink_port), "--policy", kMail + "/policy.json",
+            "--state-dir", (dir_ / "state").string(), "--control-listen",
+            "127.0.0.1:" + std::to_string(control_port_), "--prompt-timeout", prompt_timeout},
         (dir_ / "agent.log").string());
     ASSERT_TRUE(WaitForPort(agent_port_)) << "the agent did not start";
     ASSERT_TRUE(WaitForPort(control_port_)) << "the control API did not start";
@@ -115,8 +114,7 @@ class ControlApiTest : public ::testing::Test {
     return out;
   }
 
-  HttpResult Api(const std::string& method, const std::string& path,
-                 const std::string& body = "") {
+  HttpResult Api(const std::string& method, const std::string& path, const std::string& body = "") {
     return Http({method, path, body, token_, "", "", ""});
   }
 
@@ -134,6 +132,33 @@ class ControlApiTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return "";
+  }
+
+  // Mints a one-time link through the API, opens it and returns the session cookie
+  // ("name=value"), or "" when that fails.
+  std::string OpenSession() {
+    const HttpResult link = Api("POST", "/v1/page-link");
+    const std::string marker = "/confirm?k=";
+    const std::size_t at = link.body.find(marker);
+    if (link.status != 200 || at == std::string::npos) return "";
+    const std::string path = link.body.substr(at, link.body.find('"', at) - at);
+    const HttpResult opened = Http({"GET", path, "", "", "", "", ""});
+    const std::string set = opened.Header("Set-Cookie");
+    return opened.status == 200 ? set.substr(0, set.find(';')) : "";
+  }
+
+  // The CSRF token of the first prompt on the page seen with `cookie`.
+  std::string CsrfFromPage(const std::string& cookie) {
+    const HttpResult page = Http({"GET", "/confirm", "", "", cookie, "", ""});
+    const std::string marker = "name=\"csrf\" value=\"";
+    const std::size_t at = page.body.find(marker);
+    return at == std::string::npos ? "" : page.body.substr(at + marker.size(), 64);
+  }
+
+  HttpResult PostForm(const std::string& id, const std::string& form, const std::string& cookie,
+                      const std::string& origin) {
+    return Http(
+        {"POST", "/confirm/" + id, form, "", cookie, origin, "application/x-www-form-urlencoded"});
   }
 
   CommandRun Send(const std::string& eml, const std::string& to = "a.yamada@example.ne.jp") {
@@ -215,6 +240,175 @@ TEST_F(ControlApiTest, AWellFormedSendIsDeliveredOnce) {
   EXPECT_EQ(Answer(id, "{\"decision\":\"send\"}").status, 404);
 }
 
+// Item 4 of issue 10: only the holder of a one-time link sees the page or answers.
+TEST_F(ControlApiTest, ConfirmationPageWithoutASessionShowsNothing) {
+  Start();
+  CommandRun run;
+  std::thread client([&] { run = Send("p12_residents_xlsx_external.eml"); });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  for (const std::string& cookie :
+       {std::string(), "sendguard_" + std::to_string(control_port_) + "=" + std::string(64, '0')}) {
+    const HttpResult page = Http({"GET", "/confirm", "", "", cookie, "", ""});
+    EXPECT_EQ(page.status, 403) << cookie;
+    EXPECT_EQ(page.reason, "Forbidden");
+    EXPECT_NE(page.body.find("本人だけ"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("a.yamada"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("csrf"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("meibo"), std::string::npos) << page.body;
+  }
+  // The bearer token is no way around it either, nor is a made-up key.
+  EXPECT_EQ(Http({"GET", "/confirm", "", token_, "", "", ""}).status, 403);
+  EXPECT_EQ(Http({"GET", "/confirm?k=" + std::string(64, 'a'), "", "", "", "", ""}).status, 403);
+  EXPECT_EQ(Http({"POST", "/v1/page-link", "", "", "", "", ""}).status, 401);
+  EXPECT_EQ(Answer(id, R"({"decision":"cancel"})").status, 200);
+  client.join();
+  EXPECT_EQ(Delivered(), 0u);
+}
+
+TEST_F(ControlApiTest, OneTimeLinkOpensASessionOnce) {
+  Start();
+  const HttpResult link = Api("POST", "/v1/page-link");
+  ASSERT_EQ(link.status, 200);
+  const std::string prefix = "http://127.0.0.1:" + std::to_string(control_port_) + "/confirm?k=";
+  const std::size_t at = link.body.find(prefix);
+  ASSERT_NE(at, std::string::npos) << link.body;
+  const std::string path = link.body.substr(at + prefix.size() - 11,
+                                            link.body.find('"', at) - (at + prefix.size() - 11));
+  const HttpResult first = Http({"GET", path, "", "", "", "", ""});
+  EXPECT_EQ(first.status, 200);
+  const std::string set_cookie = first.Header("Set-Cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos) << set_cookie;
+  EXPECT_TRUE(set_cookie.find("Path=/") != std::string::npos ||
+              set_cookie.find("path=/") != std::string::npos)
+      << set_cookie;
+  EXPECT_NE(first.body.find("url=/confirm"), std::string::npos) << first.body;
+  const HttpResult second = Http({"GET", path, "", "", "", "", ""});
+  EXPECT_EQ(second.status, 403);
+  EXPECT_TRUE(second.Header("Set-Cookie").empty());
+  EXPECT_NE(second.body.find("使用済み"), std::string::npos) << second.body;
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const HttpResult page = Http({"GET", "/confirm", "", "", cookie, "", ""});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("確認を待っているメールはありません"), std::string::npos) << page.body;
+  const std::string csp = page.Header("Content-Security-Policy");
+  EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(page.Header("X-Frame-Options"), "DENY");
+}
+
+TEST_F(ControlApiTest, AnswersFromElsewhereAreRefusedAndNothingIsSent) {
+  Start();
+  CommandRun run;
+  std::thread client([&] { run = Send("p12_residents_xlsx_external.eml"); });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  const std::string cookie = OpenSession();
+  ASSERT_FALSE(cookie.empty());
+  const std::string csrf = CsrfFromPage(cookie);
+  ASSERT_EQ(csrf.size(), 64u);
+  const std::string own = Origin();
+  const std::string send = "csrf=" + csrf + "&decision=send";
+  struct Case {
+    std::string what, form, cookie, origin;
+  };
+  const std::vector<Case> cases = {
+      {"no cookie", send, "", own},
+      {"a made-up session", send,
+       "sendguard_" + std::to_string(control_port_) + "=" + std::string(64, '1'), own},
+      {"another origin", send, cookie, "http://evil.example"},
+      {"another port", send, cookie, "http://127.0.0.1:1"},
+      {"origin null", send, cookie, "null"},
+      {"no origin or referer", send, cookie, ""},
+      {"wrong csrf", "csrf=" + std::string(64, '0') + "&decision=send", cookie, own},
+      {"no csrf", "decision=send", cookie, own},
+      {"other decision", "csrf=" + csrf + "&decision=SEND", cookie, own},
+  };
+  for (const Case& c : cases) {
+    const HttpResult r = PostForm(id, c.form, c.cookie, c.origin);
+    EXPECT_EQ(r.status, 403) << c.what << ": " << r.body;
+    EXPECT_EQ(r.reason, "Forbidden") << c.what;
+  }
+  EXPECT_EQ(WaitForPrompt(), id) << "still pending";
+  EXPECT_EQ(Delivered(), 0u);
+  // The page's own form, from the page's origin, with the session: sent once.
+  const HttpResult ok = PostForm(id, send, cookie, own);
+  EXPECT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(ok.Header("Location"), "/confirm");
+  client.join();
+  EXPECT_NE(run.output.find("<-  250"), std::string::npos) << run.output;
+  EXPECT_EQ(Delivered(), 1u);
+  EXPECT_EQ(PostForm(id, send, cookie, own).status, 404) << "answered once";
+  EXPECT_EQ(Delivered(), 1u);
+  // The page now says what happened.
+  const HttpResult page = Http({"GET", "/confirm", "", "", cookie, "", ""});
+  EXPECT_NE(page.body.find("「送信する」が選ばれました"), std::string::npos) << page.body;
+}
+
+// The page tells staff what is at stake, in Japanese, and every value from the message
+// is inert text (a subject or file name holding markup stays text).
+TEST_F(ControlApiTest, ConfirmationPageShowsWhatIsRiskyAndEscapesEverything) {
+  Start();
+  CommandRun run;
+  std::thread client([&] {
+    run = Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                " --from sender@city.honjo.lg.jp --to "
+                "a.yamada@example.ne.jp,t.kimura@pref.example.lg.jp,soumu@city.honjo.lg.jp"
+                " --data " AGENT_TEST_DATA "/prompt_hostile_names.eml");
+  });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  const std::string cookie = OpenSession();
+  const HttpResult page = Http({"GET", "/confirm", "", "", cookie, "", ""});
+  ASSERT_EQ(page.status, 200);
+  const std::string& b = page.body;
+  for (const char* expected : {
+           "件名: 名簿の送付 &lt;script&gt;alert(1)&lt;/script&gt;",
+           "&lt;img src=x onerror=alert(1)&gt;名簿.csv",
+           "差出人: sender@city.honjo.lg.jp",
+           "庁外</span><b>example.ne.jp</b>",
+           "庁外</span><b>pref.example.lg.jp</b>",
+           "庁内</span><b>city.honjo.lg.jp</b>",
+           "重要度分類 1（個人情報・極秘）",
+           "氏名 3 件",
+           "住所 3 件",
+           "090******78",
+           "このメールは<b>送信されません</b>",
+           "value=\"cancel\" class=\"cancel\" autofocus>送信を取り消す",
+           "<meta http-equiv=\"refresh\"",
+       }) {
+    EXPECT_NE(b.find(expected), std::string::npos) << expected << "\n" << b;
+  }
+  // Outside recipients come before internal ones; cancel comes before send.
+  EXPECT_LT(b.find("example.ne.jp</b>"), b.find("city.honjo.lg.jp</b>"));
+  EXPECT_LT(b.find(">送信を取り消す<"), b.find(">送信する<"));
+  for (const char* forbidden : {"<script", "<img", "onerror=alert(1)>", "090-1234-5678",
+                                "山田 太郎", "1985年4月1日", "style=", "<style"}) {
+    EXPECT_EQ(b.find(forbidden), std::string::npos) << forbidden;
+  }
+  const HttpResult css = Http({"GET", "/confirm.css", "", "", "", "", ""});
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.Header("Content-Type").rfind("text/css", 0), 0u);
+  EXPECT_EQ(Answer(id, R"({"decision":"cancel"})").status, 200);
+  client.join();
+  EXPECT_EQ(Delivered(), 0u);
+  const HttpResult after = Http({"GET", "/confirm", "", "", cookie, "", ""});
+  EXPECT_NE(after.body.find("取り消されました。送信されていません"), std::string::npos)
+      << after.body;
+  EXPECT_NE(after.body.find("確認を待っているメールはありません"), std::string::npos);
+}
+
+TEST_F(ControlApiTest, ATimedOutPromptIsShownAsNotSent) {
+  Start("1");
+  const std::string cookie = OpenSession();
+  const CommandRun run = Send("p12_residents_xlsx_external.eml");
+  EXPECT_NE(run.output.find("<** 550"), std::string::npos) << run.output;
+  const HttpResult page = Http({"GET", "/confirm", "", "", cookie, "", ""});
+  EXPECT_NE(page.body.find("時間切れのため送信されませんでした"), std::string::npos) << page.body;
+  EXPECT_EQ(Delivered(), 0u);
+}
+
 // Item 9 of issue 10 (agent side): the control token is never readable by anyone else,
 // not even while it is written, and a file planted under the old temporary name gets
 // nothing.
@@ -222,8 +416,8 @@ TEST_F(ControlApiTest, ControlTokenIsWrittenPrivatelyAndAPlantedFileGetsNothing)
   fs::create_directories(dir_ / "state");
   const fs::path planted = dir_ / "state" / "control.token.tmp";
   { std::ofstream(planted) << ""; }
-  fs::permissions(planted, fs::perms::owner_read | fs::perms::owner_write |
-                               fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(planted, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                               fs::perms::others_read);
   // What another user would do: keep the world-readable file open and read it later.
   std::ifstream spy(planted, std::ios::binary);
   ASSERT_TRUE(spy.is_open());
