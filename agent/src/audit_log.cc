@@ -49,7 +49,7 @@ std::string AuditLog::Format(const RelayReport& report) {
       line += "{\"code\":";
       doccheck::AppendJsonString(d->reasons[i].code, &line);
       line += ",\"message\":";
-      doccheck::AppendJsonString(d->reasons[i].message, &line);
+      doccheck::AppendJsonString(MaskFreeText(d->reasons[i].message), &line);
       line += "}";
     }
     line += "]";

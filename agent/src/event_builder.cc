@@ -2,6 +2,8 @@
 
 #include <pwd.h>
 #include <sodium.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,21 +16,71 @@
 #include "agent/outbox.h"
 #include "agent/prompt_registry.h"
 #include "doccheck/report_format.h"
+#include "doccheck/text_scan.h"
 #include "mailcheck/verdict.h"
 
 namespace agent {
 namespace {
 
-// Length in bytes of the digit at `s[i]` (1 for ASCII, 3 for full-width U+FF10..U+FF19),
-// or 0 when there is none.
-std::size_t DigitAt(std::string_view s, std::size_t i) {
-  if (s[i] >= '0' && s[i] <= '9') return 1;
-  if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xEF &&
-      static_cast<unsigned char>(s[i + 1]) == 0xBC &&
-      static_cast<unsigned char>(s[i + 2]) >= 0x90 && static_cast<unsigned char>(s[i + 2]) <= 0x99)
-    return 3;
-  return 0;
+// One code point of a text being masked: where it is and what it is.
+struct Unit {
+  std::size_t begin = 0, end = 0;  // bytes [begin, end)
+  bool digit = false;              // a decimal digit of any script (Unicode Nd)
+  bool separator = false;          // what people write between groups of digits
+};
+
+bool IsDigitSeparator(UChar32 c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '-':
+    case '.':
+    case 0x00A0:  // no-break space
+    case 0x2010:  // hyphen
+    case 0x2011:  // non-breaking hyphen
+    case 0x2012:  // figure dash
+    case 0x2013:  // en dash
+    case 0x2014:  // em dash
+    case 0x2015:  // horizontal bar
+    case 0x2212:  // minus sign
+    case 0x2500:  // box drawings light horizontal
+    case 0x3000:  // ideographic space
+    case 0x30FC:  // katakana prolonged sound mark, written as a dash
+    case 0xFE63:  // small hyphen-minus
+    case 0xFF0D:  // full-width hyphen-minus
+    case 0xFF0E:  // full-width full stop
+    case 0xFF70:  // half-width prolonged sound mark
+      return true;
+    default:
+      return false;
+  }
 }
+
+std::vector<Unit> Units(std::string_view s) {
+  std::vector<Unit> out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < length) {
+    Unit u;
+    u.begin = static_cast<std::size_t>(i);
+    UChar32 c;
+    U8_NEXT(p, i, length, c);
+    u.end = static_cast<std::size_t>(i);
+    if (c >= 0) {
+      u.digit = u_charType(c) == U_DECIMAL_DIGIT_NUMBER;
+      u.separator = IsDigitSeparator(c);
+    }
+    out.push_back(u);
+  }
+  return out;
+}
+
+// Runs of digits joined by at most this many separators count as one number.
+constexpr std::size_t kMaxSeparators = 3;
+// A number of this many digits or more keeps only its last four, separators or not.
+constexpr std::size_t kLongNumber = 10;
 
 // Every event stays far below central's 4 MiB batch limit, whatever the message holds:
 // free text is cut (at a UTF-8 character boundary) and long lists are shortened, with
@@ -43,7 +95,16 @@ std::string_view Clip(std::string_view s) {
   return s.substr(0, end);
 }
 
+// A field of free text: every finding doccheck makes in it masked, then long numbers.
 void Str(std::string_view key, std::string_view value, std::string* out) {
+  *out += ",\"";
+  *out += key;
+  *out += "\":";
+  doccheck::AppendJsonString(MaskFreeText(value), out);
+}
+
+// A field that is a name or an address (sender, user, host): long numbers masked only.
+void Name(std::string_view key, std::string_view value, std::string* out) {
   *out += ",\"";
   *out += key;
   *out += "\":";
@@ -90,9 +151,9 @@ std::string Header(const std::string& id, std::string_view kind, const EventCont
   doccheck::AppendJsonString(kind, &out);
   out += ",\"time\":";
   doccheck::AppendJsonString(EventTimeNow(), &out);
-  if (!context.user.empty()) Str("user", context.user, &out);
-  if (!context.host.empty()) Str("host", context.host, &out);
-  if (!context.agent_version.empty()) Str("agent_version", context.agent_version, &out);
+  if (!context.user.empty()) Name("user", context.user, &out);
+  if (!context.host.empty()) Name("host", context.host, &out);
+  if (!context.agent_version.empty()) Name("agent_version", context.agent_version, &out);
   return out;
 }
 
@@ -111,27 +172,55 @@ EventContext EventContext::FromSystem(std::string agent_version) {
 }
 
 std::string MaskDigits(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  const std::vector<Unit> units = Units(text);
+  std::vector<bool> hide(units.size(), false);
   std::size_t i = 0;
-  while (i < text.size()) {
-    if (DigitAt(text, i) == 0) {
-      out.push_back(text[i++]);
+  while (i < units.size()) {
+    if (!units[i].digit) {
+      ++i;
       continue;
     }
-    // A run of digits: [i, j), with the byte offset of each digit.
-    std::vector<std::size_t> starts;
+    // A number: digit groups [i, j) joined by short runs of separators.
+    std::vector<std::size_t> digits;  // indexes of its digits
     std::size_t j = i;
-    for (std::size_t n; j < text.size() && (n = DigitAt(text, j)) != 0; j += n) starts.push_back(j);
-    if (starts.size() < 4) {
-      out.append(text.substr(i, j - i));
+    while (j < units.size()) {
+      if (units[j].digit) {
+        digits.push_back(j++);
+        continue;
+      }
+      std::size_t k = j;
+      while (k < units.size() && units[k].separator && k - j < kMaxSeparators) ++k;
+      if (k == j || k >= units.size() || !units[k].digit) break;
+      j = k;
+    }
+    if (digits.size() >= kLongNumber) {
+      for (std::size_t d = 0; d + 4 < digits.size(); ++d) hide[digits[d]] = true;
     } else {
-      out.append(starts.size() - 4, '*');
-      out.append(text.substr(starts[starts.size() - 4], j - starts[starts.size() - 4]));
+      // Each unbroken group of five or more keeps its last four.
+      std::size_t g = 0;
+      while (g < digits.size()) {
+        std::size_t h = g + 1;
+        while (h < digits.size() && digits[h] == digits[h - 1] + 1) ++h;
+        for (std::size_t d = g; d + 4 < h; ++d) hide[digits[d]] = true;
+        g = h;
+      }
     }
     i = j;
   }
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    if (hide[u]) {
+      out.push_back('*');
+    } else {
+      out.append(text.substr(units[u].begin, units[u].end - units[u].begin));
+    }
+  }
   return out;
+}
+
+std::string MaskFreeText(std::string_view text) {
+  return MaskDigits(doccheck::MaskFindingsInText(Clip(text)));
 }
 
 std::string NewEventId() { return RandomToken(16); }
@@ -181,10 +270,10 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
   const auto policy = policies.Get();
   out += ",\"policy_version\":" + std::to_string(d ? d->policy_version : policy->version());
   if (d) out += ",\"verdict\":\"" + std::string(mailcheck::VerdictName(d->verdict)) + "\"";
-  Str("sender",
-      d && !d->sender.empty() ? std::string_view(d->sender)
-                              : std::string_view(report.envelope.mail_from),
-      &out);
+  Name("sender",
+       d && !d->sender.empty() ? std::string_view(d->sender)
+                               : std::string_view(report.envelope.mail_from),
+       &out);
   out += ",\"recipients\":[";
   bool first = true;
   std::size_t listed = 0, total = 0;
@@ -217,7 +306,7 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
       const doccheck::FileReport& a = d->attachments[i];
       if (i) out += ",";
       out += "{\"name\":";
-      doccheck::AppendJsonString(MaskDigits(Clip(a.path)), &out);
+      doccheck::AppendJsonString(MaskFreeText(a.path), &out);
       out += ",\"class\":" + std::to_string(a.klass >= 1 && a.klass <= 3 ? a.klass : 0);
       std::map<std::string, std::uint64_t> counts;
       AddCounts(a, &counts);

@@ -2,8 +2,9 @@
 // the central incident service about each decision worth reporting, built from a
 // RelayReport. Events carry kinds, counts, recipients and masked samples only — never
 // document text or an unmasked identifier (DESIGN.md decision 6): every free-text value
-// passes through MaskDigits, so no string an event holds has a run of more than four
-// digits (central rejects ten or more). The functions are pure and thread-safe;
+// passes through MaskFreeText (doccheck's detectors, then MaskDigits) and every name or
+// address through MaskDigits, so no string an event holds has more than four digits of
+// one number visible (central rejects ten or more). The functions are pure and thread-safe;
 // EventRecorder is the RelayObserver that writes each event to the durable Outbox before
 // the client hears the outcome (DESIGN.md decision 8).
 #ifndef AGENT_EVENT_BUILDER_H_
@@ -37,9 +38,20 @@ struct EventContext {
   static EventContext FromSystem(std::string agent_version);
 };
 
-// Masks every run of 4 or more digits (ASCII or full-width, mixed) so that only the last
-// four stay: "0312345678" → "******5678". Runs of exactly four are unchanged.
+// The last line against identifiers in free text. A number is a run of decimal digits of
+// any script (ASCII, full-width, Arabic-Indic, Devanagari, …) whose groups may be joined
+// by up to three separators (spaces, hyphens, dashes, dots, and their full-width forms).
+// A number of 10 or more digits keeps only its last four digits ("3739-6401-7574" →
+// "****-****-7574"); in a shorter one each unbroken group of five or more keeps its last
+// four ("0312345" → "***2345"). Separators and everything else are kept; each hidden
+// digit becomes one '*'. Runs of four digits or fewer, dates and times stay as they are.
 std::string MaskDigits(std::string_view text);
+
+// What every free-text field of an event (subject, attachment names, reasons) goes
+// through: each value doccheck finds in it (doccheck::FindInText: My Numbers and phone
+// numbers however written, names after a label, addresses, …) is replaced by doccheck's
+// mask, then MaskDigits runs over the result. Long texts are cut to 512 bytes first.
+std::string MaskFreeText(std::string_view text);
 
 // A random 128-bit id as 32 lower-case hex characters (libsodium's CSPRNG).
 std::string NewEventId();
