@@ -238,10 +238,12 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
   html += "<meta http-equiv=\"refresh\" content=\"5\"><title>";
   html += pending.empty() ? "sendguard 送信の確認"
                           : "(" + std::to_string(pending.size()) + ") sendguard 送信の確認";
-  html +=
-      "</title></head><body><header><h1>送信の確認</h1><p>sendguard がメールの送信を"
-      "止めています。内容を確かめて、送ってよい場合だけ「送信する」を押してください。</p>"
-      "</header><main>";
+  html += "</title></head><body><header><h1>送信の確認</h1>";
+  if (!pending.empty())
+    html +=
+        "<p>sendguard がメールの送信を止めています。内容を確かめて、送ってよい場合だけ"
+        "「送信する」を押してください。</p>";
+  html += "</header><main>";
   if (pending.empty()) html += "<p class=\"none\">確認を待っているメールはありません。</p>";
   bool first = true;
   for (const PromptInfo& p : pending) {

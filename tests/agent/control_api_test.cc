@@ -399,6 +399,36 @@ TEST_F(ControlApiTest, ConfirmationPageShowsWhatIsRiskyAndEscapesEverything) {
   EXPECT_NE(after.body.find("確認を待っているメールはありません"), std::string::npos);
 }
 
+// The whole flow in a real browser (Chromium driven by Selenium): the one-time link sets
+// the cookie and reaches the page, the style sheet applies under the CSP, 送信を取り消す
+// has the focus, and pressing 送信する (the browser sends its own Origin) sends once.
+// Screenshots are left in the build tree (tests/agent/artefacts/).
+TEST_F(ControlApiTest, APersonConfirmsInChromiumAndTheMailIsSentOnce) {
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium") && fs::exists("/usr/bin/chromedriver"))
+      << "needs chromium and chromium-driver (apt-get install chromium chromium-driver "
+         "python3-selenium)";
+  Start();
+  CommandRun run;
+  std::thread client([&] {
+    run = Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                " --from sender@city.honjo.lg.jp --to "
+                "a.yamada@example.ne.jp,t.kimura@pref.example.lg.jp,soumu@city.honjo.lg.jp"
+                " --data " AGENT_TEST_DATA "/prompt_hostile_names.eml");
+  });
+  ASSERT_FALSE(WaitForPrompt().empty());
+  const HttpResult link = Api("POST", "/v1/page-link");
+  const std::size_t at = link.body.find("http://");
+  ASSERT_NE(at, std::string::npos) << link.body;
+  const std::string url = link.body.substr(at, link.body.find('"', at) - at);
+  const CommandRun browser =
+      Shell("timeout 120 /usr/bin/python3 " AGENT_TEST_DATA "/confirm_in_browser.py '" + url +
+            "' " AGENT_TEST_ARTEFACTS " send");
+  EXPECT_NE(browser.output.find("OK send"), std::string::npos) << browser.output;
+  client.join();
+  EXPECT_NE(run.output.find("<-  250"), std::string::npos) << run.output;
+  EXPECT_EQ(Delivered(), 1u);
+}
+
 TEST_F(ControlApiTest, ATimedOutPromptIsShownAsNotSent) {
   Start("1");
   const std::string cookie = OpenSession();
