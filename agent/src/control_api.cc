@@ -2,8 +2,12 @@
 #include "agent/control_api.h"
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Handler.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/JSONString.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -29,7 +33,6 @@
 #include <stdexcept>
 
 #include "agent/confirm_page.h"
-#include "doccheck/report_format.h"
 #include "mailcheck/decide.h"
 #include "mailcheck/report_writer.h"
 
@@ -139,40 +142,74 @@ void Json(HTTPServerResponse& res, HTTPResponse::HTTPStatus status, const std::s
   Send(res, status, "application/json; charset=utf-8", body);
 }
 
-std::string Error(const std::string& message) {
-  std::string out = "{\"error\":";
-  doccheck::AppendJsonString(message, &out);
-  return out + "}";
+// JSON out: Poco::JSON objects that keep their members in the order added, written
+// compactly; UTF-8 text is written as it is (valid JSON; no \u escapes needed).
+Poco::JSON::Object::Ptr NewObject() {
+  return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 }
 
-std::string PromptsJson(const std::vector<PromptInfo>& prompts) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < prompts.size(); ++i) {
-    const PromptInfo& p = prompts[i];
-    if (i) out += ",";
-    out += "{\"id\":";
-    doccheck::AppendJsonString(p.id, &out);
-    out += ",\"subject\":";
-    doccheck::AppendJsonString(p.subject, &out);
-    out += ",\"recipients\":[";
-    for (std::size_t r = 0; r < p.recipients.size(); ++r) {
-      if (r) out += ",";
-      doccheck::AppendJsonString(p.recipients[r], &out);
-    }
-    out += "],\"reasons\":[";
-    for (std::size_t r = 0; r < p.reasons.size(); ++r) {
-      if (r) out += ",";
-      out += "{\"code\":";
-      doccheck::AppendJsonString(p.reasons[r].code, &out);
-      out += ",\"message\":";
-      doccheck::AppendJsonString(p.reasons[r].message, &out);
-      out += ",\"message_ja\":";
-      doccheck::AppendJsonString(p.reasons[r].message_ja, &out);
-      out += "}";
-    }
-    out += "]}";
+std::string ToJson(const Poco::Dynamic::Var& value) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::condense(value, out);
+  return out.str();
+}
+
+std::string Error(const std::string& message) {
+  Poco::JSON::Object::Ptr o = NewObject();
+  o->set("error", message);
+  return ToJson(o);
+}
+
+// The findings of a report and its children by kind ({"person_name": 3, ...}).
+Poco::JSON::Object::Ptr FindingCounts(const doccheck::FileReport& report) {
+  Poco::JSON::Object::Ptr counts = NewObject();
+  for (int k = 0; k < doccheck::kKindCount; ++k) {
+    const auto kind = static_cast<doccheck::Kind>(k);
+    const int n = report.CountKind(kind);
+    if (n > 0) counts->set(std::string(doccheck::KindName(kind)), n);
   }
-  return out + "]";
+  return counts;
+}
+
+// GET /v1/prompts: CONTRACTS.md §4's id, subject, recipients and reasons, plus (added)
+// the sender, the seconds left and what each attachment holds (counts only).
+std::string PromptsJson(const std::vector<PromptInfo>& prompts) {
+  const auto now = std::chrono::steady_clock::now();
+  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+  for (const PromptInfo& p : prompts) {
+    Poco::JSON::Object::Ptr o = NewObject();
+    o->set("id", p.id);
+    o->set("subject", p.subject);
+    Poco::JSON::Array::Ptr recipients = new Poco::JSON::Array;
+    for (const std::string& r : p.recipients) recipients->add(r);
+    o->set("recipients", recipients);
+    Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
+    for (const mailcheck::Reason& r : p.reasons) {
+      Poco::JSON::Object::Ptr reason = NewObject();
+      reason->set("code", r.code);
+      reason->set("message", r.message);
+      reason->set("message_ja", r.message_ja);
+      reasons->add(reason);
+    }
+    o->set("reasons", reasons);
+    if (!p.sender.empty()) o->set("sender", p.sender);
+    if (p.deadline.time_since_epoch().count() != 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(p.deadline - now).count();
+      o->set("seconds_left", static_cast<Poco::Int64>(left > 0 ? left : 0));
+    }
+    Poco::JSON::Array::Ptr attachments = new Poco::JSON::Array;
+    for (const doccheck::FileReport& a : p.attachments) {
+      Poco::JSON::Object::Ptr att = NewObject();
+      att->set("name", a.path);
+      att->set("class", a.klass);
+      att->set("findings", FindingCounts(a));
+      att->set("fully_checked", !a.HasErrors());
+      attachments->add(att);
+    }
+    o->set("attachments", attachments);
+    list->add(o);
+  }
+  return ToJson(list);
 }
 
 // Reads the body of POST /v1/prompts/{id} without building a tree: the root must be an
@@ -400,26 +437,22 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     if (uri == "/v1/status" && method == "GET") {
       const auto policy = s_.policies.Get();
-      std::string out =
-          "{\"policy_version\":" + std::to_string(policy->version()) + ",\"upstream\":";
-      doccheck::AppendJsonString(s_.status.upstream, &out);
-      out += ",\"central\":";
-      doccheck::AppendJsonString(s_.status.central ? s_.status.central() : "off", &out);
-      out += ",\"pending_events\":" +
-             std::to_string(s_.status.pending_events ? s_.status.pending_events() : 0);
+      Poco::JSON::Object::Ptr o = NewObject();
+      o->set("policy_version", policy->version());
+      o->set("upstream", s_.status.upstream);
+      o->set("central", s_.status.central ? s_.status.central() : std::string("off"));
+      o->set("pending_events",
+             static_cast<Poco::UInt64>(s_.status.pending_events ? s_.status.pending_events() : 0));
       const std::string warning = s_.status.outbox_warning ? s_.status.outbox_warning() : "";
-      if (!warning.empty()) {
-        out += ",\"outbox_warning\":";
-        doccheck::AppendJsonString(warning, &out);
-      }
-      out += ",\"pending_prompts\":" + std::to_string(s_.prompts.Pending().size()) + "}";
-      Json(res, HTTPResponse::HTTP_OK, out);
+      if (!warning.empty()) o->set("outbox_warning", warning);
+      o->set("pending_prompts", static_cast<Poco::UInt64>(s_.prompts.Pending().size()));
+      Json(res, HTTPResponse::HTTP_OK, ToJson(o));
       return;
     }
     if (uri == "/v1/page-link" && method == "POST") {
-      std::string out = "{\"url\":";
-      doccheck::AppendJsonString(PageLink(s_.port, s_.sessions.NewKey()), &out);
-      Json(res, HTTPResponse::HTTP_OK, out + "}");
+      Poco::JSON::Object::Ptr o = NewObject();
+      o->set("url", PageLink(s_.port, s_.sessions.NewKey()));
+      Json(res, HTTPResponse::HTTP_OK, ToJson(o));
       return;
     }
     if (uri == "/v1/prompts" && method == "GET") {
@@ -440,7 +473,9 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
         Json(res, HTTPResponse::HTTP_NOT_FOUND, Error("no such prompt (answered or timed out?)"));
         return;
       }
-      Json(res, HTTPResponse::HTTP_OK, "{\"ok\":true}");
+      Poco::JSON::Object::Ptr o = NewObject();
+      o->set("ok", true);
+      Json(res, HTTPResponse::HTTP_OK, ToJson(o));
       return;
     }
     if (uri == "/v1/check" && method == "POST") {

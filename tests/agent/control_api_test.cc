@@ -2,6 +2,9 @@
 // swaks as the mail client and Postfix's smtp-sink as the organisation's mail server: a
 // prompt's answer is read with a real JSON parser, the page is only for the user who holds
 // a one-time link, and a page from elsewhere cannot answer for the user.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -387,6 +390,21 @@ TEST_F(ControlApiTest, ConfirmationPageShowsWhatIsRiskyAndEscapesEverything) {
                                 "山田 太郎", "1985年4月1日", "style=", "<style"}) {
     EXPECT_EQ(b.find(forbidden), std::string::npos) << forbidden;
   }
+  // The API gives the same prompt as JSON (UTF-8 as it is, markup as plain text).
+  const HttpResult api = Api("GET", "/v1/prompts");
+  const auto list = Poco::JSON::Parser().parse(api.body).extract<Poco::JSON::Array::Ptr>();
+  ASSERT_EQ(list->size(), 1u) << api.body;
+  const auto prompt = list->getObject(0);
+  EXPECT_EQ(prompt->getValue<std::string>("subject"), "名簿の送付 <script>alert(1)</script>");
+  EXPECT_EQ(prompt->getValue<std::string>("sender"), "sender@city.honjo.lg.jp");
+  EXPECT_GT(prompt->getValue<int>("seconds_left"), 0);
+  const auto attachments = prompt->getArray("attachments");
+  ASSERT_EQ(attachments->size(), 1u);
+  EXPECT_EQ(attachments->getObject(0)->getValue<std::string>("name"),
+            "<img src=x onerror=alert(1)>名簿.csv");
+  EXPECT_EQ(attachments->getObject(0)->getValue<int>("class"), 1);
+  EXPECT_EQ(attachments->getObject(0)->getObject("findings")->getValue<int>("person_name"), 3);
+  EXPECT_NE(api.body.find("名簿の送付"), std::string::npos) << "UTF-8 written as it is";
   const HttpResult css = Http({"GET", "/confirm.css", "", "", "", "", ""});
   EXPECT_EQ(css.status, 200);
   EXPECT_EQ(css.Header("Content-Type").rfind("text/css", 0), 0u);
