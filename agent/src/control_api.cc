@@ -20,6 +20,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -270,6 +271,13 @@ class DecisionHandler final : public Poco::JSON::Handler {
   std::string decision_;
 };
 
+// Compares a secret someone presented with ours in time that does not depend on where
+// they differ.
+bool SameSecret(const std::string& presented, const std::string& ours) {
+  return presented.size() == ours.size() &&
+         sodium_memcmp(presented.data(), ours.data(), ours.size()) == 0;
+}
+
 std::string PageLink(std::uint16_t port, const std::string& key) {
   return "http://127.0.0.1:" + std::to_string(port) + "/confirm?k=" + key;
 }
@@ -342,7 +350,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
                             "This prompt was already answered or timed out."));
       return;
     }
-    if (form.get("csrf", "") != csrf || (decision != "send" && decision != "cancel")) {
+    if (!SameSecret(form.get("csrf", ""), csrf) || (decision != "send" && decision != "cancel")) {
       Refuse(res, "確認ページの情報が正しくありません。ページを開き直してください。",
              "The form did not come from the current confirmation page.");
       return;
@@ -357,8 +365,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   }
 
   bool Authorized(const HTTPServerRequest& req) const {
-    const std::string auth = req.get("Authorization", "");
-    return auth == "Bearer " + s_.token;
+    return SameSecret(req.get("Authorization", ""), "Bearer " + s_.token);
   }
 
   std::string Body(HTTPServerRequest& req) const {
