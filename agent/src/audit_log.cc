@@ -1,6 +1,8 @@
 #include "agent/audit_log.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "agent/event_builder.h"
 #include "doccheck/report_format.h"
@@ -67,13 +69,28 @@ std::string AuditLog::Format(const RelayReport& report) {
   return line;
 }
 
+namespace {
+
+// The log for appending, created 0600 (an existing file others could read is made
+// private); null when it cannot be opened.
+std::FILE* OpenPrivate(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return nullptr;
+  ::fchmod(fd, 0600);
+  std::FILE* f = ::fdopen(fd, "a");
+  if (!f) ::close(fd);
+  return f;
+}
+
+}  // namespace
+
 void AuditLog::OnRelay(const RelayReport& report) { Append(Format(report)); }
 
 void AuditLog::Append(const std::string& line) {
   if (path_.empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!file_) {
-    file_ = std::fopen(path_.c_str(), "a");
+    file_ = OpenPrivate(path_);
     if (!file_) return;  // the relay goes on; the state dir was checked at start
     struct stat st {};
     size_ = ::fstat(fileno(file_), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
@@ -94,7 +111,7 @@ void AuditLog::RotateLocked() {
   const auto name = [&](int i) { return i == 0 ? path_ : path_ + "." + std::to_string(i); };
   std::remove(name(options_.keep).c_str());
   for (int i = options_.keep - 1; i >= 0; --i) std::rename(name(i).c_str(), name(i + 1).c_str());
-  file_ = std::fopen(path_.c_str(), "a");
+  file_ = OpenPrivate(path_);
   size_ = 0;
 }
 

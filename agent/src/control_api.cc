@@ -598,6 +598,10 @@ ControlApi::ControlApi(std::string host, std::uint16_t port, std::string state_d
 ControlApi::~ControlApi() { Stop(); }
 
 void ControlApi::Start() {
+  // The state dir holds the token, the audit log and the outbox: ours alone.
+  struct stat dir {};
+  if (::stat(state_dir_.c_str(), &dir) == 0 && dir.st_uid == ::geteuid() && (dir.st_mode & 077))
+    ::chmod(state_dir_.c_str(), 0700);
   const std::string token_path = state_dir_ + "/control.token";
   token_ = ReadPrivateToken(token_path);
   if (token_.empty()) {

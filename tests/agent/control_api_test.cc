@@ -492,6 +492,21 @@ TEST_F(ControlApiTest, ControlTokenIsWrittenPrivatelyAndAPlantedFileGetsNothing)
   EXPECT_EQ(token_, before);
 }
 
+// The state dir and the audit log are the user's alone.
+TEST_F(ControlApiTest, StateDirAndAuditLogArePrivate) {
+  fs::create_directories(dir_ / "state");
+  fs::permissions(dir_ / "state", fs::perms::owner_all | fs::perms::group_read |
+                                      fs::perms::group_exec | fs::perms::others_read |
+                                      fs::perms::others_exec);
+  Start("1");
+  Send("p12_residents_xlsx_external.eml");
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ / "state").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat((dir_ / "state" / "audit.jsonl").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 TEST_F(ControlApiTest, AControlTokenOthersCouldReadIsReplaced) {
   fs::create_directories(dir_ / "state");
   const std::string leaked(64, 'a');
