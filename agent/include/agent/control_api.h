@@ -46,7 +46,9 @@ class ControlApi {
   ControlApi(std::string host, std::uint16_t port, std::string state_dir, PromptRegistry& prompts,
              const PolicyStore& policies, const doccheck::Checker& checker, ControlStatus status);
   ~ControlApi();
-  // Creates the token, binds, writes STATE_DIR/control.port; throws std::runtime_error.
+  // Makes STATE_DIR private (0700) when it is ours, keeps a private control.token or makes
+  // a new one (0600, O_EXCL), binds, writes STATE_DIR/control.port (0600); throws
+  // std::runtime_error.
   void Start();
   void Stop();
   std::uint16_t port() const { return port_; }
