@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "agent/event_builder.h"
+#include "agent/free_text_mask.h"
 #include "doccheck/report_format.h"
 #include "mailcheck/verdict.h"
 

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "agent/free_text_mask.h"
+
 namespace agent {
 namespace {
 
@@ -248,7 +250,7 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
   bool first = true;
   for (const PromptInfo& p : pending) {
     html += "<section class=\"prompt\"><h2>件名: " +
-            HtmlEscape(p.subject.empty() ? "(件名なし)" : p.subject) + "</h2>";
+            HtmlEscape(p.subject.empty() ? "(件名なし)" : MaskFreeText(p.subject)) + "</h2>";
     if (p.deadline.time_since_epoch().count() != 0) {
       const auto left = std::chrono::duration_cast<std::chrono::seconds>(p.deadline - now).count();
       html +=
@@ -258,7 +260,8 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
     if (!p.reasons.empty()) {
       html += "<h3>確認が必要な理由</h3><ul class=\"reasons\">";
       for (const mailcheck::Reason& r : p.reasons)
-        html += "<li>" + HtmlEscape(r.message_ja.empty() ? r.message : r.message_ja) + "</li>";
+        html += "<li>" + HtmlEscape(MaskFreeText(r.message_ja.empty() ? r.message : r.message_ja)) +
+                "</li>";
       html += "</ul>";
     }
     if (!p.sender.empty()) html += "<p>差出人: " + HtmlEscape(p.sender) + "</p>";
@@ -267,7 +270,7 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
     if (!p.attachments.empty()) {
       html += "<h3>添付ファイル（" + std::to_string(p.attachments.size()) +
               " 件）</h3><ul class=\"files\">";
-      for (const FileReport& a : p.attachments) AppendFile(a, a.path, &html);
+      for (const FileReport& a : p.attachments) AppendFile(a, MaskFreeText(a.path), &html);
       html += "</ul>";
     }
     bool body_findings = false;
@@ -294,8 +297,8 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
     html += "<section class=\"recent\"><h2>最近の確認</h2><ul>";
     for (const PromptRegistry::Finished& f : recent) {
       html += "<li><span class=\"time\">" + TimeOfDay(f.at) + "</span> " +
-              HtmlEscape(f.info.subject.empty() ? "(件名なし)" : f.info.subject) + " — " +
-              OutcomeJa(f.answer);
+              HtmlEscape(f.info.subject.empty() ? "(件名なし)" : MaskFreeText(f.info.subject)) +
+              " — " + OutcomeJa(f.answer);
       if (!f.note_ja.empty()) html += "（" + HtmlEscape(f.note_ja) + "）";
       html += "</li>";
     }

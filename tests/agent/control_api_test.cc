@@ -447,6 +447,26 @@ TEST_F(ControlApiTest, APersonConfirmsInChromiumAndTheMailIsSentOnce) {
   EXPECT_EQ(Delivered(), 1u);
 }
 
+// An identifier in a subject or a file name is masked on the page as everywhere else.
+TEST_F(ControlApiTest, IdentifiersInSubjectAndFileNamesAreMaskedOnThePage) {
+  Start();
+  std::thread client([&] {
+    Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+          " --from sender@city.honjo.lg.jp --to a.yamada@example.ne.jp"
+          " --data " AGENT_TEST_DATA "/mask_separated_ids.eml");
+  });
+  const std::string id = WaitForPrompt();
+  ASSERT_FALSE(id.empty());
+  const HttpResult page = Http({"GET", "/confirm", "", "", OpenSession(), "", ""});
+  EXPECT_NE(page.body.find("件名: マイナンバー 3739 **** ***4 の件"), std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("***-****-5678_山田太郎.csv"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("6401"), std::string::npos);
+  EXPECT_EQ(page.body.find("090-1234"), std::string::npos);
+  EXPECT_EQ(Answer(id, R"({"decision":"cancel"})").status, 200);
+  client.join();
+}
+
 TEST_F(ControlApiTest, ATimedOutPromptIsShownAsNotSent) {
   Start("1");
   const std::string cookie = OpenSession();

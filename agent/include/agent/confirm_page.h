@@ -4,7 +4,8 @@
 // what happens at zero, and 「送信を取り消す」 as the focused, primary button. Prompts that
 // were answered or timed out are listed with what happened.
 //
-// Every value from a message (subject, names, addresses, file names) is HTML-escaped;
+// Subjects and file names are shown through MaskFreeText (an identifier in them is masked,
+// as everywhere else); every value from a message is HTML-escaped;
 // the page has no script and takes its style from /confirm.css, so it works under
 // `default-src 'none'; style-src 'self'`. Pure functions; thread-safe.
 #ifndef AGENT_CONFIRM_PAGE_H_

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/free_text_mask.h"
 #include "agent/relay.h"
 #include "agent/relay_observer.h"
 
@@ -37,21 +38,6 @@ struct EventContext {
   std::string agent_version;  // the project version
   static EventContext FromSystem(std::string agent_version);
 };
-
-// The last line against identifiers in free text. A number is a run of decimal digits of
-// any script (ASCII, full-width, Arabic-Indic, Devanagari, …) whose groups may be joined
-// by up to three separators (spaces, hyphens, dashes, dots, and their full-width forms).
-// A number of 10 or more digits keeps only its last four digits ("3739-6401-7574" →
-// "****-****-7574"); in a shorter one each unbroken group of five or more keeps its last
-// four ("0312345" → "***2345"). Separators and everything else are kept; each hidden
-// digit becomes one '*'. Runs of four digits or fewer, dates and times stay as they are.
-std::string MaskDigits(std::string_view text);
-
-// What every free-text field of an event (subject, attachment names, reasons) goes
-// through: each value doccheck finds in it (doccheck::FindInText: My Numbers and phone
-// numbers however written, names after a label, addresses, …) is replaced by doccheck's
-// mask, then MaskDigits runs over the result. Long texts are cut to 512 bytes first.
-std::string MaskFreeText(std::string_view text);
 
 // A random 128-bit id as 32 lower-case hex characters (libsodium's CSPRNG).
 std::string NewEventId();
