@@ -23,6 +23,7 @@ test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
   postfix clang-14 libclang-rt-14-dev curl postgresql
   dbus-daemon dbus-bin python3-dbusmock
+  chromium chromium-driver python3-selenium fonts-ipafont-gothic
 )
 
 as_root() {

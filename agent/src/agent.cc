@@ -158,9 +158,10 @@ Status Agent::Start() {
   Parts& p = *parts_;
   try {
     p.control->Start();
-    p.notifier = std::make_unique<DesktopNotifier>(
-        "http://127.0.0.1:" + std::to_string(p.control->port()) + "/confirm",
-        static_cast<int>(p.options.prompt_timeout.count()));
+    ControlApi* control = p.control.get();
+    p.notifier =
+        std::make_unique<DesktopNotifier>([control] { return control->NewPageLink(); },
+                                          static_cast<int>(p.options.prompt_timeout.count()));
     p.relay->AddObserver(p.notifier.get());
     p.smtp->Start();
   } catch (const std::exception& e) {
@@ -290,8 +291,8 @@ std::string Agent::StartupMessage() const {
   out += "sendguard-agent: listening on " + o.listen.host + ":" + std::to_string(smtp_port()) +
          ", relaying to " + o.upstream.host + ":" + std::to_string(o.upstream.port) + " (" +
          o.upstream_tls_name + ")\n";
-  out += "sendguard-agent: confirmation page http://127.0.0.1:" + std::to_string(control_port()) +
-         "/confirm, control API token in " + o.state_dir + "/control.token\n";
+  out += "sendguard-agent: confirmation page (one-time link) " + p.control->NewPageLink() +
+         ", control API token in " + o.state_dir + "/control.token\n";
   return out;
 }
 

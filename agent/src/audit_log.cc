@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "agent/event_builder.h"
+#include "agent/free_text_mask.h"
 #include "mailcheck/verdict.h"
 
 namespace agent {
@@ -53,7 +54,7 @@ std::string AuditLog::Format(const RelayReport& report) {
     for (const mailcheck::Reason& r : d->reasons) {
       Poco::JSON::Object::Ptr reason = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
       reason->set("code", r.code);
-      reason->set("message", r.message);
+      reason->set("message", MaskFreeText(r.message));
       reasons->add(reason);
     }
     line.set("reasons", reasons);
@@ -66,22 +67,22 @@ std::string AuditLog::Format(const RelayReport& report) {
   return out.str();
 }
 
-void AuditLog::OnRelay(const RelayReport& report) { Append(Format(report)); }
-
 namespace {
 
-// Opens `path` for appending, readable by its owner only (subjects and recipients are
-// nobody else's business): created 0600, and an existing file is made 0600.
+// The log for appending, created 0600 (an existing file others could read is made
+// private); null when it cannot be opened.
 std::FILE* OpenPrivate(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return nullptr;
   ::fchmod(fd, 0600);
-  std::FILE* file = ::fdopen(fd, "a");
-  if (!file) ::close(fd);
-  return file;
+  std::FILE* f = ::fdopen(fd, "a");
+  if (!f) ::close(fd);
+  return f;
 }
 
 }  // namespace
+
+void AuditLog::OnRelay(const RelayReport& report) { Append(Format(report)); }
 
 void AuditLog::Append(const std::string& line) {
   if (path_.empty()) return;

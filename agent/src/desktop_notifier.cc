@@ -95,8 +95,8 @@ class Bus {
 
 }  // namespace
 
-DesktopNotifier::DesktopNotifier(std::string confirm_url, int prompt_timeout_ms)
-    : confirm_url_(std::move(confirm_url)), prompt_timeout_ms_(prompt_timeout_ms) {
+DesktopNotifier::DesktopNotifier(std::function<std::string()> page_link, int prompt_timeout_ms)
+    : page_link_(std::move(page_link)), prompt_timeout_ms_(prompt_timeout_ms) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -159,20 +159,22 @@ void DesktopNotifier::OnRelay(const RelayReport& report) {
   switch (report.outcome) {
     case RelayOutcome::kPromptRaised:
     case RelayOutcome::kBlocked: {
-      auto [summary, body] = Text(report, confirm_url_);
+      const std::string link =
+          report.outcome == RelayOutcome::kPromptRaised && page_link_ ? page_link_() : "";
+      auto [summary, body] = Text(report, link);
       if (summary.empty()) return;
       Post({Job::Type::kShow, std::string(report.prompt_id), std::move(summary), std::move(body),
             report.outcome == RelayOutcome::kPromptRaised ? prompt_timeout_ms_ : 0});
       return;
     }
     case RelayOutcome::kRelayed: {  // a converted mail: the sender is told once, here
-      auto [summary, body] = Text(report, confirm_url_);
+      auto [summary, body] = Text(report, "");
       if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
       return;
     }
     case RelayOutcome::kPromptConfirmed: {
       Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
-      auto [summary, body] = Text(report, confirm_url_);
+      auto [summary, body] = Text(report, "");
       if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
       return;
     }
@@ -181,7 +183,7 @@ void DesktopNotifier::OnRelay(const RelayReport& report) {
       return;
     case RelayOutcome::kPromptAbandoned: {
       Post({Job::Type::kClose, std::string(report.prompt_id), {}, {}, 0});
-      auto [summary, body] = Text(report, confirm_url_);
+      auto [summary, body] = Text(report, "");
       if (!summary.empty()) Post({Job::Type::kShow, "", std::move(summary), std::move(body), 0});
       return;
     }

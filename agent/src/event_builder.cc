@@ -1,5 +1,9 @@
 #include "agent/event_builder.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/JSONString.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -10,25 +14,14 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "agent/outbox.h"
 #include "agent/prompt_registry.h"
-#include "doccheck/report_format.h"
 #include "mailcheck/verdict.h"
 
 namespace agent {
 namespace {
-
-// Length in bytes of the digit at `s[i]` (1 for ASCII, 3 for full-width U+FF10..U+FF19),
-// or 0 when there is none.
-std::size_t DigitAt(std::string_view s, std::size_t i) {
-  if (s[i] >= '0' && s[i] <= '9') return 1;
-  if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xEF &&
-      static_cast<unsigned char>(s[i + 1]) == 0xBC &&
-      static_cast<unsigned char>(s[i + 2]) >= 0x90 && static_cast<unsigned char>(s[i + 2]) <= 0x99)
-    return 3;
-  return 0;
-}
 
 // Every event stays far below central's 4 MiB batch limit, whatever the message holds:
 // free text is cut (at a UTF-8 character boundary) and long lists are shortened, with
@@ -43,23 +36,32 @@ std::string_view Clip(std::string_view s) {
   return s.substr(0, end);
 }
 
-void Str(std::string_view key, std::string_view value, std::string* out) {
-  *out += ",\"";
-  *out += key;
-  *out += "\":";
-  doccheck::AppendJsonString(MaskDigits(Clip(value)), out);
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// Objects keep their members in the order set; they are written compactly, UTF-8 as it is.
+Object::Ptr NewObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+std::string ToJson(const Object::Ptr& o) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::condense(o, out);
+  return out.str();
 }
 
-void Counts(const std::map<std::string, std::uint64_t>& counts, std::string* out) {
-  *out += "{";
-  bool first = true;
-  for (const auto& [kind, n] : counts) {
-    if (!first) *out += ",";
-    first = false;
-    doccheck::AppendJsonString(kind, out);
-    *out += ":" + std::to_string(n);
-  }
-  *out += "}";
+// A field of free text: every finding doccheck makes in it masked, then long numbers.
+void Str(Object& o, const std::string& key, std::string_view value) {
+  o.set(key, MaskFreeText(Clip(value)));
+}
+
+// A field that is a name or an address (sender, user, host): long numbers masked only.
+void Name(Object& o, const std::string& key, std::string_view value) {
+  o.set(key, MaskDigits(Clip(value)));
+}
+
+Object::Ptr Counts(const std::map<std::string, std::uint64_t>& counts) {
+  Object::Ptr o = NewObject();
+  for (const auto& [kind, n] : counts) o->set(kind, static_cast<Poco::UInt64>(n));
+  return o;
 }
 
 void AddCounts(const doccheck::FileReport& report, std::map<std::string, std::uint64_t>* counts) {
@@ -83,17 +85,15 @@ void CollectSamples(const doccheck::FileReport& report, std::set<std::string>* s
   for (const doccheck::FileReport& child : report.children) CollectSamples(child, seen, samples);
 }
 
-std::string Header(const std::string& id, std::string_view kind, const EventContext& context) {
-  std::string out = "{\"id\":";
-  doccheck::AppendJsonString(id, &out);
-  out += ",\"kind\":";
-  doccheck::AppendJsonString(kind, &out);
-  out += ",\"time\":";
-  doccheck::AppendJsonString(EventTimeNow(), &out);
-  if (!context.user.empty()) Str("user", context.user, &out);
-  if (!context.host.empty()) Str("host", context.host, &out);
-  if (!context.agent_version.empty()) Str("agent_version", context.agent_version, &out);
-  return out;
+Object::Ptr Header(const std::string& id, std::string_view kind, const EventContext& context) {
+  Object::Ptr o = NewObject();
+  o->set("id", id);
+  o->set("kind", std::string(kind));
+  o->set("time", EventTimeNow());
+  if (!context.user.empty()) Name(*o, "user", context.user);
+  if (!context.host.empty()) Name(*o, "host", context.host);
+  if (!context.agent_version.empty()) Name(*o, "agent_version", context.agent_version);
+  return o;
 }
 
 }  // namespace
@@ -108,30 +108,6 @@ EventContext EventContext::FromSystem(std::string agent_version) {
     if (const char* u = std::getenv("USER")) c.user = u;
   }
   return c;
-}
-
-std::string MaskDigits(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (DigitAt(text, i) == 0) {
-      out.push_back(text[i++]);
-      continue;
-    }
-    // A run of digits: [i, j), with the byte offset of each digit.
-    std::vector<std::size_t> starts;
-    std::size_t j = i;
-    for (std::size_t n; j < text.size() && (n = DigitAt(text, j)) != 0; j += n) starts.push_back(j);
-    if (starts.size() < 4) {
-      out.append(text.substr(i, j - i));
-    } else {
-      out.append(starts.size() - 4, '*');
-      out.append(text.substr(starts[starts.size() - 4], j - starts[starts.size() - 4]));
-    }
-    i = j;
-  }
-  return out;
 }
 
 std::string NewEventId() { return RandomToken(16); }
@@ -179,26 +155,21 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
       break;
   }
   Event event{NewEventId(), kind, ""};
-  std::string& out = event.json;
-  out = Header(event.id, kind, context);
+  Object::Ptr out = Header(event.id, kind, context);
   const auto policy = policies.Get();
-  out += ",\"policy_version\":" + std::to_string(d ? d->policy_version : policy->version());
-  if (d) out += ",\"verdict\":\"" + std::string(mailcheck::VerdictName(d->verdict)) + "\"";
-  Str("sender",
-      d && !d->sender.empty() ? std::string_view(d->sender)
-                              : std::string_view(report.envelope.mail_from),
-      &out);
-  out += ",\"recipients\":[";
-  bool first = true;
-  std::size_t listed = 0, total = 0;
+  out->set("policy_version", d ? d->policy_version : policy->version());
+  if (d) out->set("verdict", std::string(mailcheck::VerdictName(d->verdict)));
+  Name(*out, "sender",
+       d && !d->sender.empty() ? std::string_view(d->sender)
+                               : std::string_view(report.envelope.mail_from));
+  Array::Ptr recipients = new Array;
+  std::size_t total = 0;
   auto recipient = [&](std::string_view address, bool external) {
     if (++total > kMaxListed) return;
-    ++listed;
-    if (!first) out += ",";
-    first = false;
-    out += "{\"address\":";
-    doccheck::AppendJsonString(MaskDigits(Clip(address)), &out);
-    out += external ? ",\"external\":true}" : ",\"external\":false}";
+    Object::Ptr r = NewObject();
+    r->set("address", MaskDigits(Clip(address)));
+    r->set("external", external);
+    recipients->add(r);
   };
   if (d) {
     for (const mailcheck::Recipient& r : d->recipients) recipient(r.address, r.external);
@@ -210,27 +181,27 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
       recipient(address, !policy->domains().IsInternal(domain));
     }
   }
-  out += "]";
-  if (total > listed) out += ",\"recipients_total\":" + std::to_string(total);
+  out->set("recipients", recipients);
+  if (total > recipients->size()) out->set("recipients_total", static_cast<Poco::UInt64>(total));
+  Array::Ptr reasons = new Array;
   if (d) {
-    Str("subject", d->subject, &out);
-    out += ",\"attachments\":[";
+    Str(*out, "subject", d->subject);
+    Array::Ptr attachments = new Array;
     const std::size_t shown = std::min(d->attachments.size(), kMaxListed);
     for (std::size_t i = 0; i < shown; ++i) {
       const doccheck::FileReport& a = d->attachments[i];
-      if (i) out += ",";
-      out += "{\"name\":";
-      doccheck::AppendJsonString(MaskDigits(Clip(a.path)), &out);
-      out += ",\"class\":" + std::to_string(a.klass >= 1 && a.klass <= 3 ? a.klass : 0);
+      Object::Ptr att = NewObject();
+      Str(*att, "name", a.path);
+      att->set("class", a.klass >= 1 && a.klass <= 3 ? a.klass : 0);
       std::map<std::string, std::uint64_t> counts;
       AddCounts(a, &counts);
-      out += ",\"findings\":";
-      Counts(counts, &out);
-      out += a.HasErrors() ? ",\"fully_checked\":false}" : ",\"fully_checked\":true}";
+      att->set("findings", Counts(counts));
+      att->set("fully_checked", !a.HasErrors());
+      attachments->add(att);
     }
-    out += "]";
+    out->set("attachments", attachments);
     if (shown < d->attachments.size())
-      out += ",\"attachments_total\":" + std::to_string(d->attachments.size());
+      out->set("attachments_total", static_cast<Poco::UInt64>(d->attachments.size()));
     std::map<std::string, std::uint64_t> totals;
     std::set<std::string> seen;
     std::vector<std::string> samples;
@@ -242,37 +213,30 @@ std::optional<Event> BuildRelayEvent(const RelayReport& report, const EventConte
       AddCounts(r, &totals);
       CollectSamples(r, &seen, &samples);
     }
-    out += ",\"findings\":";
-    Counts(totals, &out);
-    out += ",\"samples\":[";
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      if (i) out += ",";
-      doccheck::AppendJsonString(Clip(samples[i]), &out);
-    }
-    out += "],\"reasons\":[";
-    for (std::size_t i = 0; i < d->reasons.size(); ++i) {
-      if (i) out += ",";
-      doccheck::AppendJsonString(MaskDigits(d->reasons[i].code), &out);
-    }
-    out += "]";
+    out->set("findings", Counts(totals));
+    Array::Ptr sample_list = new Array;
+    for (const std::string& sample : samples) sample_list->add(std::string(Clip(sample)));
+    out->set("samples", sample_list);
+    for (const mailcheck::Reason& r : d->reasons) reasons->add(MaskDigits(r.code));
   } else {
-    out += ",\"reasons\":[\"check_failed\"]";
+    reasons->add(std::string("check_failed"));
   }
+  out->set("reasons", reasons);
   if (report.outcome == RelayOutcome::kPromptCancelled && report.timed_out)
-    out += ",\"timed_out\":true";
-  if (report.reply.size() >= 3) Str("reply", report.reply.substr(0, 3), &out);
-  out += "}";
+    out->set("timed_out", true);
+  if (report.reply.size() >= 3) Str(*out, "reply", report.reply.substr(0, 3));
+  event.json = ToJson(out);
   return event;
 }
 
 Event BuildPolicyEvent(std::string_view kind, int version, int version_in_force,
                        std::string_view reason, const EventContext& context) {
   Event event{NewEventId(), std::string(kind), ""};
-  event.json = Header(event.id, kind, context);
-  event.json += ",\"policy_version\":" + std::to_string(version_in_force);
-  event.json += ",\"offered_version\":" + std::to_string(version);
-  if (!reason.empty()) Str("reason", reason, &event.json);
-  event.json += "}";
+  Object::Ptr out = Header(event.id, kind, context);
+  out->set("policy_version", version_in_force);
+  out->set("offered_version", version);
+  if (!reason.empty()) Str(*out, "reason", reason);
+  event.json = ToJson(out);
   return event;
 }
 

@@ -58,13 +58,21 @@ PromptRegistry::Answer PromptRegistry::Wait(const std::string& id,
   if (it == entries_.end()) return Answer::kCancel;
   // kPending: nobody answered in time.
   const Answer answer = gone ? Answer::kAbandoned : it->second.answer;
-  entries_.erase(it);
   ended_order_.push_back(id);
   ended_[id] = answer;
   while (ended_order_.size() > kRemembered) {
     ended_.erase(ended_order_.front());
     ended_order_.pop_front();
   }
+  Finished done;
+  done.info.id = it->second.info.id;
+  done.info.subject = std::move(it->second.info.subject);
+  done.info.recipients = std::move(it->second.info.recipients);
+  done.answer = answer;
+  done.at = std::chrono::system_clock::now();
+  recent_.push_front(std::move(done));
+  if (recent_.size() > kRecentKept) recent_.pop_back();
+  entries_.erase(it);
   return answer;
 }
 
@@ -79,6 +87,9 @@ void PromptRegistry::MarkAbandoned(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = ended_.find(id);
   if (it != ended_.end()) it->second = Answer::kAbandoned;
+  for (Finished& f : recent_) {
+    if (f.info.id == id) f.answer = Answer::kAbandoned;
+  }
 }
 
 bool PromptRegistry::Decide(const std::string& id, Answer answer) {
@@ -109,6 +120,22 @@ std::string PromptRegistry::CsrfOf(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(id);
   return it == entries_.end() || it->second.answer != Answer::kPending ? "" : it->second.info.csrf;
+}
+
+std::vector<PromptRegistry::Finished> PromptRegistry::Recent() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {recent_.begin(), recent_.end()};
+}
+
+bool PromptRegistry::NoteOutcome(const std::string& id, std::string note_ja) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (Finished& f : recent_) {
+    if (f.info.id == id) {
+      f.note_ja = std::move(note_ja);
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace agent

@@ -74,6 +74,11 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
     for (const mailcheck::Reason& r : d.reasons) {
       if (r.verdict != mailcheck::Verdict::kAllow) info.reasons.push_back(r);
     }
+    info.sender = d.sender;
+    info.recipient_details = d.recipients;
+    info.attachments = d.attachments;
+    info.body_parts = d.body_parts;
+    info.deadline = std::chrono::steady_clock::now() + prompt_timeout_;
     id = prompts_->Add(std::move(info));
     Report({envelope, &d, RelayOutcome::kPromptRaised, {}, id});
     answer = prompts_->Wait(id, prompt_timeout_, client_connected);

@@ -233,16 +233,44 @@ TEST_F(AgentTest, ConfirmationPageRefusesAWrongCsrfToken) {
       [&] { run = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp"); });
   const std::string id = WaitForPrompt();
   ASSERT_FALSE(id.empty());
-  const HttpResult page = Http("GET", "/confirm", "", false);
+  // The page opens from a one-time link (tests/agent/control_api_test.cc tests the rest).
+  const std::string link = Http("POST", "/v1/page-link").body;
+  const std::size_t k = link.find("/confirm?k=");
+  ASSERT_NE(k, std::string::npos) << link;
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(control_port_));
+  Poco::Net::HTTPRequest open("GET", link.substr(k, link.find('"', k) - k));
+  open.setHost("127.0.0.1:" + std::to_string(control_port_));
+  session.sendRequest(open);
+  Poco::Net::HTTPResponse opened;
+  session.receiveResponse(opened).ignore(1 << 20);
+  const std::string cookie =
+      opened.get("Set-Cookie", "").substr(0, opened.get("Set-Cookie", "").find(';'));
+  auto page_request = [&](const std::string& method, const std::string& path,
+                          const std::string& body) {
+    Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(control_port_));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setHost("127.0.0.1:" + std::to_string(control_port_));
+    req.set("Cookie", cookie);
+    req.set("Origin", "http://127.0.0.1:" + std::to_string(control_port_));
+    req.setContentType("application/x-www-form-urlencoded");
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+    s.sendRequest(req) << body;
+    Poco::Net::HTTPResponse res;
+    std::stringstream ss;
+    ss << s.receiveResponse(res).rdbuf();
+    return HttpResult{res.getStatus(), ss.str()};
+  };
+  const HttpResult page = page_request("GET", "/confirm", "");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("送信する"), std::string::npos);
-  EXPECT_EQ(Http("POST", "/confirm/" + id, "csrf=wrong&decision=send", false).status, 403);
+  EXPECT_EQ(page_request("POST", "/confirm/" + id, "csrf=wrong&decision=send").status, 403);
   // The page's own form (with the right token) works.
   const std::string marker = "name=\"csrf\" value=\"";
   const std::size_t at = page.body.find(marker);
   ASSERT_NE(at, std::string::npos);
   const std::string csrf = page.body.substr(at + marker.size(), 64);
-  EXPECT_EQ(Http("POST", "/confirm/" + id, "csrf=" + csrf + "&decision=cancel", false).status, 200);
+  EXPECT_EQ(page_request("POST", "/confirm/" + id, "csrf=" + csrf + "&decision=cancel").status,
+            303);
   client.join();
   EXPECT_NE(run.output.find("<** 550"), std::string::npos) << run.output;
   EXPECT_TRUE(Delivered().empty());

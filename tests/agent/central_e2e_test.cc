@@ -502,5 +502,59 @@ TEST(AgentCentralConfigTest, PlainHttpToANonLoopbackCentralIsRefused) {
       << r.output;
 }
 
+// Issue 10, item 2: a My Number written with spaces in the subject and a phone number
+// with hyphens in an attachment's name leave the desktop masked — not in central's
+// database, not in its log, not in the agent's outbox or audit log.
+TEST_F(CentralE2eTest, SeparatedIdentifiersInSubjectAndFileNamesNeverLeaveUnmasked) {
+  const std::vector<std::string> raw = {
+      "373964017574",  "3739 6401 7574", "3739-6401-7574", "6401 7574", "6401",     "09012345678",
+      "090-1234-5678", "090 1234 5678",  "1234-5678",      "1234 5678", "12345678", "090-1234",
+  };
+  std::set<std::string> looked;
+  auto expect_no_raw_value_under = [&](const std::vector<fs::path>& roots) {
+    for (const fs::path& root : roots) {
+      std::vector<fs::path> files;
+      if (fs::is_directory(root)) {
+        for (const auto& e : fs::recursive_directory_iterator(root))
+          if (e.is_regular_file()) files.push_back(e.path());
+      } else {
+        files.push_back(root);
+      }
+      for (const fs::path& f : files) {
+        looked.insert(f.filename().string());
+        const std::string bytes = Read(f);
+        for (const std::string& value : raw)
+          EXPECT_EQ(bytes.find(value), std::string::npos) << value << " found in " << f;
+      }
+    }
+  };
+  // Central is not there yet: the events wait in the agent's outbox.
+  StartAgent();
+  const CommandRun r = Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                             " --from sender@city.honjo.lg.jp --to a.yamada@example.ne.jp"
+                             " --data " AGENT_TEST_DATA "/mask_separated_ids.eml");
+  EXPECT_NE(r.output.find("550"), std::string::npos) << r.output;  // prompted, timed out
+  ASSERT_TRUE(Eventually([&] { return Pending() >= 2; })) << Read(dir_ / "agent.log");
+  expect_no_raw_value_under({dir_ / "state"});
+  StartCentral();
+  ExpectDeliveredExactlyOnce("send_prompted", 1);
+  ExpectDeliveredExactlyOnce("prompt_cancelled", 1);
+  const auto events = EventsOf("send_prompted");
+  ASSERT_EQ(events.size(), 1u);
+  // What is left is recognisable but not usable.
+  EXPECT_NE(events[0].json.find("3739 **** ***4"), std::string::npos) << events[0].json;
+  EXPECT_NE(events[0].json.find("5678_"), std::string::npos) << events[0].json;
+  const CommandRun listed = Shell(central_ + " events list --db " + db_ + " --json");
+  for (const std::string& value : raw)
+    EXPECT_EQ(listed.output.find(value), std::string::npos) << value << " in events list";
+  central_process_.reset();  // flushes its database and log
+  agent_.reset();
+  expect_no_raw_value_under(
+      {dir_ / "central", dir_ / "state", dir_ / "central.log", dir_ / "agent.log"});
+  for (const char* name : {"central.db", "audit.jsonl", "central.log", "agent.log"})
+    EXPECT_EQ(looked.count(name), 1u) << name;
+  EXPECT_GT(looked.size(), 8u) << "the outbox's event files were looked at too";
+}
+
 }  // namespace
 }  // namespace agent

@@ -1,17 +1,27 @@
 // ControlApi: the agent's local HTTP interface (CONTRACTS.md §4) and the confirmation page.
 //
 // Loopback only. Every /v1 request needs `Authorization: Bearer <STATE_DIR/control.token>`
-// (created 0600 on first start). The Host header must name the loopback address (no DNS
-// rebinding); no CORS headers are ever sent. The confirmation page (GET /confirm) lists the
-// prompts in Japanese with 送信 / 取消 buttons whose forms carry each prompt's CSRF token,
-// so a page from elsewhere cannot answer for the user.
+// (created 0600 with O_EXCL on first start). The Host header must name the loopback
+// address (no DNS rebinding); no CORS headers are ever sent.
+//
+// The confirmation page (agent/confirm_page.h) is only for the user the agent runs for:
+// it opens from a one-time link (NewPageLink(), or `POST /v1/page-link` with the token),
+// `GET /confirm?k=KEY`, which sets a session cookie (HttpOnly, SameSite=Strict, Path=/)
+// and moves on to /confirm. Without a valid session /confirm and every answer are refused
+// (403, in Japanese). An answer (`POST /confirm/{id}`, form fields csrf and decision)
+// also needs an Origin (or, without one, a Referer) naming this listener and the prompt's
+// CSRF token. Pages carry a strict Content-Security-Policy and X-Frame-Options DENY.
+// Residual risk: cookies are not separated by port, so another local listener that the
+// user's browser visits could receive the session cookie (its name carries the port).
 #ifndef AGENT_CONTROL_API_H_
 #define AGENT_CONTROL_API_H_
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
@@ -36,10 +46,16 @@ class ControlApi {
   ControlApi(std::string host, std::uint16_t port, std::string state_dir, PromptRegistry& prompts,
              const PolicyStore& policies, ControlStatus status);
   ~ControlApi();
-  // Creates the token, binds, writes STATE_DIR/control.port; throws std::runtime_error.
+  // Makes STATE_DIR private (0700) when it is ours, keeps a private control.token or makes
+  // a new one (0600, O_EXCL), binds, writes STATE_DIR/control.port (0600); throws
+  // std::runtime_error.
   void Start();
   void Stop();
   std::uint16_t port() const { return port_; }
+  // A fresh one-time link to the confirmation page, http://127.0.0.1:PORT/confirm?k=KEY:
+  // good once, within an hour; it gives the browser that opens it an 8-hour session.
+  // For the desktop notification and the start-up message. Thread-safe; after Start().
+  std::string NewPageLink();
   const std::string& token() const { return token_; }
 
   struct Shared;  // what the request handlers see
@@ -52,6 +68,13 @@ class ControlApi {
   std::unique_ptr<Shared> shared_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
+
+// The answer in the body of `POST /v1/prompts/{id}`: exactly a JSON object whose only
+// member is "decision", given once, with the value "send" or "cancel". Everything else —
+// duplicate or unknown members (so a client never believes a field it added had an
+// effect), other types, trailing text, comments, bodies over 4 KiB — gives nullopt, and
+// the caller answers 400 and leaves the prompt pending.
+std::optional<PromptRegistry::Answer> ParsePromptDecision(std::string_view body);
 
 }  // namespace agent
 

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -26,9 +27,10 @@ namespace agent {
 
 class DesktopNotifier : public RelayObserver {
  public:
-  // `confirm_url`: the confirmation page (http://127.0.0.1:PORT/confirm).
+  // `page_link` gives a fresh one-time link to the confirmation page for each prompt
+  // notification (ControlApi::NewPageLink; the page opens only through such a link).
   // `prompt_timeout_ms`: how long a prompt notification stays up at most.
-  DesktopNotifier(std::string confirm_url, int prompt_timeout_ms);
+  DesktopNotifier(std::function<std::string()> page_link, int prompt_timeout_ms);
   ~DesktopNotifier() override;
   DesktopNotifier(const DesktopNotifier&) = delete;
   DesktopNotifier& operator=(const DesktopNotifier&) = delete;
@@ -50,7 +52,7 @@ class DesktopNotifier : public RelayObserver {
   void Run();
   void Post(Job job);
 
-  const std::string confirm_url_;
+  const std::function<std::string()> page_link_;
   const int prompt_timeout_ms_;
   std::mutex mutex_;
   std::condition_variable wake_;

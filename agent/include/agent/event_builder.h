@@ -2,8 +2,9 @@
 // the central incident service about each decision worth reporting, built from a
 // RelayReport. Events carry kinds, counts, recipients and masked samples only — never
 // document text or an unmasked identifier (DESIGN.md decision 6): every free-text value
-// passes through MaskDigits, so no string an event holds has a run of more than four
-// digits (central rejects ten or more). The functions are pure and thread-safe;
+// passes through MaskFreeText (doccheck's detectors, then MaskDigits) and every name or
+// address through MaskDigits, so no string an event holds has more than four digits of
+// one number visible (central rejects ten or more). The functions are pure and thread-safe;
 // EventRecorder is the RelayObserver that writes each event to the durable Outbox before
 // the client hears the outcome (DESIGN.md decision 8).
 #ifndef AGENT_EVENT_BUILDER_H_
@@ -15,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/free_text_mask.h"
 #include "agent/relay.h"
 #include "agent/relay_observer.h"
 
@@ -36,10 +38,6 @@ struct EventContext {
   std::string agent_version;  // the project version
   static EventContext FromSystem(std::string agent_version);
 };
-
-// Masks every run of 4 or more digits (ASCII or full-width, mixed) so that only the last
-// four stay: "0312345678" → "******5678". Runs of exactly four are unchanged.
-std::string MaskDigits(std::string_view text);
 
 // A random 128-bit id as 32 lower-case hex characters (libsodium's CSPRNG).
 std::string NewEventId();

@@ -26,6 +26,15 @@ struct PromptInfo {
   std::string subject;                  // decoded subject
   std::vector<std::string> recipients;  // envelope recipients
   std::vector<mailcheck::Reason> reasons;
+  // For the confirmation page (filled by the Relay from the mailcheck::Decision; empty
+  // when unknown). The reports hold unmasked values in Finding::normalized: only
+  // Finding::masked may ever be shown.
+  std::string sender;                                   // envelope sender (or From)
+  std::vector<mailcheck::Recipient> recipient_details;  // internal/external, To/Cc/Bcc
+  std::vector<doccheck::FileReport> attachments;        // one per attachment
+  std::vector<doccheck::FileReport> body_parts;         // text/plain and text/html bodies
+  // When an unanswered prompt counts as cancelled; the epoch when unknown.
+  std::chrono::steady_clock::time_point deadline{};
 };
 
 class PromptRegistry {
@@ -58,6 +67,20 @@ class PromptRegistry {
   // The csrf token of a pending prompt, or "".
   std::string CsrfOf(const std::string& id) const;
 
+  // What happened to a prompt that is no longer pending, for the confirmation page.
+  struct Finished {
+    PromptInfo info;                  // without reports, sender and recipient details
+    Answer answer = Answer::kCancel;  // kPending: nobody answered in time
+    std::string note_ja;              // what happened next, when known (e.g. not sent after all)
+    std::chrono::system_clock::time_point at;
+  };
+  static constexpr std::size_t kRecentKept = 20;
+  // The last prompts that were answered or timed out, newest first (at most kRecentKept).
+  std::vector<Finished> Recent() const;
+  // Adds to a finished prompt what happened next (e.g. "送信されませんでした（…）");
+  // false when `id` is not among the recent ones.
+  bool NoteOutcome(const std::string& id, std::string note_ja);
+
  private:
   struct Entry {
     PromptInfo info;
@@ -69,6 +92,7 @@ class PromptRegistry {
   std::map<std::string, Entry> entries_;
   std::map<std::string, Answer> ended_;  // outcomes of the last kRemembered prompts
   std::deque<std::string> ended_order_;  // their ids, oldest first
+  std::deque<Finished> recent_;  // newest first
 };
 
 // `bytes` random bytes from the system's CSPRNG (libsodium), hex-encoded: prompt ids,

@@ -8,6 +8,7 @@
 #include "detect/detector.h"
 #include "detect/labels.h"
 #include "detect/number_tokens.h"
+#include "doccheck/text_scan.h"
 #include "mask.h"
 #include "text/normalize.h"
 
@@ -98,6 +99,46 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
     }
     out->push_back(std::move(f));
   }
+}
+
+std::vector<TextSpan> FindInText(std::string_view utf8) {
+  NormalizedText nt;
+  NormalizeForDetection(utf8, &nt);
+  std::vector<NumberToken> numbers;
+  FindNumberTokens(nt.text, &numbers);
+  TableIndex tables;
+  ScanText scan{nt.text, {}, &numbers, &tables};
+  std::vector<Candidate> cands;
+  for (const Detector* d : AllDetectors()) d->Detect(scan, cands);
+  Resolve(&cands);
+  std::vector<TextSpan> out;
+  for (Candidate& c : cands) {
+    TextSpan span;
+    span.kind = c.kind;
+    span.begin = nt.SourceOffset(c.begin);
+    span.end = nt.SourceOffset(c.end);
+    if (span.end > utf8.size()) span.end = utf8.size();
+    if (span.begin >= span.end) continue;
+    if (!out.empty() && span.begin < out.back().end) {  // overlapping kinds: one span
+      out.back().end = std::max(out.back().end, span.end);
+      continue;
+    }
+    span.masked = MaskValue(c.kind, c.normalized);
+    out.push_back(std::move(span));
+  }
+  return out;
+}
+
+std::string MaskFindingsInText(std::string_view utf8) {
+  std::string out;
+  std::size_t at = 0;
+  for (const TextSpan& s : FindInText(utf8)) {
+    out.append(utf8.substr(at, s.begin - at));
+    out += s.masked;
+    at = s.end;
+  }
+  out.append(utf8.substr(at));
+  return out;
 }
 
 TextStreamScanner::TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
