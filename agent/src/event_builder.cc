@@ -89,7 +89,7 @@ Object::Ptr Header(const std::string& id, std::string_view kind, const EventCont
   Object::Ptr o = NewObject();
   o->set("id", id);
   o->set("kind", std::string(kind));
-  o->set("time", EventTimeNow());
+  o->set("time", Rfc3339(context.clock->Now()));
   if (!context.user.empty()) Name(*o, "user", context.user);
   if (!context.host.empty()) Name(*o, "host", context.host);
   if (!context.agent_version.empty()) Name(*o, "agent_version", context.agent_version);
@@ -112,14 +112,7 @@ EventContext EventContext::FromSystem(std::string agent_version) {
 
 std::string NewEventId() { return RandomToken(16); }
 
-std::string EventTimeNow() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string EventTimeNow() { return Rfc3339(SystemClock().Now()); }
 
 bool IsInformationalKind(std::string_view kind) {
   return kind == "send_allowed" || kind == "print_allowed" || kind == "policy_updated" ||

@@ -233,6 +233,20 @@ TEST_F(RelayEventTest, CheckFailedClassifiesRecipientsWithThePolicyInForce) {
   EXPECT_NE(e->json.find("\"reply\":\"451\""), std::string::npos);
 }
 
+// The clock seam: an event's time is the context clock's, to the second, in UTC.
+TEST(PolicyEventTest, TimeComesFromTheContextsClock) {
+  class Fixed : public Clock {
+   public:
+    std::chrono::system_clock::time_point Now() const override {
+      return std::chrono::system_clock::from_time_t(1795960800) + std::chrono::milliseconds(999);
+    }
+  } fixed;
+  EventContext context{"u", "h", "0.1.0"};
+  context.clock = &fixed;
+  const Event e = BuildPolicyEvent("policy_updated", 5, 5, "", context);
+  EXPECT_NE(e.json.find("\"time\":\"2026-11-29T14:00:00Z\""), std::string::npos) << e.json;
+}
+
 TEST(PolicyEventTest, CarriesTheVersionsAndTheReason) {
   const Event e =
       BuildPolicyEvent("policy_rejected", 5, 4, "bad signature", EventContext{"u", "h", "0.1.0"});

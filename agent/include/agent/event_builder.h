@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/clock.h"
 #include "agent/free_text_mask.h"
 #include "agent/relay.h"
 #include "agent/relay_observer.h"
@@ -33,16 +34,17 @@ struct Event {
 
 // Who and where: the same for every event of this agent process.
 struct EventContext {
-  std::string user;           // desktop login name
-  std::string host;           // host name
-  std::string agent_version;  // the project version
+  std::string user;                     // desktop login name
+  std::string host;                     // host name
+  std::string agent_version;            // the project version
+  const Clock* clock = &SystemClock();  // the events' "time"; not owned
   static EventContext FromSystem(std::string agent_version);
 };
 
 // A random 128-bit id as 32 lower-case hex characters (libsodium's CSPRNG).
 std::string NewEventId();
 
-// The current time as RFC 3339 UTC ("2026-11-29T14:00:00Z").
+// The current time as RFC 3339 UTC ("2026-11-29T14:00:00Z") by the system clock.
 std::string EventTimeNow();
 
 // True for the kinds an outbox may drop when full (send_allowed, print_allowed,
