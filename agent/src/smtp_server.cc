@@ -65,7 +65,9 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection {
         try {
           n = s.receiveBytes(chunk, sizeof chunk);
         } catch (const Poco::TimeoutException&) {
-          Send(s, "421 4.4.2 Idle for too long; closing the connection\r\n");
+          Send(s, MultiLineReply(421, "4.4.2",
+                                 {"一定時間操作がなかったため、接続を閉じます。",
+                                  "Idle for too long; closing the connection."}));
           return;
         }
         if (n <= 0) return;  // the client went away

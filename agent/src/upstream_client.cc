@@ -281,27 +281,45 @@ std::optional<std::uint64_t> EhloCapabilities::SizeLimit() const {
 
 namespace {
 
+// A reply the agent makes itself: Japanese first, then English (the mail client shows it).
+std::string Say(int code, std::string_view enhanced, std::string ja, std::string en) {
+  return MultiLineReply(code, enhanced, {std::move(ja), std::move(en)});
+}
+
 // Reads the greeting, says EHLO and upgrades to TLS when configured. Returns "" and
 // fills in the session's capabilities on success, else the reply for the client.
 std::string Greet(UpstreamSession& c, const UpstreamConfig& config) {
   c.Connect();
   SmtpReply r = c.ReadReply();
-  if (r.code != 220) return "451 4.4.0 Upstream mail server refused the connection\r\n";
+  if (r.code != 220)
+    return Say(451, "4.4.0", "メールサーバーが接続を断りました。メールは送信されていません。",
+               "Upstream mail server refused the connection; the message was not sent.");
   c.Write("EHLO " + config.helo_name + "\r\n");
   r = c.ReadReply();
-  if (r.code != 250) return "451 4.4.0 Upstream refused EHLO\r\n";
+  if (r.code != 250)
+    return Say(451, "4.4.0",
+               "メールサーバーが応答しませんでした (EHLO)。メールは送信されていません。",
+               "Upstream refused EHLO; the message was not sent.");
   c.caps = EhloCapabilities::Parse(r.lines);
   if (config.tls == UpstreamConfig::Tls::kStartTls) {
     if (!c.caps.Has("STARTTLS")) {
-      return "454 4.7.0 Upstream does not offer STARTTLS; not sending in clear\r\n";
+      return Say(454, "4.7.0",
+                 "メールサーバーが暗号化 (STARTTLS) に対応していないため、送信しませんでした。",
+                 "Upstream does not offer STARTTLS; not sending in clear.");
     }
     c.Write("STARTTLS\r\n");
     r = c.ReadReply();
-    if (r.code != 220) return "454 4.7.0 Upstream refused STARTTLS\r\n";
+    if (r.code != 220)
+      return Say(454, "4.7.0",
+                 "メールサーバーが暗号化 (STARTTLS) を断りました。メールは送信されていません。",
+                 "Upstream refused STARTTLS; the message was not sent.");
     c.StartTls();
     c.Write("EHLO " + config.helo_name + "\r\n");
     r = c.ReadReply();
-    if (r.code != 250) return "451 4.4.0 Upstream refused EHLO after STARTTLS\r\n";
+    if (r.code != 250)
+      return Say(451, "4.4.0",
+                 "メールサーバーが暗号化後に応答しませんでした。メールは送信されていません。",
+                 "Upstream refused EHLO after STARTTLS; the message was not sent.");
     c.caps = EhloCapabilities::Parse(r.lines);
   }
   return "";
@@ -311,7 +329,8 @@ std::string Greet(UpstreamSession& c, const UpstreamConfig& config) {
 // "" on 235, else the reply to give.
 std::string Authenticate(UpstreamSession& c, const std::string& user, const std::string& password) {
   if (!c.caps.Has("AUTH")) {
-    return "454 4.7.0 Upstream does not offer authentication\r\n";
+    return Say(454, "4.7.0", "メールサーバーが認証 (AUTH) に対応していません。",
+               "Upstream does not offer authentication.");
   }
   SmtpReply r;
   if (c.caps.HasAuthMechanism("PLAIN")) {
@@ -329,7 +348,8 @@ std::string Authenticate(UpstreamSession& c, const std::string& user, const std:
       r = c.ReadReply();
     }
   } else {
-    return "454 4.7.0 Upstream offers neither AUTH PLAIN nor AUTH LOGIN\r\n";
+    return Say(454, "4.7.0", "メールサーバーが使える認証方式 (PLAIN, LOGIN) に対応していません。",
+               "Upstream offers neither AUTH PLAIN nor AUTH LOGIN.");
   }
   if (r.code == 235) return "";
   return r.lines;
@@ -340,15 +360,24 @@ std::string Guarded(F&& body) {
   try {
     return body();
   } catch (const Poco::TimeoutException&) {
-    return "451 4.4.2 Upstream mail server timed out; the message was not sent\r\n";
+    return Say(451, "4.4.2",
+               "メールサーバーの応答が時間内にありませんでした。メールは送信されていません。しばら"
+               "くしてから送り直してください。",
+               "Upstream mail server timed out; the message was not sent.");
   } catch (const Poco::Net::NetException& e) {
-    return "451 4.4.1 Upstream mail server unavailable (" + OneLine(e.displayText()) +
-           "); the message was not sent\r\n";
+    return Say(451, "4.4.1",
+               "メールサーバーに接続できませんでした。メールは送信されていません。しばらくしてから"
+               "送り直してください。",
+               "Upstream mail server unavailable (" + OneLine(e.displayText()) +
+                   "); the message was not sent.");
   } catch (const Poco::Exception& e) {
-    return "451 4.4.0 Upstream error (" + OneLine(e.displayText()) +
-           "); the message was not sent\r\n";
+    return Say(451, "4.4.0",
+               "メールサーバーとの通信でエラーが起きました。メールは送信されていません。",
+               "Upstream error (" + OneLine(e.displayText()) + "); the message was not sent.");
   } catch (const std::exception& e) {
-    return "451 4.4.0 Upstream error (" + OneLine(e.what()) + "); the message was not sent\r\n";
+    return Say(451, "4.4.0",
+               "メールサーバーとの通信でエラーが起きました。メールは送信されていません。",
+               "Upstream error (" + OneLine(e.what()) + "); the message was not sent.");
   }
 }
 
@@ -551,7 +580,8 @@ std::string UpstreamClient::Send(const SmtpEnvelope& envelope, std::string_view 
     const std::string reply =
         Guarded([&] { return Transact(*session, envelope, message, &stage, &keep); });
     const bool stale = stage == Stage::kEnvelope &&
-                       (reply.rfind("451 4.4.", 0) == 0 || reply.rfind("421", 0) == 0);
+                       ((reply.rfind("451", 0) == 0 && reply.compare(4, 4, "4.4.") == 0) ||
+                        reply.rfind("421", 0) == 0);
     if (!stale) {
       if (keep) Keep(std::move(session), key);
       return reply;

@@ -313,6 +313,9 @@ TEST_F(AgentTest, UpstreamDownGivesATemporaryError) {
   Start({}, /*upstream_down=*/true);
   const CommandRun r = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
   EXPECT_NE(r.output.find("<** 451 4.4.1"), std::string::npos) << r.output;
+  // Japanese first: the sender reads the first line in the mail client's dialog.
+  EXPECT_NE(r.output.find("<** 451-4.4.1 メールサーバーに接続できませんでした"), std::string::npos)
+      << r.output;
 }
 
 TEST_F(AgentTest, UpstreamDroppingAfterDataGivesATemporaryError) {
