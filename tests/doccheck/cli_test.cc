@@ -309,5 +309,15 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_NE(r.out.find("usage"), std::string::npos);
 }
 
+TEST_F(CliTest, NamesStillFoundWithoutMecabDictionary) {
+  // Without the dictionary the detector keeps its own rules: labelled names are found.
+  const std::string path = File("n.txt", "氏名：山田 太郎\n連絡先 090-1234-5678\n");
+  ::setenv("DOCCHECK_MECAB_DICDIR", (dir_ / "no-such-dic").c_str(), 1);
+  const CliRun r = Doccheck({"--json", "--reveal", path});
+  ::unsetenv("DOCCHECK_MECAB_DICDIR");
+  EXPECT_NE(r.out.find("\"person_name\""), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("山田太郎"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace doccheck
