@@ -561,7 +561,7 @@ bool ValidKanjiName(std::string_view text, const NameMatch& m, std::string_view 
   if (IsMunicipality(compact) || IsPrefecture(compact)) return false;
   // A surname alone (阿部, 中村) may end like a department or a place.
   if (m.tokens == 1 && IsCommonSurname(compact)) return true;
-  if (EndsWithWord(last_token, kNotNameEndings) && !(m.tokens == 2 && AnalysedAsName(compact))) {
+  if (EndsWithWord(last_token, kNotNameEndings) && !AnalysedAsName(compact)) {
     return false;
   }
   if (m.tokens == 2 && EqualsWord(last_token, kTitles)) return false;
@@ -1202,43 +1202,62 @@ class PersonNameDetectorImpl final : public Detector {
         }
         while (begin < end && text[begin] == ' ') ++begin;
         if (chars == 0 || begin >= end) continue;
-        const std::string_view span = text.substr(begin, after - begin);
-        if (!NameMorphology::Analyze(span, &morphemes) || morphemes.size() < 2) continue;
-        // The honorific must be a morpheme of its own.
+        // Read without the honorific: MeCab sometimes joins it to the name (康介さ|ん).
+        const std::string_view span = text.substr(begin, end - begin);
+        if (!NameMorphology::Analyze(span, &morphemes) || morphemes.empty()) continue;
         std::size_t k = morphemes.size();
-        while (k > 0 && morphemes[k - 1].begin > at - begin) --k;
-        if (k == 0 || morphemes[k - 1].begin != at - begin) continue;
-        --k;  // morphemes[k] is the honorific
+        if (morphemes.back().end != span.size()) continue;
+        // Nouns back from the honorific (at most 4, the run's start at most), then the
+        // name is from the first surname (or name) among them to the honorific.
         std::size_t first = k;
-        int surnames = 0, given = 0, persons = 0, others = 0;
-        while (first > 0 && k - first < 3) {
-          const Morpheme& m = morphemes[first - 1];
-          if (m.IsPerson()) {
-            ++persons;
-            surnames += m.type == Morpheme::Type::kSurname;
-            given += m.type == Morpheme::Type::kGivenName;
-          } else if (first == k && (m.type == Morpheme::Type::kPlace ||
-                                    (m.unknown && m.end - m.begin >= 6))) {
-            ++others;  // 目黒さん, an unknown surname
-          } else if (persons > 0 && m.type == Morpheme::Type::kPlace) {
-            ++others;  // 目黒 花子さん
-          } else {
-            break;
-          }
+        while (first > 0 && k - first < 4 && morphemes[first - 1].type != Morpheme::Type::kSuffix &&
+               morphemes[first - 1].type != Morpheme::Type::kOther) {
           --first;
         }
         if (first == k) continue;
-        const std::size_t name_begin = begin + morphemes[first].begin;
+        std::size_t name_first = k;
+        for (std::size_t j = first; j < k; ++j) {
+          if (morphemes[j].IsPerson()) {
+            name_first = j;
+            break;
+          }
+        }
+        int surnames = 0, given = 0, persons = 0;
+        bool unknown_surname = false;
+        if (name_first == k) {
+          // No name in the dictionary: a place (目黒さん) or an unknown word right before.
+          const Morpheme& m = morphemes[k - 1];
+          if (!(m.type == Morpheme::Type::kPlace || m.unknown) || m.end - m.begin < 6) continue;
+          name_first = k - 1;
+        } else {
+          if (morphemes[name_first].type == Morpheme::Type::kGivenName && name_first > first &&
+              first == 0 && morphemes[name_first].begin <= 9) {
+            // 小鳥遊大輔: words the dictionary does not know as a surname before a given
+            // name, starting the run: an unlisted surname.
+            name_first = first;
+            unknown_surname = true;
+          }
+          for (std::size_t j = name_first; j < k; ++j) {
+            const Morpheme& m = morphemes[j];
+            persons += m.IsPerson();
+            surnames += m.type == Morpheme::Type::kSurname;
+            given += m.type == Morpheme::Type::kGivenName;
+          }
+          // 陽|菜 (名 + 一般): pieces of a given name after the surname; but a common noun
+          // after a lone given name (花子 会議) is no name.
+          if (surnames == 0 && !unknown_surname && persons < static_cast<int>(k - name_first)) {
+            continue;
+          }
+        }
+        const std::size_t name_begin = begin + morphemes[name_first].begin;
         const std::size_t name_end = begin + morphemes[k - 1].end;
         const std::string_view name = text.substr(name_begin, name_end - name_begin);
         if (ContainsWord(name, kFieldWords) && persons == 0) continue;
         double confidence = kHonorificWeakName;
-        if (surnames > 0 && (given > 0 || k - first >= 2) && persons >= 1) {
+        if ((surnames > 0 || unknown_surname) && k - name_first >= 2) {
           confidence = kHonorificFullName;
         } else if (surnames > 0 || IsCommonSurname(StripSpaces(name))) {
           confidence = kHonorificName;
-        } else if (persons == 0 && others > 0 && name.size() < 6) {
-          continue;  // one unknown character
         }
         NameMatch nm;
         nm.begin = name_begin;
