@@ -40,7 +40,9 @@ constexpr double kLayoutOnlyName = 0.6;      // 東雲 一: two words the dictio
 constexpr double kHonorificFullName = 0.85;  // 山田太郎様: surname and given name
 constexpr double kHonorificName = 0.75;      // 豊田様: a surname alone
 constexpr double kHonorificWeakName = 0.6;   // 花子さん, 目黒さん: a given name or a place
-constexpr double kAnalysedListedName = 0.7;  // 豊田 太郎 standing alone, surname unlisted
+constexpr double kAnalysedListedName = 0.7;
+constexpr double kSignatureName = 0.85;   // 棚橋誠治 <tana@example.jp>: read as 姓 + 名
+constexpr double kSignatureGuess = 0.7;   // 古高和禎 <...>: partly read as a name  // 豊田 太郎 standing alone, surname unlisted
 
 // Length limits in characters, spaces not counted.
 constexpr int kMaxKanjiToken = 6;
@@ -533,6 +535,9 @@ Verdict JudgeName(std::string_view s) {
   return Verdict::kNotName;
 }
 
+// True when MeCab knows every word of `s` and none as a name (ブックマーク ファイル).
+bool KnownAsOtherWords(std::string_view s) { return JudgeName(s) == Verdict::kNotName; }
+
 // True when MeCab reads all of `s` as a person's name (生越 種市: 種市 ends like a city
 // but is a given name).
 bool AnalysedAsName(std::string_view s) { return JudgeName(s) == Verdict::kName; }
@@ -645,6 +650,7 @@ bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch
     return ValidKanjiName(text, *m, last);
   }
   if (m->script == Script::kKatakana || m->script == Script::kHiragana) {
+    if (StartsWithAt(text, pos, "・")) return false;  // 名前・リリース: a list, not a name
     std::size_t end = pos;
     int total = 0;
     m->tokens = 0;
@@ -688,8 +694,13 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Words holding a reading word without being one (読み込み, かなり).
+constexpr std::string_view kNotReadingWords[] = {"読み込", "読み出", "読み取", "読み書",
+                                                 "かなり", "かなら", "ひらがな"};
+
 bool IsReadingHeader(std::string_view header) {
-  return header.size() <= 40 && ContainsWord(header, kReadingWords);
+  return header.size() <= 40 && ContainsWord(header, kReadingWords) &&
+         !ContainsWord(header, kNotReadingWords);
 }
 
 bool IsNameHeader(std::string_view header) {
@@ -718,7 +729,10 @@ class PersonNameDetectorImpl final : public Detector {
     const bool near_label = DetectLabelled(text, found);
     DetectTables(text, near_label, found);
     DetectListed(text, near_label, found);
-    if (NameMorphology::Available()) DetectHonorific(text, found);
+    if (NameMorphology::Available()) {
+      DetectHonorific(text, found);
+      DetectBeforeAddress(text, found);
+    }
     Merge(found, out);
   }
 
@@ -738,10 +752,13 @@ class PersonNameDetectorImpl final : public Detector {
   static void EmitColumnName(std::string_view text, const NameMatch& m, bool reading,
                              std::vector<Candidate>& found) {
     double confidence = reading ? kReading : kColumnName;
+    if (reading && m.script == Script::kKanji) return;  // a reading is kana (読み取り: 実行)
     if (!reading && m.script == Script::kKanji) {
       confidence =
           LabelledKanjiConfidence(text.substr(m.begin, m.end - m.begin), m.tokens, confidence);
       if (confidence <= 0) return;
+    } else if (!reading && KnownAsOtherWords(text.substr(m.begin, m.end - m.begin))) {
+      return;
     }
     Emit(text, m, confidence, found);
   }
@@ -890,6 +907,8 @@ class PersonNameDetectorImpl final : public Detector {
       confidence =
           LabelledKanjiConfidence(text.substr(m.begin, m.end - m.begin), m.tokens, confidence);
       if (confidence <= 0) return;  // 氏名：水門
+    } else if (!reading && KnownAsOtherWords(text.substr(m.begin, m.end - m.begin))) {
+      return;  // 名前・リリース・バージョン
     }
     Emit(text, m, confidence, found);
   }
@@ -1036,6 +1055,7 @@ class PersonNameDetectorImpl final : public Detector {
     if (ScriptAt(text, begin) != Script::kKatakana) return;
     if (!WholeCellName(text, begin, end, false, &m) || m.script != Script::kKatakana) return;
     const bool reading = ContainsWord(previous_line, kReadingWords);
+    if (!reading && KnownAsOtherWords(text.substr(m.begin, m.end - m.begin))) return;
     Emit(text, m, reading ? kReading : kForeignLine, found);
   }
 
@@ -1264,6 +1284,55 @@ class PersonNameDetectorImpl final : public Detector {
         nm.end = name_end;
         Emit(text, nm, confidence, found);
       }
+    }
+  }
+
+  // Names in signatures and credits: a kanji name just before an e-mail address in
+  // brackets (山田 太郎 <taro@example.jp>, 棚橋誠治 (tana@example.jp)), read by MeCab.
+  static void DetectBeforeAddress(std::string_view text, std::vector<Candidate>& found) {
+    thread_local std::vector<Morpheme> morphemes;
+    for (const char* p = static_cast<const char*>(std::memchr(text.data(), '@', text.size()));
+         p != nullptr; p = static_cast<const char*>(std::memchr(
+                           p + 1, '@', text.size() - static_cast<std::size_t>(p + 1 - text.data())))) {
+      const std::size_t at = static_cast<std::size_t>(p - text.data());
+      // Back over the local part to the opening bracket.
+      std::size_t open = at;
+      while (open > 0 && at - open < 64 && text[open - 1] != '<' && text[open - 1] != '(' &&
+             static_cast<unsigned char>(text[open - 1]) > ' ' &&
+             static_cast<unsigned char>(text[open - 1]) < 0x80) {
+        --open;
+      }
+      if (open == 0 || open == at || (text[open - 1] != '<' && text[open - 1] != '(')) continue;
+      std::size_t end = open - 1;
+      if (end > 0 && text[end - 1] == ' ') --end;
+      std::size_t begin = end;
+      int chars = 0;
+      bool space = false;
+      while (begin >= 3 && chars < 9) {
+        if (text[begin - 1] == ' ' && !space && begin != end) {
+          space = true;
+          --begin;
+          continue;
+        }
+        if (ScriptAt(text, begin - 3) != Script::kKanji) break;
+        begin -= 3;
+        ++chars;
+      }
+      while (begin < end && text[begin] == ' ') ++begin;
+      if (chars < 2 || chars > 8 || !IsBoundaryBefore(text, begin)) continue;
+      const std::string_view span = text.substr(begin, end - begin);
+      if (!NameMorphology::Analyze(span, &morphemes) || morphemes.empty()) continue;
+      std::size_t persons = 0;
+      bool nouns_only = true;
+      for (const Morpheme& m : morphemes) {
+        persons += m.IsPerson() ? 1 : 0;
+        nouns_only = nouns_only && m.type != Morpheme::Type::kOther;
+      }
+      if (persons == 0 || !nouns_only) continue;
+      NameMatch nm;
+      nm.begin = begin;
+      nm.end = end;
+      Emit(text, nm, persons == morphemes.size() ? kSignatureName : kSignatureGuess, found);
     }
   }
 
