@@ -319,12 +319,11 @@ TEST_F(CliTest, NamesStillFoundWithoutMecabDictionary) {
   EXPECT_NE(r.out.find("山田太郎"), std::string::npos) << r.out;
 }
 
-
 // Runs `command` on a pseudo-terminal (util-linux script): stdout and stderr both go to
 // it, and the output comes back together.
 std::string OnTerminal(const std::string& command, const std::string& out_path) {
-  const std::string cmd = "script -qec " + Quote(command) + " /dev/null > " + Quote(out_path) +
-                          " 2>&1 < /dev/null";
+  const std::string cmd =
+      "script -qec " + Quote(command) + " /dev/null > " + Quote(out_path) + " 2>&1 < /dev/null";
   std::system(cmd.c_str());
   return Slurp(out_path);
 }

@@ -21,14 +21,16 @@ using testing::NormalizedOf;
 // A man page as groff renders it: the NAME section header 名前 stands on its own line.
 std::string Page(const std::string& body) {
   return "FD(4)                Linux Programmer's Manual                FD(4)\n\n\n\n名前\n"
-         "       fd - フロッピーディスクデバイス\n\n説明\n" + body;
+         "       fd - フロッピーディスクデバイス\n\n説明\n" +
+         body;
 }
 
 TEST(RealTextTest, IsbnIsNotAPhoneNumber) {
   EXPECT_THAT(NormalizedOf(Kind::kPhone, "(Prentice-Hall  1992,  ISBN  0-13-951294-2)\n"),
               IsEmpty());
-  EXPECT_THAT(NormalizedOf(Kind::kPhone, "Addison-Wesley, Reading, MA, 2000, ISBN 0-201-61633-5.\n"),
-              IsEmpty());
+  EXPECT_THAT(
+      NormalizedOf(Kind::kPhone, "Addison-Wesley, Reading, MA, 2000, ISBN 0-201-61633-5.\n"),
+      IsEmpty());
   // Without the word, the ISBN-10 check digit tells.
   EXPECT_THAT(NormalizedOf(Kind::kPhone, "参考文献 0-13-326224-3 を参照\n"), IsEmpty());
   EXPECT_THAT(NormalizedOf(Kind::kPhone, "正規表現 [0123456789] は任意の数字\n"), IsEmpty());

@@ -1,12 +1,11 @@
 #include "detect/name_morphology.h"
 
 #include <mecab.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <sys/stat.h>
 
 namespace doccheck {
 namespace {
@@ -26,9 +25,10 @@ bool HasDictionary(const std::string& dir) {
   return stat((dir + "/sys.dic").c_str(), &st) == 0 && stat((dir + "/dicrc").c_str(), &st) == 0;
 }
 
-// The shared model, or null. Loaded once.
+// The shared model, or null. Loaded once, on first use, and never freed: thread-local
+// taggers made from it may outlive any static destructor order.
 MeCab::Model* SharedModel() {
-  static MeCab::Model* model = [] () -> MeCab::Model* {
+  static MeCab::Model* model = []() -> MeCab::Model* {
     std::string dir;
     if (const char* env = std::getenv("DOCCHECK_MECAB_DICDIR"); env != nullptr) {
       dir = env;

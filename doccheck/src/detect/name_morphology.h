@@ -17,10 +17,10 @@ namespace doccheck {
 
 struct Morpheme {
   enum class Type {
-    kSurname,     // 名詞,固有名詞,人名,姓
-    kGivenName,   // 名詞,固有名詞,人名,名
-    kPersonName,  // 名詞,固有名詞,人名,一般
-    kPlace,       // 名詞,固有名詞,地域
+    kSurname,       // 名詞,固有名詞,人名,姓
+    kGivenName,     // 名詞,固有名詞,人名,名
+    kPersonName,    // 名詞,固有名詞,人名,一般
+    kPlace,         // 名詞,固有名詞,地域
     kOrganisation,  // 名詞,固有名詞,組織
     kProperNoun,    // 名詞,固有名詞,一般
     kNoun,          // any other noun (一般, サ変接続, 代名詞, 副詞可能, ...)

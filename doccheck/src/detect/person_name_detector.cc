@@ -35,14 +35,14 @@ constexpr double kForeignLine = 0.55;
 constexpr double kReading = 0.3;
 // Where MeCab (IPAdic) reads the name: a dictionary analysis scores above a guess.
 constexpr double kAnalysedName = 0.95;       // a labelled value or cell read as 姓 (+ 名)
-constexpr double kAmbiguousName = 0.5;
-constexpr double kLayoutOnlyName = 0.6;      // 東雲 一: two words the dictionary reads as nouns       // a labelled value read as a place (目黒)
+constexpr double kAmbiguousName = 0.5;       // a labelled value read as a place (目黒)
+constexpr double kLayoutOnlyName = 0.6;      // 東雲 一: two words read as nouns
 constexpr double kHonorificFullName = 0.85;  // 山田太郎様: surname and given name
 constexpr double kHonorificName = 0.75;      // 豊田様: a surname alone
 constexpr double kHonorificWeakName = 0.6;   // 花子さん, 目黒さん: a given name or a place
-constexpr double kAnalysedListedName = 0.7;
-constexpr double kSignatureName = 0.85;   // 棚橋誠治 <tana@example.jp>: read as 姓 + 名
-constexpr double kSignatureGuess = 0.7;   // 古高和禎 <...>: partly read as a name  // 豊田 太郎 standing alone, surname unlisted
+constexpr double kAnalysedListedName = 0.7;  // 豊田 太郎 standing alone, surname unlisted
+constexpr double kSignatureName = 0.85;      // 棚橋誠治 <tana@example.jp>: read as 姓 + 名
+constexpr double kSignatureGuess = 0.7;      // 古高和禎 <...>: partly read as a name
 
 // Length limits in characters, spaces not counted.
 constexpr int kMaxKanjiToken = 6;
@@ -507,11 +507,11 @@ struct NameMatch {
 
 // What MeCab says of a name candidate.
 enum class Verdict {
-  kUnknown,    // no dictionary, or words it does not know
-  kName,       // every morpheme is a person's name (姓, 名)
-  kPartName,   // some morphemes are names, others not
-  kPlace,      // a place name only (目黒 is a surname too)
-  kNotName,    // known words, none of them a name (水門, 周辺, 総務課)
+  kUnknown,   // no dictionary, or words it does not know
+  kName,      // every morpheme is a person's name (姓, 名)
+  kPartName,  // some morphemes are names, others not
+  kPlace,     // a place name only (目黒 is a surname too)
+  kNotName,   // known words, none of them a name (水門, 周辺, 総務課)
 };
 
 Verdict JudgeName(std::string_view s) {
@@ -695,7 +695,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Words holding a reading word without being one (読み込み, かなり).
-constexpr std::string_view kNotReadingWords[] = {"読み込", "読み出", "読み取", "読み書",
+constexpr std::string_view kNotReadingWords[] = {"読み込", "読み出", "読み取",  "読み書",
                                                  "かなり", "かなら", "ひらがな"};
 
 bool IsReadingHeader(std::string_view header) {
@@ -1185,8 +1185,8 @@ class PersonNameDetectorImpl final : public Detector {
       unsigned char bytes[3];
     };
     static constexpr Honorific kAfterName[] = {
-        {"様", {0xE6, 0xA7, 0x98}},   {"さん", {0xE3, 0x81, 0x95}}, {"氏", {0xE6, 0xB0, 0x8F}},
-        {"殿", {0xE6, 0xAE, 0xBF}},   {"君", {0xE5, 0x90, 0x9B}},   {"先生", {0xE5, 0x85, 0x88}},
+        {"様", {0xE6, 0xA7, 0x98}},   {"さん", {0xE3, 0x81, 0x95}},   {"氏", {0xE6, 0xB0, 0x8F}},
+        {"殿", {0xE6, 0xAE, 0xBF}},   {"君", {0xE5, 0x90, 0x9B}},     {"先生", {0xE5, 0x85, 0x88}},
         {"くん", {0xE3, 0x81, 0x8F}}, {"ちゃん", {0xE3, 0x81, 0xA1}},
     };
     thread_local std::vector<Morpheme> morphemes;
@@ -1292,8 +1292,9 @@ class PersonNameDetectorImpl final : public Detector {
   static void DetectBeforeAddress(std::string_view text, std::vector<Candidate>& found) {
     thread_local std::vector<Morpheme> morphemes;
     for (const char* p = static_cast<const char*>(std::memchr(text.data(), '@', text.size()));
-         p != nullptr; p = static_cast<const char*>(std::memchr(
-                           p + 1, '@', text.size() - static_cast<std::size_t>(p + 1 - text.data())))) {
+         p != nullptr;
+         p = static_cast<const char*>(std::memchr(
+             p + 1, '@', text.size() - static_cast<std::size_t>(p + 1 - text.data())))) {
       const std::size_t at = static_cast<std::size_t>(p - text.data());
       // Back over the local part to the opening bracket.
       std::size_t open = at;

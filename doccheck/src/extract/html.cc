@@ -108,8 +108,8 @@ int Colspan(std::string_view attrs) {
   const std::size_t p = attrs.find("colspan");
   if (p == std::string_view::npos) return 1;
   std::size_t i = p + 7;
-  while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '=' || attrs[i] == '"' ||
-                              attrs[i] == '\'')) {
+  while (i < attrs.size() &&
+         (attrs[i] == ' ' || attrs[i] == '=' || attrs[i] == '"' || attrs[i] == '\'')) {
     ++i;
   }
   int n = 0;
@@ -285,7 +285,7 @@ class HtmlReader {
       std::size_t column = 0;
       for (const Cell& c : t.rows[r].cells) {
         EmitCell(c, data && column < headings.size() ? std::string_view(headings[column])
-                                                      : std::string_view());
+                                                     : std::string_view());
         column += static_cast<std::size_t>(c.colspan);
       }
     }
