@@ -98,6 +98,13 @@ TEST_F(PersonNameMecabTest, AnalysedNameScoresAboveALayoutGuess) {
   EXPECT_GE(ConfidenceOf("氏名：山田 太郎"), 0.9);
 }
 
+TEST_F(PersonNameMecabTest, UnlistedSurnameAfterAWeakLabel) {
+  EXPECT_THAT(Names("担当：豊田"), ElementsAreArray({"豊田"}));
+  EXPECT_THAT(Names("担当者 緒方"), ElementsAreArray({"緒方"}));
+  EXPECT_THAT(Names("担当：総務課"), IsEmpty());
+  EXPECT_THAT(Names("担当：窓口業務"), IsEmpty());
+}
+
 TEST_F(PersonNameMecabTest, OrganisationSuffixDoesNotCutAGivenName) {
   EXPECT_THAT(Names("氏名：生越 種市"), ElementsAreArray({"生越種市"}));
   EXPECT_THAT(Names("生越 種市", "氏名"), ElementsAreArray({"生越種市"}));

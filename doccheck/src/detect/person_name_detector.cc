@@ -892,7 +892,10 @@ class PersonNameDetectorImpl final : public Detector {
         !IsSpace(text[std::min(m.after, text.size() - 1)])) {
       return;  // the next line is more than a name
     }
-    const bool known = CommonSurnameAt(text, m.begin) != 0;
+    // A listed surname, or (for a weak label: 担当：豊田) one MeCab reads as a name.
+    const bool known = CommonSurnameAt(text, m.begin) != 0 ||
+                       (label.weak && separated && m.script == Script::kKanji &&
+                        AnalysedAsName(text.substr(m.begin, m.end - m.begin)));
     if (m.script == Script::kKanji && !separated && !known) return;  // 氏名変更届
     if (label.weak && m.tokens < 2 && !known) return;
     if (label.weak && m.script != Script::kKanji) return;
