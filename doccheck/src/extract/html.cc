@@ -10,6 +10,8 @@
 // so a column 生年月日 gives its cells their context. A table without one (forms whose
 // <th> labels the <td> beside it) is written into the text row by row, cells separated by
 // tabs. A table nested in a cell is a table of its own.
+#include <strings.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -53,6 +55,18 @@ bool BlockTag(std::string_view name) {
     if (name == b) return true;
   }
   return false;
+}
+
+// Where "</name" (any case) starts at or after `from`, or npos. Without copying the rest
+// of the document, which made many <script> elements quadratic.
+std::size_t FindClosingTag(const std::string& src, std::size_t from, std::string_view name) {
+  for (std::size_t p = src.find("</", from); p != std::string::npos; p = src.find("</", p + 2)) {
+    if (p + 2 + name.size() <= src.size() &&
+        strncasecmp(src.data() + p + 2, name.data(), name.size()) == 0) {
+      return p;
+    }
+  }
+  return std::string::npos;
 }
 
 bool HtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
@@ -354,8 +368,8 @@ class HtmlExtractorImpl final : public Extractor {
         }
         i = e == n ? n : e + 1;
         if (!closing && (name == "script" || name == "style")) {
-          const std::size_t close = LowerAscii(std::string_view(src).substr(i)).find("</" + name);
-          i = close == std::string::npos ? n : i + close;
+          const std::size_t close = FindClosingTag(src, i, name);
+          i = close == std::string::npos ? n : close;
           continue;
         }
         if (name == "pre" || name == "textarea") pre = std::max(0, pre + (closing ? -1 : 1));
