@@ -131,5 +131,17 @@ TEST(HtmlTableTest, KeyValueRowsKeepTheirLabels) {
   EXPECT_EQ(*postal[0].location.line, 4);
 }
 
+TEST(HtmlTableTest, FormUnderATitleRowKeepsItsLabels) {
+  // A title spanning the table, then label/value rows: a form, not a headed table.
+  const std::string html =
+      "<html><table>\n"
+      "<tr><th colspan=\"2\">申請者情報</th></tr>\n"
+      "<tr><th>生年月日</th><td>1985/04/12</td></tr>\n"
+      "<tr><th>郵便番号</th><td>100-0013</td></tr>\n"
+      "</table></html>\n";
+  EXPECT_TRUE(Has(NormalizedOf(Kind::kBirthDate, html, "form.html"), "1985-04-12"));
+  EXPECT_TRUE(Has(NormalizedOf(Kind::kPostalCode, html, "form.html"), "1000013"));
+}
+
 }  // namespace
 }  // namespace doccheck

@@ -222,21 +222,29 @@ class HtmlReader {
   }
 
  private:
-  // Index of the header row of `t`, or -1.
+  // Index of the header row of `t`, or -1. A header row has two cells at least (a title
+  // spanning the table is none); a table whose later rows hold <th> cells too is a form
+  // (label beside value) and has none.
   static int HeaderRow(const Table& t) {
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       if (t.rows[r].in_thead && !t.rows[r].cells.empty()) return static_cast<int>(r);
     }
+    auto has_td = [](const Row& row) {
+      return std::any_of(row.cells.begin(), row.cells.end(), [](const Cell& c) { return !c.th; });
+    };
     int header = -1;
-    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    std::size_t r = 0;
+    for (; r < t.rows.size(); ++r) {
       const Row& row = t.rows[r];
       if (row.cells.empty()) continue;
-      if (std::any_of(row.cells.begin(), row.cells.end(), [](const Cell& c) { return !c.th; })) {
-        break;
+      if (has_td(row)) break;
+      if (row.cells.size() >= 2) header = static_cast<int>(r);
+    }
+    for (; r < t.rows.size(); ++r) {
+      const Row& row = t.rows[r];
+      if (std::any_of(row.cells.begin(), row.cells.end(), [](const Cell& c) { return c.th; })) {
+        return -1;
       }
-      int columns = 0;
-      for (const Cell& c : row.cells) columns += c.colspan;
-      if (columns >= 2) header = static_cast<int>(r);
     }
     return header;
   }
