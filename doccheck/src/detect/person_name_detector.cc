@@ -1276,6 +1276,18 @@ class PersonNameDetectorImpl final : public Detector {
         const std::size_t name_end = begin + morphemes[k - 1].end;
         const std::string_view name = text.substr(name_begin, name_end - name_begin);
         if (ContainsWord(name, kFieldWords) && persons == 0) continue;
+        // One kanji (王様, 森様) is a name only when a common surname.
+        if (name.size() == 3 && !IsCommonSurname(name)) continue;
+        // After the first name morpheme only one-character pieces (陽|菜): a longer word
+        // makes it a company or a place (山田商事様).
+        bool long_word = false;
+        for (std::size_t j = name_first; j < k; ++j) {
+          const Morpheme& m = morphemes[j];
+          if (!m.IsPerson() && j > name_first && m.end - m.begin > 3 && !unknown_surname) {
+            long_word = true;
+          }
+        }
+        if (long_word) continue;
         double confidence = kHonorificWeakName;
         if ((surnames > 0 || unknown_surname) && k - name_first >= 2) {
           confidence = kHonorificFullName;
