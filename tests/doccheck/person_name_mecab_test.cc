@@ -111,10 +111,10 @@ TEST_F(PersonNameMecabTest, OrganisationSuffixDoesNotCutAGivenName) {
 }
 
 TEST_F(PersonNameMecabTest, WordsBeforeHonorificsThatAreNotNames) {
-  for (const char* text :
-       {"皆様へのお知らせ", "お客様各位", "担当者様", "市民の皆さん", "お父さん",
-        "仕様書の様式を確認", "名前 容量 シリンダー", "関係各位殿", "株式会社山田商事様",
-        "王様とお姫様", "会員様限定", "彼氏と彼女", "校長先生", "田中工務店様", "ご苦労様でした"}) {
+  for (const char* text : {"皆様へのお知らせ", "お客様各位", "担当者様", "市民の皆さん", "お父さん",
+                           "仕様書の様式を確認", "名前 容量 シリンダー", "関係各位殿",
+                           "株式会社山田商事様", "王様とお姫様", "会員様限定", "彼氏と彼女",
+                           "校長先生", "田中工務店様", "ご苦労様でした", "大阪さんからの依頼"}) {
     EXPECT_THAT(Names(text), IsEmpty()) << text;
   }
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -504,6 +505,19 @@ struct NameMatch {
   Script script = Script::kOther;
   int tokens = 0;
 };
+
+// True when `stem` + 都/道/府/県 is a prefecture (大阪, 東京) and `stem` is not a common
+// surname (千葉, 秋田 are both).
+bool IsPrefectureStem(std::string_view stem) {
+  if (IsCommonSurname(stem)) return false;
+  std::string name(stem);
+  for (std::string_view suffix : {"都", "道", "府", "県"}) {
+    name.resize(stem.size());
+    name.append(suffix);
+    if (IsPrefecture(name)) return true;
+  }
+  return false;
+}
 
 // What MeCab says of a name candidate.
 enum class Verdict {
@@ -1251,6 +1265,11 @@ class PersonNameDetectorImpl final : public Detector {
           // No name in the dictionary: a place (目黒さん) or an unknown word right before.
           const Morpheme& m = morphemes[k - 1];
           if (!(m.type == Morpheme::Type::kPlace || m.unknown) || m.end - m.begin < 6) continue;
+          // A prefecture (大阪さん: the Osaka office) unless also a common surname (千葉).
+          if (m.type == Morpheme::Type::kPlace &&
+              IsPrefectureStem(span.substr(m.begin, m.end - m.begin))) {
+            continue;
+          }
           name_first = k - 1;
         } else {
           if (morphemes[name_first].type == Morpheme::Type::kGivenName && name_first > first &&
