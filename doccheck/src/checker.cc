@@ -102,6 +102,7 @@ class ReportSink final : public ExtractSink {
     info.where = block.where;
     info.header = block.header;
     info.source_offsets = block.source_offsets;
+    info.source_line_starts = block.source_line_starts;
     if (!block.source_offsets) info.base_offset = block.where.offset;
     if (report_->format == "pdf" && !block.source_offsets) {
       std::vector<std::uint32_t> offsets;

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -102,6 +104,45 @@ std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths) {
   return files;
 }
 
+// Progress of a run over many files, on stderr: files, megabytes and rate, redrawn on
+// one line at most four times a second. Thread-safe.
+class Progress {
+ public:
+  Progress(std::size_t files, std::uint64_t total_bytes)
+      : files_(files), total_bytes_(total_bytes), start_(std::chrono::steady_clock::now()) {}
+
+  // One more file of `bytes` is done.
+  void FileDone(std::uint64_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++done_;
+    bytes_ += bytes;
+    const auto now = std::chrono::steady_clock::now();
+    if (done_ != files_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double mb = static_cast<double>(bytes_) / 1e6;
+    std::fprintf(stderr, "\r確認中 checked %zu/%zu files, %.1f/%.1f MB, %.1f MB/s ", done_, files_,
+                 mb, static_cast<double>(total_bytes_) / 1e6, seconds > 0 ? mb / seconds : 0.0);
+    if (done_ == files_) std::fputs("\n", stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  std::mutex mutex_;
+  const std::size_t files_;
+  const std::uint64_t total_bytes_;
+  const std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+  std::size_t done_ = 0;
+  std::uint64_t bytes_ = 0;
+};
+
+std::uint64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t size = path == "-" ? 0 : std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(size);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,9 +173,15 @@ int main(int argc, char** argv) {
   std::vector<doccheck::FileReport> reports(files.size());
   const int jobs =
       std::max(1, std::min<int>(cores, static_cast<int>(std::max<std::size_t>(files.size(), 1))));
-  const bool progress = isatty(STDERR_FILENO) && files.size() > 1;
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex progress_mutex;
+  // Progress only for a person watching: stderr a terminal, and not with --json (whose
+  // consumer is a program).
+  std::unique_ptr<Progress> progress;
+  if (isatty(STDERR_FILENO) && !args.json && files.size() > 1) {
+    std::uint64_t total = 0;
+    for (const std::string& f : files) total += FileSize(f);
+    progress = std::make_unique<Progress>(files.size(), total);
+  }
+  std::atomic<std::size_t> next{0};
   auto worker = [&]() {
     for (std::size_t i = next++; i < files.size(); i = next++) {
       if (files[i] == "-") {
@@ -144,12 +191,7 @@ int main(int argc, char** argv) {
       } else {
         reports[i] = checker.CheckFile(files[i]);
       }
-      const std::size_t n = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        std::fprintf(stderr, "\r%zu/%zu files checked", n, files.size());
-        if (n == files.size()) std::fputs("\n", stderr);
-      }
+      if (progress) progress->FileDone(FileSize(files[i]));
     }
   };
   std::vector<std::thread> threads;

@@ -309,5 +309,43 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_NE(r.out.find("usage"), std::string::npos);
 }
 
+TEST_F(CliTest, NamesStillFoundWithoutMecabDictionary) {
+  // Without the dictionary the detector keeps its own rules: labelled names are found.
+  const std::string path = File("n.txt", "氏名：山田 太郎\n連絡先 090-1234-5678\n");
+  ::setenv("DOCCHECK_MECAB_DICDIR", (dir_ / "no-such-dic").c_str(), 1);
+  const CliRun r = Doccheck({"--json", "--reveal", path});
+  ::unsetenv("DOCCHECK_MECAB_DICDIR");
+  EXPECT_NE(r.out.find("\"person_name\""), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("山田太郎"), std::string::npos) << r.out;
+}
+
+// Runs `command` on a pseudo-terminal (util-linux script): stdout and stderr both go to
+// it, and the output comes back together.
+std::string OnTerminal(const std::string& command, const std::string& out_path) {
+  const std::string cmd =
+      "script -qec " + Quote(command) + " /dev/null > " + Quote(out_path) + " 2>&1 < /dev/null";
+  std::system(cmd.c_str());
+  return Slurp(out_path);
+}
+
+TEST_F(CliTest, ProgressOnATerminalOnlyAndNeverWithJson) {
+  for (int i = 0; i < 5; ++i) {
+    File("many/f" + std::to_string(i) + ".txt", std::string(20000, 'a') + "\n");
+  }
+  const std::string many = (dir_ / "many").string();
+  const std::string shown = OnTerminal(Quote(DOCCHECK_BINARY) + " " + Quote(many) + " > /dev/null",
+                                       (dir_ / "tty1").string());
+  EXPECT_NE(shown.find("5/5 files"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("0.1/0.1 MB"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("MB/s"), std::string::npos) << shown;
+  const std::string json = OnTerminal(
+      Quote(DOCCHECK_BINARY) + " --json " + Quote(many) + " > /dev/null", (dir_ / "tty2").string());
+  EXPECT_EQ(json.find("MB/s"), std::string::npos) << json;
+  EXPECT_EQ(json.find("files"), std::string::npos) << json;
+  const CliRun piped = Doccheck({many});
+  EXPECT_EQ(piped.err.find("MB/s"), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find("files"), std::string::npos) << piped.err;
+}
+
 }  // namespace
 }  // namespace doccheck

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,7 @@
 
 #include "detect/context.h"
 #include "detect/municipalities.h"
+#include "detect/name_morphology.h"
 #include "detect/surnames.h"
 #include "text/normalize.h"
 
@@ -32,6 +34,16 @@ constexpr double kListedNameNearLabel = 0.75;
 constexpr double kForeignLine = 0.55;
 // Readings (フリガナ) are neutral: reported, but below every threshold that matters.
 constexpr double kReading = 0.3;
+// Where MeCab (IPAdic) reads the name: a dictionary analysis scores above a guess.
+constexpr double kAnalysedName = 0.95;       // a labelled value or cell read as 姓 (+ 名)
+constexpr double kAmbiguousName = 0.5;       // a labelled value read as a place (目黒)
+constexpr double kLayoutOnlyName = 0.6;      // 東雲 一: two words read as nouns
+constexpr double kHonorificFullName = 0.85;  // 山田太郎様: surname and given name
+constexpr double kHonorificName = 0.75;      // 豊田様: a surname alone
+constexpr double kHonorificWeakName = 0.6;   // 花子さん, 目黒さん: a given name or a place
+constexpr double kAnalysedListedName = 0.7;  // 豊田 太郎 standing alone, surname unlisted
+constexpr double kSignatureName = 0.85;      // 棚橋誠治 <tana@example.jp>: read as 姓 + 名
+constexpr double kSignatureGuess = 0.7;      // 古高和禎 <...>: partly read as a name
 
 // Length limits in characters, spaces not counted.
 constexpr int kMaxKanjiToken = 6;
@@ -494,13 +506,83 @@ struct NameMatch {
   int tokens = 0;
 };
 
+// True when `stem` + 都/道/府/県 is a prefecture (大阪, 東京) and `stem` is not a common
+// surname (千葉, 秋田 are both).
+bool IsPrefectureStem(std::string_view stem) {
+  if (IsCommonSurname(stem)) return false;
+  std::string name(stem);
+  for (std::string_view suffix : {"都", "道", "府", "県"}) {
+    name.resize(stem.size());
+    name.append(suffix);
+    if (IsPrefecture(name)) return true;
+  }
+  return false;
+}
+
+// What MeCab says of a name candidate.
+enum class Verdict {
+  kUnknown,   // no dictionary, or words it does not know
+  kName,      // every morpheme is a person's name (姓, 名)
+  kPartName,  // some morphemes are names, others not
+  kPlace,     // a place name only (目黒 is a surname too)
+  kNotName,   // known words, none of them a name (水門, 周辺, 総務課)
+};
+
+Verdict JudgeName(std::string_view s) {
+  if (!NameMorphology::Available()) return Verdict::kUnknown;
+  thread_local std::vector<Morpheme> morphemes;
+  if (!NameMorphology::Analyze(s, &morphemes) || morphemes.empty()) return Verdict::kUnknown;
+  std::size_t person = 0, place = 0, unknown = 0;
+  for (const Morpheme& m : morphemes) {
+    if (m.IsPerson()) {
+      ++person;
+    } else if (m.unknown) {
+      ++unknown;
+    } else if (m.type == Morpheme::Type::kPlace) {
+      ++place;
+    }
+  }
+  if (person == morphemes.size()) return Verdict::kName;
+  if (person > 0) return Verdict::kPartName;
+  if (unknown > 0) return Verdict::kUnknown;
+  if (place == morphemes.size()) return Verdict::kPlace;
+  return Verdict::kNotName;
+}
+
+// True when MeCab knows every word of `s` and none as a name (ブックマーク ファイル).
+bool KnownAsOtherWords(std::string_view s) { return JudgeName(s) == Verdict::kNotName; }
+
+// True when MeCab reads all of `s` as a person's name (生越 種市: 種市 ends like a city
+// but is a given name).
+bool AnalysedAsName(std::string_view s) { return JudgeName(s) == Verdict::kName; }
+
+// Confidence of a kanji name of `tokens` words found by a label or a column heading, by
+// what MeCab says of it; 0 when it is plainly not a name (one word the dictionary knows
+// as a common noun or an organisation). Two words (東雲 一) are laid out as a name even
+// when the dictionary reads nouns, and keep a lower confidence.
+double LabelledKanjiConfidence(std::string_view name, int tokens, double guess) {
+  switch (JudgeName(name)) {
+    case Verdict::kName:
+      return std::max(guess, kAnalysedName);
+    case Verdict::kNotName:
+      if (IsCommonSurname(StripSpaces(name))) return guess;
+      return tokens >= 2 ? kLayoutOnlyName : 0.0;
+    case Verdict::kPlace:
+      return IsCommonSurname(StripSpaces(name)) ? guess : kAmbiguousName;
+    default:
+      return guess;
+  }
+}
+
 bool ValidKanjiName(std::string_view text, const NameMatch& m, std::string_view last_token) {
   std::string compact = StripSpaces(text.substr(m.begin, m.end - m.begin));
   if (ContainsWord(compact, kFieldWords)) return false;
   if (IsMunicipality(compact) || IsPrefecture(compact)) return false;
   // A surname alone (阿部, 中村) may end like a department or a place.
   if (m.tokens == 1 && IsCommonSurname(compact)) return true;
-  if (EndsWithWord(last_token, kNotNameEndings)) return false;
+  if (EndsWithWord(last_token, kNotNameEndings) && !AnalysedAsName(compact)) {
+    return false;
+  }
   if (m.tokens == 2 && EqualsWord(last_token, kTitles)) return false;
   return true;
 }
@@ -564,7 +646,8 @@ bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch
                            ScriptAt(text, given_end) == Script::kHiragana &&
                            HonorificAt(text, given_end) == 0;
         if (!prose && !EqualsWord(token, kTitles) && !ContainsWord(token, kFieldWords) &&
-            !EndsWithWord(token, kNotNameEndings)) {
+            (!EndsWithWord(token, kNotNameEndings) ||
+             AnalysedAsName(text.substr(pos, given_end - pos)))) {
           m->end = m->after = given_end;
           m->tokens = 2;
           last = token;
@@ -581,6 +664,7 @@ bool ExtractName(std::string_view text, std::size_t pos, bool reading, NameMatch
     return ValidKanjiName(text, *m, last);
   }
   if (m->script == Script::kKatakana || m->script == Script::kHiragana) {
+    if (StartsWithAt(text, pos, "・")) return false;  // 名前・リリース: a list, not a name
     std::size_t end = pos;
     int total = 0;
     m->tokens = 0;
@@ -624,8 +708,13 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Words holding a reading word without being one (読み込み, かなり).
+constexpr std::string_view kNotReadingWords[] = {"読み込", "読み出", "読み取",  "読み書",
+                                                 "かなり", "かなら", "ひらがな"};
+
 bool IsReadingHeader(std::string_view header) {
-  return header.size() <= 40 && ContainsWord(header, kReadingWords);
+  return header.size() <= 40 && ContainsWord(header, kReadingWords) &&
+         !ContainsWord(header, kNotReadingWords);
 }
 
 bool IsNameHeader(std::string_view header) {
@@ -654,6 +743,10 @@ class PersonNameDetectorImpl final : public Detector {
     const bool near_label = DetectLabelled(text, found);
     DetectTables(text, near_label, found);
     DetectListed(text, near_label, found);
+    if (NameMorphology::Available()) {
+      DetectHonorific(text, found);
+      DetectBeforeAddress(text, found);
+    }
     Merge(found, out);
   }
 
@@ -667,6 +760,21 @@ class PersonNameDetectorImpl final : public Detector {
     c.normalized = NfkcWithoutSpaces(text.substr(m.begin, m.end - m.begin));
     c.confidence = confidence;
     found.push_back(std::move(c));
+  }
+
+  // A name in a column of names (or of readings).
+  static void EmitColumnName(std::string_view text, const NameMatch& m, bool reading,
+                             std::vector<Candidate>& found) {
+    double confidence = reading ? kReading : kColumnName;
+    if (reading && m.script == Script::kKanji) return;  // a reading is kana (読み取り: 実行)
+    if (!reading && m.script == Script::kKanji) {
+      confidence =
+          LabelledKanjiConfidence(text.substr(m.begin, m.end - m.begin), m.tokens, confidence);
+      if (confidence <= 0) return;
+    } else if (!reading && KnownAsOtherWords(text.substr(m.begin, m.end - m.begin))) {
+      return;
+    }
+    Emit(text, m, confidence, found);
   }
 
   // A name that fills the cell [begin, end) alone.
@@ -690,7 +798,7 @@ class PersonNameDetectorImpl final : public Detector {
     if (!reading && !IsNameHeader(scan.header)) return;
     NameMatch m;
     if (WholeCellName(scan.text, 0, scan.text.size(), reading, &m)) {
-      Emit(scan.text, m, reading ? kReading : kColumnName, found);
+      EmitColumnName(scan.text, m, reading, found);
     }
   }
 
@@ -798,7 +906,10 @@ class PersonNameDetectorImpl final : public Detector {
         !IsSpace(text[std::min(m.after, text.size() - 1)])) {
       return;  // the next line is more than a name
     }
-    const bool known = CommonSurnameAt(text, m.begin) != 0;
+    // A listed surname, or (for a weak label: 担当：豊田) one MeCab reads as a name.
+    const bool known = CommonSurnameAt(text, m.begin) != 0 ||
+                       (label.weak && separated && m.script == Script::kKanji &&
+                        AnalysedAsName(text.substr(m.begin, m.end - m.begin)));
     if (m.script == Script::kKanji && !separated && !known) return;  // 氏名変更届
     if (label.weak && m.tokens < 2 && !known) return;
     if (label.weak && m.script != Script::kKanji) return;
@@ -809,6 +920,13 @@ class PersonNameDetectorImpl final : public Detector {
       confidence = kLabelledForeignName;
     }
     if (reading && m.script == Script::kKanji) return;
+    if (m.script == Script::kKanji) {
+      confidence =
+          LabelledKanjiConfidence(text.substr(m.begin, m.end - m.begin), m.tokens, confidence);
+      if (confidence <= 0) return;  // 氏名：水門
+    } else if (!reading && KnownAsOtherWords(text.substr(m.begin, m.end - m.begin))) {
+      return;  // 名前・リリース・バージョン
+    }
     Emit(text, m, confidence, found);
   }
 
@@ -935,7 +1053,7 @@ class PersonNameDetectorImpl final : public Detector {
             if (col < 0 || static_cast<std::size_t>(col) >= cells.size()) continue;
             const bool reading = col == reading_col;
             if (WholeCellName(text, cells[col].first, cells[col].second, reading, &m)) {
-              Emit(text, m, reading ? kReading : kColumnName, found);
+              EmitColumnName(text, m, reading, found);
             }
           }
         }
@@ -954,6 +1072,7 @@ class PersonNameDetectorImpl final : public Detector {
     if (ScriptAt(text, begin) != Script::kKatakana) return;
     if (!WholeCellName(text, begin, end, false, &m) || m.script != Script::kKatakana) return;
     const bool reading = ContainsWord(previous_line, kReadingWords);
+    if (!reading && KnownAsOtherWords(text.substr(m.begin, m.end - m.begin))) return;
     Emit(text, m, reading ? kReading : kForeignLine, found);
   }
 
@@ -993,6 +1112,7 @@ class PersonNameDetectorImpl final : public Detector {
     std::size_t skip_until = 0;
     for (std::size_t sp = FindSpaceAfterNonAscii(text, 0); sp != kNpos;
          sp = FindSpaceAfterNonAscii(text, sp + 1)) {
+      bool emitted = false;
       for (std::size_t bytes = 12; bytes >= 3; bytes -= 3) {  // surnames of 4 kanji at most
         if (sp < bytes) continue;
         const std::size_t pos = sp - bytes;
@@ -1024,8 +1144,230 @@ class PersonNameDetectorImpl final : public Detector {
         m.end = end;
         Emit(text, m, near_label ? kListedNameNearLabel : kListedName, found);
         skip_until = end;
+        emitted = true;
         break;
       }
+      if (!emitted && sp >= skip_until && NameMorphology::Available()) {
+        skip_until = std::max(skip_until, AnalysedListed(text, sp, skip_until, found));
+      }
+    }
+  }
+
+  // "surname + space + given name" whose surname is not on the list (豊田 一郎): both
+  // short kanji runs standing alone, read by MeCab as 姓 then 名. Returns the end of the
+  // name found, or 0.
+  static std::size_t AnalysedListed(std::string_view text, std::size_t sp, std::size_t floor,
+                                    std::vector<Candidate>& found) {
+    std::size_t begin = sp;
+    int chars = 0;
+    while (begin >= floor + 3 && chars < 5 && static_cast<unsigned char>(text[begin - 3]) >= 0xE3 &&
+           static_cast<unsigned char>(text[begin - 3]) <= 0xE9 &&
+           ScriptAt(text, begin - 3) == Script::kKanji) {
+      begin -= 3;
+      ++chars;
+    }
+    // One-kanji surnames (梶 美智子) are left to the list: 森 林 and 北 口 are words.
+    if (chars < 2 || chars > 4 || !IsBoundaryBefore(text, begin)) return 0;
+    const std::size_t given = sp + 1;
+    if (ScriptAt(text, given) != Script::kKanji) return 0;
+    int given_chars = 0;
+    const std::size_t end = RunEnd(text, given, Script::kKanji, 3, &given_chars);
+    if (end == kNpos || chars + given_chars < 3 || !IsBoundaryAfter(text, end)) return 0;
+    thread_local std::vector<Morpheme> morphemes;
+    const std::string_view span = text.substr(begin, end - begin);
+    if (!NameMorphology::Analyze(span, &morphemes) || morphemes.size() < 2) return 0;
+    bool split_at_space = false;
+    for (const Morpheme& m : morphemes) {
+      if (!m.IsPerson()) return 0;
+      split_at_space = split_at_space || m.begin == given - begin;
+    }
+    if (!split_at_space || morphemes.front().type != Morpheme::Type::kSurname ||
+        morphemes.back().type == Morpheme::Type::kSurname) {
+      return 0;
+    }
+    NameMatch m;
+    m.begin = begin;
+    m.end = end;
+    Emit(text, m, kAnalysedListedName, found);
+    return end;
+  }
+
+  // Names before an honorific in prose, with or without a space: 山田太郎様, 佐藤花子さん,
+  // 豊田 様, 毛利先生. The run of kanji and katakana before the honorific is read by MeCab,
+  // and the name is the morphemes just before the honorific that the dictionary knows
+  // as names (a surname, a given name, or a place directly before it: 目黒さん).
+  static void DetectHonorific(std::string_view text, std::vector<Candidate>& found) {
+    struct Honorific {
+      std::string_view text;
+      unsigned char bytes[3];
+    };
+    static constexpr Honorific kAfterName[] = {
+        {"様", {0xE6, 0xA7, 0x98}},   {"さん", {0xE3, 0x81, 0x95}},   {"氏", {0xE6, 0xB0, 0x8F}},
+        {"殿", {0xE6, 0xAE, 0xBF}},   {"君", {0xE5, 0x90, 0x9B}},     {"先生", {0xE5, 0x85, 0x88}},
+        {"くん", {0xE3, 0x81, 0x8F}}, {"ちゃん", {0xE3, 0x81, 0xA1}},
+    };
+    thread_local std::vector<Morpheme> morphemes;
+    for (const Honorific& h : kAfterName) {
+      for (std::size_t at = FindThreeBytes(text, 0, h.bytes); at != kNpos;
+           at = FindThreeBytes(text, at + 3, h.bytes)) {
+        if (!BytesAt(text, at, h.text)) continue;
+        // 氏名, 様式, 君主: the honorific's character starting another word.
+        const std::size_t after = at + h.text.size();
+        if (h.text.size() == 3 && ScriptAt(text, after) == Script::kKanji &&
+            !BytesAt(text, after, "様")) {
+          continue;
+        }
+        // The kanji/katakana run before, one space allowed inside and one before the
+        // honorific; at most 10 characters.
+        std::size_t end = at;
+        if (end > 0 && text[end - 1] == ' ') --end;
+        std::size_t begin = end;
+        int chars = 0;
+        bool space = false;
+        while (begin > 0 && chars < 10) {
+          if (text[begin - 1] == ' ' && !space && begin != end) {
+            space = true;
+            --begin;
+            continue;
+          }
+          std::size_t back = begin - 1;
+          while (back > 0 && (static_cast<unsigned char>(text[back]) & 0xC0) == 0x80) --back;
+          const Script script = ScriptAt(text, back);
+          if (script != Script::kKanji && script != Script::kKatakana) break;
+          begin = back;
+          ++chars;
+        }
+        while (begin < end && text[begin] == ' ') ++begin;
+        if (chars == 0 || begin >= end) continue;
+        // Read without the honorific: MeCab sometimes joins it to the name (康介さ|ん).
+        const std::string_view span = text.substr(begin, end - begin);
+        if (!NameMorphology::Analyze(span, &morphemes) || morphemes.empty()) continue;
+        std::size_t k = morphemes.size();
+        if (morphemes.back().end != span.size()) continue;
+        // Nouns back from the honorific (at most 4, the run's start at most), then the
+        // name is from the first surname (or name) among them to the honorific.
+        std::size_t first = k;
+        while (first > 0 && k - first < 4 && morphemes[first - 1].type != Morpheme::Type::kSuffix &&
+               morphemes[first - 1].type != Morpheme::Type::kOther) {
+          --first;
+        }
+        if (first == k) continue;
+        std::size_t name_first = k;
+        for (std::size_t j = first; j < k; ++j) {
+          if (morphemes[j].IsPerson()) {
+            name_first = j;
+            break;
+          }
+        }
+        int surnames = 0, given = 0, persons = 0;
+        bool unknown_surname = false;
+        if (name_first == k) {
+          // No name in the dictionary: a place (目黒さん) or an unknown word right before.
+          const Morpheme& m = morphemes[k - 1];
+          if (!(m.type == Morpheme::Type::kPlace || m.unknown) || m.end - m.begin < 6) continue;
+          // A prefecture (大阪さん: the Osaka office) unless also a common surname (千葉).
+          if (m.type == Morpheme::Type::kPlace &&
+              IsPrefectureStem(span.substr(m.begin, m.end - m.begin))) {
+            continue;
+          }
+          name_first = k - 1;
+        } else {
+          if (morphemes[name_first].type == Morpheme::Type::kGivenName && name_first > first &&
+              first == 0 && morphemes[name_first].begin <= 9) {
+            // 小鳥遊大輔: words the dictionary does not know as a surname before a given
+            // name, starting the run: an unlisted surname.
+            name_first = first;
+            unknown_surname = true;
+          }
+          for (std::size_t j = name_first; j < k; ++j) {
+            const Morpheme& m = morphemes[j];
+            persons += m.IsPerson();
+            surnames += m.type == Morpheme::Type::kSurname;
+            given += m.type == Morpheme::Type::kGivenName;
+          }
+          // 陽|菜 (名 + 一般): pieces of a given name after the surname; but a common noun
+          // after a lone given name (花子 会議) is no name.
+          if (surnames == 0 && !unknown_surname && persons < static_cast<int>(k - name_first)) {
+            continue;
+          }
+        }
+        const std::size_t name_begin = begin + morphemes[name_first].begin;
+        const std::size_t name_end = begin + morphemes[k - 1].end;
+        const std::string_view name = text.substr(name_begin, name_end - name_begin);
+        if (ContainsWord(name, kFieldWords) && persons == 0) continue;
+        // One kanji (王様, 森様) is a name only when a common surname.
+        if (name.size() == 3 && !IsCommonSurname(name)) continue;
+        // After the first name morpheme only one-character pieces (陽|菜): a longer word
+        // makes it a company or a place (山田商事様).
+        bool long_word = false;
+        for (std::size_t j = name_first; j < k; ++j) {
+          const Morpheme& m = morphemes[j];
+          if (!m.IsPerson() && j > name_first && m.end - m.begin > 3 && !unknown_surname) {
+            long_word = true;
+          }
+        }
+        if (long_word) continue;
+        double confidence = kHonorificWeakName;
+        if ((surnames > 0 || unknown_surname) && k - name_first >= 2) {
+          confidence = kHonorificFullName;
+        } else if (surnames > 0 || IsCommonSurname(StripSpaces(name))) {
+          confidence = kHonorificName;
+        }
+        NameMatch nm;
+        nm.begin = name_begin;
+        nm.end = name_end;
+        Emit(text, nm, confidence, found);
+      }
+    }
+  }
+
+  // Names in signatures and credits: a kanji name just before an e-mail address in
+  // brackets (山田 太郎 <taro@example.jp>, 棚橋誠治 (tana@example.jp)), read by MeCab.
+  static void DetectBeforeAddress(std::string_view text, std::vector<Candidate>& found) {
+    thread_local std::vector<Morpheme> morphemes;
+    for (const char* p = static_cast<const char*>(std::memchr(text.data(), '@', text.size()));
+         p != nullptr;
+         p = static_cast<const char*>(std::memchr(
+             p + 1, '@', text.size() - static_cast<std::size_t>(p + 1 - text.data())))) {
+      const std::size_t at = static_cast<std::size_t>(p - text.data());
+      // Back over the local part to the opening bracket.
+      std::size_t open = at;
+      while (open > 0 && at - open < 64 && text[open - 1] != '<' && text[open - 1] != '(' &&
+             static_cast<unsigned char>(text[open - 1]) > ' ' &&
+             static_cast<unsigned char>(text[open - 1]) < 0x80) {
+        --open;
+      }
+      if (open == 0 || open == at || (text[open - 1] != '<' && text[open - 1] != '(')) continue;
+      std::size_t end = open - 1;
+      if (end > 0 && text[end - 1] == ' ') --end;
+      std::size_t begin = end;
+      int chars = 0;
+      bool space = false;
+      while (begin >= 3 && chars < 9) {
+        if (text[begin - 1] == ' ' && !space && begin != end) {
+          space = true;
+          --begin;
+          continue;
+        }
+        if (ScriptAt(text, begin - 3) != Script::kKanji) break;
+        begin -= 3;
+        ++chars;
+      }
+      while (begin < end && text[begin] == ' ') ++begin;
+      if (chars < 2 || chars > 8 || !IsBoundaryBefore(text, begin)) continue;
+      const std::string_view span = text.substr(begin, end - begin);
+      if (!NameMorphology::Analyze(span, &morphemes) || morphemes.empty()) continue;
+      std::size_t persons = 0;
+      bool nouns_only = true;
+      for (const Morpheme& m : morphemes) {
+        persons += m.IsPerson() ? 1 : 0;
+        nouns_only = nouns_only && m.type != Morpheme::Type::kOther;
+      }
+      if (persons == 0 || !nouns_only) continue;
+      NameMatch nm;
+      nm.begin = begin;
+      nm.end = end;
+      Emit(text, nm, persons == morphemes.size() ? kSignatureName : kSignatureGuess, found);
     }
   }
 

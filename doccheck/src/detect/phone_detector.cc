@@ -18,6 +18,29 @@ bool ValidNational(std::string_view d) {
   return !eleven_prefix;  // 10 digits: fixed lines, 0120, 0570…
 }
 
+// An ISBN-10 (0-13-951294-2, ISBN 4-00-000000-0) is no phone number: "ISBN" just
+// before it, or four groups ending in one check digit that the ISBN-10 sum accepts.
+bool LooksLikeIsbn(std::string_view text, const NumberToken& t) {
+  const std::size_t from = t.begin >= 12 ? t.begin - 12 : 0;
+  const std::string_view before = text.substr(from, t.begin - from);
+  for (std::string_view isbn : {"ISBN", "isbn", "Isbn"}) {
+    if (before.find(isbn) != std::string_view::npos) return true;
+  }
+  if (t.groups.size() != 4 || t.groups[3] != 1 || t.digits.size() != 10) return false;
+  int sum = 0;
+  for (std::size_t i = 0; i < 10; ++i) sum += static_cast<int>(10 - i) * (t.digits[i] - '0');
+  return sum % 11 == 0;
+}
+
+// The digits in order (0123456789): an example or a character class, not a number.
+bool IsDigitSequence(std::string_view digits) {
+  if (digits.size() < 10) return false;
+  for (std::size_t i = 1; i < digits.size(); ++i) {
+    if (digits[i] - '0' != static_cast<int>(i % 10)) return false;
+  }
+  return digits[0] == '0';
+}
+
 class PhoneDetectorImpl final : public Detector {
  public:
   std::string_view name() const override { return "phone"; }
@@ -38,6 +61,7 @@ class PhoneDetectorImpl final : public Detector {
         if (t.digits[0] != '0') continue;
         national = t.digits;
         if (LooksLikeAmount(text, t) || GluedToAlphanumeric(text, t)) continue;
+        if (LooksLikeIsbn(text, t) || IsDigitSequence(t.digits)) continue;
       }
       if (!ValidNational(national)) continue;
       // A grouped number must start with a group holding the leading 0 and have 2–4 groups.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "doccheck/options.h"
 #include "doccheck/report.h"
@@ -48,6 +49,10 @@ struct TextBlock {
   // Optional, for decoded text: offset in the original part of each byte of `text` (plus one
   // entry for the end). Without it, `where.offset` + the offset in `text` is used.
   const std::uint32_t* source_offsets = nullptr;
+  // Optional, with `source_offsets`: offsets in the original part where its lines start
+  // (after each '\n'), ascending. With it, findings carry the line of the original part
+  // (as for HTML, whose extracted text has other line breaks than the file).
+  const std::vector<std::uint32_t>* source_line_starts = nullptr;
 };
 
 class ExtractSink {

@@ -92,7 +92,12 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
     f.location = info.where;
     f.location.offset =
         info.base_offset + (info.source_offsets ? info.source_offsets[in_text] : in_text);
-    if (info.where.line) {
+    if (info.source_line_starts != nullptr && info.source_offsets != nullptr) {
+      const auto& starts = *info.source_line_starts;
+      f.location.line = 1 + static_cast<int>(std::upper_bound(starts.begin(), starts.end(),
+                                                              info.source_offsets[in_text]) -
+                                             starts.begin());
+    } else if (info.where.line) {
       f.location.line = *info.where.line + line - info.base_line;
     } else if (info.where.cell.empty()) {  // cells have an address instead of a line
       f.location.line = line + 1;

@@ -22,6 +22,9 @@ struct BlockInfo {
   const std::uint32_t* source_offsets = nullptr;  // per byte of the UTF-8 text: offset in the
                                                   // original; null = same as the text's
   std::uint64_t base_offset = 0;                  // added to every offset
+  // Optional: line starts of the original part (see TextBlock); then a finding's line is
+  // the original line holding its offset.
+  const std::vector<std::uint32_t>* source_line_starts = nullptr;
   int base_line = 0;                              // lines before the block's first line
   std::size_t report_from = 0;                    // drop candidates starting before this byte
 };
