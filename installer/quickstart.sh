@@ -23,6 +23,7 @@ test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
   postfix clang-14 libclang-rt-14-dev curl postgresql
   dbus-daemon dbus-bin python3-dbusmock
+  cups-daemon cups-client cups-filters cups-ipp-utils ghostscript avahi-daemon
 )
 
 as_root() {
