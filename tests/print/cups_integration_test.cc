@@ -115,6 +115,7 @@ class CupsPrintGuardTest : public ::testing::Test {
 
     StartCentral();
     if (!setup_error_.empty()) return;
+    StartFakeAgent();
     StartPrinter();
     if (!setup_error_.empty()) return;
     StartCupsd();
@@ -138,6 +139,45 @@ class CupsPrintGuardTest : public ::testing::Test {
                                  "--state-dir", (dir_ / "central").string()},
         (dir_ / "log" / "central.log").string());
     if (!WaitForPort(central_port_)) setup_error_ = "central did not start";
+  }
+
+  // Plays the printing user's agent for print prompts (docs/PRINT_GUARD.md): answers
+  // "print" for titles with consent-print, "cancel" for consent-cancel, 404 otherwise.
+  static void StartFakeAgent() {
+    WriteFile(dir_ / "fake_agent.py", R"(import http.server, json, sys
+port, key, log = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get('Content-Length', 0))
+        body = json.loads(self.rfile.read(n))
+        with open(log, 'a') as f:
+            f.write(json.dumps(body, ensure_ascii=False) + '\n')
+        if self.headers.get('Authorization') != 'Bearer ' + key or self.path != '/v1/print-prompts':
+            self.send_response(401); self.end_headers(); return
+        title = body.get('title', '')
+        if 'consent-print' in title: d = 'print'
+        elif 'consent-cancel' in title: d = 'cancel'
+        else:
+            self.send_response(404); self.end_headers(); return
+        out = json.dumps({'decision': d}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    def log_message(self, *args): pass
+http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
+)");
+    agent_port_ = FreePort();
+    agent_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/python3", (dir_ / "fake_agent.py").string(),
+                                 std::to_string(agent_port_), "k3y-for-print-prompts",
+                                 (dir_ / "log" / "prompts.log").string()},
+        (dir_ / "log" / "fake_agent.log").string());
+    fs::create_directories(dir_ / "prompts");
+    WriteFile(dir_ / "prompts" / "root", "{\"port\": " + std::to_string(agent_port_) +
+                                              ", \"key\": \"k3y-for-print-prompts\"}\n");
+    if (!WaitForPort(agent_port_)) setup_error_ = "the fake agent did not start";
   }
 
   static void StartPrinter() {
@@ -197,7 +237,8 @@ class CupsPrintGuardTest : public ::testing::Test {
                   (dir_ / "guard").string() + "\ncentral = http://127.0.0.1:" +
                   std::to_string(central_port_) + "\ntoken_file = " +
                   (dir_ / "print-guard.token").string() + "\nmax_job_bytes = 300000\n" +
-                  "request_root = " + (dir_ / "spool").string() + "\n");
+                  "request_root = " + (dir_ / "spool").string() + "\nprompt_dir = " +
+                  (dir_ / "prompts").string() + "\nprompt_timeout = 20\n");
     const std::string d = dir_.string();
     WriteFile(dir_ / "conf" / "cups-files.conf",
               "ServerRoot " + d + "/conf\nServerBin " + d + "/bin\nRequestRoot " + d +
@@ -233,6 +274,7 @@ class CupsPrintGuardTest : public ::testing::Test {
     avahi_.reset();
     dbus_.reset();
     central_.reset();
+    agent_.reset();
     if (!dir_.empty() && !::testing::UnitTest::GetInstance()->Failed()) fs::remove_all(dir_);
   }
 
@@ -332,8 +374,8 @@ class CupsPrintGuardTest : public ::testing::Test {
   static inline fs::path dir_;
   static inline std::string setup_error_;
   static inline std::string db_;
-  static inline int central_port_ = 0, printer_port_ = 0, cups_port_ = 0;
-  static inline std::unique_ptr<Process> central_, printer_, dbus_, avahi_, cupsd_;
+  static inline int central_port_ = 0, printer_port_ = 0, cups_port_ = 0, agent_port_ = 0;
+  static inline std::unique_ptr<Process> central_, printer_, dbus_, avahi_, cupsd_, agent_;
 };
 
 TEST_F(CupsPrintGuardTest, CleanPdfReachesThePrinterByteForByte) {
@@ -398,6 +440,29 @@ TEST_F(CupsPrintGuardTest, ClassOneWithNobodyToAskIsHeld) {
   EXPECT_NE(s.message.find("確認"), std::string::npos) << s.message;
   EXPECT_TRUE(Eventually([] { return CentralEvents()["print_prompted"] >= 1; }));
   Shell("/usr/bin/cancel " + std::to_string(id));
+}
+
+TEST_F(CupsPrintGuardTest, PromptConfirmedByTheUserPrintsOnce) {
+  const std::string text = "見本 太郎 生年月日 1980年4月1日 確認して印刷\n";
+  const int id = Print(Doc("consent-print.txt", text));
+  const JobState s = WaitFor(id, {"completed", "held", "canceled", "aborted"});
+  EXPECT_EQ(s.state, "completed") << s.message;
+  EXPECT_TRUE(Eventually([&] { return AtPrinter(text) == 1; }));
+  EXPECT_NE(Read(dir_ / "log" / "prompts.log").find("consent-print"), std::string::npos);
+  EXPECT_TRUE(Eventually([] {
+    auto kinds = CentralEvents();
+    return kinds["print_prompted"] >= 1 && kinds["print_confirmed"] >= 1;
+  }));
+}
+
+TEST_F(CupsPrintGuardTest, PromptCancelledByTheUserIsRefused) {
+  const std::string text = "見本 花子 生年月日 1985年5月5日 取り消す\n";
+  const int id = Print(Doc("consent-cancel.txt", text));
+  const JobState s = WaitFor(id, {"completed", "held", "canceled", "aborted"});
+  EXPECT_EQ(s.state, "canceled") << s.message;
+  EXPECT_NE(s.message.find("取り消し"), std::string::npos) << s.message;
+  EXPECT_EQ(AtPrinter(text), 0);
+  EXPECT_TRUE(Eventually([] { return CentralEvents()["print_cancelled"] >= 1; }));
 }
 
 TEST_F(CupsPrintGuardTest, BadInputGetsADecisionAndTheQueueKeepsWorking) {

@@ -13,8 +13,9 @@
 //     marker under spool_dir/held/ recognises the same job coming back and prints it);
 //     block → CUPS_BACKEND_CANCEL. The reason goes to the job's state message through an
 //     "WARNING:" line on stderr (cupsd clears a job's INFO-level message when the job leaves
-//     the processing state, but keeps a WARNING one, so `lpstat -l` shows it). prompt → no agent answers for the printing user yet, so the
-//     job is held (the safe outcome) and the message says so.
+//     the processing state, but keeps a WARNING one, so `lpstat -l` shows it). prompt →
+//     the printing user's agent is asked (print_guard/agent_prompt.h) and the job prints
+//     or is cancelled as the user says; no agent or no answer holds it (the safe outcome).
 //  4. Events are written (fsync'd) to spool_dir/outbox/ before the backend ends, then sent
 //     to central with the machine's agent token when one is configured; what central did
 //     not take stays there and goes with the next job or `sendguard --flush-events`.
@@ -38,6 +39,7 @@
 #include "agent/event_sender.h"
 #include "agent/outbox.h"
 #include "mailcheck/policy.h"
+#include "print_guard/agent_prompt.h"
 #include "print_guard/decision.h"
 #include "print_guard/job.h"
 #include "print_guard/print_event.h"
@@ -214,6 +216,15 @@ Result<GuardConfig> LoadGuardConfig(const std::string& path) {
       config.ca_file = value;
     } else if (key == "request_root") {
       config.request_root = value;
+    } else if (key == "prompt_dir") {
+      config.prompt_dir = value;
+    } else if (key == "prompt_timeout") {
+      char* end = nullptr;
+      const long n = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n < 1 || n > 3600) {
+        return Result<GuardConfig>::Error(where + "prompt_timeout は1〜3600の整数です (must be an integer in 1..3600)");
+      }
+      config.prompt_timeout = static_cast<int>(n);
     } else if (key == "max_job_bytes") {
       char* end = nullptr;
       const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
@@ -332,18 +343,42 @@ int RunBackend(int argc, char** argv) {
     unlink(marker.c_str());
   }
 
+  bool confirmed = false;
   if (decision.action == PrintAction::kPrompt && !released) {
-    // No confirmation channel reaches the printing user's agent yet: hold (safe), and say so.
+    // The printing user decides on their agent's confirmation page; no answer → hold.
     Record(outbox.get(), BuildPrintEvent("print_prompted", job, check, decision, policy_version,
                                          context));
-    decision.action = PrintAction::kHold;
-    decision.message =
-        DecisionMessage(PrintAction::kHold, decision.reasons,
-                        "（利用者の確認を受け付けられなかったため保留しています）");
+    Tell("INFO", decision.message);
+    PromptRequest request;
+    request.prompt_dir = config.prompt_dir;
+    request.timeout = std::chrono::seconds(config.prompt_timeout);
+    std::string why;
+    const PromptAnswer answer = AskAgent(request, job, check, decision, &why);
+    if (answer == PromptAnswer::kPrint) {
+      confirmed = true;
+    } else if (answer == PromptAnswer::kCancel) {
+      decision.action = PrintAction::kBlock;
+      decision.message = "sendguard: 利用者が印刷を取り消しました。 (sendguard: the user cancelled the job)";
+      Record(outbox.get(), BuildPrintEvent("print_cancelled", job, check, decision,
+                                           policy_version, context));
+      Tell("WARNING", decision.message);
+      if (outbox) FlushEvents(config, *outbox);
+      return CUPS_BACKEND_CANCEL;
+    } else {
+      Tell("DEBUG", "sendguard: no answer to the prompt: " + why);
+      decision.action = PrintAction::kHold;
+      decision.message =
+          DecisionMessage(PrintAction::kHold, decision.reasons,
+                          "（利用者の確認を受け付けられなかったため保留しています）");
+    }
   }
 
-  if (decision.action == PrintAction::kAllow || released) {
-    if (released) {
+  if (decision.action == PrintAction::kAllow || released || confirmed) {
+    if (confirmed) {
+      Record(outbox.get(), BuildPrintEvent("print_confirmed", job, check, decision,
+                                           policy_version, context));
+      Tell("INFO", "sendguard: 利用者が確認したため印刷します (printing: the user confirmed)");
+    } else if (released) {
       Record(outbox.get(), BuildPrintEvent("print_released", job, check, decision, policy_version,
                                            context));
       Tell("INFO", "sendguard: 管理者が解除した保留ジョブを印刷します (printing a released job)");

@@ -10,6 +10,8 @@
 //   ca_file = ...                            CA certificates for central
 //   max_job_bytes = 104857600                larger jobs are unscannable
 //   request_root = /var/spool/cups           where cupsd keeps the original documents
+//   prompt_dir = /run/sendguard/print-prompt where users' agents register for prompts
+//   prompt_timeout = 45                      seconds the user may take to answer
 #ifndef PRINT_GUARD_BACKEND_H_
 #define PRINT_GUARD_BACKEND_H_
 
@@ -28,6 +30,8 @@ struct GuardConfig {
   std::string ca_file;
   std::uint64_t max_job_bytes = 100ull << 20;
   std::string request_root = "/var/spool/cups";
+  std::string prompt_dir = "/run/sendguard/print-prompt";
+  int prompt_timeout = 45;
 };
 
 // Reads the configuration; a missing file gives the defaults. Errors name the line.
