@@ -16,8 +16,13 @@
 namespace {
 
 constexpr const char* kTypes[] = {
-    "application/pdf", "text/plain",    "text/plain;charset=shift_jis", "application/postscript",
-    "image/jpeg",      "",              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/pdf",
+    "text/plain",
+    "text/plain;charset=shift_jis",
+    "application/postscript",
+    "image/jpeg",
+    "",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.cups-raw"};
 
 }  // namespace
@@ -29,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   print_guard::RealDeviceUri(bytes);
   print_guard::ParseBackendJob({"sendguard", "1", "u", std::string(bytes), std::string(bytes), ""},
-                              {{"DEVICE_URI", "sendguard:/" + std::string(bytes)}});
+                               {{"DEVICE_URI", "sendguard:/" + std::string(bytes)}});
 
   // Through a file descriptor, as CUPS feeds a filtered job on stdin.
   std::FILE* tmp = std::tmpfile();

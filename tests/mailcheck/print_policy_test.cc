@@ -48,8 +48,8 @@ TEST(PrintPolicyTest, ShippedDefaultPrintsOrdinaryDocumentsAndHoldsMyNumber) {
 }
 
 TEST(PrintPolicyTest, ActionNamesRoundTrip) {
-  for (PrintAction a : {PrintAction::kAllow, PrintAction::kPrompt, PrintAction::kHold,
-                        PrintAction::kBlock}) {
+  for (PrintAction a :
+       {PrintAction::kAllow, PrintAction::kPrompt, PrintAction::kHold, PrintAction::kBlock}) {
     EXPECT_EQ(PrintActionFromName(PrintActionName(a)), a);
   }
   EXPECT_FALSE(PrintActionFromName("convert").has_value());

@@ -108,8 +108,8 @@ class CupsPrintGuardTest : public ::testing::Test {
     dir_ = mkdtemp(tmpl);
     fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                               fs::perms::others_read | fs::perms::others_exec);
-    for (const char* d : {"conf", "bin/backend", "spool", "tmp", "cache", "state", "log",
-                          "printer", "guard", "central"})
+    for (const char* d : {"conf", "bin/backend", "spool", "tmp", "cache", "state", "log", "printer",
+                          "guard", "central"})
       fs::create_directories(dir_ / d);
     GiveToLp(dir_ / "guard");
 
@@ -123,8 +123,8 @@ class CupsPrintGuardTest : public ::testing::Test {
 
   static void StartCentral() {
     db_ = "sqlite:" + (dir_ / "central" / "central.db").string();
-    const CommandRun enroll = Shell(std::string(CENTRAL_BINARY_PATH) + " agent enroll --db " +
-                                    db_ + " --name print-guard");
+    const CommandRun enroll = Shell(std::string(CENTRAL_BINARY_PATH) + " agent enroll --db " + db_ +
+                                    " --name print-guard");
     if (enroll.status != 0) {
       setup_error_ = "enroll: " + enroll.output;
       return;
@@ -176,7 +176,7 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
         (dir_ / "log" / "fake_agent.log").string());
     fs::create_directories(dir_ / "prompts");
     WriteFile(dir_ / "prompts" / "root", "{\"port\": " + std::to_string(agent_port_) +
-                                              ", \"key\": \"k3y-for-print-prompts\"}\n");
+                                             ", \"key\": \"k3y-for-print-prompts\"}\n");
     if (!WaitForPort(agent_port_)) setup_error_ = "the fake agent did not start";
   }
 
@@ -185,9 +185,8 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
     auto start = [] {
       printer_ = std::make_unique<Process>(
           std::vector<std::string>{"/usr/sbin/ippeveprinter", "-r", "off", "-k", "-p",
-                                   std::to_string(printer_port_), "-d",
-                                   (dir_ / "printer").string(), "-f",
-                                   "application/pdf,text/plain,application/postscript",
+                                   std::to_string(printer_port_), "-d", (dir_ / "printer").string(),
+                                   "-f", "application/pdf,text/plain,application/postscript",
                                    "sendguard-test-printer"},
           (dir_ / "log" / "ippeveprinter.log").string());
       return PortOpenWithin(printer_port_, std::chrono::seconds(3));
@@ -198,8 +197,8 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
     const std::string bus = "unix:path=" + (dir_ / "dbus.sock").string();
     dbus_ = std::make_unique<Process>(
         std::vector<std::string>{"/usr/bin/dbus-daemon",
-                                 "--config-file=/usr/share/dbus-1/system.conf",
-                                 "--address=" + bus, "--nofork", "--nopidfile"},
+                                 "--config-file=/usr/share/dbus-1/system.conf", "--address=" + bus,
+                                 "--nofork", "--nopidfile"},
         (dir_ / "log" / "dbus.log").string());
     Eventually([] { return fs::exists(dir_ / "dbus.sock"); });
     setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.c_str(), 1);
@@ -233,12 +232,12 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
                         fs::perms::others_read | fs::perms::others_exec);
     WriteFile(dir_ / "policy.json", kPolicy);
     WriteFile(dir_ / "print-guard.conf",
-              "policy = " + (dir_ / "policy.json").string() + "\nspool_dir = " +
-                  (dir_ / "guard").string() + "\ncentral = http://127.0.0.1:" +
-                  std::to_string(central_port_) + "\ntoken_file = " +
-                  (dir_ / "print-guard.token").string() + "\nmax_job_bytes = 300000\n" +
-                  "request_root = " + (dir_ / "spool").string() + "\nprompt_dir = " +
-                  (dir_ / "prompts").string() + "\nprompt_timeout = 20\n");
+              "policy = " + (dir_ / "policy.json").string() +
+                  "\nspool_dir = " + (dir_ / "guard").string() +
+                  "\ncentral = http://127.0.0.1:" + std::to_string(central_port_) +
+                  "\ntoken_file = " + (dir_ / "print-guard.token").string() +
+                  "\nmax_job_bytes = 300000\n" + "request_root = " + (dir_ / "spool").string() +
+                  "\nprompt_dir = " + (dir_ / "prompts").string() + "\nprompt_timeout = 20\n");
     const std::string d = dir_.string();
     WriteFile(dir_ / "conf" / "cups-files.conf",
               "ServerRoot " + d + "/conf\nServerBin " + d + "/bin\nRequestRoot " + d +
@@ -262,9 +261,10 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
       return;
     }
     setenv("CUPS_SERVER", ("127.0.0.1:" + std::to_string(cups_port_)).c_str(), 1);
-    const CommandRun add = Shell("/usr/sbin/lpadmin -p guarded -E -m raw -v "
-                                 "'sendguard:/ipp://127.0.0.1:" + std::to_string(printer_port_) +
-                                 "/ipp/print?waitjob=false'");
+    const CommandRun add = Shell(
+        "/usr/sbin/lpadmin -p guarded -E -m raw -v "
+        "'sendguard:/ipp://127.0.0.1:" +
+        std::to_string(printer_port_) + "/ipp/print?waitjob=false'");
     if (add.status != 0) setup_error_ = "lpadmin: " + add.output;
   }
 
@@ -304,15 +304,17 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
                 "  ATTR name requesting-user-name root\n"
                 "  DISPLAY job-state\n  DISPLAY job-printer-state-message\n}\n");
     }
-    const CommandRun r =
-        Shell("/usr/bin/ipptool -tv -d job_id=" + std::to_string(id) + " ipp://127.0.0.1:" +
-              std::to_string(cups_port_) + "/printers/guarded " + test.string());
+    const CommandRun r = Shell("/usr/bin/ipptool -tv -d job_id=" + std::to_string(id) +
+                               " ipp://127.0.0.1:" + std::to_string(cups_port_) +
+                               "/printers/guarded " + test.string());
     JobState s;
     std::smatch m;
-    if (std::regex_search(r.output, m, std::regex("job-state \\(enum\\) = ([a-z-]+)"))) s.state = m[1];
+    if (std::regex_search(r.output, m, std::regex("job-state \\(enum\\) = ([a-z-]+)")))
+      s.state = m[1];
     if (s.state == "pending-held") s.state = "held";
-    if (std::regex_search(r.output, m,
-                          std::regex("job-printer-state-message \\(textWithoutLanguage\\) = ([^\\n]*)")))
+    if (std::regex_search(
+            r.output, m,
+            std::regex("job-printer-state-message \\(textWithoutLanguage\\) = ([^\\n]*)")))
       s.message = m[1];
     return s;
   }
@@ -338,7 +340,8 @@ http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
 
   static int PrinterDocuments() {
     int n = 0;
-    for (const auto& e : fs::recursive_directory_iterator(dir_ / "printer")) n += e.is_regular_file();
+    for (const auto& e : fs::recursive_directory_iterator(dir_ / "printer"))
+      n += e.is_regular_file();
     return n;
   }
 

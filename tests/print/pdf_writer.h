@@ -21,9 +21,10 @@ inline std::string MakePdf(const std::vector<std::string>& pages) {
   objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(n) + " >>");
   objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
   for (std::size_t i = 0; i < n; ++i) {
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
-                      "<< /F1 3 0 R >> >> /Contents " +
-                      std::to_string(5 + 2 * i) + " 0 R >>");
+    objects.push_back(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
+        "<< /F1 3 0 R >> >> /Contents " +
+        std::to_string(5 + 2 * i) + " 0 R >>");
     std::string stream = "BT /F1 11 Tf 50 800 Td 14 TL\n";
     std::size_t start = 0;
     const std::string& text = pages[i];

@@ -117,8 +117,8 @@ void Record(agent::Outbox* outbox, const agent::Event& event) {
   if (!outbox) return;
   mailcheck::Status status = outbox->Add(event);
   if (!status.ok()) {
-    Tell("ERROR", "sendguard: イベントを保存できません (cannot write the event: " +
-                      status.message() + ")");
+    Tell("ERROR",
+         "sendguard: イベントを保存できません (cannot write the event: " + status.message() + ")");
   }
 }
 
@@ -134,8 +134,8 @@ int RunRealBackend(const BackendJob& job, const std::string& file, During during
                       std::strerror(errno) + ")");
     return CUPS_BACKEND_STOP;
   }
-  std::vector<std::string> args = {job.real_uri, job.job_id, job.user, job.title,
-                                   std::to_string(job.copies), job.options, file};
+  std::vector<std::string> args = {
+      job.real_uri, job.job_id, job.user, job.title, std::to_string(job.copies), job.options, file};
   const pid_t pid = fork();
   if (pid < 0) {
     Tell("ERROR", std::string("sendguard: fork: ") + std::strerror(errno));
@@ -200,7 +200,8 @@ Result<GuardConfig> LoadGuardConfig(const std::string& path) {
     const std::size_t eq = line.find('=');
     const std::string where = path + ":" + std::to_string(number) + ": ";
     if (eq == std::string::npos) {
-      return Result<GuardConfig>::Error(where + "\"key = value\" の形式ではありません (expected key = value)");
+      return Result<GuardConfig>::Error(
+          where + "\"key = value\" の形式ではありません (expected key = value)");
     }
     const std::string key = Trim(line.substr(0, eq));
     const std::string value = Trim(line.substr(eq + 1));
@@ -222,14 +223,16 @@ Result<GuardConfig> LoadGuardConfig(const std::string& path) {
       char* end = nullptr;
       const long n = std::strtol(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || n < 1 || n > 3600) {
-        return Result<GuardConfig>::Error(where + "prompt_timeout は1〜3600の整数です (must be an integer in 1..3600)");
+        return Result<GuardConfig>::Error(
+            where + "prompt_timeout は1〜3600の整数です (must be an integer in 1..3600)");
       }
       config.prompt_timeout = static_cast<int>(n);
     } else if (key == "max_job_bytes") {
       char* end = nullptr;
       const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || n == 0) {
-        return Result<GuardConfig>::Error(where + "max_job_bytes は正の整数です (must be a positive integer)");
+        return Result<GuardConfig>::Error(
+            where + "max_job_bytes は正の整数です (must be a positive integer)");
       }
       config.max_job_bytes = n;
     } else {
@@ -249,8 +252,9 @@ int RunBackend(int argc, char** argv) {
   const std::string config_path = Env("SENDGUARD_PRINT_CONFIG", "/etc/sendguard/print-guard.conf");
   Result<GuardConfig> loaded = LoadGuardConfig(config_path);
   if (!loaded.ok()) {
-    Tell("ERROR", "sendguard: 設定ファイルが不正なため印刷を保留しました (held: bad configuration: " +
-                      loaded.error() + ")");
+    Tell("ERROR",
+         "sendguard: 設定ファイルが不正なため印刷を保留しました (held: bad configuration: " +
+             loaded.error() + ")");
     return CUPS_BACKEND_HOLD;
   }
   const GuardConfig& config = loaded.value();
@@ -295,7 +299,8 @@ int RunBackend(int argc, char** argv) {
   if (access(config.policy.c_str(), F_OK) == 0) {
     Result<std::shared_ptr<const mailcheck::Policy>> p = mailcheck::LoadPolicyFile(config.policy);
     if (!p.ok()) {
-      Tell("WARNING", "sendguard: ポリシーを読めないため印刷を保留しました (held: the policy cannot be read)");
+      Tell("WARNING",
+           "sendguard: ポリシーを読めないため印刷を保留しました (held: the policy cannot be read)");
       Tell("ERROR", "sendguard: " + p.error());
       return CUPS_BACKEND_HOLD;
     }
@@ -323,8 +328,8 @@ int RunBackend(int argc, char** argv) {
       first = false;
     }
   }
-  Tell("DEBUG", "sendguard: " + std::string(mailcheck::PrintActionName(decision.action)) +
-                    " job " + job.job_id + " (format " + check.report.format + ")");
+  Tell("DEBUG", "sendguard: " + std::string(mailcheck::PrintActionName(decision.action)) + " job " +
+                    job.job_id + " (format " + check.report.format + ")");
 
   std::unique_ptr<agent::Outbox> outbox = OpenOutbox(config);
   const agent::EventContext context = agent::EventContext::FromSystem(SENDGUARD_VERSION);
@@ -334,8 +339,8 @@ int RunBackend(int argc, char** argv) {
   // same id and bytes: it prints, once.
   const std::string held_dir = config.spool_dir + "/held";
   const std::string digest = FileDigest(job_file);
-  const std::string marker =
-      held_dir + "/" + (job.printer.empty() ? "queue" : job.printer) + "-" + job.job_id + "-" + digest;
+  const std::string marker = held_dir + "/" + (job.printer.empty() ? "queue" : job.printer) + "-" +
+                             job.job_id + "-" + digest;
   bool released = false;
   if (decision.action != PrintAction::kAllow && !digest.empty() &&
       access(marker.c_str(), F_OK) == 0) {
@@ -346,8 +351,8 @@ int RunBackend(int argc, char** argv) {
   bool confirmed = false;
   if (decision.action == PrintAction::kPrompt && !released) {
     // The printing user decides on their agent's confirmation page; no answer → hold.
-    Record(outbox.get(), BuildPrintEvent("print_prompted", job, check, decision, policy_version,
-                                         context));
+    Record(outbox.get(),
+           BuildPrintEvent("print_prompted", job, check, decision, policy_version, context));
     Tell("INFO", decision.message);
     PromptRequest request;
     request.prompt_dir = config.prompt_dir;
@@ -358,9 +363,10 @@ int RunBackend(int argc, char** argv) {
       confirmed = true;
     } else if (answer == PromptAnswer::kCancel) {
       decision.action = PrintAction::kBlock;
-      decision.message = "sendguard: 利用者が印刷を取り消しました。 (sendguard: the user cancelled the job)";
-      Record(outbox.get(), BuildPrintEvent("print_cancelled", job, check, decision,
-                                           policy_version, context));
+      decision.message =
+          "sendguard: 利用者が印刷を取り消しました。 (sendguard: the user cancelled the job)";
+      Record(outbox.get(),
+             BuildPrintEvent("print_cancelled", job, check, decision, policy_version, context));
       Tell("WARNING", decision.message);
       if (outbox) FlushEvents(config, *outbox);
       return CUPS_BACKEND_CANCEL;
@@ -375,16 +381,16 @@ int RunBackend(int argc, char** argv) {
 
   if (decision.action == PrintAction::kAllow || released || confirmed) {
     if (confirmed) {
-      Record(outbox.get(), BuildPrintEvent("print_confirmed", job, check, decision,
-                                           policy_version, context));
+      Record(outbox.get(),
+             BuildPrintEvent("print_confirmed", job, check, decision, policy_version, context));
       Tell("INFO", "sendguard: 利用者が確認したため印刷します (printing: the user confirmed)");
     } else if (released) {
-      Record(outbox.get(), BuildPrintEvent("print_released", job, check, decision, policy_version,
-                                           context));
+      Record(outbox.get(),
+             BuildPrintEvent("print_released", job, check, decision, policy_version, context));
       Tell("INFO", "sendguard: 管理者が解除した保留ジョブを印刷します (printing a released job)");
     } else if (check.report.HasFindings()) {
-      Record(outbox.get(), BuildPrintEvent("print_allowed", job, check, decision, policy_version,
-                                           context));
+      Record(outbox.get(),
+             BuildPrintEvent("print_allowed", job, check, decision, policy_version, context));
     }
     return RunRealBackend(job, job_file, [&] {
       if (outbox) FlushEvents(config, *outbox);
@@ -395,8 +401,8 @@ int RunBackend(int argc, char** argv) {
     std::error_code ec;
     std::filesystem::create_directories(held_dir, ec);
     std::ofstream(marker) << job.user << "\n";
-    Record(outbox.get(), BuildPrintEvent("print_held", job, check, decision, policy_version,
-                                         context));
+    Record(outbox.get(),
+           BuildPrintEvent("print_held", job, check, decision, policy_version, context));
     Tell("WARNING", decision.message);
     if (outbox) FlushEvents(config, *outbox);
     return CUPS_BACKEND_HOLD;

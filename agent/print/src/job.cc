@@ -120,7 +120,8 @@ Result<BackendJob> ParseBackendJob(const std::vector<std::string>& argv,
   job.title = argv[3];
   char* end = nullptr;
   const long copies = std::strtol(argv[4].c_str(), &end, 10);
-  job.copies = (end && *end == '\0' && copies >= 1 && copies <= 9999) ? static_cast<int>(copies) : 1;
+  job.copies =
+      (end && *end == '\0' && copies >= 1 && copies <= 9999) ? static_cast<int>(copies) : 1;
   job.options = argv[5];
   if (argv.size() == 7) job.file = argv[6];
   auto get = [&env](const char* key) {
@@ -219,8 +220,8 @@ Result<std::string> SpoolStream(int fd, const std::string& dir, std::uint64_t* s
   std::string tmpl = dir + "/sendguard-job-XXXXXX";
   const int out = mkstemp(tmpl.data());
   if (out < 0) {
-    return Result<std::string>::Error("一時ファイルを作成できません (cannot create a file in " + dir +
-                                      ": " + std::strerror(errno) + ")");
+    return Result<std::string>::Error("一時ファイルを作成できません (cannot create a file in " +
+                                      dir + ": " + std::strerror(errno) + ")");
   }
   fchmod(out, 0600);
   std::uint64_t total = 0;

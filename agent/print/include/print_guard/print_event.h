@@ -1,7 +1,8 @@
 // Events of the print guard for central (docs/CENTRAL_API.md "EVENT", docs/PRINT_GUARD.md):
 // print_allowed (only when something was found), print_held, print_blocked,
-// print_prompted, print_confirmed, print_cancelled, print_released. Like mail events they carry kinds, counts, masked
-// samples and the masked job title: never document text or an unmasked identifier.
+// print_prompted, print_confirmed, print_cancelled, print_released. Like mail events
+// they carry kinds, counts, masked samples and the masked job title: never document
+// text or an unmasked identifier.
 // Pure; thread-safe.
 #ifndef PRINT_GUARD_PRINT_EVENT_H_
 #define PRINT_GUARD_PRINT_EVENT_H_
