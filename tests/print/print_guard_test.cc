@@ -1,6 +1,7 @@
 // Unit tests of the print guard library: device URIs, backend arguments, reading and
 // checking jobs (good and bad input), the decision and the events.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "print_guard/decision.h"
 #include "print_guard/job.h"
 #include "print_guard/print_event.h"
+#include "process_support.h"
 
 namespace print_guard {
 namespace {
@@ -219,6 +221,99 @@ TEST(GuardConfigTest, ReadsKeysAndRejectsUnknownOnes) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find(":1:"), std::string::npos);
 }
+
+// The backend binary as cupsd runs it (environment, argv, stdin), with the real backend
+// replaced by a script that records how it was called.
+namespace backend_process {
+
+using agent::testing::CommandRun;
+using agent::testing::Shell;
+
+class BackendProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(fs::path(dir_.path()) / "bin" / "backend");
+    fs::create_directories(fs::path(dir_.path()) / "tmp");
+    // The "real" backend: copies argv[6] to out.bin, records DEVICE_URI (a script cannot
+    // see its argv[0]: the kernel gives it the script's path),
+    // exits 6 (CUPS_BACKEND_RETRY) when the title is "retry".
+    const auto fake = dir_.Write("bin/backend/ipp",
+                                 "#!/bin/sh\ncp \"$6\" " + dir_.path() +
+                                     "/out.bin\necho \"$0|$DEVICE_URI|$1|$2|$3\" > " + dir_.path() +
+                                     "/called\n[ \"$3\" = retry ] && exit 6\nexit 0\n");
+    fs::permissions(fake, fs::perms::owner_all);
+    dir_.Write("policy.json",
+               R"({"internal_domains": ["x.lg.jp"], "print": {"my_number": "hold"}})");
+    dir_.Write("guard.conf",
+               "policy = " + dir_.path() + "/policy.json\nspool_dir = " + dir_.path() + "/spool\n");
+  }
+
+  // Runs the backend with `args` (after argv[0]) and the job on stdin from `stdin_file`.
+  CommandRun Run(const std::string& args, const std::string& stdin_file = "/dev/null",
+                 const std::string& device_uri = "sendguard:/ipp://127.0.0.1:9/ipp/print") {
+    return Shell("cd " + dir_.path() + " && SENDGUARD_PRINT_CONFIG=" + dir_.path() +
+                 "/guard.conf CUPS_SERVERBIN=" + dir_.path() + "/bin TMPDIR=" + dir_.path() +
+                 "/tmp DEVICE_URI='" + device_uri +
+                 "' CONTENT_TYPE=text/plain PRINTER=office " SENDGUARD_BACKEND_PATH " " + args +
+                 " < " + stdin_file);
+  }
+  static int Exit(const CommandRun& r) { return WEXITSTATUS(r.status); }
+
+  TempDir dir_;
+};
+
+TEST_F(BackendProcessTest, WithoutArgumentsListsItsScheme) {
+  const CommandRun r = Shell(SENDGUARD_BACKEND_PATH);
+  EXPECT_EQ(Exit(r), 0);
+  EXPECT_NE(r.output.find("network sendguard"), std::string::npos) << r.output;
+}
+
+TEST_F(BackendProcessTest, AllowedJobOnStdinGoesToTheRealBackendUnchanged) {
+  const std::string text = "an ordinary notice\n";
+  const auto job = dir_.Write("job.txt", text);
+  const CommandRun r = Run("12 taro notice 1 ''", job);
+  EXPECT_EQ(Exit(r), 0) << r.output;
+  EXPECT_EQ(agent::testing::Read(dir_.path() + "/out.bin"), text);
+  EXPECT_EQ(agent::testing::Read(dir_.path() + "/called"),
+            dir_.path() + "/bin/backend/ipp|ipp://127.0.0.1:9/ipp/print|12|taro|notice\n");
+  EXPECT_TRUE(fs::is_empty(dir_.path() + "/tmp"));  // the stdin copy is removed
+}
+
+TEST_F(BackendProcessTest, TheRealBackendsExitStatusIsKept) {
+  const auto job = dir_.Write("job.txt", "an ordinary notice\n");
+  EXPECT_EQ(Exit(Run("13 taro retry 1 '' " + job)), 6);
+}
+
+TEST_F(BackendProcessTest, MyNumberOnStdinIsHeldWithTheReason) {
+  const auto job = dir_.Write("job.txt", "個人番号 3739 6401 7574\n");
+  const CommandRun r = Run("14 taro list 1 ''", job);
+  EXPECT_EQ(Exit(r), 3) << r.output;  // CUPS_BACKEND_HOLD
+  EXPECT_NE(r.output.find("WARNING: sendguard: 印刷を保留しました"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("6401"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_.path() + "/out.bin"));
+  EXPECT_TRUE(fs::is_empty(dir_.path() + "/tmp"));
+  // The event waits in the outbox (no central configured); --flush-events says so.
+  const CommandRun flush = Shell("SENDGUARD_PRINT_CONFIG=" + dir_.path() +
+                                 "/guard.conf " SENDGUARD_BACKEND_PATH " --flush-events");
+  EXPECT_NE(flush.output.find("1 event(s) pending"), std::string::npos) << flush.output;
+}
+
+TEST_F(BackendProcessTest, BadDeviceUriStopsTheQueueWithAMessage) {
+  const auto job = dir_.Write("job.txt", "x\n");
+  const CommandRun r = Run("15 taro t 1 '' " + job, "/dev/null", "ipp://no-prefix/x");
+  EXPECT_EQ(Exit(r), 4) << r.output;  // CUPS_BACKEND_STOP
+  EXPECT_NE(r.output.find("ERROR: sendguard: デバイスURI"), std::string::npos) << r.output;
+}
+
+TEST_F(BackendProcessTest, BadConfigurationHoldsTheJob) {
+  dir_.Write("guard.conf", "colour = red\n");
+  const auto job = dir_.Write("job.txt", "x\n");
+  const CommandRun r = Run("16 taro t 1 '' " + job);
+  EXPECT_EQ(Exit(r), 3) << r.output;
+  EXPECT_NE(r.output.find("unknown key colour"), std::string::npos) << r.output;
+}
+
+}  // namespace backend_process
 
 }  // namespace
 }  // namespace print_guard
