@@ -298,6 +298,17 @@ TEST_F(BackendProcessTest, MyNumberOnStdinIsHeldWithTheReason) {
   EXPECT_NE(flush.output.find("1 event(s) pending"), std::string::npos) << flush.output;
 }
 
+TEST_F(BackendProcessTest, StaleHeldMarkersAreRemoved) {
+  fs::create_directories(dir_.path() + "/spool/held");
+  const auto old_marker = dir_.Write("spool/held/office-1-0123", "taro\n");
+  const auto new_marker = dir_.Write("spool/held/office-2-4567", "taro\n");
+  Shell("touch -d '100 days ago' " + old_marker);
+  const auto job = dir_.Write("job.txt", "個人番号 3739 6401 7574\n");
+  EXPECT_EQ(Exit(Run("17 taro list 1 '' " + job)), 3);
+  EXPECT_FALSE(fs::exists(old_marker));
+  EXPECT_TRUE(fs::exists(new_marker));
+}
+
 TEST_F(BackendProcessTest, BadDeviceUriStopsTheQueueWithAMessage) {
   const auto job = dir_.Write("job.txt", "x\n");
   const CommandRun r = Run("15 taro t 1 '' " + job, "/dev/null", "ipp://no-prefix/x");

@@ -177,6 +177,19 @@ std::vector<std::string> OriginalDocuments(const GuardConfig& config, const std:
   return files;
 }
 
+// Markers of held jobs that never came back (cancelled by a 管理者) are removed after
+// 90 days, so the directory does not grow without bound.
+void RemoveStaleMarkers(const std::string& held_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto limit = fs::file_time_type::clock::now() - std::chrono::hours(24 * 90);
+  for (fs::directory_iterator it(held_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code time_ec;
+    const auto written = fs::last_write_time(it->path(), time_ec);
+    if (!time_ec && written < limit) fs::remove(it->path(), time_ec);
+  }
+}
+
 int Flush(const GuardConfig& config) {
   std::unique_ptr<agent::Outbox> outbox = OpenOutbox(config);
   if (!outbox) return 1;
@@ -400,6 +413,7 @@ int RunBackend(int argc, char** argv) {
   if (decision.action == PrintAction::kHold) {
     std::error_code ec;
     std::filesystem::create_directories(held_dir, ec);
+    RemoveStaleMarkers(held_dir);
     std::ofstream(marker) << job.user << "\n";
     Record(outbox.get(),
            BuildPrintEvent("print_held", job, check, decision, policy_version, context));
