@@ -24,6 +24,8 @@ test_packages=(
   postfix clang-14 libclang-rt-14-dev curl postgresql
   dbus-daemon dbus-bin python3-dbusmock
   chromium chromium-driver python3-selenium fonts-ipafont-gothic
+  cups-daemon cups-client cups-filters cups-ipp-utils ghostscript avahi-daemon
+  dbus-system-bus-common
 )
 
 as_root() {

@@ -82,6 +82,31 @@ void ReadAttachmentActions(const Object& root, const std::string& scope, Problem
   ReadAction(*object, "unscannable", path + ".unscannable", problems, &actions->unscannable);
 }
 
+// Reads the optional "print" object: an allow/prompt/hold/block action per kind.
+void ReadPrintActions(const Object& root, Problems* problems, PrintActions* actions) {
+  if (!root.has("print")) return;
+  Object::Ptr object = root.getObject("print");
+  if (!object) {
+    problems->Add("print", "must be an object");
+    return;
+  }
+  auto read = [&](const std::string& key, PrintAction* action) {
+    if (!object->has(key)) return;
+    Poco::Dynamic::Var value = object->get(key);
+    if (value.isString()) {
+      if (std::optional<PrintAction> parsed = PrintActionFromName(value.toString())) {
+        *action = *parsed;
+        return;
+      }
+    }
+    problems->Add("print." + key, "must be one of \"allow\", \"prompt\", \"hold\", \"block\"");
+  };
+  read("my_number", &actions->my_number);
+  read("class1", &actions->class1);
+  read("class2", &actions->class2);
+  read("unscannable", &actions->unscannable);
+}
+
 Result<std::shared_ptr<const Policy>> Fail(std::string message) {
   return Result<std::shared_ptr<const Policy>>::Error(std::move(message));
 }
@@ -183,6 +208,8 @@ Result<std::shared_ptr<const Policy>> ParsePolicy(std::string_view json) {
       ReadAttachmentActions(*root, "internal", &problems, &policy->internal_);
     }
 
+    ReadPrintActions(*root, &problems, &policy->print_);
+
     if (root->has("doccheck")) {
       Status status = doccheck::LoadOptionsFromPolicyJson(json, &policy->doccheck_options_);
       if (!status.ok()) problems.Add("doccheck", status.message());
@@ -207,6 +234,28 @@ Result<std::shared_ptr<const Policy>> LoadPolicyFile(const std::string& path) {
   Result<std::shared_ptr<const Policy>> policy = ParsePolicy(text.str());
   if (!policy.ok()) return Fail(path + ": " + policy.error());
   return policy;
+}
+
+std::string_view PrintActionName(PrintAction action) {
+  switch (action) {
+    case PrintAction::kAllow:
+      return "allow";
+    case PrintAction::kPrompt:
+      return "prompt";
+    case PrintAction::kHold:
+      return "hold";
+    case PrintAction::kBlock:
+      return "block";
+  }
+  return "allow";
+}
+
+std::optional<PrintAction> PrintActionFromName(std::string_view name) {
+  if (name == "allow") return PrintAction::kAllow;
+  if (name == "prompt") return PrintAction::kPrompt;
+  if (name == "hold") return PrintAction::kHold;
+  if (name == "block") return PrintAction::kBlock;
+  return std::nullopt;
 }
 
 std::string_view DefaultPolicyJson() { return kDefaultPolicyJson; }

@@ -8,6 +8,7 @@
 #define MAILCHECK_POLICY_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,28 @@ struct AttachmentActions {
   Verdict unscannable = Verdict::kAllow;  // an attachment that could not be fully checked
 };
 
+// What the print guard does with a job (docs/PRINT_GUARD.md). Ordered from most to least
+// permissive so that the strictest is the maximum.
+enum class PrintAction {
+  kAllow = 0,   // printed without asking
+  kPrompt = 1,  // the printing user confirms on the agent's page; no answer → held
+  kHold = 2,    // held in the queue until a 管理者 releases or cancels it
+  kBlock = 3,   // refused (the job is cancelled)
+};
+
+// "allow", "prompt", "hold", "block" as written in the policy's "print" object.
+std::string_view PrintActionName(PrintAction action);
+std::optional<PrintAction> PrintActionFromName(std::string_view name);
+
+// "print": the action for a printed document by what it holds. When the key is absent
+// every document is printed without asking (all kAllow).
+struct PrintActions {
+  PrintAction my_number = PrintAction::kAllow;    // a My Number in the document
+  PrintAction class1 = PrintAction::kAllow;       // highest class found is 1
+  PrintAction class2 = PrintAction::kAllow;       // highest class found is 2
+  PrintAction unscannable = PrintAction::kAllow;  // the job could not be fully checked
+};
+
 class Policy {
  public:
   int version() const { return version_; }
@@ -50,6 +73,8 @@ class Policy {
   const AttachmentActions& external_attachments() const { return external_; }
   const AttachmentActions& internal_attachments() const { return internal_; }
   const DomainMatcher& domains() const { return domains_; }
+  // The print guard's actions ("print"; all allow when absent).
+  const PrintActions& print() const { return print_; }
   // Limits and class rules for doccheck, from the same file's optional "doccheck" object.
   const doccheck::Options& doccheck_options() const { return doccheck_options_; }
 
@@ -64,6 +89,7 @@ class Policy {
   AttachmentActions external_{Verdict::kBlock, Verdict::kPrompt, Verdict::kPrompt,
                               Verdict::kPrompt};
   AttachmentActions internal_{};
+  PrintActions print_{};
   DomainMatcher domains_;
   doccheck::Options doccheck_options_;
 };
