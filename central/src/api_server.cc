@@ -23,6 +23,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "central/console/console.h"
+#include "central/console/console_http.h"
 #include "central/event_intake.h"
 #include "central/policy_signer.h"
 
@@ -266,13 +268,17 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit ApiHandlerFactory(ApiState& state) : state_(state) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+  ApiHandlerFactory(ApiState& state, console::Console* console)
+      : state_(state), console_(console) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
+    if (console_ && !console::IsAgentApiPath(req.getURI().substr(0, req.getURI().find('?'))))
+      return console::NewConsoleRequestHandler(*console_);
     return new ApiHandler(state_);
   }
 
  private:
   ApiState& state_;
+  console::Console* console_;
 };
 
 }  // namespace
@@ -327,7 +333,7 @@ Status ApiServer::Start() {
     params->setMaxKeepAliveRequests(0);
     params->setKeepAliveTimeout(Poco::Timespan(30, 0));
     params->setTimeout(Poco::Timespan(30, 0));
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(impl_->state),
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(impl_->state, c.console),
                                                             impl_->threads, *socket, params);
     impl_->server->start();
   } catch (const Poco::Exception& e) {

@@ -16,6 +16,10 @@
 
 namespace central {
 
+namespace console {
+class Console;
+}
+
 // How long an accepted token is trusted without asking the store again: the longest a
 // revoked agent (`agent revoke`) is still served.
 constexpr int kTokenCacheSeconds = 10;
@@ -28,6 +32,9 @@ struct ApiServerConfig {
   std::string tls_cert;
   std::string tls_key;
   int max_threads = 128;  // concurrent connections served (agents keep theirs open)
+  // Not null: every path outside the agent API (console::IsAgentApiPath) is the web
+  // console's. Not owned; must outlive the server.
+  console::Console* console = nullptr;
 };
 
 class ApiServer {
