@@ -590,11 +590,18 @@ struct Console::Impl {
       res = ServerError(&ctx, req.method + " " + req.path + ": " + e.what());
     }
     if (req.path != "/static/console.css" && req.path != "/favicon.ico") {
+      // What was looked at or changed: the path, the non-empty query (the search), and
+      // for a change the object it names (never a password or a policy text).
       std::string action = req.method + " " + req.path;
-      if (!req.query.empty()) {
-        std::string q;
-        for (const auto& [k, v] : req.query) q += (q.empty() ? "?" : "&") + k + "=" + v;
-        action += q;
+      std::string q;
+      for (const auto& [k, v] : req.query)
+        if (!v.empty()) q += (q.empty() ? "?" : "&") + k + "=" + v;
+      action += q;
+      if (req.method == "POST") {
+        for (const char* key : {"name", "version", "section"}) {
+          const std::string v = ctx.params.Get(key);
+          if (!v.empty()) action += std::string(" ") + key + "=" + v;
+        }
       }
       Status s = store.RecordAccess(AccessRecord{NowMicros(), who, action, res.status, req.peer});
       if (!s.ok()) std::fprintf(stderr, "sendguard-central: %s\n", s.message().c_str());
@@ -724,9 +731,7 @@ struct Console::Impl {
       Status s = cs.RecordLoginFailure(login, ctx.req.peer, now);
       if (!s.ok()) return ServerError(&ctx, s.message());
       if (failures.value() + 1 == kMaxLoginFailures) {
-        Status a = cs.RecordAlert(Alert{now, "login_locked", login,
-                                        "5 failed logins in 15 minutes from " + ctx.req.peer +
-                                            " (15 分間に 5 回ログインに失敗)"});
+        Status a = cs.RecordAlert(Alert{now, "login_locked", login, "peer " + ctx.req.peer});
         if (!a.ok()) return ServerError(&ctx, a.message());
         store.RecordAccess(
             AccessRecord{now, "anonymous", "alert login_locked " + login, 429, ctx.req.peer});
@@ -1154,7 +1159,7 @@ struct Console::Impl {
                            {"agent", v.agent},
                            {"host", v.host},
                            {"user", v.user},
-                           {"sender", v.sender},
+                           {"sender", v.sender.empty() ? std::string("-") : v.sender},
                            {"subject", v.subject},
                            {"reply", v.reply.empty() ? std::string("-") : v.reply},
                            {"policy_version", std::to_string(v.policy_version)},
@@ -1216,10 +1221,10 @@ struct Console::Impl {
       rows.push_back(mstch::map{
           {"name", x.name},
           {"section", s == agent_sections.value().end() ? std::string("-") : s->second},
-          {"last_seen", x.last_seen ? LocalDateTime(x.last_seen) : std::string("まだありません")},
-          {"stale", !x.revoked && (x.last_seen == 0 || now - x.last_seen > 24LL * 3600 * 1000000)},
-          {"policy_version", std::to_string(x.policy_version)},
-          {"old_policy", !x.revoked && x.policy_version < latest},
+          {"last_seen", x.last_seen ? LocalDateTime(x.last_seen) : std::string("まだ接続がありません")},
+          {"stale", !x.revoked && x.last_seen != 0 && now - x.last_seen > 24LL * 3600 * 1000000},
+          {"policy_version", x.last_seen ? std::to_string(x.policy_version) : std::string("-")},
+          {"old_policy", !x.revoked && x.last_seen != 0 && x.policy_version < latest},
           {"backlog", std::to_string(x.outbox_backlog)},
           {"revoked", x.revoked},
           {"csrf", ctx.csrf}});
@@ -1546,7 +1551,8 @@ struct Console::Impl {
       for (const auto& a : recent.value()) {
         alerts.push_back(mstch::map{
             {"time", LocalDateTime(a.time)},
-            {"text", "ログイン名「" + a.login + "」: ログインに 5 回失敗したためロックしました (" +
+            {"text", "ログイン名「" + a.login +
+                         "」: 15 分間に 5 回ログインに失敗したため、15 分間ロックしました (" +
                          a.detail + ")"}});
       }
     }

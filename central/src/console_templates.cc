@@ -342,7 +342,8 @@ footer { text-align: center; color: var(--muted); font-size: .8rem; padding: 1re
 .row { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; }
 .filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: .75rem 1rem;
   background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem; margin-bottom: 1rem; align-items: end; }
-.filters .actions { display: flex; gap: .5rem; }
+.filters .actions { display: flex; gap: .5rem; grid-column: span 2; }
+.filters .actions button, .filters .actions .button { white-space: nowrap; }
 input, select, textarea { font: inherit; color: var(--ink); padding: .4rem .5rem; border: 1px solid #9aa6b4; border-radius: 4px; background: #fff; }
 textarea { width: 100%; font-size: .9rem; }
 button, .button { font: inherit; display: inline-block; padding: .4rem 1rem; border-radius: 4px; border: 1px solid #9aa6b4;
