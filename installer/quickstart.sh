@@ -84,6 +84,15 @@ case "${1:-}" in
       version=$("$central_bin" policy push --db "$db" --state-dir "$state/central" "$policy")
       echo "== enrolled this agent with central and published policy version $version"
     fi
+    # First run: a first administrator for the web console; the password is shown once.
+    if [ -z "$("$central_bin" user list --db "$db")" ]; then
+      console_password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+      "$central_bin" section add --db "$db" --name "情報システム課" >/dev/null
+      printf '%s\n' "$console_password" | "$central_bin" user add --db "$db" --login admin \
+        --name "システム管理者" --section "情報システム課" --role sysadmin,kansa >/dev/null
+      echo "== web console: http://$central_listen/ — first login: admin / $console_password"
+      echo "   (shown only now; add people with: $central_bin user add --db $db --login LOGIN ...)"
+    fi
     agent=("$build/agent/sendguard-agent" --listen "$listen" --upstream "$upstream"
            --upstream-tls "$upstream_tls" --policy "$policy" --state-dir "$state/agent"
            --control-listen "$control_listen"
@@ -95,7 +104,7 @@ case "${1:-}" in
     echo "   no encryption, no authentication (or your usual login: it is checked upstream)."
     echo "   Mail is relayed to $upstream ($upstream_tls). Set SENDGUARD_UPSTREAM=host:port and"
     echo "   SENDGUARD_UPSTREAM_TLS=starttls|tls for your organisation's mail server."
-    echo "   Central service: http://$central_listen (SQLite in $state/central); events:"
+    echo "   Central service and web console: http://$central_listen/ (SQLite in $state/central); events:"
     echo "     $central_bin events list --db $db"
     echo "   Push a new policy: $central_bin policy push --db $db --state-dir $state/central FILE"
     echo "   Decisions are logged (masked) to $state/agent/audit.jsonl. Stop with Ctrl-C."

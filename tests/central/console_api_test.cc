@@ -433,5 +433,31 @@ TEST_P(ConsoleApiTest, PolicyIsCheckedInJapaneseDiffedPublishedAndRolledBack) {
 INSTANTIATE_TEST_SUITE_P(Backends, ConsoleApiTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
+// Sessions live in the database: two `serve` processes on one PostgreSQL share them.
+class ConsoleTwoServersTest : public ConsoleApiTest {};
+
+TEST_P(ConsoleTwoServersTest, LogInOnOneActOnTheOther) {
+  const int second_port = FreePort();
+  Process second({CentralBinary(), "serve", "--listen", "127.0.0.1:" + std::to_string(second_port),
+                  "--db", db_, "--state-dir", state_},
+                 dir_.path() / "serve2");
+  ASSERT_TRUE(central_test::WaitForPort(second_port));
+  const Login admin = LogIn("sysadmin");  // on the first
+  const int first_port = port_;
+  port_ = second_port;
+  EXPECT_EQ(Get(admin, "/api/v1/console/session").status, 200);
+  HttpReply enrolled = Post(admin, "/api/v1/console/agents", R"({"name":"via-second"})", admin.csrf);
+  EXPECT_EQ(enrolled.status, 201) << enrolled.body;
+  EXPECT_EQ(Post(admin, "/api/v1/console/logout", "{}", admin.csrf).status, 200);
+  port_ = first_port;
+  EXPECT_EQ(Get(admin, "/api/v1/console/session").status, 401) << "logged out everywhere";
+  const Login again = LogIn("sysadmin");
+  HttpReply agents = Get(again, "/api/v1/console/agents");
+  EXPECT_NE(agents.body.find("via-second"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgresql, ConsoleTwoServersTest, ::testing::Values("postgresql"),
+                         [](const auto& info) { return info.param; });
+
 }  // namespace
 }  // namespace central
