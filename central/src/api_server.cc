@@ -333,8 +333,8 @@ Status ApiServer::Start() {
     params->setMaxKeepAliveRequests(0);
     params->setKeepAliveTimeout(Poco::Timespan(30, 0));
     params->setTimeout(Poco::Timespan(30, 0));
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(impl_->state, c.console),
-                                                            impl_->threads, *socket, params);
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(
+        new ApiHandlerFactory(impl_->state, c.console), impl_->threads, *socket, params);
     impl_->server->start();
   } catch (const Poco::Exception& e) {
     impl_->server.reset();

@@ -121,8 +121,8 @@ std::string KindLabel(const std::string& kind) {
 
 const std::vector<std::string>& KnownKinds() {
   static const std::vector<std::string> kKinds = {
-      "send_blocked",  "send_prompted", "prompt_confirmed", "prompt_cancelled",
-      "bcc_converted", "check_failed",  "print_blocked",    "print_held",
+      "send_blocked",  "send_prompted",  "prompt_confirmed", "prompt_cancelled",
+      "bcc_converted", "check_failed",   "print_blocked",    "print_held",
       "print_allowed", "policy_updated", "policy_rejected"};
   return kKinds;
 }
@@ -250,8 +250,7 @@ std::vector<DiffLine> LineDiff(const std::string& before, const std::string& aft
 
 // What the pages and the CSV show of one event.
 struct EventView {
-  std::string id, time, time_ja, kind, agent, section, user, host, verdict, sender, subject,
-      reply;
+  std::string id, time, time_ja, kind, agent, section, user, host, verdict, sender, subject, reply;
   std::int64_t policy_version = 0;
   std::vector<std::pair<std::string, bool>> recipients;  // address, external
   std::int64_t recipients_total = 0;
@@ -505,7 +504,7 @@ struct Console::Impl {
   }
 
   mstch::map RightsView(const Rights& r) {
-    return mstch::map{{"events", r.events()},          {"agents", r.agents_read},
+    return mstch::map{{"events", r.events()},           {"agents", r.agents_read},
                       {"agents_write", r.agents_write}, {"policy", r.policy_read},
                       {"policy_write", r.policy_write}, {"access", r.access_records}};
   }
@@ -555,8 +554,7 @@ struct Console::Impl {
       return JsonError(403, "your role does not allow this",
                        "この操作はあなたの役割では許可されていません");
     }
-    return Message(&ctx, 403, "権限がありません",
-                   "この画面・操作はあなたの役割では使えません。",
+    return Message(&ctx, 403, "権限がありません", "この画面・操作はあなたの役割では使えません。",
                    "必要な場合は、システム管理者に役割の追加を依頼してください。");
   }
 
@@ -572,8 +570,7 @@ struct Console::Impl {
                        "中央サーバーで処理できませんでした。しばらくしてから再度お試しください");
     }
     return Message(ctx, 503, "処理できませんでした",
-                   "中央サーバーで処理できませんでした。しばらくしてから再度お試しください。",
-                   "");
+                   "中央サーバーで処理できませんでした。しばらくしてから再度お試しください。", "");
   }
 
   // ------------------------------------------------------------ entry
@@ -641,7 +638,8 @@ struct Console::Impl {
       return r;
     }
     if (post && !SameOrigin(req)) {
-      return ctx.api ? JsonError(403, "cross-origin request refused", "他のサイトからの要求は受け付けません")
+      return ctx.api ? JsonError(403, "cross-origin request refused",
+                                 "他のサイトからの要求は受け付けません")
                      : Message(nullptr, 403, "受け付けられません",
                                "他のサイトからの要求は受け付けません。", "");
     }
@@ -692,7 +690,8 @@ struct Console::Impl {
   }
 
   std::string SessionCookie(const std::string& value, bool clear) {
-    std::string c = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    std::string c =
+        std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
     if (config.tls) c += "; Secure";
     if (clear) c += "; Max-Age=0";
     return c;
@@ -840,16 +839,20 @@ struct Console::Impl {
     if (p == "/events.csv" && !post) return ctx.rights.events() ? EventsCsv(ctx) : Forbidden(ctx);
     if (Segment(p, "/events/", &arg) && !post)
       return ctx.rights.events() ? EventDetail(ctx, arg) : Forbidden(ctx);
-    if (p == "/agents" && !post) return ctx.rights.agents_read ? AgentsPage(ctx, "", "") : Forbidden(ctx);
-    if (p == "/agents/enroll" && post) return ctx.rights.agents_write ? Enroll(ctx) : Forbidden(ctx);
+    if (p == "/agents" && !post)
+      return ctx.rights.agents_read ? AgentsPage(ctx, "", "") : Forbidden(ctx);
+    if (p == "/agents/enroll" && post)
+      return ctx.rights.agents_write ? Enroll(ctx) : Forbidden(ctx);
     if (p == "/agents/revoke" && post)
       return ctx.rights.agents_write ? Revoke(ctx, ctx.params.Get("name")) : Forbidden(ctx);
     if (p == "/agents/token" && post)
       return ctx.rights.agents_write ? NewToken(ctx, ctx.params.Get("name")) : Forbidden(ctx);
-    if (p == "/policy" && !post) return ctx.rights.policy_read ? PolicyPage(ctx, "", "", "") : Forbidden(ctx);
+    if (p == "/policy" && !post)
+      return ctx.rights.policy_read ? PolicyPage(ctx, "", "", "") : Forbidden(ctx);
     if (p == "/policy/check" && post)
       return ctx.rights.policy_write ? CheckPolicy(ctx) : Forbidden(ctx);
-    if (p == "/policy/publish" && post) return ctx.rights.policy_write ? Publish(ctx) : Forbidden(ctx);
+    if (p == "/policy/publish" && post)
+      return ctx.rights.policy_write ? Publish(ctx) : Forbidden(ctx);
     if (p == "/policy/history" && !post)
       return ctx.rights.policy_read ? PolicyHistory(ctx) : Forbidden(ctx);
     if (p == "/policy/rollback" && post)
@@ -868,13 +871,14 @@ struct Console::Impl {
       version = latest.value()->version;
     const Rights& r = ctx.rights;
     const bool nothing = !r.events() && !r.agents_read && !r.policy_read && !r.access_records;
-    return Page(&ctx, 200, "ホーム", "home", "home",
-                mstch::map{{"name", ctx.user->name},
-                           {"section", ctx.user->section},
-                           {"role_names", RoleNames(*ctx.user)},
-                           {"policy_version", std::to_string(version)},
-                           {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
-                           {"tanto_only", nothing}});
+    return Page(
+        &ctx, 200, "ホーム", "home", "home",
+        mstch::map{{"name", ctx.user->name},
+                   {"section", ctx.user->section},
+                   {"role_names", RoleNames(*ctx.user)},
+                   {"policy_version", std::to_string(version)},
+                   {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
+                   {"tanto_only", nothing}});
   }
 
   WebResponse ApiSections(Ctx& ctx) {
@@ -972,7 +976,8 @@ struct Console::Impl {
       if (drop.count(k) || k == "csrf_token") continue;
       out += (out.empty() ? "" : "&") + UrlEncode(k) + "=" + UrlEncode(v);
     }
-    for (const auto& [k, v] : add) out += (out.empty() ? "" : "&") + UrlEncode(k) + "=" + UrlEncode(v);
+    for (const auto& [k, v] : add)
+      out += (out.empty() ? "" : "&") + UrlEncode(k) + "=" + UrlEncode(v);
     return out;
   }
 
@@ -1047,14 +1052,15 @@ struct Console::Impl {
     }
     mstch::array kinds;
     for (const auto& k : KnownKinds())
-      kinds.push_back(mstch::map{{"code", k}, {"label", KindLabel(k)},
-                                 {"selected", ctx.params.Get("kind") == k}});
+      kinds.push_back(mstch::map{
+          {"code", k}, {"label", KindLabel(k)}, {"selected", ctx.params.Get("kind") == k}});
     const Params& p = ctx.params;
     const std::string count_text =
         count == 0 ? std::string("該当するイベントはありません。")
                    : std::to_string(count) + " 件を表示しています (新しい順)。" +
-                         (ctx.rights.all_sections ? "" : " あなたの所属 (" + ctx.user->section +
-                                                             ") のイベントだけが表示されます。");
+                         (ctx.rights.all_sections ? ""
+                                                  : " あなたの所属 (" + ctx.user->section +
+                                                        ") のイベントだけが表示されます。");
     return Page(&ctx, error.empty() ? 200 : 400, "イベント検索", "events", "events",
                 mstch::map{{"q", mstch::map{{"from", p.Get("from")},
                                             {"to", p.Get("to")},
@@ -1083,9 +1089,9 @@ struct Console::Impl {
       return ctx.api ? JsonError(400, "bad query", error)
                      : Message(&ctx, 400, "書き出せません", error, "", "/events");
     }
-    std::string csv = CsvRecord({"日時", "種別", "所属", "端末", "利用者", "送信者", "件名",
-                                 "宛先", "庁外の宛先", "添付ファイル", "検出", "理由", "判定",
-                                 "イベントID"});
+    std::string csv =
+        CsvRecord({"日時", "種別", "所属", "端末", "利用者", "送信者", "件名", "宛先", "庁外の宛先",
+                   "添付ファイル", "検出", "理由", "判定", "イベントID"});
     q.limit = 1000;
     q.before.reset();
     constexpr std::size_t kMaxRows = 100000;
@@ -1100,7 +1106,8 @@ struct Console::Impl {
           all += (all.empty() ? "" : " ") + addr;
           if (ext) external += (external.empty() ? "" : " ") + addr;
         }
-        for (const auto& a : v.attachments) attachments += (attachments.empty() ? "" : " / ") + a.name;
+        for (const auto& a : v.attachments)
+          attachments += (attachments.empty() ? "" : " / ") + a.name;
         for (const auto& r : v.reasons) reasons += (reasons.empty() ? "" : " / ") + ReasonLabel(r);
         csv += CsvRecord({v.time, KindLabel(v.kind), v.section, v.agent, v.user, v.sender,
                           v.subject, all, external, attachments, FindingsText(v.findings), reasons,
@@ -1140,10 +1147,11 @@ struct Console::Impl {
     }
     mstch::array attachments, findings, samples, reasons;
     for (const auto& a : v.attachments)
-      attachments.push_back(mstch::map{{"name", a.name},
-                                       {"class_label", ClassLabel(a.cls)},
-                                       {"findings_text", FindingsText(a.findings)},
-                                       {"checked_label", std::string(a.fully_checked ? "済" : "一部のみ")}});
+      attachments.push_back(
+          mstch::map{{"name", a.name},
+                     {"class_label", ClassLabel(a.cls)},
+                     {"findings_text", FindingsText(a.findings)},
+                     {"checked_label", std::string(a.fully_checked ? "済" : "一部のみ")}});
     for (const auto& [k, n] : v.findings)
       findings.push_back(mstch::map{{"label", FindingLabel(k)}, {"count", std::to_string(n)}});
     for (const auto& s : v.samples) samples.push_back(s);
@@ -1221,7 +1229,8 @@ struct Console::Impl {
       rows.push_back(mstch::map{
           {"name", x.name},
           {"section", s == agent_sections.value().end() ? std::string("-") : s->second},
-          {"last_seen", x.last_seen ? LocalDateTime(x.last_seen) : std::string("まだ接続がありません")},
+          {"last_seen",
+           x.last_seen ? LocalDateTime(x.last_seen) : std::string("まだ接続がありません")},
           {"stale", !x.revoked && x.last_seen != 0 && now - x.last_seen > 24LL * 3600 * 1000000},
           {"policy_version", x.last_seen ? std::to_string(x.policy_version) : std::string("-")},
           {"old_policy", !x.revoked && x.last_seen != 0 && x.policy_version < latest},
@@ -1261,7 +1270,8 @@ struct Console::Impl {
     Status s = store.EnrollAgent(name, HashAgentToken(token), NowMicros());
     if (!s.ok()) {
       return AgentError(ctx, 409, s.message(),
-                        "その名前の端末は登録済みです。新しいトークンは一覧の「新しいトークン」から発行してください。");
+                        "その名前の端末は登録済みです。新しいトークンは一覧の「新しいトークン」から"
+                        "発行してください。");
     }
     if (!section.empty()) {
       Status set = cs.SetAgentSection(name, section);
@@ -1285,8 +1295,9 @@ struct Console::Impl {
     Status s = store.RevokeAgent(name);
     if (!s.ok()) return AgentError(ctx, 404, s.message(), "その端末は登録されていません。");
     if (ctx.api) return JsonReply(200, "{\"revoked\":true}");
-    return AgentsPage(ctx, "",
-                      "端末「" + name + "」を無効にしました。この端末からの接続は 10 秒以内に拒否されます。");
+    return AgentsPage(
+        ctx, "",
+        "端末「" + name + "」を無効にしました。この端末からの接続は 10 秒以内に拒否されます。");
   }
 
   WebResponse NewToken(Ctx& ctx, const std::string& name) {
@@ -1317,7 +1328,8 @@ struct Console::Impl {
     std::string error;
     auto current = Current(ctx, &error);
     if (!error.empty()) return ServerError(&ctx, error);
-    if (!current) return JsonError(404, "no policy has been published yet", "ポリシーはまだ配布されていません");
+    if (!current)
+      return JsonError(404, "no policy has been published yet", "ポリシーはまだ配布されていません");
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("version", current->version);
     o.set("published_at", FormatTime(current->published_at));
@@ -1338,8 +1350,8 @@ struct Console::Impl {
                                          {"published_by", ByWhom(*current)}});
     }
     view.emplace("text", !text.empty() ? text
-                                       : current ? current->text
-                                                 : std::string(mailcheck::DefaultPolicyJson()));
+                         : current     ? current->text
+                                       : std::string(mailcheck::DefaultPolicyJson()));
     return Page(&ctx, error.empty() ? 200 : 400, "ポリシー", "policy", "policy", view);
   }
 
@@ -1391,9 +1403,12 @@ struct Console::Impl {
     }
     mstch::array ps, ds;
     for (const auto& p : problems)
-      ps.push_back(mstch::map{{"key", p.key}, {"message", p.message}, {"message_ja", p.message_ja}});
+      ps.push_back(
+          mstch::map{{"key", p.key}, {"message", p.message}, {"message_ja", p.message_ja}});
     for (const auto& d : diff)
-      ds.push_back(mstch::map{{"op", std::string(d.op == '+' ? "add" : d.op == '-' ? "del" : "same")},
+      ds.push_back(mstch::map{{"op", std::string(d.op == '+'   ? "add"
+                                                 : d.op == '-' ? "del"
+                                                               : "same")},
                               {"sign", std::string(1, d.op)},
                               {"line", d.text}});
     return Page(&ctx, problems.empty() ? 200 : 400, "ポリシーの検証と差分", "policy",
@@ -1416,8 +1431,9 @@ struct Console::Impl {
     }
     auto version = PublishPolicyText(store, signer, text, NowMicros());
     if (!version.ok()) {
-      return ctx.api ? JsonError(409, version.error(), "ポリシーを配布できませんでした")
-                     : PolicyPage(ctx, "ポリシーを配布できませんでした: " + version.error(), "", text);
+      return ctx.api
+                 ? JsonError(409, version.error(), "ポリシーを配布できませんでした")
+                 : PolicyPage(ctx, "ポリシーを配布できませんでした: " + version.error(), "", text);
     }
     Status s = cs.RecordPolicyAuthor(version.value(), ctx.user->login);
     if (!s.ok()) std::fprintf(stderr, "sendguard-central: %s\n", s.message().c_str());
@@ -1433,7 +1449,9 @@ struct Console::Impl {
                       "");
   }
 
-  WebResponse Publish(Ctx& ctx) { return PublishText(ctx, ctx.params.Get("text"), "policy publish"); }
+  WebResponse Publish(Ctx& ctx) {
+    return PublishText(ctx, ctx.params.Get("text"), "policy publish");
+  }
 
   WebResponse Rollback(Ctx& ctx) {
     std::int64_t wanted = 0;

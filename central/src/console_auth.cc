@@ -1,9 +1,9 @@
-#include "central/console/auth.h"
-
 #include <sodium.h>
 
 #include <cstdio>
 #include <mutex>
+
+#include "central/console/auth.h"
 
 namespace central::console {
 namespace {
@@ -58,15 +58,15 @@ Result<std::vector<std::string>> ParseRoles(std::string_view text) {
     start = comma + 1;
   }
   if (out.empty())
-    return Result<std::vector<std::string>>::Error("at least one role is needed (役割を指定してください)");
+    return Result<std::vector<std::string>>::Error(
+        "at least one role is needed (役割を指定してください)");
   return out;
 }
 
 Result<std::string> HashPassword(std::string_view password) {
   EnsureSodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return Result<std::string>::Error("cannot hash the password (out of memory)");
   }

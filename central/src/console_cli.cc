@@ -84,12 +84,14 @@ struct Opened {
 bool Open(const std::string& db, Opened* out) {
   auto store = OpenStore(db);
   if (!store.ok()) {
-    Fail(kUserError, store.error() + "\n(データベースを開けませんでした / cannot open the database)");
+    Fail(kUserError,
+         store.error() + "\n(データベースを開けませんでした / cannot open the database)");
     return false;
   }
   auto console = ConsoleStore::Open(db);
   if (!console.ok()) {
-    Fail(kUserError, console.error() + "\n(データベースを開けませんでした / cannot open the database)");
+    Fail(kUserError,
+         console.error() + "\n(データベースを開けませんでした / cannot open the database)");
     return false;
   }
   out->store = std::move(store).value();
@@ -98,7 +100,8 @@ bool Open(const std::string& db, Opened* out) {
 }
 
 int Record(Store& store, const std::string& action, int code) {
-  Status s = store.RecordAccess(AccessRecord{NowMicros(), "cli:" + LoginName(), action, code, "local"});
+  Status s =
+      store.RecordAccess(AccessRecord{NowMicros(), "cli:" + LoginName(), action, code, "local"});
   if (!s.ok()) {
     std::fprintf(stderr, "sendguard-central: %s\n", s.message().c_str());
     return code == kOk ? kUserError : code;
@@ -119,7 +122,9 @@ int SectionAdd(int argc, char** argv) {
   Opened db;
   if (!Open(Db(o), &db)) return kUserError;
   Status s = db.console->AddSection(name, NowMicros());
-  if (!s.ok()) return Record(*db.store, "section add " + name, Fail(kUserError, s.message() + " (その所属は登録済みです)"));
+  if (!s.ok())
+    return Record(*db.store, "section add " + name,
+                  Fail(kUserError, s.message() + " (その所属は登録済みです)"));
   std::printf("section %s added (所属「%s」を登録しました)\n", name.c_str(), name.c_str());
   return Record(*db.store, "section add " + name, kOk);
 }
@@ -233,9 +238,9 @@ int AgentEnrollInSection(int argc, char** argv) {
   const std::string token = NewAgentToken();
   Status s = db.store->EnrollAgent(name, HashAgentToken(token), NowMicros());
   if (!s.ok()) {
-    return Record(*db.store, action,
-                  Fail(kUserError, s.message() +
-                                       " (その名前のエージェントは登録済みです。新しいトークンは "
+    return Record(
+        *db.store, action,
+        Fail(kUserError, s.message() + " (その名前のエージェントは登録済みです。新しいトークンは "
                                        "--replace)"));
   }
   Status placed = db.console->SetAgentSection(name, section);
@@ -259,7 +264,8 @@ bool RunConsoleCommand(int argc, char** argv, int* exit_code) {
     *exit_code = UserList(argc, argv);
   } else if (a == "agent" && b == "enroll") {
     bool with_section = false;
-    for (int i = 3; i < argc; ++i) with_section = with_section || std::string(argv[i]) == "--section";
+    for (int i = 3; i < argc; ++i)
+      with_section = with_section || std::string(argv[i]) == "--section";
     if (!with_section) return false;  // the plain command (cli.cc)
     *exit_code = AgentEnrollInSection(argc, argv);
   } else {

@@ -71,7 +71,8 @@ class ConsoleRequestHandler : public Poco::Net::HTTPRequestHandler {
       res.set("Content-Security-Policy", kPolicy);
       res.set("X-Content-Type-Options", "nosniff");
       res.set("X-Frame-Options", "DENY");
-      res.set("Referrer-Policy", "same-origin");  // "no-referrer" makes Chromium send "Origin: null"
+      res.set("Referrer-Policy",
+              "same-origin");  // "no-referrer" makes Chromium send "Origin: null"
       bool cache_set = false;
       for (const auto& [k, v] : reply.headers) {
         if (k == "Set-Cookie")

@@ -115,8 +115,8 @@ class PocoConsoleStore : public ConsoleStore {
       Sql(s, "CREATE TABLE IF NOT EXISTS console_schema_version (version INTEGER NOT NULL)");
       s.begin();
       Poco::Int64 current = 0;
-      Statement(s) << "SELECT COALESCE(MAX(version), 0) FROM console_schema_version",
-          into(current), now;
+      Statement(s) << "SELECT COALESCE(MAX(version), 0) FROM console_schema_version", into(current),
+          now;
       const auto& migrations = Migrations();
       if (current > static_cast<Poco::Int64>(migrations.size())) {
         throw Poco::Exception("the console's schema is version " + std::to_string(current) +
@@ -125,8 +125,8 @@ class PocoConsoleStore : public ConsoleStore {
       for (std::size_t v = static_cast<std::size_t>(current); v < migrations.size(); ++v) {
         for (const std::string& sql : migrations[v]) Sql(s, sql);
         int version = static_cast<int>(v + 1);
-        Statement(s) << Q("INSERT INTO console_schema_version (version) VALUES (?)"),
-            use(version), now;
+        Statement(s) << Q("INSERT INTO console_schema_version (version) VALUES (?)"), use(version),
+            now;
       }
       s.commit();
       return true;
@@ -238,8 +238,8 @@ class PocoConsoleStore : public ConsoleStore {
           "INSERT INTO console_sessions (id_hash, login, csrf_token, created_at, last_seen) "
           "VALUES (?, ?, ?, ?, ?)"),
           bind(id_hash), bind(x.login), bind(x.csrf_token),
-          bind(static_cast<Poco::Int64>(x.created_at)),
-          bind(static_cast<Poco::Int64>(x.last_seen)), now;
+          bind(static_cast<Poco::Int64>(x.created_at)), bind(static_cast<Poco::Int64>(x.last_seen)),
+          now;
       return true;
     }));
   }
@@ -299,8 +299,7 @@ class PocoConsoleStore : public ConsoleStore {
   Status RecordAlert(const Alert& a) override {
     return ToStatus(Run<bool>("recording an alert", true, [&](DbSession& s) {
       Statement(s) << Q("INSERT INTO console_alerts (at, kind, login, detail) VALUES (?, ?, ?, ?)"),
-          bind(static_cast<Poco::Int64>(a.time)), bind(a.kind), bind(a.login), bind(a.detail),
-          now;
+          bind(static_cast<Poco::Int64>(a.time)), bind(a.kind), bind(a.login), bind(a.detail), now;
       return true;
     }));
   }
@@ -314,7 +313,8 @@ class PocoConsoleStore : public ConsoleStore {
           bind(static_cast<Poco::Int64>(since)), into(at), into(kind), into(login), into(detail),
           now;
       std::vector<Alert> out(at.size());
-      for (std::size_t i = 0; i < at.size(); ++i) out[i] = Alert{at[i], kind[i], login[i], detail[i]};
+      for (std::size_t i = 0; i < at.size(); ++i)
+        out[i] = Alert{at[i], kind[i], login[i], detail[i]};
       return out;
     });
   }
@@ -422,8 +422,8 @@ class PocoConsoleStore : public ConsoleStore {
           "SELECT e.agent, e.kind, e.event_time, e.received_at, e.body, COALESCE(s.section, "
           "'') FROM events e LEFT JOIN console_agent_sections s ON s.agent = e.agent WHERE "
           "e.id = ?"),
-          bind(id), into(agent), into(kind), into(time), into(received), into(body),
-          into(section), now;
+          bind(id), into(agent), into(kind), into(time), into(received), into(body), into(section),
+          now;
       if (agent.empty()) return std::optional<ConsoleEvent>();
       return std::optional<ConsoleEvent>(ConsoleEvent{
           StoredEvent{id, agent[0], kind[0], time[0], received[0], body[0]}, section[0]});
@@ -595,8 +595,8 @@ Result<std::unique_ptr<ConsoleStore>> ConsoleStore::Open(const std::string& db) 
       return s;
     });
   } else {
-    return R::Error("--db: expected sqlite:PATH or postgresql://user@host:port/dbname, got '" +
-                    db + "'");
+    return R::Error("--db: expected sqlite:PATH or postgresql://user@host:port/dbname, got '" + db +
+                    "'");
   }
   try {
     Status migrated = store->Migrate();

@@ -54,7 +54,8 @@ const char kLogin[] = R"HTML(<section class="card narrow">
 </section>
 )HTML";
 
-const char kHome[] = R"HTML(<p class="lead">{{name}} さん ({{section}}) としてログインしています。役割: {{role_names}}</p>
+const char kHome[] =
+    R"HTML(<p class="lead">{{name}} さん ({{section}}) としてログインしています。役割: {{role_names}}</p>
 <div class="cards">
 {{#rights.events}}
 <a class="card link-card" href="/events"><h2>イベント検索</h2>
@@ -310,7 +311,8 @@ const char kMessage[] = R"HTML(<section class="card">
 </section>
 )HTML";
 
-const char kStyle[] = R"CSS(:root { --ink: #1d2733; --muted: #5b6776; --line: #d5dbe3; --bg: #f4f6f9;
+const char kStyle[] =
+    R"CSS(:root { --ink: #1d2733; --muted: #5b6776; --line: #d5dbe3; --bg: #f4f6f9;
   --accent: #0b5cad; --danger: #b3261e; --warn: #8a5a00; --ok: #1e7a3c; }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif;
@@ -384,12 +386,18 @@ pre.diff .same { color: var(--muted); display: block; }
 
 const std::string& PageTemplate(const std::string& name) {
   static const std::map<std::string, std::string> kTemplates = {
-      {"layout", kLayout},         {"login", kLogin},
-      {"home", kHome},             {"events", kEvents},
-      {"event", kEvent},           {"agents", kAgents},
-      {"agent_token", kAgentToken}, {"policy", kPolicy},
-      {"policy_check", kPolicyCheck}, {"policy_history", kPolicyHistory},
-      {"access", kAccess},         {"message", kMessage},
+      {"layout", kLayout},
+      {"login", kLogin},
+      {"home", kHome},
+      {"events", kEvents},
+      {"event", kEvent},
+      {"agents", kAgents},
+      {"agent_token", kAgentToken},
+      {"policy", kPolicy},
+      {"policy_check", kPolicyCheck},
+      {"policy_history", kPolicyHistory},
+      {"access", kAccess},
+      {"message", kMessage},
   };
   static const std::string kEmpty;
   auto it = kTemplates.find(name);

@@ -1,9 +1,9 @@
 #include "central/console/console_time.h"
 
-#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 
 namespace central::console {
 namespace {

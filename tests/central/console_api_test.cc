@@ -44,8 +44,8 @@ Poco::JSON::Object::Ptr ParseObject(const std::string& body) {
 
 class ConsoleApiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static constexpr const char* kRoles[] = {"soukatsu", "hogo", "kanri", "kansa", "tanto",
-                                           "sysadmin"};
+  static constexpr const char* kRoles[] = {"soukatsu", "hogo",  "kanri",
+                                           "kansa",    "tanto", "sysadmin"};
 
   void SetUp() override {
     db_ = central_test::NewDatabase(GetParam(), dir_.path());
@@ -58,23 +58,23 @@ class ConsoleApiTest : public ::testing::TestWithParam<std::string> {
     zeimu_token_ = Enroll("zeimu-pc", "税務課");
     soumu_token_ = Enroll("soumu-pc", "総務課");
     Enroll("revoke-me", "総務課");
-    {
-      std::ofstream(dir_.path() / "policy.json") << kPolicy;
-    }
+    { std::ofstream(dir_.path() / "policy.json") << kPolicy; }
     CommandRun pushed = Cli({"policy", "push", "--db", db_, "--state-dir", state_,
                              (dir_.path() / "policy.json").string()});
     ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
     port_ = FreePort();
-    server_ = std::make_unique<Process>(
-        std::vector<std::string>{CentralBinary(), "serve", "--listen",
-                                 "127.0.0.1:" + std::to_string(port_), "--db", db_, "--state-dir",
-                                 state_},
-        dir_.path() / "serve");
+    server_ =
+        std::make_unique<Process>(std::vector<std::string>{CentralBinary(), "serve", "--listen",
+                                                           "127.0.0.1:" + std::to_string(port_),
+                                                           "--db", db_, "--state-dir", state_},
+                                  dir_.path() / "serve");
     ASSERT_TRUE(central_test::WaitForPort(port_));
-    PostEvent(zeimu_token_, "ev-zeimu", "2026-11-29T01:00:00Z",
-              R"("subject":"課税台帳の送付","user":"hanako","recipients":[{"address":"a@tax.example.co.jp","external":true}])");
-    PostEvent(soumu_token_, "ev-soumu", "2026-11-29T02:00:00Z",
-              R"("subject":"会議","recipients":[{"address":"b@soumu.example.jp","external":true}])");
+    PostEvent(
+        zeimu_token_, "ev-zeimu", "2026-11-29T01:00:00Z",
+        R"("subject":"課税台帳の送付","user":"hanako","recipients":[{"address":"a@tax.example.co.jp","external":true}])");
+    PostEvent(
+        soumu_token_, "ev-soumu", "2026-11-29T02:00:00Z",
+        R"("subject":"会議","recipients":[{"address":"b@soumu.example.jp","external":true}])");
   }
 
   CommandRun Cli(std::vector<std::string> args) {
@@ -83,14 +83,14 @@ class ConsoleApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   // user add with the password on stdin.
-  CommandRun AddUser(const std::string& login, const std::string& section,
-                     const std::string& roles, const std::string& name = "") {
+  CommandRun AddUser(const std::string& login, const std::string& section, const std::string& roles,
+                     const std::string& name = "") {
     const fs::path pw = dir_.path() / "pw";
     std::ofstream(pw) << Password(login) << "\n";
-    CommandRun r = RunCommand({"/bin/sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh",
-                               pw.string(), CentralBinary(), "user", "add", "--db", db_, "--login",
-                               login, "--name", name.empty() ? "職員 " + login : name,
-                               "--section", section, "--role", roles});
+    CommandRun r =
+        RunCommand({"/bin/sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", pw.string(),
+                    CentralBinary(), "user", "add", "--db", db_, "--login", login, "--name",
+                    name.empty() ? "職員 " + login : name, "--section", section, "--role", roles});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r;
   }
@@ -108,8 +108,8 @@ class ConsoleApiTest : public ::testing::TestWithParam<std::string> {
   void PostEvent(const std::string& token, const std::string& id, const std::string& time,
                  const std::string& fields) {
     HttpReply r = Http(port_, "POST", "/api/v1/events", token,
-                       R"({"events":[{"id":")" + id + R"(","kind":"send_blocked","time":")" +
-                           time + R"(",)" + fields + "}]}");
+                       R"({"events":[{"id":")" + id + R"(","kind":"send_blocked","time":")" + time +
+                           R"(",)" + fields + "}]}");
     ASSERT_EQ(r.status, 200) << r.body;
     ASSERT_NE(r.body.find("\"stored\":1"), std::string::npos) << r.body;
   }
@@ -162,8 +162,8 @@ TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
   const std::set<std::string> it_read = {"sysadmin", "kansa"};
   const std::set<std::string> it_write = {"sysadmin"};
   const std::set<std::string> audit = {"kansa"};
-  const std::string publish = std::string(R"({"text":)") +
-                              R"("{\"internal_domains\":[\"town.aizumisato.lg.jp\"]}"})";
+  const std::string publish =
+      std::string(R"({"text":)") + R"("{\"internal_domains\":[\"town.aizumisato.lg.jp\"]}"})";
   const std::vector<Rule> rules = {
       {"GET", "/api/v1/console/session", "", all, 200},
       {"GET", "/api/v1/console/sections", "", all, 200},
@@ -199,8 +199,8 @@ TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
     for (const Rule& rule : rules) {
       std::string body = rule.body;
       if (const auto at = body.find("ROLE"); at != std::string::npos) body.replace(at, 4, role);
-      HttpReply r = std::string(rule.method) == "GET" ? Get(l, rule.path)
-                                                       : Post(l, rule.path, body, l.csrf);
+      HttpReply r =
+          std::string(rule.method) == "GET" ? Get(l, rule.path) : Post(l, rule.path, body, l.csrf);
       const int expected = rule.allowed.count(role) ? rule.ok_status : 403;
       EXPECT_EQ(r.status, expected) << role << " " << rule.method << " " << rule.path << "\n"
                                     << r.body.substr(0, 300);
@@ -240,7 +240,8 @@ TEST_P(ConsoleApiTest, AManagerSeesNothingOfAnotherSection) {
 
 TEST_P(ConsoleApiTest, EventsAreFoundByRecipientDomainAndExportedAsCsvWithBom) {
   const Login kanri = LogIn("kanri");
-  HttpReply found = Get(kanri, "/api/v1/console/events?domain=example.co.jp&subject=%E5%8F%B0%E5%B8%B3");
+  HttpReply found =
+      Get(kanri, "/api/v1/console/events?domain=example.co.jp&subject=%E5%8F%B0%E5%B8%B3");
   ASSERT_EQ(found.status, 200);
   auto events = ParseObject(found.body)->getArray("events");
   ASSERT_EQ(events->size(), 1u) << found.body;
@@ -264,13 +265,14 @@ TEST_P(ConsoleApiTest, StateChangesNeedTheSessionsCsrfToken) {
   HttpReply agents = Get(admin, "/api/v1/console/agents");
   EXPECT_EQ(agents.body.find("csrf-pc"), std::string::npos) << "refused requests changed nothing";
   // A form without its csrf_token field is refused as well.
-  HttpReply form = Http(port_, "POST", "/agents/enroll", "", "name=csrf-pc",
-                        {{"Cookie", admin.cookie}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  HttpReply form =
+      Http(port_, "POST", "/agents/enroll", "", "name=csrf-pc",
+           {{"Cookie", admin.cookie}, {"Content-Type", "application/x-www-form-urlencoded"}});
   EXPECT_EQ(form.status, 403);
   // Cross-origin, even with the right token.
-  HttpReply cross = Http(port_, "POST", "/api/v1/console/agents", "", body,
-                         {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf},
-                          {"Origin", "http://evil.example"}});
+  HttpReply cross = Http(
+      port_, "POST", "/api/v1/console/agents", "", body,
+      {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}, {"Origin", "http://evil.example"}});
   EXPECT_EQ(cross.status, 403);
   HttpReply ok = Post(admin, "/api/v1/console/agents", body, admin.csrf);
   EXPECT_EQ(ok.status, 201) << ok.body;
@@ -283,7 +285,8 @@ TEST_P(ConsoleApiTest, LoginIssuesAFreshSessionAndLogoutEndsIt) {
   const Login before = LogIn("kanri");
   HttpReply fixed = LoginRequest("kanri", Password("kanri"), {{"Cookie", before.cookie}});
   ASSERT_EQ(fixed.status, 200);
-  const std::string after = fixed.headers["Set-Cookie"].substr(0, fixed.headers["Set-Cookie"].find(';'));
+  const std::string after =
+      fixed.headers["Set-Cookie"].substr(0, fixed.headers["Set-Cookie"].find(';'));
   EXPECT_NE(after, before.cookie);
   EXPECT_EQ(Get(before, "/api/v1/console/session").status, 401);
   HttpReply planted = LoginRequest("kanri", Password("kanri"), {{"Cookie", "sg_session=planted"}});
@@ -329,12 +332,14 @@ TEST_P(ConsoleApiTest, EveryViewAndChangeIsAnAccessRecordWithUserAndRole) {
   ASSERT_EQ(Get(kanri, "/events/ev-zeimu").status, 200);
   const Login admin = LogIn("sysadmin");
   ASSERT_EQ(Post(admin, "/api/v1/console/agents/revoke-me/revoke", "{}", admin.csrf).status, 200);
-  CommandRun report = Cli({"report", "access", "--db", db_, "--from", "2000-01-01", "--to", "2100-01-01"});
+  CommandRun report =
+      Cli({"report", "access", "--db", db_, "--from", "2000-01-01", "--to", "2100-01-01"});
   ASSERT_EQ(report.exit_code, 0);
   EXPECT_NE(report.out.find("web:kanri (kanri),GET /events/ev-zeimu,200"), std::string::npos)
       << report.out;
-  EXPECT_NE(report.out.find("web:sysadmin (sysadmin),POST /api/v1/console/agents/revoke-me/revoke,200"),
-            std::string::npos);
+  EXPECT_NE(
+      report.out.find("web:sysadmin (sysadmin),POST /api/v1/console/agents/revoke-me/revoke,200"),
+      std::string::npos);
   // The revoked agent is refused by the agent API on the same listener.
   HttpReply agents = Get(admin, "/api/v1/console/agents");
   EXPECT_NE(agents.body.find(R"("name":"revoke-me","section":"総務課")"), std::string::npos)
@@ -344,9 +349,10 @@ TEST_P(ConsoleApiTest, EveryViewAndChangeIsAnAccessRecordWithUserAndRole) {
 TEST_P(ConsoleApiTest, XssPayloadsAreRenderedInert) {
   const std::string script = "<script>alert(1)</script>";
   const std::string img = "\\\"><img src=x onerror=alert(1)>.xlsx";
-  PostEvent(zeimu_token_, "ev-xss", "2026-11-30T01:00:00Z",
-            R"("subject":"<script>alert(1)</script>","user":"<b>u</b>","attachments":[{"name":")" +
-                img + R"(","class":1,"findings":{"my_number":1}}],"recipients":[{"address":"x@<i>evil</i>.jp","external":true}])");
+  PostEvent(
+      zeimu_token_, "ev-xss", "2026-11-30T01:00:00Z",
+      R"("subject":"<script>alert(1)</script>","user":"<b>u</b>","attachments":[{"name":")" + img +
+          R"(","class":1,"findings":{"my_number":1}}],"recipients":[{"address":"x@<i>evil</i>.jp","external":true}])");
   AddUser("xss-user", "税務課", "hogo", "<script>alert('name')</script>");
   const Login l = LogIn("xss-user");
   for (const std::string path : {"/events", "/events/ev-xss", "/"}) {
@@ -365,7 +371,8 @@ TEST_P(ConsoleApiTest, XssPayloadsAreRenderedInert) {
   EXPECT_EQ(api.headers["Content-Type"].find("application/json"), 0u);
   EXPECT_EQ(api.headers["X-Content-Type-Options"], "nosniff");
   // CSV: a formula is written as text.
-  PostEvent(zeimu_token_, "ev-formula", "2026-11-30T02:00:00Z", R"j("subject":"=HYPERLINK(\"http://x\")")j");
+  PostEvent(zeimu_token_, "ev-formula", "2026-11-30T02:00:00Z",
+            R"j("subject":"=HYPERLINK(\"http://x\")")j");
   HttpReply csv = Get(l, "/events.csv");
   EXPECT_NE(csv.body.find("'=HYPERLINK"), std::string::npos);
 }
@@ -395,22 +402,24 @@ TEST_P(ConsoleApiTest, SqlMetacharactersInEveryFilterMatchNothingAndBreakNothing
 
 TEST_P(ConsoleApiTest, PolicyIsCheckedInJapaneseDiffedPublishedAndRolledBack) {
   const Login admin = LogIn("sysadmin");
-  HttpReply bad = Post(admin, "/api/v1/console/policy/check",
-                       R"({"text":"{\"internal_domains\":[],\"lookalike_domains\":\"maybe\"}"})",
-                       admin.csrf);
+  HttpReply bad =
+      Post(admin, "/api/v1/console/policy/check",
+           R"({"text":"{\"internal_domains\":[],\"lookalike_domains\":\"maybe\"}"})", admin.csrf);
   ASSERT_EQ(bad.status, 200);
   auto checked = ParseObject(bad.body);
   EXPECT_FALSE(checked->getValue<bool>("valid"));
   EXPECT_NE(bad.body.find("ドメインを 1 つ以上書いてください"), std::string::npos) << bad.body;
   EXPECT_NE(bad.body.find("のどれかにしてください"), std::string::npos) << bad.body;
-  HttpReply refused = Post(admin, "/api/v1/console/policy",
-                           R"({"text":"{\"internal_domains\":[]}"})", admin.csrf);
+  HttpReply refused =
+      Post(admin, "/api/v1/console/policy", R"({"text":"{\"internal_domains\":[]}"})", admin.csrf);
   EXPECT_EQ(refused.status, 400);
   const std::string text =
       R"({"text":"{\n  \"organization\": \"会津美里町\",\n  \"internal_domains\": [\"town.aizumisato.lg.jp\", \"aizumisato.lg.jp\"]\n}\n"})";
   HttpReply diff = Post(admin, "/api/v1/console/policy/check", text, admin.csrf);
-  EXPECT_NE(diff.body.find("+  \\\"internal_domains\\\": [\\\"town.aizumisato.lg.jp\\\", \\\"aizumisato.lg.jp\\\"]"),
-            std::string::npos)
+  EXPECT_NE(
+      diff.body.find(
+          "+  \\\"internal_domains\\\": [\\\"town.aizumisato.lg.jp\\\", \\\"aizumisato.lg.jp\\\"]"),
+      std::string::npos)
       << diff.body;
   HttpReply published = Post(admin, "/api/v1/console/policy", text, admin.csrf);
   ASSERT_EQ(published.status, 200) << published.body;
@@ -446,7 +455,8 @@ TEST_P(ConsoleTwoServersTest, LogInOnOneActOnTheOther) {
   const int first_port = port_;
   port_ = second_port;
   EXPECT_EQ(Get(admin, "/api/v1/console/session").status, 200);
-  HttpReply enrolled = Post(admin, "/api/v1/console/agents", R"({"name":"via-second"})", admin.csrf);
+  HttpReply enrolled =
+      Post(admin, "/api/v1/console/agents", R"({"name":"via-second"})", admin.csrf);
   EXPECT_EQ(enrolled.status, 201) << enrolled.body;
   EXPECT_EQ(Post(admin, "/api/v1/console/logout", "{}", admin.csrf).status, 200);
   port_ = first_port;

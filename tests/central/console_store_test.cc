@@ -36,8 +36,8 @@ class ConsoleStoreTest : public ::testing::TestWithParam<std::string> {
 
   void AddEvent(const std::string& id, const std::string& agent, const std::string& kind,
                 Micros time, const std::string& extra = "") {
-    StoredEvent e{id, agent, kind, time, time,
-                  R"({"id":")" + id + R"(","kind":")" + kind + R"(")" + extra + "}"};
+    StoredEvent e{id,   agent, kind,
+                  time, time,  R"({"id":")" + id + R"(","kind":")" + kind + R"(")" + extra + "}"};
     auto r = store_->InsertEvents({e});
     ASSERT_TRUE(r.ok()) << r.error();
   }
@@ -114,7 +114,8 @@ TEST_P(ConsoleStoreTest, SessionsExpireWhenIdleOrOld) {
 }
 
 TEST_P(ConsoleStoreTest, LoginFailuresAreCountedInTheWindowAndCleared) {
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(cs_->RecordLoginFailure("zeimu", "127.0.0.1", 100 + i).ok());
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(cs_->RecordLoginFailure("zeimu", "127.0.0.1", 100 + i).ok());
   ASSERT_TRUE(cs_->RecordLoginFailure("other", "127.0.0.1", 100).ok());
   EXPECT_EQ(cs_->CountLoginFailures("zeimu", 0).value(), 4);
   EXPECT_EQ(cs_->CountLoginFailures("zeimu", 102).value(), 2);
@@ -134,12 +135,15 @@ TEST_P(ConsoleStoreTest, EventsAreSearchedBySectionDomainSubjectAndKind) {
   ASSERT_TRUE(cs_->SetAgentSection("zeimu-pc", "税務課").ok());
   ASSERT_TRUE(cs_->SetAgentSection("soumu-pc", "総務課").ok());
   EXPECT_FALSE(cs_->SetAgentSection("soumu-pc", "無い課").ok());
-  AddEvent("e1", "zeimu-pc", "send_blocked", 10 * kSecond,
-           R"(,"subject":"課税台帳の送付","recipients":[{"address":"a@Tax.Example.co.jp","external":true}])");
-  AddEvent("e2", "soumu-pc", "send_prompted", 20 * kSecond,
-           R"(,"subject":"会議のお知らせ","recipients":[{"address":"b@city.sample.lg.jp","external":false}])");
-  AddEvent("e3", "zeimu-pc", "bcc_converted", 30 * kSecond,
-           R"(,"subject":"送付 台帳","user":"hanako","recipients":[{"address":"c@example.co.jp","external":true}])");
+  AddEvent(
+      "e1", "zeimu-pc", "send_blocked", 10 * kSecond,
+      R"(,"subject":"課税台帳の送付","recipients":[{"address":"a@Tax.Example.co.jp","external":true}])");
+  AddEvent(
+      "e2", "soumu-pc", "send_prompted", 20 * kSecond,
+      R"(,"subject":"会議のお知らせ","recipients":[{"address":"b@city.sample.lg.jp","external":false}])");
+  AddEvent(
+      "e3", "zeimu-pc", "bcc_converted", 30 * kSecond,
+      R"(,"subject":"送付 台帳","user":"hanako","recipients":[{"address":"c@example.co.jp","external":true}])");
   AddEvent("e4", "unplaced-pc", "send_blocked", 40 * kSecond);
 
   EXPECT_EQ(Ids({}), (std::vector<std::string>{"e4", "e3", "e2", "e1"}));
@@ -239,9 +243,12 @@ TEST_P(ConsoleStoreTest, PolicyHistoryNamesWhoPublished) {
 }
 
 TEST_P(ConsoleStoreTest, AccessRecordsAreFilteredNewestFirst) {
-  ASSERT_TRUE(store_->RecordAccess(AccessRecord{10, "web:zeimu (kanri)", "GET /events", 200, "a"}).ok());
-  ASSERT_TRUE(store_->RecordAccess(AccessRecord{20, "web:admin (sysadmin)", "GET /agents", 200, "a"}).ok());
-  ASSERT_TRUE(store_->RecordAccess(AccessRecord{30, "web:zeimu (kanri)", "GET /events/e1", 200, "a"}).ok());
+  ASSERT_TRUE(
+      store_->RecordAccess(AccessRecord{10, "web:zeimu (kanri)", "GET /events", 200, "a"}).ok());
+  ASSERT_TRUE(
+      store_->RecordAccess(AccessRecord{20, "web:admin (sysadmin)", "GET /agents", 200, "a"}).ok());
+  ASSERT_TRUE(
+      store_->RecordAccess(AccessRecord{30, "web:zeimu (kanri)", "GET /events/e1", 200, "a"}).ok());
   auto r = cs_->SearchAccess(AccessQuery{0, 100, "zeimu", "", 10});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.value().size(), 2u);

@@ -15,7 +15,7 @@
 namespace central::console {
 
 // The role codes, in the order the console lists them.
-inline constexpr const char* kRoleCodes[] = {"soukatsu", "hogo", "kanri",
+inline constexpr const char* kRoleCodes[] = {"soukatsu", "hogo",  "kanri",
                                              "kansa",    "tanto", "sysadmin"};
 
 bool IsRoleCode(std::string_view code);
@@ -39,13 +39,13 @@ bool TokensEqual(std::string_view a, std::string_view b);
 
 // What a user may do. Every console endpoint asks one of these.
 struct Rights {
-  bool all_sections = false;   // see events of every section (hogo, soukatsu, kansa)
-  bool own_section = false;    // see events of their section (kanri)
-  bool agents_read = false;    // sysadmin, kansa
-  bool agents_write = false;   // sysadmin
-  bool policy_read = false;    // sysadmin, kansa
-  bool policy_write = false;   // sysadmin
-  bool access_records = false; // kansa
+  bool all_sections = false;    // see events of every section (hogo, soukatsu, kansa)
+  bool own_section = false;     // see events of their section (kanri)
+  bool agents_read = false;     // sysadmin, kansa
+  bool agents_write = false;    // sysadmin
+  bool policy_read = false;     // sysadmin, kansa
+  bool policy_write = false;    // sysadmin
+  bool access_records = false;  // kansa
   bool events() const { return all_sections || own_section; }
 };
 Rights RightsOf(const std::vector<std::string>& roles);

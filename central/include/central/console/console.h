@@ -22,10 +22,10 @@
 namespace central::console {
 
 inline constexpr char kSessionCookie[] = "sg_session";
-inline constexpr Micros kIdleTimeout = 30LL * 60 * 1000000;          // 30 min
-inline constexpr Micros kAbsoluteTimeout = 12LL * 3600 * 1000000;    // 12 h
-inline constexpr int kMaxLoginFailures = 5;                          // within...
-inline constexpr Micros kLockoutWindow = 15LL * 60 * 1000000;        // ...15 min
+inline constexpr Micros kIdleTimeout = 30LL * 60 * 1000000;        // 30 min
+inline constexpr Micros kAbsoluteTimeout = 12LL * 3600 * 1000000;  // 12 h
+inline constexpr int kMaxLoginFailures = 5;                        // within...
+inline constexpr Micros kLockoutWindow = 15LL * 60 * 1000000;      // ...15 min
 
 struct ConsoleConfig {
   bool tls = false;  // cookies get `Secure`

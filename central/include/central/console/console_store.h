@@ -30,8 +30,8 @@ struct Section {
 
 struct User {
   std::string login;
-  std::string name;     // display name (漢字)
-  std::string section;  // the section the user belongs to
+  std::string name;                // display name (漢字)
+  std::string section;             // the section the user belongs to
   std::vector<std::string> roles;  // role codes (roles.h), at least one
   std::string password_hash;       // crypto_pwhash_str text
   Micros created_at = 0;
@@ -53,15 +53,15 @@ struct EventKey {
 };
 
 struct EventQuery {
-  std::optional<Micros> from;  // event time >= from
-  std::optional<Micros> to;    // event time < to
+  std::optional<Micros> from;          // event time >= from
+  std::optional<Micros> to;            // event time < to
   std::optional<std::string> section;  // only agents of this section ("" : no section)
   std::optional<std::string> agent;
   std::optional<std::string> kind;
   std::optional<std::string> user;              // the desktop login in the event
   std::optional<std::string> recipient_domain;  // a recipient's domain, or a parent of it
   std::vector<std::string> subject_words;       // each must occur in the subject
-  std::optional<EventKey> before;  // the page after this key (from the previous page)
+  std::optional<EventKey> before;               // the page after this key (from the previous page)
   int limit = 50;
   // Stop after looking at this many stored events even when the page is not full
   // (the page then has a `next` key to continue from).
