@@ -469,5 +469,39 @@ TEST_P(ConsoleTwoServersTest, LogInOnOneActOnTheOther) {
 INSTANTIATE_TEST_SUITE_P(Postgresql, ConsoleTwoServersTest, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
 
+TEST(ConsoleTlsTest, OverTlsTheSessionCookieIsSecure) {
+  if (!fs::exists("/usr/bin/openssl") || !fs::exists("/usr/bin/curl"))
+    GTEST_FAIL() << "needs openssl and curl (apt-get install -y openssl curl)";
+  TempDir dir;
+  const std::string cert = (dir.path() / "cert.pem").string(),
+                    key = (dir.path() / "key.pem").string();
+  ASSERT_EQ(RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"})
+                .exit_code,
+            0);
+  const std::string db = "sqlite:" + (dir.path() / "c.db").string();
+  ASSERT_EQ(
+      RunCommand({CentralBinary(), "section", "add", "--db", db, "--name", "総務課"}).exit_code, 0);
+  std::ofstream(dir.path() / "pw") << "tls-password-1\n";
+  CommandRun added = RunCommand({"/bin/sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh",
+                                 (dir.path() / "pw").string(), CentralBinary(), "user", "add",
+                                 "--db", db, "--login", "admin", "--name", "管理 者", "--section",
+                                 "総務課", "--role", "sysadmin"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const int port = FreePort();
+  Process server(
+      {CentralBinary(), "serve", "--listen", "127.0.0.1:" + std::to_string(port), "--db", db,
+       "--state-dir", (dir.path() / "state").string(), "--tls-cert", cert, "--tls-key", key},
+      dir.path() / "serve");
+  ASSERT_TRUE(central_test::WaitForPort(port));
+  CommandRun login =
+      RunCommand({"/usr/bin/curl", "-s", "-D", "-", "-o", "/dev/null", "--cacert", cert, "-H",
+                  "Content-Type: application/json", "--data",
+                  R"({"login":"admin","password":"tls-password-1"})",
+                  "https://localhost:" + std::to_string(port) + "/api/v1/console/login"});
+  EXPECT_NE(login.out.find("HTTP/1.1 200"), std::string::npos) << login.out << login.err;
+  EXPECT_NE(login.out.find("; HttpOnly; SameSite=Strict; Secure"), std::string::npos) << login.out;
+}
+
 }  // namespace
 }  // namespace central
