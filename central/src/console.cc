@@ -730,7 +730,7 @@ struct Console::Impl {
       Status s = cs.RecordLoginFailure(login, ctx.req.peer, now);
       if (!s.ok()) return ServerError(&ctx, s.message());
       if (failures.value() + 1 == kMaxLoginFailures) {
-        Status a = cs.RecordAlert(Alert{now, "login_locked", login, "peer " + ctx.req.peer});
+        Status a = cs.RecordAlert(Alert{now, "login_locked", login, ctx.req.peer});
         if (!a.ok()) return ServerError(&ctx, a.message());
         store.RecordAccess(
             AccessRecord{now, "anonymous", "alert login_locked " + login, 429, ctx.req.peer});
@@ -1570,7 +1570,7 @@ struct Console::Impl {
         alerts.push_back(mstch::map{
             {"time", LocalDateTime(a.time)},
             {"text", "ログイン名「" + a.login +
-                         "」: 15 分間に 5 回ログインに失敗したため、15 分間ロックしました (" +
+                         "」: 15 分間に 5 回ログインに失敗したため、15 分間ロックしました (接続元 " +
                          a.detail + ")"}});
       }
     }

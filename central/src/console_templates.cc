@@ -353,7 +353,8 @@ button, .button { font: inherit; display: inline-block; padding: .4rem 1rem; bor
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 700; }
 button.danger { border-color: var(--danger); color: var(--danger); }
 form.inline { display: inline; }
-.era { font-size: .8rem; color: var(--muted); min-height: 1.2em; }
+.era { font-size: .8rem; color: var(--muted); }
+.era:empty { display: none; }
 table.list { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); font-size: .92rem; }
 table.list th { text-align: left; background: #e9eef4; padding: .45rem .6rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
 table.list td { padding: .45rem .6rem; border-bottom: 1px solid #eceff3; vertical-align: top; }

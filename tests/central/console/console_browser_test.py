@@ -175,6 +175,7 @@ def main():
                      "--disable-sync", "--disable-dev-shm-usage", "--lang=ja",
                      f"--user-data-dir={work}/chrome-profile"):
             opts.add_argument(flag)
+        opts.add_experimental_option("prefs", {"intl.accept_languages": "ja"})
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
         driver.set_window_size(1280, 800)
         driver.set_page_load_timeout(30)
