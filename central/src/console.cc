@@ -800,6 +800,8 @@ struct Console::Impl {
     }
     if (p == "/sections" && !post) return ApiSections(ctx);
     if (p == "/events" && !post) return ctx.rights.events() ? ApiEvents(ctx) : Forbidden(ctx);
+    if (p == "/near-misses" && !post)
+      return ctx.rights.events() ? ApiNearMisses(ctx) : Forbidden(ctx);
     if (p == "/events.csv" && !post) return ctx.rights.events() ? EventsCsv(ctx) : Forbidden(ctx);
     if (Segment(p, "/events/", &arg) && !post)
       return ctx.rights.events() ? EventDetail(ctx, arg) : Forbidden(ctx);
@@ -878,7 +880,8 @@ struct Console::Impl {
                    {"role_names", RoleNames(*ctx.user)},
                    {"policy_version", std::to_string(version)},
                    {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
-                   {"tanto_only", nothing}});
+                   {"tanto_only", nothing},
+                   {"near_misses", r.events() ? NearMissView(ctx) : mstch::map{}}});
   }
 
   WebResponse ApiSections(Ctx& ctx) {
@@ -1185,6 +1188,126 @@ struct Console::Impl {
                            {"findings", findings},
                            {"has_samples", !samples.empty()},
                            {"samples", samples}});
+  }
+
+  // ------------------------------------------------------------ near misses
+
+  // Blocks (ヒヤリハット, DESIGN.md "From event to case") per section and desktop user and
+  // week, over the sections the user may see.
+  struct NearMisses {
+    std::vector<Micros> weeks;  // Monday 00:00 of each week, oldest first
+    std::map<std::pair<std::string, std::string>, std::vector<int>> counts;  // (section, user)
+    bool truncated = false;
+  };
+
+  bool NearMissesOf(Ctx& ctx, NearMisses* out, std::string* error) {
+    int weeks = 4;
+    if (!ctx.params.Get("weeks").empty()) {
+      try {
+        weeks = std::clamp(std::stoi(ctx.params.Get("weeks")), 1, 26);
+      } catch (const std::exception&) {
+        *error = "週の数の指定が正しくありません。";
+        return false;
+      }
+    }
+    Micros anchor = NowMicros();
+    if (!ctx.params.Get("to").empty()) {
+      auto day = ParseLocalDate(ctx.params.Get("to"));
+      if (!day) {
+        *error = "終了日は YYYY-MM-DD (西暦) で入力してください。";
+        return false;
+      }
+      anchor = *day;
+    }
+    constexpr Micros kDay = 24LL * 3600 * 1000000;
+    const Micros last = WeekStart(anchor);
+    for (int i = weeks - 1; i >= 0; --i)
+      out->weeks.push_back(WeekStart(last - i * 7 * kDay + kDay / 2));
+    const Micros end = WeekStart(last + 8 * kDay);
+    for (const char* kind : {"send_blocked", "print_blocked"}) {
+      EventQuery q;
+      q.kind = kind;
+      q.from = out->weeks.front();
+      q.to = end;
+      q.limit = 1000;
+      if (!ctx.rights.all_sections) q.section = ctx.user->section;
+      for (int pages = 0;; ++pages) {
+        if (pages == 100) {
+          out->truncated = true;
+          break;
+        }
+        auto page = cs.SearchEvents(q);
+        if (!page.ok()) {
+          *error = page.error();
+          return false;
+        }
+        for (const auto& e : page.value().events) {
+          const EventView v = ViewOf(e);
+          std::size_t week = 0;
+          while (week + 1 < out->weeks.size() && e.event.time >= out->weeks[week + 1]) ++week;
+          auto& row = out->counts[{v.section, v.user}];
+          row.resize(out->weeks.size());
+          ++row[week];
+        }
+        if (!page.value().next) break;
+        q.before = page.value().next;
+      }
+    }
+    return true;
+  }
+
+  WebResponse ApiNearMisses(Ctx& ctx) {
+    NearMisses t;
+    std::string error;
+    if (!NearMissesOf(ctx, &t, &error)) return JsonError(400, "bad query", error);
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Array weeks, rows;
+    for (Micros w : t.weeks) weeks.add(LocalDate(w));
+    for (const auto& [key, counts] : t.counts) {
+      Poco::JSON::Object r(Poco::JSON_PRESERVE_KEY_ORDER);
+      r.set("section", key.first);
+      r.set("user", key.second);
+      Poco::JSON::Array c;
+      int total = 0;
+      for (int n : counts) {
+        c.add(n);
+        total += n;
+      }
+      r.set("counts", c);
+      r.set("total", total);
+      rows.add(r);
+    }
+    o.set("weeks", weeks);
+    o.set("rows", rows);
+    o.set("truncated", t.truncated);
+    return JsonReply(200, Json(o));
+  }
+
+  // The home page's table of near misses over the last four weeks.
+  mstch::map NearMissView(Ctx& ctx) {
+    NearMisses t;
+    std::string error;
+    if (!NearMissesOf(ctx, &t, &error)) return mstch::map{};
+    mstch::array weeks, rows;
+    for (Micros w : t.weeks) {
+      const std::string d = LocalDate(w);  // YYYY-MM-DD
+      weeks.push_back(std::to_string(std::atoi(d.substr(5, 2).c_str())) + "月" +
+                      std::to_string(std::atoi(d.substr(8, 2).c_str())) + "日の週");
+    }
+    for (const auto& [key, counts] : t.counts) {
+      mstch::array cells;
+      int total = 0;
+      for (int n : counts) {
+        cells.push_back(std::to_string(n));
+        total += n;
+      }
+      rows.push_back(mstch::map{{"section", key.first.empty() ? std::string("-") : key.first},
+                                {"user", key.second.empty() ? std::string("(不明)") : key.second},
+                                {"cells", cells},
+                                {"total", std::to_string(total)}});
+    }
+    return mstch::map{
+        {"weeks", weeks}, {"rows", rows}, {"has_rows", !rows.empty()}, {"truncated", t.truncated}};
   }
 
   // ------------------------------------------------------------ agents
@@ -1569,9 +1692,10 @@ struct Console::Impl {
       for (const auto& a : recent.value()) {
         alerts.push_back(mstch::map{
             {"time", LocalDateTime(a.time)},
-            {"text", "ログイン名「" + a.login +
-                         "」: 15 分間に 5 回ログインに失敗したため、15 分間ロックしました (接続元 " +
-                         a.detail + ")"}});
+            {"text",
+             "ログイン名「" + a.login +
+                 "」: 15 分間に 5 回ログインに失敗したため、15 分間ロックしました (接続元 " +
+                 a.detail + ")"}});
       }
     }
     const Params& p = ctx.params;

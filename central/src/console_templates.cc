@@ -73,6 +73,19 @@ const char kHome[] =
 <a class="card link-card" href="/access"><h2>アクセス記録</h2>
 <p>誰がいつ何を見たか・変えたか (要領第12条) を検索し、CSV で書き出せます。</p></a>
 {{/rights.access}}
+{{#rights.events}}{{#near_misses}}
+<section class="card wide">
+<h2>ヒヤリハット (止めた送信・印刷) — 週ごと・利用者ごと</h2>
+{{#has_rows}}
+<table class="list">
+<thead><tr><th>所属</th><th>利用者</th>{{#weeks}}<th class="num">{{.}}</th>{{/weeks}}<th class="num">計</th></tr></thead>
+<tbody>{{#rows}}<tr><td>{{section}}</td><td>{{user}}</td>{{#cells}}<td class="num">{{.}}</td>{{/cells}}<td class="num"><strong>{{total}}</strong></td></tr>{{/rows}}</tbody>
+</table>
+{{/has_rows}}
+{{^has_rows}}<p class="muted">直近の週に止めた送信・印刷はありません。</p>{{/has_rows}}
+{{#truncated}}<p class="muted">件数が多いため一部のみ集計しています。</p>{{/truncated}}
+</section>
+{{/near_misses}}{{/rights.events}}
 {{#tanto_only}}
 <div class="card"><h2>あなたの報告</h2>
 <p>あなたが報告した事案はまだありません。漏えいなどの報告機能は準備中です。</p></div>
@@ -381,6 +394,8 @@ pre.diff .add { background: #e6f6ea; color: #0f5d2a; display: block; }
 pre.diff .del { background: #fdecea; color: #8f1d16; display: block; }
 pre.diff .same { color: var(--muted); display: block; }
 .pager { text-align: right; }
+.cards .wide { grid-column: 1 / -1; }
+td.num, th.num { text-align: right; }
 )CSS";
 
 }  // namespace

@@ -79,6 +79,15 @@ std::string LocalDateTimeJa(Micros t) {
   return buf;
 }
 
+Micros WeekStart(Micros t) {
+  std::tm tm{};
+  if (!Local(t, &tm)) return t;
+  tm.tm_mday -= (tm.tm_wday + 6) % 7;  // back to Monday
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_isdst = -1;
+  return static_cast<Micros>(std::mktime(&tm)) * 1000000;
+}
+
 std::optional<Micros> ParseLocalDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int y = 0, m = 0, d = 0;

@@ -170,6 +170,7 @@ TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
       {"GET", "/api/v1/console/events", "", events, 200},
       {"GET", "/api/v1/console/events?domain=example.co.jp", "", events, 200},
       {"GET", "/api/v1/console/events.csv", "", events, 200},
+      {"GET", "/api/v1/console/near-misses", "", events, 200},
       {"GET", "/api/v1/console/events/ev-zeimu", "", events, 200},
       {"GET", "/api/v1/console/agents", "", it_read, 200},
       {"POST", "/api/v1/console/agents", R"({"name":"new-pc-ROLE","section":"税務課"})", it_write,
@@ -247,6 +248,13 @@ TEST_P(ConsoleApiTest, EventsAreFoundByRecipientDomainAndExportedAsCsvWithBom) {
   ASSERT_EQ(events->size(), 1u) << found.body;
   EXPECT_EQ(events->getObject(0)->getValue<std::string>("id"), "ev-zeimu");
   EXPECT_EQ(events->getObject(0)->getValue<std::string>("section"), "税務課");
+  // Near misses (blocks) per person and week, the manager's section only.
+  HttpReply near = Get(kanri, "/api/v1/console/near-misses?to=2026-12-05&weeks=2");
+  ASSERT_EQ(near.status, 200) << near.body;
+  EXPECT_EQ(near.body,
+            R"({"weeks":["2026-11-23","2026-11-30"],"rows":[{"section":"税務課","user":"hanako",)"
+            R"("counts":[1,0],"total":1}],"truncated":false})");
+  EXPECT_NE(Get(kanri, "/").body.find("ヒヤリハット"), std::string::npos);
   HttpReply csv = Get(kanri, "/events.csv?domain=example.co.jp");
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);

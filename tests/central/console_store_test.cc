@@ -307,6 +307,8 @@ TEST(ConsoleTimeTest, TimesAreShownInTheTownsZoneWithTheEra) {
   EXPECT_EQ(*ParseLocalDate("2026-12-03"), *ParseTime("2026-12-02T15:00:00Z"));
   EXPECT_FALSE(ParseLocalDate("2026-13-01"));
   EXPECT_FALSE(ParseLocalDate("2026-12-1"));
+  EXPECT_EQ(WeekStart(t), *ParseTime("2026-11-29T15:00:00Z"));  // Monday 30 Nov, 00:00 JST
+  EXPECT_EQ(WeekStart(*ParseTime("2026-11-29T15:00:00Z")), *ParseTime("2026-11-29T15:00:00Z"));
   EXPECT_EQ(EraYear(2019), "令和元年");
   EXPECT_EQ(EraYear(1989), "平成元年");
   EXPECT_EQ(EraYear(2018), "平成30年");

@@ -28,6 +28,8 @@ std::string LocalDate(Micros t);
 std::string LocalDateTimeJa(Micros t);
 // "令和8年" for a Western year (明治 to 令和; the era in force on 31 December).
 std::string EraYear(int year);
+// Monday 00:00 in the zone of the week holding t.
+Micros WeekStart(Micros t);
 // Midnight at the start of a "YYYY-MM-DD" day in the zone; nullopt when not a date.
 std::optional<Micros> ParseLocalDate(std::string_view text);
 
