@@ -17,13 +17,13 @@ build_packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libvmime-dev libpoco-dev libcurl4-openssl-dev libicu-dev libgtest-dev libgmock-dev
   libpoppler-cpp-dev libsqlite3-dev libpq-dev libsodium-dev libcups2-dev libbenchmark-dev
-  zlib1g-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8
+  zlib1g-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8 libmstch-dev
 )
 test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
   postfix clang-14 libclang-rt-14-dev curl postgresql
   dbus-daemon dbus-bin python3-dbusmock
-  chromium chromium-driver python3-selenium fonts-ipafont-gothic
+  chromium chromium-driver python3-selenium fonts-ipafont-gothic fonts-noto-cjk
   cups-daemon cups-client cups-filters cups-ipp-utils ghostscript avahi-daemon
   dbus-system-bus-common
 )
@@ -86,6 +86,15 @@ case "${1:-}" in
       version=$("$central_bin" policy push --db "$db" --state-dir "$state/central" "$policy")
       echo "== enrolled this agent with central and published policy version $version"
     fi
+    # First run: a first administrator for the web console; the password is shown once.
+    if [ -z "$("$central_bin" user list --db "$db")" ]; then
+      console_password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+      "$central_bin" section add --db "$db" --name "情報システム課" >/dev/null
+      printf '%s\n' "$console_password" | "$central_bin" user add --db "$db" --login admin \
+        --name "システム管理者" --section "情報システム課" --role sysadmin,kansa >/dev/null
+      echo "== web console: http://$central_listen/ — first login: admin / $console_password"
+      echo "   (shown only now; add people with: $central_bin user add --db $db --login LOGIN ...)"
+    fi
     agent=("$build/agent/sendguard-agent" --listen "$listen" --upstream "$upstream"
            --upstream-tls "$upstream_tls" --policy "$policy" --state-dir "$state/agent"
            --control-listen "$control_listen"
@@ -97,7 +106,7 @@ case "${1:-}" in
     echo "   no encryption, no authentication (or your usual login: it is checked upstream)."
     echo "   Mail is relayed to $upstream ($upstream_tls). Set SENDGUARD_UPSTREAM=host:port and"
     echo "   SENDGUARD_UPSTREAM_TLS=starttls|tls for your organisation's mail server."
-    echo "   Central service: http://$central_listen (SQLite in $state/central); events:"
+    echo "   Central service and web console: http://$central_listen/ (SQLite in $state/central); events:"
     echo "     $central_bin events list --db $db"
     echo "   Push a new policy: $central_bin policy push --db $db --state-dir $state/central FILE"
     echo "   Decisions are logged (masked) to $state/agent/audit.jsonl. Stop with Ctrl-C."

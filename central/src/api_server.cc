@@ -28,11 +28,14 @@
 #include <condition_variable>
 #include <cstdio>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
 
+#include "central/console/console.h"
+#include "central/console/console_http.h"
 #include "central/event_intake.h"
 #include "central/policy_signer.h"
 
@@ -525,12 +528,33 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   ConnectionGuard& guard_;
 };
 
+// A console request under the connection guard: no deadline while it is handled (pages
+// and CSV exports may take a while), the keep-alive wait after the reply.
+class GuardedConsoleHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  GuardedConsoleHandler(Poco::Net::HTTPRequestHandler* inner, ConnectionGuard& guard)
+      : inner_(inner), guard_(guard) {}
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& res) override {
+    const std::string peer = req.clientAddress().toString();
+    guard_.BodyRead(peer);
+    inner_->handleRequest(req, res);
+    guard_.ReplySent(peer);
+  }
+
+ private:
+  std::unique_ptr<Poco::Net::HTTPRequestHandler> inner_;
+  ConnectionGuard& guard_;
+};
+
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  ApiHandlerFactory(ApiState& state, ConnectionGuard& guard) : state_(state), guard_(guard) {}
+  ApiHandlerFactory(ApiState& state, ConnectionGuard& guard, console::Console* console)
+      : state_(state), guard_(guard), console_(console) {}
   // Called once a request header has been read.
   Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
     guard_.HeaderRead(req.clientAddress().toString());
+    if (console_ && !console::IsAgentApiPath(req.getURI().substr(0, req.getURI().find('?'))))
+      return new GuardedConsoleHandler(console::NewConsoleRequestHandler(*console_), guard_);
     return new ApiHandler(state_, guard_);
   }
   // What HTTPServer::stopAll(false) does: each connection ends after its current request.
@@ -539,6 +563,7 @@ class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  private:
   ApiState& state_;
   ConnectionGuard& guard_;
+  console::Console* console_;
 };
 
 }  // namespace
@@ -604,7 +629,7 @@ Status ApiServer::Start() {
     params->setKeepAliveTimeout(Poco::Timespan(30, 0));
     params->setTimeout(Poco::Timespan(30, 0));  // per read or write; the guard bounds totals
     impl_->guard = std::make_unique<ConnectionGuard>(c, in_flight);
-    impl_->handlers = new ApiHandlerFactory(impl_->state, *impl_->guard);
+    impl_->handlers = new ApiHandlerFactory(impl_->state, *impl_->guard, c.console);
     impl_->server = std::make_unique<Poco::Net::TCPServer>(
         new GuardedConnectionFactory(params, impl_->handlers, *impl_->guard), impl_->threads,
         *socket, params);

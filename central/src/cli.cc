@@ -21,6 +21,10 @@
 #include <vector>
 
 #include "central/api_server.h"
+#include "central/console/console.h"
+#include "central/console/console_cli.h"
+#include "central/console/console_store.h"
+#include "central/console/console_time.h"
 #include "central/csv.h"
 #include "central/event_intake.h"
 #include "central/policy_publisher.h"
@@ -38,8 +42,9 @@ constexpr int kOk = 0, kUserError = 1, kUsage = 2, kConfig = 2;
 
 constexpr char kUsageText[] =
     "usage: sendguard-central serve --listen HOST:PORT --state-dir DIR [--db DB]\n"
-    "                               [--tls-cert FILE --tls-key FILE] [--check-config]\n"
+    "                               [--tls-cert FILE --tls-key FILE] [--time-zone ZONE]\n"
     "                               [--header-timeout SECONDS] [--max-connections-per-address N]\n"
+    "                               [--check-config]\n"
     "       sendguard-central agent enroll --db DB --name NAME [--replace]\n"
     "       sendguard-central agent revoke --db DB --name NAME\n"
     "       sendguard-central agents list --db DB [--json]\n"
@@ -148,7 +153,7 @@ int Serve(int argc, char** argv) {
   Args args;
   if (auto e = ParseArgs(argc, argv, 2,
                          {"--listen", "--db", "--state-dir", "--tls-cert", "--tls-key",
-                          "--header-timeout", "--max-connections-per-address"},
+                          "--header-timeout", "--max-connections-per-address", "--time-zone"},
                          {"--check-config"}, &args);
       !e.empty())
     return Fail(kUsage, e);
@@ -196,6 +201,16 @@ int Serve(int argc, char** argv) {
                              : "sqlite:" + (fs::path(state_dir) / "central.db").string();
   auto store = Open(db);
   if (!store) return kUserError;
+  // The web console (DESIGN.md "The web console"), on the same listener.
+  auto console_store = console::ConsoleStore::Open(db);
+  if (!console_store.ok()) return Fail(kUserError, console_store.error());
+  if (Status tz = console::UseTimeZone(args.Has("--time-zone") ? args.Get("--time-zone")
+                                                               : console::kDefaultTimeZone);
+      !tz.ok())
+    return Fail(kUsage, tz.message());
+  console::Console web_console(console::ConsoleConfig{!config.tls_cert.empty()}, *store,
+                               *console_store.value(), signer.value());
+  config.console = &web_console;
   if (args.flags.count("--check-config")) {
     std::puts("configuration OK");
     return kOk;
@@ -221,6 +236,9 @@ int Serve(int argc, char** argv) {
               db.rfind("sqlite:", 0) == 0 ? db.c_str() : "postgresql");
   std::printf("sendguard-central: policy public key for agents: %s/policy.pub\n",
               state_dir.c_str());
+  std::printf("sendguard-central: web console: %s://%s:%u/ (times in %s)\n",
+              config.tls_cert.empty() ? "http" : "https", config.host.c_str(), server.port(),
+              console::CurrentTimeZone().c_str());
   std::fflush(stdout);
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -473,8 +491,10 @@ int RunCli(int argc, char** argv) {
   const std::string b = argc > 2 ? argv[2] : "";
   if (a == "-h" || a == "--help" || a == "help") {
     std::fputs(kUsageText, stdout);
+    std::fputs(console::kConsoleUsage, stdout);
     return kOk;
   }
+  if (int code = 0; console::RunConsoleCommand(argc, argv, &code)) return code;
   if (a == "serve") return Serve(argc, argv);
   if (a == "agent" && b == "enroll") return AgentEnroll(argc, argv);
   if (a == "agent" && b == "revoke") return AgentRevoke(argc, argv);

@@ -16,6 +16,10 @@
 
 namespace central {
 
+namespace console {
+class Console;
+}
+
 // How long an accepted token is trusted without asking the store again: the longest a
 // revoked agent (`agent revoke`) is still served.
 constexpr int kTokenCacheSeconds = 10;
@@ -36,6 +40,9 @@ struct ApiServerConfig {
   // A request header must be complete within this time of the connection being accepted
   // (or of the previous reply plus the 30 s keep-alive wait); else the connection is closed.
   int header_timeout_ms = 10000;
+  // Not null: every path outside the agent API (console::IsAgentApiPath) is the web
+  // console's. Not owned; must outlive the server.
+  console::Console* console = nullptr;
 };
 
 class ApiServer {

@@ -1,0 +1,610 @@
+// The only console file that touches Poco::Data: ConsoleStore on SQLite and PostgreSQL.
+// Poco exceptions end here.
+#include "central/console/console_store.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <functional>
+#include <mutex>
+
+namespace central::console {
+namespace {
+
+using Poco::Data::Statement;
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+using Poco::Data::Keywords::use;
+using DbSession = Poco::Data::Session;
+
+enum class Dialect { kSqlite, kPostgres };
+
+// The console's schema, one entry per version; a new version appends, never edits.
+const std::vector<std::vector<std::string>>& Migrations() {
+  static const std::vector<std::vector<std::string>> kMigrations = {
+      {"CREATE TABLE IF NOT EXISTS console_sections (name TEXT PRIMARY KEY, created_at BIGINT "
+       "NOT NULL)",
+       "CREATE TABLE IF NOT EXISTS console_users (login TEXT PRIMARY KEY, name TEXT NOT NULL, "
+       "section TEXT NOT NULL, roles TEXT NOT NULL, password_hash TEXT NOT NULL, created_at "
+       "BIGINT NOT NULL)",
+       "CREATE TABLE IF NOT EXISTS console_sessions (id_hash TEXT PRIMARY KEY, login TEXT NOT "
+       "NULL, csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL)",
+       "CREATE TABLE IF NOT EXISTS console_login_failures (login TEXT NOT NULL, at BIGINT NOT "
+       "NULL, peer TEXT NOT NULL)",
+       "CREATE INDEX IF NOT EXISTS console_login_failures_by_login ON console_login_failures "
+       "(login, at)",
+       "CREATE TABLE IF NOT EXISTS console_alerts (at BIGINT NOT NULL, kind TEXT NOT NULL, "
+       "login TEXT NOT NULL, detail TEXT NOT NULL)",
+       "CREATE TABLE IF NOT EXISTS console_agent_sections (agent TEXT PRIMARY KEY, section TEXT "
+       "NOT NULL)",
+       "CREATE TABLE IF NOT EXISTS console_policy_authors (version BIGINT PRIMARY KEY, login "
+       "TEXT NOT NULL)"},
+  };
+  return kMigrations;
+}
+
+std::string JoinRoles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) out += (out.empty() ? "" : ",") + r;
+  return out;
+}
+
+std::vector<std::string> SplitRoles(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// The filters SQL cannot apply (they look inside the event's JSON).
+bool MatchesBody(const EventQuery& q, const std::string& body) {
+  if (!q.user && !q.recipient_domain && q.subject_words.empty()) return true;
+  try {
+    Poco::JSON::Parser parser;
+    auto o = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    if (q.user && o->optValue<std::string>("user", "") != *q.user) return false;
+    if (!q.subject_words.empty()) {
+      const std::string subject = Lower(o->optValue<std::string>("subject", ""));
+      for (const std::string& w : q.subject_words)
+        if (subject.find(Lower(w)) == std::string::npos) return false;
+    }
+    if (q.recipient_domain) {
+      auto recipients = o->getArray("recipients");
+      if (!recipients) return false;
+      bool found = false;
+      for (std::size_t i = 0; i < recipients->size() && !found; ++i) {
+        auto r = recipients->getObject(static_cast<unsigned>(i));
+        if (!r) continue;
+        found = DomainMatches(AddressDomain(r->optValue<std::string>("address", "")),
+                              *q.recipient_domain);
+      }
+      if (!found) return false;
+    }
+    return true;
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
+class PocoConsoleStore : public ConsoleStore {
+ public:
+  PocoConsoleStore(Dialect dialect, std::function<std::unique_ptr<DbSession>()> make)
+      : dialect_(dialect), make_(std::move(make)) {}
+
+  Status Migrate() {
+    return ToStatus(Run<bool>("migrating the console's tables", true, [&](DbSession& s) {
+      Sql(s, "CREATE TABLE IF NOT EXISTS console_schema_version (version INTEGER NOT NULL)");
+      s.begin();
+      Poco::Int64 current = 0;
+      Statement(s) << "SELECT COALESCE(MAX(version), 0) FROM console_schema_version", into(current),
+          now;
+      const auto& migrations = Migrations();
+      if (current > static_cast<Poco::Int64>(migrations.size())) {
+        throw Poco::Exception("the console's schema is version " + std::to_string(current) +
+                              ", newer than this sendguard-central knows");
+      }
+      for (std::size_t v = static_cast<std::size_t>(current); v < migrations.size(); ++v) {
+        for (const std::string& sql : migrations[v]) Sql(s, sql);
+        int version = static_cast<int>(v + 1);
+        Statement(s) << Q("INSERT INTO console_schema_version (version) VALUES (?)"), use(version),
+            now;
+      }
+      s.commit();
+      return true;
+    }));
+  }
+
+  Status AddSection(const std::string& name, Micros now_us) override {
+    auto r = Run<bool>("adding section " + name, true, [&](DbSession& s) {
+      Poco::Int64 taken = 0;
+      Statement(s) << Q("SELECT COUNT(*) FROM console_sections WHERE name = ?"), bind(name),
+          into(taken), now;
+      if (taken > 0) return false;
+      Statement(s) << Q("INSERT INTO console_sections (name, created_at) VALUES (?, ?)"),
+          bind(name), bind(static_cast<Poco::Int64>(now_us)), now;
+      return true;
+    });
+    if (!r.ok()) return Status::Error(r.error());
+    if (!r.value()) return Status::Error("a section named '" + name + "' exists already");
+    return Status::Ok();
+  }
+
+  Result<std::vector<Section>> ListSections() override {
+    return Run<std::vector<Section>>("listing sections", false, [&](DbSession& s) {
+      std::vector<std::string> name;
+      std::vector<Poco::Int64> created;
+      Statement(s) << "SELECT name, created_at FROM console_sections ORDER BY name", into(name),
+          into(created), now;
+      std::vector<Section> out(name.size());
+      for (std::size_t i = 0; i < name.size(); ++i) out[i] = Section{name[i], created[i]};
+      return out;
+    });
+  }
+
+  Result<bool> SectionExists(const std::string& name) override {
+    return Run<bool>("looking up a section", false, [&](DbSession& s) {
+      Poco::Int64 n = 0;
+      Statement(s) << Q("SELECT COUNT(*) FROM console_sections WHERE name = ?"), bind(name),
+          into(n), now;
+      return n > 0;
+    });
+  }
+
+  Status AddUser(const User& u) override {
+    auto r = Run<std::string>("adding user " + u.login, true, [&](DbSession& s) {
+      Poco::Int64 sections = 0, taken = 0;
+      Statement(s) << Q("SELECT COUNT(*) FROM console_sections WHERE name = ?"), bind(u.section),
+          into(sections), now;
+      if (sections == 0) return std::string("no section named '" + u.section + "'");
+      Statement(s) << Q("SELECT COUNT(*) FROM console_users WHERE login = ?"), bind(u.login),
+          into(taken), now;
+      if (taken > 0) return std::string("a user with login '" + u.login + "' exists already");
+      Statement(s) << Q(
+          "INSERT INTO console_users (login, name, section, roles, password_hash, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?)"),
+          bind(u.login), bind(u.name), bind(u.section), bind(JoinRoles(u.roles)),
+          bind(u.password_hash), bind(static_cast<Poco::Int64>(u.created_at)), now;
+      return std::string();
+    });
+    if (!r.ok()) return Status::Error(r.error());
+    if (!r.value().empty()) return Status::Error(r.value());
+    return Status::Ok();
+  }
+
+  Result<std::optional<User>> FindUser(const std::string& login) override {
+    return Run<std::optional<User>>("looking up a user", false, [&](DbSession& s) {
+      auto users = Users(s, login);
+      return users.empty() ? std::optional<User>() : std::optional<User>(users.front());
+    });
+  }
+
+  Result<std::vector<User>> ListUsers() override {
+    return Run<std::vector<User>>("listing users", false,
+                                  [&](DbSession& s) { return Users(s, std::nullopt); });
+  }
+
+  Status SetAgentSection(const std::string& agent, const std::string& section) override {
+    auto r = Run<bool>("setting the section of agent " + agent, true, [&](DbSession& s) {
+      Poco::Int64 sections = 0;
+      Statement(s) << Q("SELECT COUNT(*) FROM console_sections WHERE name = ?"), bind(section),
+          into(sections), now;
+      if (sections == 0) return false;
+      s.begin();
+      Statement(s) << Q("DELETE FROM console_agent_sections WHERE agent = ?"), bind(agent), now;
+      Statement(s) << Q("INSERT INTO console_agent_sections (agent, section) VALUES (?, ?)"),
+          bind(agent), bind(section), now;
+      s.commit();
+      return true;
+    });
+    if (!r.ok()) return Status::Error(r.error());
+    if (!r.value()) return Status::Error("no section named '" + section + "'");
+    return Status::Ok();
+  }
+
+  Result<std::map<std::string, std::string>> AgentSections() override {
+    return Run<std::map<std::string, std::string>>(
+        "reading agents' sections", false, [&](DbSession& s) {
+          std::vector<std::string> agent, section;
+          Statement(s) << "SELECT agent, section FROM console_agent_sections", into(agent),
+              into(section), now;
+          std::map<std::string, std::string> out;
+          for (std::size_t i = 0; i < agent.size(); ++i) out[agent[i]] = section[i];
+          return out;
+        });
+  }
+
+  Status CreateSession(const std::string& id_hash, const Session& x) override {
+    return ToStatus(Run<bool>("creating a session", true, [&](DbSession& s) {
+      Statement(s) << Q(
+          "INSERT INTO console_sessions (id_hash, login, csrf_token, created_at, last_seen) "
+          "VALUES (?, ?, ?, ?, ?)"),
+          bind(id_hash), bind(x.login), bind(x.csrf_token),
+          bind(static_cast<Poco::Int64>(x.created_at)), bind(static_cast<Poco::Int64>(x.last_seen)),
+          now;
+      return true;
+    }));
+  }
+
+  Result<std::optional<Session>> TouchSession(const std::string& id_hash, Micros now_us,
+                                              Micros idle_us, Micros absolute_us) override {
+    return Run<std::optional<Session>>("reading a session", true, [&](DbSession& s) {
+      std::vector<std::string> login, csrf;
+      std::vector<Poco::Int64> created, seen;
+      Statement(s) << Q(
+          "SELECT login, csrf_token, created_at, last_seen FROM console_sessions WHERE "
+          "id_hash = ?"),
+          bind(id_hash), into(login), into(csrf), into(created), into(seen), now;
+      if (login.empty()) return std::optional<Session>();
+      if (now_us - seen[0] > idle_us || now_us - created[0] > absolute_us) {
+        Statement(s) << Q("DELETE FROM console_sessions WHERE id_hash = ?"), bind(id_hash), now;
+        return std::optional<Session>();
+      }
+      Statement(s) << Q("UPDATE console_sessions SET last_seen = ? WHERE id_hash = ?"),
+          bind(static_cast<Poco::Int64>(now_us)), bind(id_hash), now;
+      return std::optional<Session>(Session{login[0], csrf[0], created[0], now_us});
+    });
+  }
+
+  Status DeleteSession(const std::string& id_hash) override {
+    return ToStatus(Run<bool>("ending a session", true, [&](DbSession& s) {
+      Statement(s) << Q("DELETE FROM console_sessions WHERE id_hash = ?"), bind(id_hash), now;
+      return true;
+    }));
+  }
+
+  Status RecordLoginFailure(const std::string& login, const std::string& peer,
+                            Micros now_us) override {
+    return ToStatus(Run<bool>("recording a failed login", true, [&](DbSession& s) {
+      Statement(s) << Q("INSERT INTO console_login_failures (login, at, peer) VALUES (?, ?, ?)"),
+          bind(login), bind(static_cast<Poco::Int64>(now_us)), bind(peer), now;
+      return true;
+    }));
+  }
+
+  Result<int> CountLoginFailures(const std::string& login, Micros since) override {
+    return Run<int>("counting failed logins", false, [&](DbSession& s) {
+      Poco::Int64 n = 0;
+      Statement(s) << Q("SELECT COUNT(*) FROM console_login_failures WHERE login = ? AND at >= ?"),
+          bind(login), bind(static_cast<Poco::Int64>(since)), into(n), now;
+      return static_cast<int>(n);
+    });
+  }
+
+  Status ClearLoginFailures(const std::string& login) override {
+    return ToStatus(Run<bool>("clearing failed logins", true, [&](DbSession& s) {
+      Statement(s) << Q("DELETE FROM console_login_failures WHERE login = ?"), bind(login), now;
+      return true;
+    }));
+  }
+
+  Status RecordAlert(const Alert& a) override {
+    return ToStatus(Run<bool>("recording an alert", true, [&](DbSession& s) {
+      Statement(s) << Q("INSERT INTO console_alerts (at, kind, login, detail) VALUES (?, ?, ?, ?)"),
+          bind(static_cast<Poco::Int64>(a.time)), bind(a.kind), bind(a.login), bind(a.detail), now;
+      return true;
+    }));
+  }
+
+  Result<std::vector<Alert>> ListAlerts(Micros since) override {
+    return Run<std::vector<Alert>>("reading alerts", false, [&](DbSession& s) {
+      std::vector<Poco::Int64> at;
+      std::vector<std::string> kind, login, detail;
+      Statement(s) << Q(
+          "SELECT at, kind, login, detail FROM console_alerts WHERE at >= ? ORDER BY at DESC"),
+          bind(static_cast<Poco::Int64>(since)), into(at), into(kind), into(login), into(detail),
+          now;
+      std::vector<Alert> out(at.size());
+      for (std::size_t i = 0; i < at.size(); ++i)
+        out[i] = Alert{at[i], kind[i], login[i], detail[i]};
+      return out;
+    });
+  }
+
+  Status RecordPolicyAuthor(std::int64_t version, const std::string& login) override {
+    return ToStatus(Run<bool>("recording who published a policy", true, [&](DbSession& s) {
+      Statement(s) << Q("INSERT INTO console_policy_authors (version, login) VALUES (?, ?)"),
+          bind(static_cast<Poco::Int64>(version)), bind(login), now;
+      return true;
+    }));
+  }
+
+  Result<std::vector<PolicyVersion>> PolicyHistory() override {
+    return Run<std::vector<PolicyVersion>>("reading the policy history", false, [&](DbSession& s) {
+      std::vector<Poco::Int64> version, published;
+      std::vector<std::string> text, login;
+      Statement(s) << "SELECT p.version, p.published_at, p.policy, COALESCE(a.login, '') FROM "
+                      "policies p LEFT JOIN console_policy_authors a ON a.version = p.version "
+                      "ORDER BY p.version DESC",
+          into(version), into(published), into(text), into(login), now;
+      std::vector<PolicyVersion> out(version.size());
+      for (std::size_t i = 0; i < version.size(); ++i)
+        out[i] = PolicyVersion{version[i], published[i], login[i], text[i]};
+      return out;
+    });
+  }
+
+  Result<EventPage> SearchEvents(const EventQuery& q) override {
+    return Run<EventPage>("searching events", false, [&](DbSession& s) {
+      EventPage page;
+      const int limit = std::clamp(q.limit, 1, 1000);
+      constexpr int kBatch = 500;
+      std::optional<EventKey> cursor = q.before;
+      int scanned = 0;
+      while (true) {
+        std::string sql =
+            "SELECT e.id, e.agent, e.kind, e.event_time, e.received_at, e.body, "
+            "COALESCE(s.section, '') FROM events e LEFT JOIN console_agent_sections s ON "
+            "s.agent = e.agent WHERE 1 = 1";
+        if (q.from) sql += " AND e.event_time >= ?";
+        if (q.to) sql += " AND e.event_time < ?";
+        if (q.section) sql += " AND COALESCE(s.section, '') = ?";
+        if (q.agent) sql += " AND e.agent = ?";
+        if (q.kind) sql += " AND e.kind = ?";
+        if (cursor) {
+          sql +=
+              " AND (e.event_time < ? OR (e.event_time = ? AND (e.received_at < ? OR "
+              "(e.received_at = ? AND e.id < ?))))";
+        }
+        sql += " ORDER BY e.event_time DESC, e.received_at DESC, e.id DESC LIMIT " +
+               std::to_string(kBatch);
+        Statement stmt(s);
+        stmt << Q(sql);
+        // Bound values must outlive execute(): bind() copies them.
+        if (q.from) stmt, bind(static_cast<Poco::Int64>(*q.from));
+        if (q.to) stmt, bind(static_cast<Poco::Int64>(*q.to));
+        if (q.section) stmt, bind(*q.section);
+        if (q.agent) stmt, bind(*q.agent);
+        if (q.kind) stmt, bind(*q.kind);
+        if (cursor) {
+          stmt, bind(static_cast<Poco::Int64>(cursor->time)),
+              bind(static_cast<Poco::Int64>(cursor->time)),
+              bind(static_cast<Poco::Int64>(cursor->received_at)),
+              bind(static_cast<Poco::Int64>(cursor->received_at)), bind(cursor->id);
+        }
+        std::vector<std::string> id, agent, kind, body, section;
+        std::vector<Poco::Int64> time, received;
+        stmt, into(id), into(agent), into(kind), into(time), into(received), into(body),
+            into(section);
+        stmt.execute();
+        for (std::size_t i = 0; i < id.size(); ++i) {
+          ++scanned;
+          cursor = EventKey{time[i], received[i], id[i]};
+          if (!MatchesBody(q, body[i])) {
+            if (scanned >= q.scan_limit) {
+              page.next = cursor;
+              return page;
+            }
+            continue;
+          }
+          page.events.push_back(ConsoleEvent{
+              StoredEvent{id[i], agent[i], kind[i], time[i], received[i], body[i]}, section[i]});
+          if (static_cast<int>(page.events.size()) == limit) {
+            // More may follow unless this was the last row the filters let through
+            // (a following page can still come out empty when body filters drop it all).
+            if (i + 1 < id.size() || id.size() == static_cast<std::size_t>(kBatch))
+              page.next = cursor;
+            return page;
+          }
+          if (scanned >= q.scan_limit) {
+            page.next = cursor;
+            return page;
+          }
+        }
+        if (id.size() < static_cast<std::size_t>(kBatch)) return page;
+      }
+    });
+  }
+
+  Result<std::optional<ConsoleEvent>> GetEvent(const std::string& id) override {
+    return Run<std::optional<ConsoleEvent>>("reading an event", false, [&](DbSession& s) {
+      std::vector<std::string> agent, kind, body, section;
+      std::vector<Poco::Int64> time, received;
+      Statement(s) << Q(
+          "SELECT e.agent, e.kind, e.event_time, e.received_at, e.body, COALESCE(s.section, "
+          "'') FROM events e LEFT JOIN console_agent_sections s ON s.agent = e.agent WHERE "
+          "e.id = ?"),
+          bind(id), into(agent), into(kind), into(time), into(received), into(body), into(section),
+          now;
+      if (agent.empty()) return std::optional<ConsoleEvent>();
+      return std::optional<ConsoleEvent>(ConsoleEvent{
+          StoredEvent{id, agent[0], kind[0], time[0], received[0], body[0]}, section[0]});
+    });
+  }
+
+  Result<std::vector<AccessRecord>> SearchAccess(const AccessQuery& q) override {
+    return Run<std::vector<AccessRecord>>("searching access records", false, [&](DbSession& s) {
+      std::vector<Poco::Int64> at;
+      std::vector<std::string> who, action, peer;
+      std::vector<int> result;
+      // Substring filters are applied here, not with LIKE, so that % and _ in them are
+      // plain characters.
+      Statement(s) << Q(
+          "SELECT at, who, action, result, peer FROM access_log WHERE at >= ? AND at < ? "
+          "ORDER BY at DESC, seq DESC"),
+          bind(static_cast<Poco::Int64>(q.from)), bind(static_cast<Poco::Int64>(q.to)), into(at),
+          into(who), into(action), into(result), into(peer), now;
+      std::vector<AccessRecord> out;
+      for (std::size_t i = 0; i < at.size() && static_cast<int>(out.size()) < q.limit; ++i) {
+        if (!q.who_contains.empty() && who[i].find(q.who_contains) == std::string::npos) continue;
+        if (!q.action_contains.empty() && action[i].find(q.action_contains) == std::string::npos)
+          continue;
+        out.push_back(AccessRecord{at[i], who[i], action[i], result[i], peer[i]});
+      }
+      return out;
+    });
+  }
+
+ private:
+  std::vector<User> Users(DbSession& s, const std::optional<std::string>& login) {
+    std::vector<std::string> logins, name, section, roles, hash;
+    std::vector<Poco::Int64> created;
+    std::string sql =
+        "SELECT login, name, section, roles, password_hash, created_at FROM console_users";
+    Statement stmt(s);
+    if (login) sql += " WHERE login = ?";
+    stmt << Q(sql + " ORDER BY login");
+    if (login) stmt, bind(*login);
+    stmt, into(logins), into(name), into(section), into(roles), into(hash), into(created);
+    stmt.execute();
+    std::vector<User> out(logins.size());
+    for (std::size_t i = 0; i < logins.size(); ++i)
+      out[i] = User{logins[i], name[i], section[i], SplitRoles(roles[i]), hash[i], created[i]};
+    return out;
+  }
+
+  // SQL is written with '?' placeholders; PostgreSQL's connector wants $1, $2, ...
+  std::string Q(const std::string& sql) const {
+    if (dialect_ == Dialect::kSqlite) return sql;
+    std::string out;
+    int n = 0;
+    bool quoted = false;
+    for (char c : sql) {
+      if (c == '\'') quoted = !quoted;
+      if (c == '?' && !quoted)
+        out += "$" + std::to_string(++n);
+      else
+        out.push_back(c);
+    }
+    return out;
+  }
+
+  static void Sql(DbSession& s, const std::string& sql) { Statement(s) << sql, now; }
+
+  static Status ToStatus(const Result<bool>& r) {
+    return r.ok() ? Status::Ok() : Status::Error(r.error());
+  }
+
+  std::unique_ptr<DbSession> Take() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      if (!idle_.empty()) {
+        auto s = std::move(idle_.back());
+        idle_.pop_back();
+        return s;
+      }
+    }
+    return make_();
+  }
+
+  void Return(std::unique_ptr<DbSession> s, bool failed) {
+    if (!s) return;
+    try {
+      if (s->isTransaction()) s->rollback();
+    } catch (const Poco::Exception&) {
+      failed = true;
+    }
+    if (failed) return;
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (idle_.size() < 32) idle_.push_back(std::move(s));
+  }
+
+  // Runs `body` with a pooled session; a Poco exception becomes an error naming `what`.
+  // SQLite writes are serialised here (one writer at a time).
+  template <typename T, typename F>
+  Result<T> Run(const std::string& what, bool writes, F&& body) {
+    std::unique_lock<std::mutex> write(write_mutex_, std::defer_lock);
+    if (writes && dialect_ == Dialect::kSqlite) write.lock();
+    std::unique_ptr<DbSession> session;
+    bool failed = false;
+    Result<T> out = Result<T>::Error(what + ": not run");
+    try {
+      session = Take();
+      out = Result<T>(body(*session));
+    } catch (const Poco::Exception& e) {
+      failed = true;
+      out = Result<T>::Error(what + ": " + e.displayText());
+    } catch (const std::exception& e) {
+      failed = true;
+      out = Result<T>::Error(what + ": " + e.what());
+    }
+    Return(std::move(session), failed);
+    return out;
+  }
+
+  Dialect dialect_;
+  std::function<std::unique_ptr<DbSession>()> make_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<DbSession>> idle_;
+  std::mutex write_mutex_;
+};
+
+}  // namespace
+
+std::string AddressDomain(const std::string& address) {
+  const std::size_t at = address.rfind('@');
+  if (at == std::string::npos) return "";
+  std::string d = Lower(address.substr(at + 1));
+  while (!d.empty() && (d.back() == '>' || d.back() == '.')) d.pop_back();
+  return d;
+}
+
+bool DomainMatches(const std::string& domain, const std::string& wanted) {
+  const std::string d = Lower(domain), w = Lower(wanted);
+  if (w.empty()) return false;
+  if (d == w) return true;
+  return d.size() > w.size() && d.compare(d.size() - w.size(), w.size(), w) == 0 &&
+         d[d.size() - w.size() - 1] == '.';
+}
+
+Result<std::unique_ptr<ConsoleStore>> ConsoleStore::Open(const std::string& db) {
+  using R = Result<std::unique_ptr<ConsoleStore>>;
+  // OpenStore registers the connectors; the console is always opened after it, but
+  // registering twice is harmless.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+  });
+  std::unique_ptr<PocoConsoleStore> store;
+  if (db.rfind("sqlite:", 0) == 0) {
+    const std::string path = db.substr(7);
+    if (path.empty()) return R::Error("--db sqlite: needs a file path");
+    store = std::make_unique<PocoConsoleStore>(Dialect::kSqlite, [path] {
+      auto s = std::make_unique<DbSession>("sqlite", path);
+      s->setConnectionTimeout(10);
+      std::string mode;
+      Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
+      Statement(*s) << "PRAGMA synchronous=NORMAL", now;
+      return s;
+    });
+  } else if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
+    auto conn = PostgresConnectionString(db);
+    if (!conn.ok()) return R::Error("--db: " + conn.error());
+    store = std::make_unique<PocoConsoleStore>(Dialect::kPostgres, [c = conn.value()] {
+      auto s = std::make_unique<DbSession>("postgresql", c);
+      Statement(*s) << "SET client_min_messages = warning", now;
+      return s;
+    });
+  } else {
+    return R::Error("--db: expected sqlite:PATH or postgresql://user@host:port/dbname, got '" + db +
+                    "'");
+  }
+  try {
+    Status migrated = store->Migrate();
+    if (!migrated.ok()) return R::Error(migrated.message());
+  } catch (const Poco::Exception& e) {
+    return R::Error(e.displayText());
+  }
+  return std::unique_ptr<ConsoleStore>(std::move(store));
+}
+
+}  // namespace central::console
