@@ -146,9 +146,8 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentOptions& options, std::s
       p.confirmations.get(), [audit](std::string_view why, const SmtpEnvelope& envelope) {
         // Fixed ASCII words only: nothing here needs JSON escaping.
         audit->Append("{\"time\":\"" + EventTimeNow() +
-                      "\",\"outcome\":\"confirmation_rejected\",\"why\":\"" +
-                      std::string(why) + "\",\"recipients\":" +
-                      std::to_string(envelope.rcpt_to.size()) + "}");
+                      "\",\"outcome\":\"confirmation_rejected\",\"why\":\"" + std::string(why) +
+                      "\",\"recipients\":" + std::to_string(envelope.rcpt_to.size()) + "}");
         std::fprintf(stderr,
                      "sendguard-agent: confirmation_rejected (%s): the add-on's confirmation "
                      "header was not honoured; asking as usual\n",

@@ -73,8 +73,8 @@ std::string Lower(std::string s) {
 }
 
 bool NameIs(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size() || Lower(std::string(line.substr(0, name.size()))) !=
-                                        Lower(std::string(name)))
+  if (line.size() <= name.size() ||
+      Lower(std::string(line.substr(0, name.size()))) != Lower(std::string(name)))
     return false;
   std::size_t i = name.size();
   while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
@@ -197,8 +197,8 @@ mailcheck::Result<std::unique_ptr<Confirmations>> Confirmations::Open(
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     const std::string hex = Hex(raw, sizeof raw) + "\n";
-    const int out = ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                           0600);
+    const int out =
+        ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (out < 0) return R::Error("cannot create " + key_path + ": " + std::strerror(errno));
     const bool ok = ::fchmod(out, 0600) == 0 &&
                     ::write(out, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&

@@ -501,8 +501,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       const PolicyInForce in_force = s_.policies.Current();
       mailcheck::DecideOptions options;
       options.scan_only_when_needed = true;  // as the relay decides, so the binding matches
-      const auto result =
-          mailcheck::Decide(*in_force.policy, *in_force.checker, body, {}, options);
+      const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, body, {}, options);
       if (!result.ok()) {
         Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(result.error()));
         return;

@@ -154,12 +154,11 @@ class ConfirmHeaderE2eTest : public ::testing::Test {
     agent_port_ = testing::FreePort();
     control_port_ = testing::FreePort();
     agent_ = std::make_unique<testing::Process>(
-        std::vector<std::string>{AGENT_BINARY, "--listen",
-                                 "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
-                                 "127.0.0.1:" + std::to_string(sink_port), "--policy",
-                                 kMail + "/policy.json", "--state-dir", (dir_ / "state").string(),
-                                 "--control-listen", "127.0.0.1:" + std::to_string(control_port_),
-                                 "--prompt-timeout", "30"},
+        std::vector<std::string>{
+            AGENT_BINARY, "--listen", "127.0.0.1:" + std::to_string(agent_port_), "--upstream",
+            "127.0.0.1:" + std::to_string(sink_port), "--policy", kMail + "/policy.json",
+            "--state-dir", (dir_ / "state").string(), "--control-listen",
+            "127.0.0.1:" + std::to_string(control_port_), "--prompt-timeout", "30"},
         (dir_ / "agent.log").string());
     ASSERT_TRUE(testing::WaitForPort(agent_port_));
     ASSERT_TRUE(testing::WaitForPort(control_port_));
@@ -242,22 +241,19 @@ TEST_F(ConfirmHeaderE2eTest, ValidHeaderSkipsThePromptOnceAndIsStripped) {
   const std::string got = testing::Read(files[0]);
   EXPECT_EQ(got.find("X-Sendguard-Confirmed"), std::string::npos) << "stripped before relaying";
   EXPECT_NE(got.find("meibo.xlsx"), std::string::npos);
-  EXPECT_EQ(testing::Read(dir_ / "state" / "audit.jsonl").find("prompt_raised"),
-            std::string::npos);
+  EXPECT_EQ(testing::Read(dir_ / "state" / "audit.jsonl").find("prompt_raised"), std::string::npos);
 
   // The same header again: the proxy asks as usual; cancelled, nothing more is sent.
   testing::CommandRun replay;
-  std::thread client([&] {
-    replay = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp", value);
-  });
+  std::thread client(
+      [&] { replay = Send("p12_residents_xlsx_external.eml", "a.yamada@example.ne.jp", value); });
   const bool prompted = CancelPrompt();
   client.join();
   EXPECT_TRUE(prompted) << "a replayed header must raise the prompt";
   EXPECT_NE(replay.output.find("<** 550"), std::string::npos) << replay.output;
   EXPECT_EQ(Delivered().size(), 1u);
   const std::string audit = testing::Read(dir_ / "state" / "audit.jsonl");
-  EXPECT_NE(audit.find("\"outcome\":\"confirmation_rejected\",\"why\":\"used\""),
-            std::string::npos)
+  EXPECT_NE(audit.find("\"outcome\":\"confirmation_rejected\",\"why\":\"used\""), std::string::npos)
       << audit;
 }
 
