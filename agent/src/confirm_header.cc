@@ -211,7 +211,7 @@ mailcheck::Result<std::unique_ptr<Confirmations>> Confirmations::Open(
   return R(std::make_unique<Confirmations>(std::move(key), lifetime));
 }
 
-Confirmations::Confirmations(std::string key, std::chrono::seconds lifetime, Clock now)
+Confirmations::Confirmations(std::string key, std::chrono::seconds lifetime, UnixNow now)
     : key_(std::move(key)), lifetime_(lifetime), now_(std::move(now)) {}
 
 std::int64_t Confirmations::Now() const {

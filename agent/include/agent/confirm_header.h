@@ -53,7 +53,7 @@ class Confirmations {
   // "valid", "malformed", "bad_mac", "expired", "unknown", "used", "mismatch".
   static std::string_view CheckName(Check check);
 
-  using Clock = std::function<std::int64_t()>;  // unix seconds
+  using UnixNow = std::function<std::int64_t()>;  // unix seconds
 
   // The key in `key_path` when it is a private (0600) regular file of ours holding 64 hex
   // digits; otherwise a new one is written there (O_EXCL, 0600).
@@ -61,7 +61,7 @@ class Confirmations {
       const std::string& key_path, std::chrono::seconds lifetime = std::chrono::minutes(5));
 
   // `key`: 32 bytes. `now`: the clock (tests); null means the system clock.
-  Confirmations(std::string key, std::chrono::seconds lifetime, Clock now = nullptr);
+  Confirmations(std::string key, std::chrono::seconds lifetime, UnixNow now = nullptr);
 
   // A new header value bound to `binding`, valid for the lifetime, good once.
   std::string Issue(const std::string& binding);
@@ -81,7 +81,7 @@ class Confirmations {
   };
   const std::string key_;
   const std::chrono::seconds lifetime_;
-  const Clock now_;
+  const UnixNow now_;
   std::mutex mutex_;
   std::map<std::string, Issued> issued_;  // by id; expired ones pruned on Issue
 };
