@@ -17,7 +17,7 @@ build_packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libvmime-dev libpoco-dev libcurl4-openssl-dev libicu-dev libgtest-dev libgmock-dev
   libpoppler-cpp-dev libsqlite3-dev libpq-dev libsodium-dev libcups2-dev libbenchmark-dev
-  zlib1g-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8 libmstch-dev
+  zlib1g-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8 libmstch-dev zip
 )
 test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd
@@ -26,6 +26,7 @@ test_packages=(
   chromium chromium-driver python3-selenium fonts-ipafont-gothic fonts-noto-cjk
   cups-daemon cups-client cups-filters cups-ipp-utils ghostscript avahi-daemon
   dbus-system-bus-common
+  nodejs
 )
 
 as_root() {

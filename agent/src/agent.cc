@@ -13,6 +13,7 @@
 
 #include "agent/audit_log.h"
 #include "agent/central_client.h"
+#include "agent/confirm_header.h"
 #include "agent/control_api.h"
 #include "agent/desktop_notifier.h"
 #include "agent/event_builder.h"
@@ -48,6 +49,7 @@ struct Agent::Parts {
   PromptRegistry prompts;
   std::unique_ptr<Relay> relay;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<Confirmations> confirmations;
   std::unique_ptr<ControlApi> control;
   std::unique_ptr<SmtpServer> smtp;
   std::unique_ptr<DesktopNotifier> notifier;
@@ -135,6 +137,23 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentOptions& options, std::s
   p.audit = std::make_unique<AuditLog>(o.state_dir + "/audit.jsonl");
   p.relay->AddObserver(p.audit.get());
   if (p.recorder) p.relay->AddObserver(p.recorder.get());
+  // The Thunderbird add-on's one-time confirmations (docs/THUNDERBIRD_ADDON.md).
+  auto confirmations = Confirmations::Open(o.state_dir + "/confirm.key");
+  if (!confirmations.ok()) return R::Error(confirmations.error());
+  p.confirmations = std::move(confirmations).value();
+  AuditLog* audit = p.audit.get();
+  p.relay->SetConfirmations(
+      p.confirmations.get(), [audit](std::string_view why, const SmtpEnvelope& envelope) {
+        // Fixed ASCII words only: nothing here needs JSON escaping.
+        audit->Append("{\"time\":\"" + EventTimeNow() +
+                      "\",\"outcome\":\"confirmation_rejected\",\"why\":\"" + std::string(why) +
+                      "\",\"recipients\":" + std::to_string(envelope.rcpt_to.size()) + "}");
+        std::fprintf(stderr,
+                     "sendguard-agent: confirmation_rejected (%s): the add-on's confirmation "
+                     "header was not honoured; asking as usual\n",
+                     std::string(why).c_str());
+        std::fflush(stderr);
+      });
   CentralClient* central = p.central.get();
   Outbox* outbox = p.outbox.get();
   EventRecorder* recorder = p.recorder.get();
@@ -147,6 +166,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentOptions& options, std::s
                       return outbox ? outbox->pending() + recorder->unwritten() : 0;
                     },
                     [outbox]() -> std::string { return outbox ? outbox->Warning() : ""; }});
+  p.control->SetConfirmations(p.confirmations.get());
   ServerConfig server;
   server.host = o.listen.host;
   server.port = o.listen.port;

@@ -104,6 +104,7 @@ struct ControlApi::Shared {
   const PolicyStore& policies;
   ControlStatus status;
   PageSessions sessions;
+  Confirmations* confirmations = nullptr;
 };
 
 namespace {
@@ -495,6 +496,31 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       Json(res, HTTPResponse::HTTP_OK, mailcheck::DecisionToJson(result.value()));
       return;
     }
+    if (uri == "/v1/confirmations" && method == "POST" && s_.confirmations) {
+      const std::string body = Body(req);
+      const PolicyInForce in_force = s_.policies.Current();
+      mailcheck::DecideOptions options;
+      options.scan_only_when_needed = true;  // as the relay decides, so the binding matches
+      const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, body, {}, options);
+      if (!result.ok()) {
+        Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(result.error()));
+        return;
+      }
+      const mailcheck::Decision& d = result.value();
+      if (d.verdict == mailcheck::Verdict::kBlock) {
+        Json(res, HTTPResponse::HTTP_CONFLICT,
+             Error("送信ポリシーにより送信できないメールです。確認済みにはできません。 / "
+                   "This message is blocked by the policy and cannot be confirmed."));
+        return;
+      }
+      Poco::JSON::Object::Ptr o = NewObject();
+      o->set("header", std::string(kConfirmHeaderName));
+      o->set("value", s_.confirmations->Issue(ConfirmationBinding(d, EnvelopeRecipients(d))));
+      o->set("expires_in", static_cast<Poco::Int64>(s_.confirmations->lifetime().count()));
+      o->set("verdict", std::string(mailcheck::VerdictName(d.verdict)));
+      Json(res, HTTPResponse::HTTP_OK, ToJson(o));
+      return;
+    }
     Json(res, HTTPResponse::HTTP_NOT_FOUND, Error("not found"));
   }
 
@@ -623,6 +649,10 @@ void ControlApi::Start() {
                              " for the control API: " + e.displayText());
   }
   WritePrivateFile(state_dir_ + "/control.port", std::to_string(port_) + "\n");
+}
+
+void ControlApi::SetConfirmations(Confirmations* confirmations) {
+  shared_->confirmations = confirmations;
 }
 
 std::string ControlApi::NewPageLink() { return PageLink(port_, shared_->sessions.NewKey()); }

@@ -37,6 +37,8 @@ Relay::Relay(const PolicyStore& policies, const UpstreamTransport& upstream,
 
 std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
                           const ClientProbe& client_connected) {
+  // Our own header never leaves the agent.
+  const std::vector<std::string> confirmed = StripConfirmHeaders(&message);
   const PolicyInForce in_force = policies_.Current();
   mailcheck::Envelope env;
   env.mail_from = envelope.mail_from;
@@ -64,6 +66,22 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
     const std::string reply = upstream_.Send(envelope, d.transmit_bytes);
     Report({envelope, &d, RelayOutcome::kRelayed, reply, {}});
     return reply;
+  }
+  if (!confirmed.empty()) {
+    Confirmations::Check check = Confirmations::Check::kUnknown;
+    if (confirmations_ && confirmed.size() == 1) {
+      check = confirmations_->Redeem(confirmed[0], ConfirmationBinding(d, envelope.rcpt_to));
+    } else if (confirmed.size() > 1) {
+      check = Confirmations::Check::kMalformed;
+    }
+    if (check == Confirmations::Check::kValid) {
+      const std::string reply = upstream_.Send(envelope, d.transmit_bytes);
+      const std::size_t at = confirmed[0].find("id=");
+      const std::string addon_id = "addon:" + confirmed[0].substr(at + 3, 32);
+      Report({envelope, &d, RelayOutcome::kPromptConfirmed, reply, addon_id});
+      return reply;
+    }
+    if (rejected_) rejected_(Confirmations::CheckName(check), envelope);
   }
   PromptRegistry::Answer answer = PromptRegistry::Answer::kCancel;
   std::string id;

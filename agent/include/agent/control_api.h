@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/confirm_header.h"
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
 
@@ -57,6 +58,11 @@ class ControlApi {
   // For the desktop notification and the start-up message. Thread-safe; after Start().
   std::string NewPageLink();
   const std::string& token() const { return token_; }
+  // Enables `POST /v1/confirmations` (docs/THUNDERBIRD_ADDON.md): the same raw message as
+  // /v1/check; answers {"header": "X-Sendguard-Confirmed", "value": "v1; ...",
+  // "expires_in": SECONDS, "verdict": "..."} bound to that message, or 409 for a blocked
+  // one. Not owned. Call before Start().
+  void SetConfirmations(Confirmations* confirmations);
 
   struct Shared;  // what the request handlers see
 

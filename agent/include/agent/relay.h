@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/confirm_header.h"
 #include "agent/policy_store.h"
 #include "agent/prompt_registry.h"
 #include "agent/relay_observer.h"
@@ -34,6 +35,19 @@ class Relay {
 
   // Adds an observer (not owned; must outlive the Relay). Call before serving.
   void AddObserver(RelayObserver* observer) { observers_.push_back(observer); }
+
+  // Honours the add-on's one-time X-Sendguard-Confirmed header (agent/confirm_header.h):
+  // a valid one turns a `prompt` into a send without asking (reported as
+  // kPromptConfirmed with prompt_id "addon:<id>"); any other is ignored (the prompt is
+  // raised as usual) and given to `rejected` with the reason (Confirmations::CheckName).
+  // The header is always removed before anything is relayed, with or without this.
+  // `confirmations` is not owned. Call before serving.
+  using RejectedConfirmation =
+      std::function<void(std::string_view why, const SmtpEnvelope& envelope)>;
+  void SetConfirmations(Confirmations* confirmations, RejectedConfirmation rejected) {
+    confirmations_ = confirmations;
+    rejected_ = std::move(rejected);
+  }
 
   // Says whether the mail client that sent the message is still connected (it has not
   // closed or reset the connection). Called on the session's own thread.
@@ -60,6 +74,8 @@ class Relay {
   PromptRegistry* prompts_;
   std::chrono::milliseconds prompt_timeout_;
   std::vector<RelayObserver*> observers_;
+  Confirmations* confirmations_ = nullptr;
+  RejectedConfirmation rejected_;
 };
 
 }  // namespace agent
