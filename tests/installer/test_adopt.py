@@ -87,7 +87,8 @@ class AdoptTest(unittest.TestCase):
     def run_adopt(self, *args):
         env = dict(os.environ, HOME=self.home, SENDGUARD_ADOPT_UID="1000",
                    SENDGUARD_ADOPT_NO_SYSTEMCTL="1")
-        env.pop("XDG_CONFIG_HOME", None)
+        for k in ("XDG_CONFIG_HOME", "SENDGUARD_AGENT_PORT_BASE", "SENDGUARD_THUNDERBIRD_DIR"):
+            env.pop(k, None)
         return subprocess.run(["/usr/bin/python3", ADOPT, "thunderbird", *args], env=env,
                               capture_output=True, text=True, timeout=60)
 
@@ -175,12 +176,25 @@ class AdoptTest(unittest.TestCase):
         os.symlink(f"127.0.0.1:+{dead.pid}", os.path.join(p, "lock"))
         self.assertEqual(self.run_adopt().returncode, 0)
 
-    def test_undo_after_thunderbird_rewrote_prefs_restores_the_servers_only(self):
-        p = self.profile("rewritten", ONE_SERVER)
+    def rewrite_after_adoption(self, p):
         self.assertEqual(self.run_adopt().returncode, 0)
         with open(os.path.join(p, "prefs.js"), "a") as f:
             f.write('user_pref("mail.identity.id1.fullName", "山田 花子");\n')
+        return self.read(os.path.join(p, "prefs.js"))
+
+    def test_undo_after_thunderbird_rewrote_prefs_restores_bytes_and_keeps_the_rewrite(self):
+        p = self.profile("rewritten", ONE_SERVER)
+        before = self.read(os.path.join(p, "prefs.js"))
+        rewritten = self.rewrite_after_adoption(p)
         r = self.run_adopt("--undo")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.read(os.path.join(p, "prefs.js")), before)
+        self.assertEqual(self.read(os.path.join(p, "prefs.js.sendguard-undone")), rewritten)
+
+    def test_undo_keep_changes_restores_the_servers_only(self):
+        p = self.profile("rewritten", ONE_SERVER)
+        self.rewrite_after_adoption(p)
+        r = self.run_adopt("--undo", "--keep-changes")
         self.assertEqual(r.returncode, 0, r.stderr)
         text = self.read(os.path.join(p, "prefs.js")).decode()
         self.assertEqual(pref(text, "mail.smtpserver.smtp1.hostname"), "mail.city.example.lg.jp")
