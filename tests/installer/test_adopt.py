@@ -219,6 +219,15 @@ class AdoptTest(unittest.TestCase):
         self.assertEqual(self.run_adopt("--undo").returncode, 0)
         self.assertEqual(self.read(os.path.join(p, "prefs.js")), before)
 
+    def test_a_server_on_the_agents_address_but_another_port_is_adopted(self):
+        # (root's agent address is 127.0.0.1, where a local mail server may listen)
+        p = self.profile("local", ONE_SERVER.replace("mail.city.example.lg.jp", ADDRESS))
+        self.assertEqual(self.run_adopt().returncode, 0)
+        text = self.read(os.path.join(p, "prefs.js")).decode()
+        self.assertEqual(pref(text, "mail.smtpserver.smtp1.port"), 2525)
+        up = self.read(os.path.join(self.conf, "upstream-0.conf")).decode()
+        self.assertIn(f"upstream = {ADDRESS}:587\n", up)
+
     def test_oauth2_server_is_left_alone(self):
         p = self.profile("oauth", ONE_SERVER.replace('authMethod", 3', 'authMethod", 10'))
         before = self.read(os.path.join(p, "prefs.js"))
