@@ -42,3 +42,5 @@ dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libicu || fail "tools Dep
 dpkg-deb --ctrl-tarfile "$(deb sendguard-agent)" | tar -xOf - ./postinst |
   grep -q 'deb-systemd-helper --user' || fail "agent postinst does not enable the user unit"
 echo "packages OK: $(cd "$out" && ls -1 ./*.deb | tr '\n' ' ')"
+# Installed into a fresh Debian 12 root, services started as their units start them.
+"$(dirname "$0")/package_install_test.sh" "$src" "$out" "$out/root"
