@@ -39,15 +39,16 @@ in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-
 fail() { echo "FAIL: $*" >&2; for f in "$root"/tmp/*.log; do [ -f "$f" ] && sed "s#^#  $(basename "$f"): #" "$f" >&2; done; exit 1; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-before=$(cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt -o -path ./var/log -o -path ./var/lib/dpkg \) -prune -o -print | sort)
+before=$(cd "$root" && find . -xdev \( -path ./proc -o -path ./home -o -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt -o -path ./var/log -o -path ./var/lib/dpkg \) -prune -o -print | sort)
 
 echo "== apt-get install the packages"
 mkdir -p "$root/tmp/debs"
 cp "$debs"/sendguard-{agent,central,tools}_*.deb "$root/tmp/debs/"
 in_root apt-get update -qq > /dev/null
+in_debs=()
+for f in "$root"/tmp/debs/*.deb; do in_debs+=("/tmp/debs/$(basename "$f")"); done
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  /tmp/debs/sendguard-agent_*.deb /tmp/debs/sendguard-central_*.deb /tmp/debs/sendguard-tools_*.deb \
-  > "$root/tmp/apt.log" 2>&1 || fail "apt-get install"
+  "${in_debs[@]}" > "$root/tmp/apt.log" 2>&1 || fail "apt-get install"
 # Idempotent maintainer scripts: configuring again changes nothing and does not fail.
 in_root dpkg-reconfigure sendguard-central > /dev/null 2>&1 || fail "postinst run twice"
 
@@ -67,16 +68,14 @@ unit=/lib/systemd/system/sendguard-central.service
 unit_run $unit ExecStartPre > "$root/tmp/central-check.log" 2>&1 || fail "ExecStartPre (--check-config)"
 unit_run $unit ExecStart > "$root/tmp/central.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:$central_port/api/v1/policy" && break
+for _ in $(seq 100); do  # any HTTP answer (401 without a token) means it serves
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$central_port/api/v1/policy")" != 000 ] && break
   sleep 0.2
 done
 [ -f "$root/var/lib/sendguard-central/policy.pub" ] || fail "central made no policy key"
-[ "$(stat -c %U "$root/var/lib/sendguard-central")" = sendguard-central ] || fail "state dir owner"
+[ "$(in_root stat -c %U /var/lib/sendguard-central)" = sendguard-central ] || fail "state dir owner"
 in_root sendguard-central-setup --organization テスト市 --domains city.test.lg.jp \
   > "$root/tmp/setup.log" 2>&1 || fail "sendguard-central-setup"
-curl -sf "http://127.0.0.1:$central_port/api/v1/policy" | grep -q city.test.lg.jp ||
-  fail "central does not serve the town's policy"
 
 echo "== a desktop user, enrolled as README says, reports to central"
 sink_port=$(free_port)
@@ -86,6 +85,9 @@ pids+=($!)
 in_root runuser -u sendguard-central -- sendguard-central agent enroll \
   --db sqlite:/var/lib/sendguard-central/central.db --name pc-01 > "$root/etc/sendguard/agent.token"
 chmod 0644 "$root/etc/sendguard/agent.token"
+curl -sf -H "Authorization: Bearer $(cat "$root/etc/sendguard/agent.token")" \
+  "http://127.0.0.1:$central_port/api/v1/policy" | grep -q city.test.lg.jp ||
+  fail "central does not serve the town's policy to an enrolled agent"
 cp "$root/var/lib/sendguard-central/policy.pub" "$root/etc/sendguard/policy.pub"
 cat >> "$root/etc/sendguard/agent.conf" <<EOC
 upstream = 127.0.0.1:$sink_port
@@ -127,9 +129,9 @@ wait 2>/dev/null || true
 pids=()
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq sendguard-agent sendguard-central \
   sendguard-tools > "$root/tmp/purge.log" 2>&1 || fail "apt-get purge"
-in_root userdel -r clerk 2>/dev/null || true
+# The users' own ~/.local/state/sendguard is theirs (Debian policy): /home is not compared.
 rm -f "$root/tmp/"*.log
-after=$(cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt -o -path ./var/log -o -path ./var/lib/dpkg \) -prune -o -print | sort)
+after=$(cd "$root" && find . -xdev \( -path ./proc -o -path ./home -o -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt -o -path ./var/log -o -path ./var/lib/dpkg \) -prune -o -print | sort)
 left=$(comm -13 <(echo "$before") <(echo "$after") | grep -i sendguard || true)
 [ -z "$left" ] || fail "purge left: $left"
 echo "OK: installed, central served, the enrolled agent reported, doccheck ran, purge left no sendguard file"
