@@ -24,7 +24,7 @@ test_packages=(
   postfix clang-14 libclang-rt-14-dev curl postgresql
   dbus-daemon dbus-bin python3-dbusmock
   chromium chromium-driver python3-selenium fonts-ipafont-gothic
-  thunderbird xvfb xdotool xclip debootstrap
+  thunderbird xvfb xdotool xclip debootstrap systemd
 )
 
 as_root() {
