@@ -27,6 +27,7 @@ test_packages=(
   cups-daemon cups-client cups-filters cups-ipp-utils ghostscript avahi-daemon
   dbus-system-bus-common
   nodejs
+  thunderbird xvfb xdotool xclip debootstrap systemd
 )
 
 as_root() {
@@ -102,6 +103,11 @@ case "${1:-}" in
            --central "http://$central_listen" --agent-token-file "$state/agent/agent.token"
            --policy-key "$state/central/policy.pub" --policy-poll 60)
     "${agent[@]}" --check-config
+    if grep -q '"city.honjo.lg.jp"' "$policy"; then
+      echo "!! 警告: 見本のポリシー (本庄市、city.honjo.lg.jp) のままです。自分の組織のドメインに変えてください。"
+      echo "!! WARNING: the sample policy's internal domain (city.honjo.lg.jp) is in force: every"
+      echo "!!   other domain counts as outside. Set SENDGUARD_POLICY=FILE with your own domains."
+    fi
     echo "== sendguard is starting."
     echo "   Point your mail client's outgoing (SMTP) server at ${listen%:*}, port ${listen##*:},"
     echo "   no encryption, no authentication (or your usual login: it is checked upstream)."

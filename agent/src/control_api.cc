@@ -17,6 +17,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <fcntl.h>
@@ -635,7 +636,12 @@ void ControlApi::Start() {
     WritePrivateFile(token_path, token_ + "\n");
   }
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(host_, port_), 16);
+    // Without SO_REUSEPORT (Poco's ServerSocket(address, backlog) sets it): a second agent
+    // on this port must fail, not take half of the page's requests.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(host_, port_), /*reuseAddress=*/true,
+                /*reusePort=*/false);
+    socket.listen(16);
     port_ = socket.address().port();
     shared_->token = token_;
     shared_->port = port_;
@@ -644,6 +650,14 @@ void ControlApi::Start() {
     params->setKeepAlive(false);
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*shared_), socket, params);
     server_->start();
+  } catch (const Poco::Net::NetException& e) {
+    const std::string where = host_ + ":" + std::to_string(port_);
+    if (e.code() == EADDRINUSE)
+      throw std::runtime_error("確認ページのポート " + where +
+                               " は使用中です (another sendguard-agent?); cannot listen on " +
+                               where + " for the control API: the port is already in use");
+    throw std::runtime_error("cannot listen on " + where + " for the control API: " +
+                             e.displayText());
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot listen on " + host_ + ":" + std::to_string(port_) +
                              " for the control API: " + e.displayText());

@@ -258,6 +258,21 @@ TEST_F(SmtpHardeningTest, SecondAgentOnABusyPortFailsToStart) {
   EXPECT_NE(ok.output.find("<-  250 2.0.0 Ok"), std::string::npos) << ok.output;
 }
 
+// The confirmation page's port too: a second agent there would receive half the page's
+// requests (and with them the user's answers).
+TEST_F(SmtpHardeningTest, SecondAgentOnABusyControlPortFailsToStart) {
+  StartAgent(StartSink());
+  const std::string port = std::to_string(control_port_);
+  const CommandRun second = Shell("timeout 20 " + AgentBinary() + " --listen 127.0.0.1:" +
+                                  std::to_string(FreePort()) + " --upstream 127.0.0.1:25 --policy " +
+                                  kMail + "/policy.json --state-dir " + (dir_ / "state2").string() +
+                                  " --control-listen 127.0.0.1:" + port);
+  ASSERT_TRUE(WIFEXITED(second.status));
+  EXPECT_EQ(WEXITSTATUS(second.status), 2) << second.output;
+  EXPECT_NE(second.output.find("127.0.0.1:" + port), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("already in use"), std::string::npos) << second.output;
+}
+
 // What the sender reads: a refusal in Japanese first, then English, with the attachment's
 // file name intact (it used to become "??????.csv").
 TEST_F(SmtpHardeningTest, RefusalIsJapaneseFirstWithTheFileNameIntact) {

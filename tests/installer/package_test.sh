@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the packages with installer/build-debs.sh (lintian must pass) and checks what
+# they hold. Opt-in: SENDGUARD_PACKAGE_TEST=1 (the packaging build compiles the programs
+# a second time; see README "Install on desktops").
+#   package_test.sh SOURCE_DIR OUT_DIR
+set -euo pipefail
+src=$1 out=$2
+if [ "${SENDGUARD_PACKAGE_TEST:-0}" != 1 ]; then
+  echo "SKIP: set SENDGUARD_PACKAGE_TEST=1 to build and check the Debian packages"
+  exit 77
+fi
+"$src/installer/build-debs.sh" "$out"
+version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+deb() { echo "$out/${1}_${version}_$(dpkg --print-architecture).deb"; }
+for p in sendguard-agent sendguard-central sendguard-tools; do
+  [ -f "$(deb $p)" ] || fail "no $(deb $p)"
+done
+contents() { dpkg-deb -c "$(deb "$1")" | awk '{print $6}' | sed 's#^\./#/#'; }
+has() { contents "$1" | grep -qx "$2" || fail "$1 lacks $2"; }
+has sendguard-agent /usr/bin/sendguard-agent
+has sendguard-agent /usr/bin/sendguard-adopt
+has sendguard-agent /usr/libexec/sendguard/agent-launch
+has sendguard-agent /usr/lib/systemd/user/sendguard-agent.service
+has sendguard-agent /etc/sendguard/agent.conf
+has sendguard-central /usr/bin/sendguard-central
+has sendguard-central /lib/systemd/system/sendguard-central.service
+has sendguard-tools /usr/bin/doccheck
+has sendguard-tools /usr/bin/mailcheck
+conffiles() { dpkg-deb --ctrl-tarfile "$(deb "$1")" | tar -xOf - ./conffiles; }
+for f in /etc/sendguard/agent.conf /etc/sendguard/policy.json; do
+  conffiles sendguard-agent | grep -qx "$f" || fail "$f is not a conffile"
+done
+for f in /etc/sendguard/central.conf /etc/sendguard/central-policy.json; do
+  conffiles sendguard-central | grep -qx "$f" || fail "$f is not a conffile"
+done
+# shlibs: the programs' libraries are in Depends (Poco, ICU, ...).
+dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q libpoco || fail "agent Depends lacks Poco"
+dpkg-deb -f "$(deb sendguard-central)" Depends | grep -q libpoco || fail "central Depends lacks Poco"
+dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libicu || fail "tools Depends lacks ICU"
+# The agent's user unit is enabled for every user (deb-systemd-helper --user).
+dpkg-deb --ctrl-tarfile "$(deb sendguard-agent)" | tar -xOf - ./postinst |
+  grep -q 'deb-systemd-helper --user' || fail "agent postinst does not enable the user unit"
+echo "packages OK: $(cd "$out" && ls -1 ./*.deb | tr '\n' ' ')"
+# Installed into a fresh Debian 12 root, services started as their units start them.
+"$(dirname "$0")/package_install_test.sh" "$src" "$out" "$out/root"
