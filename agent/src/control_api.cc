@@ -616,8 +616,7 @@ std::optional<PromptRegistry::Answer> ParsePromptDecision(std::string_view body)
 }
 
 ControlApi::ControlApi(std::string host, std::uint16_t port, std::string state_dir,
-                       PromptRegistry& prompts, const PolicyStore& policies,
-                       ControlStatus status)
+                       PromptRegistry& prompts, const PolicyStore& policies, ControlStatus status)
     : host_(std::move(host)), port_(port), state_dir_(std::move(state_dir)) {
   shared_.reset(new Shared{"", 0, prompts, policies, std::move(status), {}});
 }
@@ -656,8 +655,8 @@ void ControlApi::Start() {
       throw std::runtime_error("確認ページのポート " + where +
                                " は使用中です (another sendguard-agent?); cannot listen on " +
                                where + " for the control API: the port is already in use");
-    throw std::runtime_error("cannot listen on " + where + " for the control API: " +
-                             e.displayText());
+    throw std::runtime_error("cannot listen on " + where +
+                             " for the control API: " + e.displayText());
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot listen on " + host_ + ":" + std::to_string(port_) +
                              " for the control API: " + e.displayText());

@@ -263,10 +263,10 @@ TEST_F(SmtpHardeningTest, SecondAgentOnABusyPortFailsToStart) {
 TEST_F(SmtpHardeningTest, SecondAgentOnABusyControlPortFailsToStart) {
   StartAgent(StartSink());
   const std::string port = std::to_string(control_port_);
-  const CommandRun second = Shell("timeout 20 " + AgentBinary() + " --listen 127.0.0.1:" +
-                                  std::to_string(FreePort()) + " --upstream 127.0.0.1:25 --policy " +
-                                  kMail + "/policy.json --state-dir " + (dir_ / "state2").string() +
-                                  " --control-listen 127.0.0.1:" + port);
+  const CommandRun second =
+      Shell("timeout 20 " + AgentBinary() + " --listen 127.0.0.1:" + std::to_string(FreePort()) +
+            " --upstream 127.0.0.1:25 --policy " + kMail + "/policy.json --state-dir " +
+            (dir_ / "state2").string() + " --control-listen 127.0.0.1:" + port);
   ASSERT_TRUE(WIFEXITED(second.status));
   EXPECT_EQ(WEXITSTATUS(second.status), 2) << second.output;
   EXPECT_NE(second.output.find("127.0.0.1:" + port), std::string::npos) << second.output;
