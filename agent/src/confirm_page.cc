@@ -5,51 +5,13 @@
 #include <set>
 
 #include "agent/free_text_mask.h"
+#include "mailcheck/kind_names.h"
 
 namespace agent {
 namespace {
 
 using doccheck::FileReport;
 using doccheck::Kind;
-
-// The names staff use for each kind (the same words as mailcheck's reasons).
-std::string_view KindJa(Kind kind) {
-  switch (kind) {
-    case Kind::kMyNumber:
-      return "個人番号（マイナンバー）";
-    case Kind::kCorporateNumber:
-      return "法人番号";
-    case Kind::kDriversLicense:
-      return "運転免許証番号";
-    case Kind::kPassport:
-      return "旅券番号";
-    case Kind::kResidenceCard:
-      return "在留カード番号";
-    case Kind::kPensionNumber:
-      return "基礎年金番号";
-    case Kind::kHealthInsurance:
-      return "健康保険の被保険者番号";
-    case Kind::kBankAccount:
-      return "口座番号";
-    case Kind::kCreditCard:
-      return "クレジットカード番号";
-    case Kind::kPhone:
-      return "電話番号";
-    case Kind::kEmail:
-      return "メールアドレス";
-    case Kind::kPostalCode:
-      return "郵便番号";
-    case Kind::kAddress:
-      return "住所";
-    case Kind::kBirthDate:
-      return "生年月日";
-    case Kind::kPersonName:
-      return "氏名";
-    case Kind::kClassificationLabel:
-      return "秘密区分の表示";
-  }
-  return "個人情報";
-}
 
 // The importance class of the Aizumisato guideline, Art. 10.
 std::string ClassJa(int klass) {
@@ -98,7 +60,8 @@ std::string KindsJa(const FileReport& r) {
     const int n = r.CountKind(static_cast<Kind>(k));
     if (n <= 0) continue;
     if (!out.empty()) out += "、";
-    out += std::string(KindJa(static_cast<Kind>(k))) + " " + std::to_string(n) + " 件";
+    out +=
+        std::string(mailcheck::KindNameJa(static_cast<Kind>(k))) + " " + std::to_string(n) + " 件";
   }
   return out;
 }

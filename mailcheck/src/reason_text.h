@@ -8,13 +8,9 @@
 #include <vector>
 
 #include "doccheck/report.h"
+#include "mailcheck/kind_names.h"
 
 namespace mailcheck {
-
-// "個人番号", "住所", ... (the name staff use for the kind).
-std::string_view KindNameJa(doccheck::Kind kind);
-// "My Number", "address", ... (singular, lower-case except proper names).
-std::string_view KindNameEn(doccheck::Kind kind);
 
 // The domain of an address ("" when it has none).
 std::string DomainOf(std::string_view address);
