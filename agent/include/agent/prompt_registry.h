@@ -92,7 +92,7 @@ class PromptRegistry {
   std::map<std::string, Entry> entries_;
   std::map<std::string, Answer> ended_;  // outcomes of the last kRemembered prompts
   std::deque<std::string> ended_order_;  // their ids, oldest first
-  std::deque<Finished> recent_;  // newest first
+  std::deque<Finished> recent_;          // newest first
 };
 
 // `bytes` random bytes from the system's CSPRNG (libsodium), hex-encoded: prompt ids,

@@ -25,8 +25,8 @@ struct BlockInfo {
   // Optional: line starts of the original part (see TextBlock); then a finding's line is
   // the original line holding its offset.
   const std::vector<std::uint32_t>* source_line_starts = nullptr;
-  int base_line = 0;                              // lines before the block's first line
-  std::size_t report_from = 0;                    // drop candidates starting before this byte
+  int base_line = 0;            // lines before the block's first line
+  std::size_t report_from = 0;  // drop candidates starting before this byte
 };
 
 // Appends the findings of `utf8` to `out`.
