@@ -300,7 +300,7 @@ void Agent::Stop() {
 std::uint16_t Agent::smtp_port() const { return parts_->smtp->port(); }
 std::uint16_t Agent::control_port() const { return parts_->control->port(); }
 
-std::string Agent::StartupMessage() const {
+std::string Agent::StartupMessage(bool with_page_link) const {
   const Parts& p = *parts_;
   const AgentOptions& o = p.options;
   std::string out;
@@ -311,8 +311,15 @@ std::string Agent::StartupMessage() const {
   out += "sendguard-agent: listening on " + o.listen.host + ":" + std::to_string(smtp_port()) +
          ", relaying to " + o.upstream.host + ":" + std::to_string(o.upstream.port) + " (" +
          o.upstream_tls_name + ")\n";
-  out += "sendguard-agent: confirmation page (one-time link) " + p.control->NewPageLink() +
-         ", control API token in " + o.state_dir + "/control.token\n";
+  // The one-time link opens a page session: written only to a terminal, never to a log
+  // or journal that others (the adm group) may read.
+  const std::string page = "http://127.0.0.1:" + std::to_string(control_port()) + "/confirm";
+  out += with_page_link
+             ? "sendguard-agent: confirmation page (one-time link) " + p.control->NewPageLink()
+             : "sendguard-agent: confirmation page " + page +
+                   " (opens from the one-time link in each notification, or POST "
+                   "/v1/page-link)";
+  out += ", control API token in " + o.state_dir + "/control.token\n";
   return out;
 }
 

@@ -4,6 +4,7 @@
 // Exit status: 0 stopped cleanly, 2 a configuration error (bad setting, unreadable file,
 // a port already in use).
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
   agent::Agent& agent = *created.value();
   const auto started = agent.Start();
   if (!started.ok()) return Fail(started.message());
-  std::fputs(agent.StartupMessage().c_str(), stdout);
+  std::fputs(agent.StartupMessage(::isatty(STDOUT_FILENO) == 1).c_str(), stdout);
   std::fflush(stdout);
   int sig = 0;
   while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) agent.Reload("SIGHUP");

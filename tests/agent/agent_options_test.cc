@@ -159,7 +159,11 @@ TEST(AgentCompositionTest, StartsStopsAndMakesTheStateDirPrivate) {
   EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
   ASSERT_TRUE(created.value()->Start().ok());
   EXPECT_NE(created.value()->smtp_port(), 0);
-  EXPECT_NE(created.value()->StartupMessage().find("confirmation page"), std::string::npos);
+  // A one-time link only where asked for (a terminal), never in a log.
+  EXPECT_NE(created.value()->StartupMessage(true).find("/confirm?k="), std::string::npos);
+  const std::string logged = created.value()->StartupMessage(false);
+  EXPECT_NE(logged.find("confirmation page http://127.0.0.1:"), std::string::npos) << logged;
+  EXPECT_EQ(logged.find("?k="), std::string::npos) << logged;
   created.value()->Stop();
   created.value()->Stop();  // idempotent
   fs::remove_all(dir);

@@ -44,8 +44,10 @@ class Agent {
   std::uint16_t smtp_port() const;
   std::uint16_t control_port() const;
 
-  // What the agent says on start: where it listens, relays and reports.
-  std::string StartupMessage() const;
+  // What the agent says on start: where it listens, relays and reports. With
+  // `with_page_link`, a one-time link to the confirmation page (for a terminal only: the
+  // link opens a page session for whoever reads it).
+  std::string StartupMessage(bool with_page_link) const;
 
  private:
   struct Parts;
