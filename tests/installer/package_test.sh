@@ -44,3 +44,7 @@ dpkg-deb --ctrl-tarfile "$(deb sendguard-agent)" | tar -xOf - ./postinst |
 echo "packages OK: $(cd "$out" && ls -1 ./*.deb | tr '\n' ' ')"
 # Installed into a fresh Debian 12 root, services started as their units start them.
 "$(dirname "$0")/package_install_test.sh" "$src" "$out" "$out/root"
+# An upgrade from the previous version keeps the town's data (skipped without git history).
+rc=0
+"$(dirname "$0")/package_upgrade_test.sh" "$src" "$out" "$out/root" || rc=$?
+[ "$rc" = 0 ] || [ "$rc" = 77 ] || exit "$rc"
