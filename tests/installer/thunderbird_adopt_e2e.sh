@@ -31,7 +31,7 @@ export SENDGUARD_AGENT_PORT_BASE=$(free_port)
 export SENDGUARD_AGENT_CONF=$work/agent.conf SENDGUARD_AGENT_BIN=$agent
 printf 'policy = %s\nprompt-timeout = 5\n' "$src/mailcheck/default_policy.json" > "$work/agent.conf"
 
-# Run by tb_send.sh once the profile exists: keep the original, adopt, start the agent.
+# Run by tb_sendguard_send.sh once the profile exists: keep the original, adopt, start the agent.
 cat > "$work/before-start.sh" <<EOS
 set -e
 cp "\$PROFILE/prefs.js" "$work/prefs.js.orig"
@@ -47,7 +47,7 @@ done
 echo "the agent did not start" >&2; exit 1
 EOS
 
-"$here/tb_send.sh" --profile-dir "$work/profile" --smtp-in-prefs --smtp "127.0.0.1:$sink_port" \
+"$here/../tools/tb_sendguard_send.sh" --profile-dir "$work/profile" --smtp-in-prefs --smtp "127.0.0.1:$sink_port" \
   --from '山田 花子 <yamada@city.honjo.lg.jp>' --to 'a@example.com,b@example.net' \
   --subject 'adopt e2e' --quit-delay-ms 300 --before-start "sh $work/before-start.sh" ||
   fail "Thunderbird did not send through the adopted profile"
@@ -58,7 +58,7 @@ grep -qi '^To: undisclosed-recipients:;' "$msg" || fail "the BCC rule was not ap
 grep -qi '^To:.*a@example.com' "$msg" && fail "the outside addresses are still visible in To"
 grep -q "^X-Sendguard\|^Subject: adopt e2e" "$msg" || fail "not the message sent"
 
-# Thunderbird has quit (tb_send.sh stopped it): undo gives back the original exactly.
+# Thunderbird has quit (tb_sendguard_send.sh stopped it): undo gives back the original exactly.
 /usr/bin/python3 "$src/installer/sendguard-adopt" thunderbird --profile "$work/profile" --undo
 cmp "$work/prefs.js.orig" "$work/profile/prefs.js" || fail "prefs.js differs after --undo"
 echo "OK: Thunderbird sent through the agent (To hidden), and --undo restored prefs.js exactly"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sendguard add-on end to end with the real Thunderbird (ESR, under Xvfb), the real
 # agent and smtp-sink as the organisation's server. Each case sends one mail with
-# tb_addon_send.sh and answers the add-on's dialog with xdotool:
+# tb_sendguard_send.sh and answers the add-on's dialog with xdotool:
 #   A outside multi-To   -> dialog shows the BCC conversion -> ticked -> delivered once as
 #                           BCC, no proxy prompt
 #   B My Number docx out -> dialog shows the block -> closed -> nothing delivered,
@@ -62,9 +62,9 @@ check() { # description, condition...
   if "$@"; then log "ok: $what"; else log "FAIL: $what"; FAILS=$((FAILS + 1)); fi
 }
 delivered() { find "$WORK/sink" -type f | wc -l; }
-send() { # case, state dir, dialog, tb_addon_send options...
+send() { # case, state dir, dialog, tb_sendguard_send options...
   local name=$1 state=$2 dialog=$3; shift 3
-  timeout 200 "$HERE/tb_addon_send.sh" --smtp "127.0.0.1:$SMTP_PORT" \
+  timeout 200 "$HERE/../tools/tb_sendguard_send.sh" --smtp "127.0.0.1:$SMTP_PORT" \
     --from 'Takuya Yoshida <yoshida-t@city.honjo.lg.jp>' --addon "$XPI" --native-host "$HOST" \
     --agent-state "$state" --dialog "$dialog" --shots "$ART/$name" --timeout 180 "$@"
 }

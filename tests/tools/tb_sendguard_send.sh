@@ -1,4 +1,19 @@
 #!/usr/bin/env bash
+# tb_sendguard_send.sh - tb_send.sh (../shared/tools/thunderbird) extended for sendguard's
+# tests of the add-on and of adoption. For the add-on: it is installed into the throw-away
+# profile (profile extensions/ folder, sideloading allowed for that profile only;
+# Thunderbird does not require signatures),
+# the native messaging host manifest is written where Thunderbird looks in the throw-away
+# HOME, and the add-on's dialog is answered with xdotool:
+#   --addon XPI --native-host PATH --agent-state DIR
+#   --dialog none|send:N|cancel:N|close   none: no dialog expected; send:N: tick N items
+#                (space, Tab) then press 送信; cancel:N: Tab past N items to キャンセル;
+#                close: press the focused button (block / no agent: 閉じて編集に戻る)
+#   --shots DIR  screenshots of the dialog (dialog-*.png) are copied there
+# Extra exit status: 5 the dialog was cancelled/closed and the compose window is still
+# open with nothing sent (checked for 6 s).
+#
+# Original header:
 # tb_send.sh - make the real Thunderbird (Debian package `thunderbird`, ESR) send ONE
 # message through a given SMTP server, fully unattended (Xvfb + xdotool), so that a
 # local SMTP proxy can be tested with a real client.
@@ -25,7 +40,6 @@
 #   --before-start CMD (sendguard) run CMD (sh -c, $PROFILE set) after the profile is
 #                written and before Thunderbird starts; its failure is a set-up failure
 #
-# (This copy: ../shared/tools/thunderbird/tb_send.sh plus the three sendguard options.)
 # Exit status: 0 Thunderbird reported a successful send; 1 Thunderbird reported a send
 # failure (error dialog / SMTP error); 2 usage error; 3 environment/setup failure
 # (install, Xvfb, Thunderbird crashed, compose window never appeared); 4 timeout.
@@ -43,7 +57,7 @@
 # the process group of the Thunderbird it started).
 set -uo pipefail
 
-PROG=tb_send
+PROG=tb_sendguard_send
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { local rc=$1; shift; log "ERROR: $*"; exit "$rc"; }
 
@@ -54,6 +68,7 @@ BODY="This is a test message sent by Thunderbird (tb_send.sh)."
 TIMEOUT=120 QUIT_DELAY_MS="" KEEP=0 VERBOSE=0
 PROFILE_DIR="" SMTP_IN_PREFS=0 BEFORE_START=""
 ATTACH=()
+ADDON="" NATIVE_HOST="" AGENT_STATE="" DIALOG=none SHOTS_DIR=""
 
 while (($#)); do
   case "$1" in
@@ -68,6 +83,11 @@ while (($#)); do
     --timeout) TIMEOUT=${2-}; shift 2 || die 2 "--timeout needs a value" ;;
     --quit-delay-ms) QUIT_DELAY_MS=${2-}; shift 2 || die 2 "--quit-delay-ms needs a value" ;;
     --keep) KEEP=1; shift ;;
+    --addon) ADDON=${2-}; shift 2 || die 2 "--addon needs a value" ;;
+    --native-host) NATIVE_HOST=${2-}; shift 2 || die 2 "--native-host needs a value" ;;
+    --agent-state) AGENT_STATE=${2-}; shift 2 || die 2 "--agent-state needs a value" ;;
+    --dialog) DIALOG=${2-}; shift 2 || die 2 "--dialog needs a value" ;;
+    --shots) SHOTS_DIR=${2-}; shift 2 || die 2 "--shots needs a value" ;;
     --profile-dir) PROFILE_DIR=${2-}; shift 2 || die 2 "--profile-dir needs a value" ;;
     --smtp-in-prefs) SMTP_IN_PREFS=1; shift ;;
     --before-start) BEFORE_START=${2-}; shift 2 || die 2 "--before-start needs a value" ;;
@@ -170,7 +190,7 @@ cleanup() {
   fi
   if ((KEEP)); then
     log "scratch kept: $WORK"
-  elif ((RESULT_RC == 0)); then
+  elif ((RESULT_RC == 0 || RESULT_RC == 5)); then
     rm -rf -- "$WORK"
   else
     rm -rf -- "${WORK:?}/profile" "${WORK:?}/home" "${WORK:?}/tmp" "${WORK:?}/xdg" # keep logs + screenshots
@@ -296,6 +316,27 @@ if [[ -n $BEFORE_START ]]; then
   PROFILE=$PROFILE sh -c "$BEFORE_START" >&2 || die 3 "--before-start command failed: $BEFORE_START"
 fi
 
+# ---------------------------------------------------------------- the add-on (this profile only)
+if [[ -n $ADDON ]]; then
+  mkdir -p "$PROFILE/extensions"
+  cp -- "$ADDON" "$PROFILE/extensions/sendguard@sendguard.xpi" || die 3 "cannot copy $ADDON"
+  cat >>"$PROFILE/user.js" <<'EOF2'
+// --- the sendguard add-on, sideloaded into this throw-away profile
+user_pref("xpinstall.signatures.required", false);
+user_pref("extensions.autoDisableScopes", 0);
+user_pref("extensions.enabledScopes", 15);
+user_pref("extensions.startupScanScopes", 15);
+user_pref("extensions.sideloadScopes", 15);
+EOF2
+fi
+if [[ -n $NATIVE_HOST ]]; then
+  for d in "$WORK/home/.mozilla/native-messaging-hosts" "$WORK/home/.thunderbird/native-messaging-hosts"; do
+    mkdir -p "$d"
+    printf '{"name":"sendguard","description":"sendguard test host","path":%s,"type":"stdio","allowed_extensions":["sendguard@sendguard"]}\n' \
+      "$(js_str "$(readlink -f -- "$NATIVE_HOST")")" >"$d/sendguard.json"
+  done
+fi
+
 # ---------------------------------------------------------------- -compose argument
 # Unquoted values are decodeURIComponent()'d by Thunderbird, so every byte is
 # percent-encoded: commas, quotes and newlines in values are then harmless.
@@ -339,7 +380,7 @@ setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$WORK/tb.pid" \
   XDG_CONFIG_HOME="$WORK/xdg/config" XDG_DATA_HOME="$WORK/xdg/data" \
   XDG_RUNTIME_DIR="$WORK/xdg/runtime" DISPLAY="$DISPLAY" GDK_BACKEND=x11 \
   MOZ_NO_REMOTE=1 MOZ_CRASHREPORTER_DISABLE=1 MOZ_DISABLE_AUTO_SAFE_MODE=1 \
-  NO_AT_BRIDGE=1 LANG=C.UTF-8 \
+  NO_AT_BRIDGE=1 LANG=C.UTF-8 SENDGUARD_AGENT_STATE_DIR="$AGENT_STATE" \
   "$TB_BIN" -profile "$PROFILE" -no-remote -compose "$COMPOSE" \
   </dev/null >"$TBLOG" 2>&1 &
 LAUNCH_PID=$!
@@ -366,9 +407,10 @@ list_windows() { # "WID<TAB>title" for every visible, named top-level window
 compose_wid() { list_windows | awk -F'\t' '$2 ~ /^Write: / {print $1; exit}'; }
 is_main() { [[ $1 == *" - Mozilla Thunderbird" || $1 == "Mozilla Thunderbird" || $1 == "Thunderbird" ]]; }
 is_compose() { [[ $1 == "Write: "* ]]; }
+is_dialog() { [[ $1 == *"sendguard"* || $1 == *"moz-extension"* ]]; }
 # Thunderbird's own send-progress window (shown when a send takes > ~1 s): benign
 is_progress() { [[ $1 == "Sending Message" || $1 == "Sending Message - "* || $1 == "Saving Message"* ]]; }
-benign() { is_main "$1" || is_compose "$1" || is_progress "$1"; }
+benign() { is_main "$1" || is_compose "$1" || is_progress "$1" || is_dialog "$1"; }
 # prompts that mean "are you sure?" and whose default button sends the message
 is_go_prompt() { case $1 in "Subject Reminder" | "Send Message" | "Attachment Reminder" | "Too Many Public Recipients") return 0 ;; esac; return 1; }
 press() { # $1 wid, rest keys
@@ -459,6 +501,52 @@ press_send() {
   press "$CW" ctrl+Return
 }
 press_send
+dialog_wid() { list_windows | awk -F'\t' '$2 ~ /sendguard|moz-extension/ {print $1; exit}'; }
+save_shot() { # tag
+  local s
+  s=$(screenshot "dialog-$1") && [[ -n $s ]] || return 0
+  SHOTS+=("$s")
+  [[ -n $SHOTS_DIR ]] && mkdir -p "$SHOTS_DIR" && cp -- "$s" "$SHOTS_DIR/" && log "screenshot: $SHOTS_DIR/$(basename "$s")"
+}
+if [[ $DIALOG != none ]]; then
+  DW=""
+  while [[ -z $DW ]]; do
+    (($(date +%s) < DEADLINE)) || { save_shot timeout; fail 4 "timeout: the sendguard dialog never appeared"; }
+    group_alive || fail 3 "thunderbird exited before the dialog"
+    DW=$(dialog_wid)
+    [[ -z $DW ]] && sleep 0.25
+  done
+  log "dialog: \"$(xdotool getwindowname "$DW" 2>/dev/null)\""
+  sleep 2 # the page asks the background for its model, then paints
+  save_shot shown
+  mode=${DIALOG%%:*} n=${DIALOG#*:}
+  [[ $n == "$DIALOG" ]] && n=0
+  case $mode in
+    send)
+      for ((k = 0; k < n; k++)); do press "$DW" space; press "$DW" Tab; done
+      sleep 0.5; save_shot ticked
+      press "$DW" Return ;;
+    cancel)
+      for ((k = 0; k < n; k++)); do press "$DW" Tab; done
+      press "$DW" Return ;;
+    close) press "$DW" Return ;;
+    *) die 2 "--dialog must be none, send:N, cancel:N or close" ;;
+  esac
+  if [[ $mode != send ]]; then
+    for ((k = 0; k < 24; k++)); do
+      sleep 0.25
+      [[ -z $(dialog_wid) ]] && break
+    done
+    [[ -n $(dialog_wid) ]] && { save_shot still-open; fail 1 "the dialog did not close"; }
+    sleep 6
+    save_shot after
+    send_started && fail 1 "Thunderbird sent the message although the dialog was $mode"
+    [[ -n $(compose_wid) ]] || fail 1 "the compose window is gone after $mode"
+    RESULT_RC=5
+    log "OK: dialog $mode; nothing sent; the compose window is still open"
+    exit 5
+  fi
+fi
 while :; do
   now=$(date +%s)
   if ((now >= DEADLINE)); then
