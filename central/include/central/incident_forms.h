@@ -61,10 +61,16 @@ enum class FormFieldKind {
 //   handler_section    担当課 / handler_name 担当者 / handler_phone 連絡先
 //   remarks            備考
 // A key a form does not list is ignored by that form.
+// The keys reported_on, addressee and reporter_* are printed in the sheet's heading (date
+// line, 宛先, 報告者); every other field is a row of the ruled table, in the listed order.
 struct FormFieldSpec {
   std::string key;
   std::string label_ja;
   FormFieldKind kind = FormFieldKind::kText;
+  int min_lines = 1;  // height of the empty box, in lines of writing (kMultiline)
+  // Choices printed as "□漏えい □滅失 …"; the one equal to the value is printed "■".
+  // A value matching none is printed after "その他". Empty: a free-text box.
+  std::vector<std::string> options;
 };
 
 // One form as the ordinance prints it.
@@ -74,6 +80,7 @@ struct FormSpec {
   std::string title;      // the exact title the ordinance gives the form
   std::string town;       // "会津美里町" / "本庄市"
   std::string addressee;  // default 宛先 when the data has no "addressee"
+  std::string lead;       // the sentence under the title ("次のとおり報告します。")
   std::vector<FormFieldSpec> fields;
   // true: one sheet per IncidentFormData::entries element (様式第2号: one per 続報); each
   // sheet shows the entry's values, falling back to IncidentFormData::fields for keys the
