@@ -71,6 +71,8 @@ struct FormFieldSpec {
   // Choices printed as "□漏えい □滅失 …"; the one equal to the value is printed "■".
   // A value matching none is printed after "その他". Empty: a free-text box.
   std::vector<std::string> options;
+  // "第{}報": the value is printed in place of {} (blank: a space to write in).
+  std::string format;
 };
 
 // One form as the ordinance prints it.
@@ -117,6 +119,12 @@ struct FormRenderOptions {
 // Error (Japanese first, then English) for an unknown form id.
 Result<std::string> RenderIncidentForm(const std::string& form_id, const IncidentFormData& data,
                                        const FormRenderOptions& options = {});
+
+// IncidentFormData from JSON text: {"fields": {KEY: TEXT, ...}, "entries": [{KEY: TEXT,
+// ...}, ...], "case_id": TEXT, "town_name": TEXT}, every member optional; numbers and
+// booleans are taken as their text, null as empty. Error (Japanese, then English) for
+// anything else (not an object, an unknown member, a nested value).
+Result<IncidentFormData> IncidentFormDataFromJson(const std::string& json);
 
 // The forms' print style sheet (@page A4, ruled boxes, Japanese fonts).
 const std::string& IncidentFormStyleSheet();
