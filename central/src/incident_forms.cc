@@ -63,6 +63,7 @@ std::vector<FormFieldSpec> Heading(std::vector<FormFieldSpec> rows) {
 }
 
 const std::vector<std::string> kLeakKinds = {"漏えい", "滅失", "毀損", "不正利用", "そのおそれ"};
+const std::vector<std::string> kMisatoStamps = {"総括責任者", "保護責任者", "管理者"};
 const std::vector<std::string> kMedia = {"電子メール", "FAX",         "郵送物",
                                          "紙の書類",   "USBメモリ等", "情報システム"};
 
@@ -75,6 +76,7 @@ std::vector<FormSpec> BuildSpecs() {
   m1.title = "個人情報事故報告書（第1報）";
   m1.town = "会津美里町";
   m1.addressee = "個人情報保護責任者";
+  m1.stamps = kMisatoStamps;
   m1.lead = "個人情報に係る事故が発生したので、次のとおり報告します。";
   m1.fields = Heading({
       Text("incident_title", "事案の名称"),
@@ -102,6 +104,7 @@ std::vector<FormSpec> BuildSpecs() {
   m2.title = "個人情報事故報告書（続報）";
   m2.town = "会津美里町";
   m2.addressee = "個人情報保護責任者";
+  m2.stamps = kMisatoStamps;
   m2.lead = "個人情報に係る事故について、その後の経過を次のとおり報告します。";
   m2.repeated_entries = true;
   m2.fields = Heading({
@@ -123,6 +126,7 @@ std::vector<FormSpec> BuildSpecs() {
   m3.title = "本人情報の不正開示等報告書";
   m3.town = "会津美里町";
   m3.addressee = "個人情報保護責任者";
+  m3.stamps = kMisatoStamps;
   m3.lead = "本人情報の不正な開示等について、次のとおり報告します。";
   m3.fields = Heading({
       Text("subject_name", "本人の氏名"),
@@ -145,6 +149,7 @@ std::vector<FormSpec> BuildSpecs() {
   m4.title = "本人情報の不正開示等に係る措置報告書";
   m4.town = "会津美里町";
   m4.addressee = "個人情報保護総括責任者";
+  m4.stamps = kMisatoStamps;
   m4.lead = "本人情報の不正な開示等について、講じた措置を次のとおり報告します。";
   m4.fields = Heading({
       Text("subject_name", "本人の氏名"),
@@ -164,6 +169,7 @@ std::vector<FormSpec> BuildSpecs() {
   h28.title = "事故報告書";
   h28.town = "本庄市";
   h28.addressee = "本庄市長";
+  h28.stamps = {"市長", "副市長", "保護管理者"};
   h28.lead = "次のとおり事故が発生したので報告します。";
   h28.fields = Heading({
       Text("incident_title", "件名"),
@@ -187,6 +193,7 @@ std::vector<FormSpec> BuildSpecs() {
   h1.title = "事故等発生報告書";
   h1.town = "本庄市";
   h1.addressee = "本庄市最高情報セキュリティ責任者";
+  h1.stamps = {"CISO", "保護管理者", "受付"};
   h1.lead = "情報資産に係る事故等が発生したので、次のとおり報告します。";
   h1.fields = Heading({
       DateTime("discovered_at", "発見日時"),
@@ -340,12 +347,17 @@ const char kPage[] = R"HTML(<!DOCTYPE html>
   <p class="form-number">{{number}}</p>
   <p class="date-line{{#date_blank}} hand{{/date_blank}}">{{date}}</p>
 </div>
+<div class="parties">
+<div class="to">
 <p class="addressee">{{addressee}}　様</p>
+{{#has_stamps}}<table class="stamps"><tr>{{#stamps}}<th>{{.}}</th>{{/stamps}}</tr><tr>{{#stamps}}<td></td>{{/stamps}}</tr></table>{{/has_stamps}}
+</div>
 <table class="reporter">
   <tr><th rowspan="3" class="who">報告者</th><th>所属</th><td>{{reporter_section}}</td></tr>
   <tr><th>職名</th><td>{{reporter_title}}</td></tr>
   <tr><th>氏名</th><td>{{reporter_name}}</td></tr>
 </table>
+</div>
 <h1 class="form-title">{{title}}</h1>
 <p class="lead">{{lead}}</p>
 <table class="items">
@@ -361,7 +373,7 @@ const char kPage[] = R"HTML(<!DOCTYPE html>
 </html>
 )HTML";
 
-const char kStyle[] = R"CSS(@page { size: A4 portrait; margin: 14mm 16mm 12mm 20mm; }
+const char kStyle[] = R"CSS(@page { size: A4 portrait; margin: 12mm 15mm 10mm 20mm; }
 * { box-sizing: border-box; }
 html { background: #fff; color: #000; }
 body.incident-form {
@@ -370,41 +382,46 @@ body.incident-form {
   font-size: 10.5pt; line-height: 1.45;
   -webkit-print-color-adjust: exact; print-color-adjust: exact;
 }
-.sheet { width: 174mm; margin: 0 auto; padding: 0; break-after: page; page-break-after: always; }
+.sheet { width: 175mm; margin: 0 auto; padding: 0; break-after: page; page-break-after: always; }
 .sheet:last-child { break-after: auto; page-break-after: auto; }
 @media screen {
   html { background: #e8e8e8; }
-  .sheet { background: #fff; width: 210mm; min-height: 297mm; padding: 14mm 16mm 12mm 20mm;
+  .sheet { background: #fff; width: 210mm; min-height: 297mm; padding: 12mm 15mm 10mm 20mm;
            margin: 8mm auto; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); }
 }
 .sheet-head { display: flex; justify-content: space-between; align-items: baseline; }
 .form-number { margin: 0; font-size: 10.5pt; }
 .date-line { margin: 0; text-align: right; letter-spacing: 0.05em; }
-.addressee { margin: 5mm 0 3mm; font-size: 11.5pt; }
+.parties { display: flex; justify-content: space-between; align-items: flex-end; margin-top: 4mm; }
+.addressee { margin: 0 0 3mm; font-size: 11.5pt; }
 table { border-collapse: collapse; }
-.reporter { margin: 0 0 0 auto; width: 92mm; font-size: 10pt; }
+.stamps { font-size: 8pt; }
+.stamps th, .stamps td { border: 0.3mm solid #000; width: 17mm; text-align: center; }
+.stamps th { font-weight: normal; padding: 0.5mm 0; white-space: nowrap; }
+.stamps td { height: 14mm; }
+.reporter { width: 88mm; font-size: 10pt; }
 .reporter th, .reporter td { border: 0.3mm solid #000; padding: 0.8mm 2mm; height: 7mm; }
 .reporter th { font-weight: normal; width: 15mm; text-align: center; white-space: nowrap; }
 .reporter th.who { width: 8mm; writing-mode: vertical-rl; letter-spacing: 0.3em; padding: 1mm 0; }
-.form-title { margin: 6mm 0 2mm; font-size: 17pt; font-weight: bold; text-align: center;
+.form-title { margin: 5mm 0 1.5mm; font-size: 17pt; font-weight: bold; text-align: center;
               letter-spacing: 0.25em; }
 .lead { margin: 2mm 0 3mm; }
 .items { width: 100%; table-layout: fixed; border: 0.5mm solid #000; }
 .items .label-col { width: 40mm; }
-.items th, .items td { border: 0.3mm solid #000; vertical-align: middle; padding: 1.2mm 2.2mm;
-                       height: 8.6mm; overflow-wrap: anywhere; }
+.items th, .items td { border: 0.3mm solid #000; vertical-align: middle; padding: 1mm 2.2mm;
+                       height: 8mm; overflow-wrap: anywhere; }
 .items th { font-weight: normal; text-align: left; background: #f2f2f2; font-size: 10pt;
             line-height: 1.3; }
 .items td { white-space: pre-wrap; }
 .items tr.tall td { vertical-align: top; }
-.items tr.lines-1 td { height: 9mm; }
-.items tr.lines-2 td { height: 13.5mm; }
-.items tr.lines-3 td { height: 19mm; }
-.items tr.lines-4 td { height: 24.5mm; }
-.items tr.lines-5 td { height: 30mm; }
-.items tr.lines-6 td { height: 35.5mm; }
-.items tr.lines-7 td { height: 41mm; }
-.items tr.lines-8 td { height: 46.5mm; }
+.items tr.lines-1 td { height: 8.5mm; }
+.items tr.lines-2 td { height: 13.7mm; }
+.items tr.lines-3 td { height: 18.9mm; }
+.items tr.lines-4 td { height: 24.1mm; }
+.items tr.lines-5 td { height: 29.3mm; }
+.items tr.lines-6 td { height: 34.5mm; }
+.items tr.lines-7 td { height: 39.7mm; }
+.items tr.lines-8 td { height: 44.9mm; }
 .items tr.choice td { white-space: normal; }
 .choice-item { display: inline-block; margin-right: 3.5mm; white-space: nowrap; }
 .hand { color: #000; letter-spacing: 0.05em; }
@@ -419,6 +436,12 @@ std::string Value(const std::map<std::string, std::string>* entry,
   }
   auto it = fields.find(key);
   return it == fields.end() ? "" : it->second;
+}
+
+mstch::array Strings(const std::vector<std::string>& v) {
+  mstch::array out;
+  for (const std::string& s : v) out.push_back(s);
+  return out;
 }
 
 bool IsHeadingKey(const std::string& key) {
@@ -445,6 +468,8 @@ mstch::map SheetView(const FormSpec& spec, const IncidentFormData& data,
       {"reporter_title", value("reporter_title")},
       {"reporter_name", value("reporter_name")},
       {"rows", rows},
+      {"stamps", Strings(spec.stamps)},
+      {"has_stamps", !spec.stamps.empty()},
       {"town", data.town_name.empty() ? spec.town : data.town_name},
       {"case_id", data.case_id},
       {"page", page},

@@ -83,6 +83,8 @@ struct FormSpec {
   std::string town;       // "会津美里町" / "本庄市"
   std::string addressee;  // default 宛先 when the data has no "addressee"
   std::string lead;       // the sentence under the title ("次のとおり報告します。")
+  // Headings of the empty seal boxes (回覧・決裁欄) at the top left, in reading order.
+  std::vector<std::string> stamps;
   std::vector<FormFieldSpec> fields;
   // true: one sheet per IncidentFormData::entries element (様式第2号: one per 続報); each
   // sheet shows the entry's values, falling back to IncidentFormData::fields for keys the
