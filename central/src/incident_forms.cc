@@ -111,11 +111,11 @@ std::vector<FormSpec> BuildSpecs() {
       Formatted("report_number", "報告の回数", "第{}報"),
       Text("incident_title", "事案の名称"),
       Date("first_report_on", "第1報の報告日"),
-      Lines("progress", "経過及び新たに判明した事実", 6),
-      Lines("victim_response", "被害者への対応", 3),
-      Lines("agencies", "関係機関への連絡", 2),
-      Lines("publication", "公表の有無（公表しない場合はその理由）", 2),
-      Lines("next_steps", "今後の対応", 3),
+      Lines("progress", "経過及び新たに判明した事実", 8),
+      Lines("victim_response", "被害者への対応", 4),
+      Lines("agencies", "関係機関への連絡", 3),
+      Lines("publication", "公表の有無（公表しない場合はその理由）", 3),
+      Lines("next_steps", "今後の対応", 4),
       Lines("remarks", "備考", 1),
   });
   specs.push_back(m2);
@@ -135,10 +135,10 @@ std::vector<FormSpec> BuildSpecs() {
       DateTime("occurred_at", "不正開示等の日時"),
       Text("disclosed_to", "開示等の相手方"),
       Text("disclosed_by", "開示等を行った者"),
-      Lines("info_items", "開示等された本人情報の項目", 2),
-      Lines("summary", "不正開示等の内容", 4),
-      Lines("discovery", "発覚の経緯", 3),
-      Lines("response", "これまでの対応", 3),
+      Lines("info_items", "開示等された本人情報の項目", 3),
+      Lines("summary", "不正開示等の内容", 5),
+      Lines("discovery", "発覚の経緯", 4),
+      Lines("response", "これまでの対応", 5),
       Lines("remarks", "備考", 2),
   });
   specs.push_back(m3);
@@ -154,11 +154,11 @@ std::vector<FormSpec> BuildSpecs() {
   m4.fields = Heading({
       Text("subject_name", "本人の氏名"),
       Date("first_report_on", "様式第3号による報告日"),
-      Lines("summary", "事案の概要", 3),
-      Lines("cause", "原因", 3),
-      Lines("measures", "講じた措置", 4),
-      Lines("victim_response", "本人への説明及び対応", 3),
-      Lines("prevention", "再発防止策", 3),
+      Lines("summary", "事案の概要", 5),
+      Lines("cause", "原因", 4),
+      Lines("measures", "講じた措置", 6),
+      Lines("victim_response", "本人への説明及び対応", 4),
+      Lines("prevention", "再発防止策", 4),
       Lines("remarks", "備考", 2),
   });
   specs.push_back(m4);
@@ -176,14 +176,14 @@ std::vector<FormSpec> BuildSpecs() {
       DateTime("occurred_at", "発生日時"),
       Text("place", "発生場所"),
       Choice("incident_kind", "事故の種類", kLeakKinds),
-      Lines("summary", "事故の内容", 5),
+      Lines("summary", "事故の内容", 6),
       Lines("info_items", "対象となった個人情報", 2),
       Text("persons", "対象者数"),
       Lines("cause", "事故の原因", 3),
       Lines("response", "事故後の対応状況", 3),
       Lines("victim_response", "被害者への対応", 2),
-      Lines("prevention", "再発防止策", 3),
-      Lines("remarks", "備考", 1),
+      Lines("prevention", "再発防止策", 4),
+      Lines("remarks", "備考", 2),
   });
   specs.push_back(h28);
 
@@ -193,7 +193,7 @@ std::vector<FormSpec> BuildSpecs() {
   h1.title = "事故等発生報告書";
   h1.town = "本庄市";
   h1.addressee = "本庄市最高情報セキュリティ責任者";
-  h1.stamps = {"CISO", "保護管理者", "受付"};
+  h1.stamps = {"副市長", "保護管理者", "受付"};
   h1.lead = "情報資産に係る事故等が発生したので、次のとおり報告します。";
   h1.fields = Heading({
       DateTime("discovered_at", "発見日時"),
@@ -202,14 +202,14 @@ std::vector<FormSpec> BuildSpecs() {
       Choice("incident_kind", "事故等の種類",
              {"漏えい", "滅失", "毀損", "紛失・盗難", "誤送付・誤送信", "不正アクセス"}),
       Choice("medium", "情報の媒体", kMedia),
-      Lines("summary", "事故等の概要", 5),
+      Lines("summary", "事故等の概要", 6),
       Lines("info_items", "関係する情報（個人情報の項目）", 2),
       Text("persons", "影響を受ける人数"),
-      Lines("response", "初動対応", 3),
+      Lines("response", "初動対応", 4),
       Lines("secondary_damage", "影響範囲・二次被害", 2),
       Text("handler_name", "連絡担当者"),
       Text("handler_phone", "連絡先（内線）"),
-      Lines("remarks", "備考", 1),
+      Lines("remarks", "備考", 2),
   });
   specs.push_back(h1);
 
@@ -338,7 +338,7 @@ const char kPage[] = R"HTML(<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{{number}} {{title}}{{#case_id}} — {{case_id}}{{/case_id}}</title>
 {{#standalone}}<style>
-{{{css}}}</style>{{/standalone}}{{^standalone}}<link rel="stylesheet" href="{{css_href}}">{{/standalone}}
+{{{css}}}</style>{{/standalone}}{{^standalone}}<link rel="stylesheet" href="{{{css_href}}}">{{/standalone}}
 </head>
 <body class="incident-form">
 {{#sheets}}

@@ -136,7 +136,7 @@ def check(driver, form, filled, name):
                                  {"preferCSSPageSize": True, "printBackground": True})
     with open(base + ".pdf", "wb") as f:
         f.write(base64.b64decode(pdf["data"]))
-    run("pdftoppm", "-r", "70", "-png", base + ".pdf", base + "-page")
+    run("pdftoppm", "-r", "90", "-png", base + ".pdf", base + "-page")
 
     info = run("pdfinfo", base + ".pdf").decode()
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
