@@ -67,153 +67,126 @@ const std::vector<std::string> kMisatoStamps = {"総括責任者", "保護責任
 const std::vector<std::string> kMedia = {"電子メール", "FAX",         "郵送物",
                                          "紙の書類",   "USBメモリ等", "情報システム"};
 
+// One form of the table below.
+FormSpec Form(std::string id, std::string number, std::string title, std::string town,
+              std::string addressee, std::string lead, std::vector<std::string> stamps,
+              std::vector<FormFieldSpec> fields, bool repeated_entries = false) {
+  FormSpec f;
+  f.id = std::move(id);
+  f.number = std::move(number);
+  f.title = std::move(title);
+  f.town = std::move(town);
+  f.addressee = std::move(addressee);
+  f.lead = std::move(lead);
+  f.stamps = std::move(stamps);
+  f.fields = std::move(fields);
+  f.repeated_entries = repeated_entries;
+  return f;
+}
+
 std::vector<FormSpec> BuildSpecs() {
-  std::vector<FormSpec> specs;
-
-  FormSpec m1;
-  m1.id = "misato-1";
-  m1.number = "様式第1号";
-  m1.title = "個人情報事故報告書（第1報）";
-  m1.town = "会津美里町";
-  m1.addressee = "個人情報保護責任者";
-  m1.stamps = kMisatoStamps;
-  m1.lead = "個人情報に係る事故が発生したので、次のとおり報告します。";
-  m1.fields = Heading({
-      Text("incident_title", "事案の名称"),
-      DateTime("occurred_at", "発生日時"),
-      DateTime("discovered_at", "発覚日時"),
-      Text("place", "発生場所"),
-      Choice("incident_kind", "事故の区分", kLeakKinds),
-      Choice("medium", "媒体・経路", kMedia),
-      Lines("summary", "事故の概要", 5),
-      Lines("info_items", "漏えい等した個人情報の項目", 2),
-      Text("persons", "本人の数"),
-      Lines("discovery", "発覚の経緯", 2),
-      Lines("cause", "発生原因", 2),
-      Lines("response", "応急措置・これまでの対応", 3),
-      Lines("secondary_damage", "二次被害の有無及びその内容", 2),
-      Text("handler_name", "担当者"),
-      Text("handler_phone", "連絡先（内線）"),
-      Lines("remarks", "備考", 1),
-  });
-  specs.push_back(m1);
-
-  FormSpec m2;
-  m2.id = "misato-2";
-  m2.number = "様式第2号";
-  m2.title = "個人情報事故報告書（続報）";
-  m2.town = "会津美里町";
-  m2.addressee = "個人情報保護責任者";
-  m2.stamps = kMisatoStamps;
-  m2.lead = "個人情報に係る事故について、その後の経過を次のとおり報告します。";
-  m2.repeated_entries = true;
-  m2.fields = Heading({
-      Formatted("report_number", "報告の回数", "第{}報"),
-      Text("incident_title", "事案の名称"),
-      Date("first_report_on", "第1報の報告日"),
-      Lines("progress", "経過及び新たに判明した事実", 8),
-      Lines("victim_response", "被害者への対応", 4),
-      Lines("agencies", "関係機関への連絡", 3),
-      Lines("publication", "公表の有無（公表しない場合はその理由）", 3),
-      Lines("next_steps", "今後の対応", 4),
-      Lines("remarks", "備考", 1),
-  });
-  specs.push_back(m2);
-
-  FormSpec m3;
-  m3.id = "misato-3";
-  m3.number = "様式第3号（第22条関係）";
-  m3.title = "本人情報の不正開示等報告書";
-  m3.town = "会津美里町";
-  m3.addressee = "個人情報保護責任者";
-  m3.stamps = kMisatoStamps;
-  m3.lead = "本人情報の不正な開示等について、次のとおり報告します。";
-  m3.fields = Heading({
-      Text("subject_name", "本人の氏名"),
-      Text("subject_address", "本人の住所"),
-      Date("request_on", "本人からの申出日"),
-      DateTime("occurred_at", "不正開示等の日時"),
-      Text("disclosed_to", "開示等の相手方"),
-      Text("disclosed_by", "開示等を行った者"),
-      Lines("info_items", "開示等された本人情報の項目", 3),
-      Lines("summary", "不正開示等の内容", 5),
-      Lines("discovery", "発覚の経緯", 4),
-      Lines("response", "これまでの対応", 5),
-      Lines("remarks", "備考", 2),
-  });
-  specs.push_back(m3);
-
-  FormSpec m4;
-  m4.id = "misato-4";
-  m4.number = "様式第4号（第22条関係）";
-  m4.title = "本人情報の不正開示等に係る措置報告書";
-  m4.town = "会津美里町";
-  m4.addressee = "個人情報保護総括責任者";
-  m4.stamps = kMisatoStamps;
-  m4.lead = "本人情報の不正な開示等について、講じた措置を次のとおり報告します。";
-  m4.fields = Heading({
-      Text("subject_name", "本人の氏名"),
-      Date("first_report_on", "様式第3号による報告日"),
-      Lines("summary", "事案の概要", 5),
-      Lines("cause", "原因", 4),
-      Lines("measures", "講じた措置", 6),
-      Lines("victim_response", "本人への説明及び対応", 4),
-      Lines("prevention", "再発防止策", 4),
-      Lines("remarks", "備考", 2),
-  });
-  specs.push_back(m4);
-
-  FormSpec h28;
-  h28.id = "honjo-28";
-  h28.number = "様式第28号";
-  h28.title = "事故報告書";
-  h28.town = "本庄市";
-  h28.addressee = "本庄市長";
-  h28.stamps = {"市長", "副市長", "保護管理者"};
-  h28.lead = "次のとおり事故が発生したので報告します。";
-  h28.fields = Heading({
-      Text("incident_title", "件名"),
-      DateTime("occurred_at", "発生日時"),
-      Text("place", "発生場所"),
-      Choice("incident_kind", "事故の種類", kLeakKinds),
-      Lines("summary", "事故の内容", 6),
-      Lines("info_items", "対象となった個人情報", 2),
-      Text("persons", "対象者数"),
-      Lines("cause", "事故の原因", 3),
-      Lines("response", "事故後の対応状況", 3),
-      Lines("victim_response", "被害者への対応", 2),
-      Lines("prevention", "再発防止策", 4),
-      Lines("remarks", "備考", 2),
-  });
-  specs.push_back(h28);
-
-  FormSpec h1;
-  h1.id = "honjo-1";
-  h1.number = "様式第1号";
-  h1.title = "事故等発生報告書";
-  h1.town = "本庄市";
-  h1.addressee = "本庄市最高情報セキュリティ責任者";
-  h1.stamps = {"副市長", "保護管理者", "受付"};
-  h1.lead = "情報資産に係る事故等が発生したので、次のとおり報告します。";
-  h1.fields = Heading({
-      DateTime("discovered_at", "発見日時"),
-      DateTime("occurred_at", "発生日時"),
-      Text("place", "発生場所"),
-      Choice("incident_kind", "事故等の種類",
-             {"漏えい", "滅失", "毀損", "紛失・盗難", "誤送付・誤送信", "不正アクセス"}),
-      Choice("medium", "情報の媒体", kMedia),
-      Lines("summary", "事故等の概要", 6),
-      Lines("info_items", "関係する情報（個人情報の項目）", 2),
-      Text("persons", "影響を受ける人数"),
-      Lines("response", "初動対応", 4),
-      Lines("secondary_damage", "影響範囲・二次被害", 2),
-      Text("handler_name", "連絡担当者"),
-      Text("handler_phone", "連絡先（内線）"),
-      Lines("remarks", "備考", 2),
-  });
-  specs.push_back(h1);
-
-  return specs;
+  return {
+      Form("misato-1", "様式第1号", "個人情報事故報告書（第1報）", "会津美里町",
+           "個人情報保護責任者", "個人情報に係る事故が発生したので、次のとおり報告します。",
+           kMisatoStamps,
+           Heading({
+               Text("incident_title", "事案の名称"),
+               DateTime("occurred_at", "発生日時"),
+               DateTime("discovered_at", "発覚日時"),
+               Text("place", "発生場所"),
+               Choice("incident_kind", "事故の区分", kLeakKinds),
+               Choice("medium", "媒体・経路", kMedia),
+               Lines("summary", "事故の概要", 5),
+               Lines("info_items", "漏えい等した個人情報の項目", 2),
+               Text("persons", "本人の数"),
+               Lines("discovery", "発覚の経緯", 2),
+               Lines("cause", "発生原因", 2),
+               Lines("response", "応急措置・これまでの対応", 3),
+               Lines("secondary_damage", "二次被害の有無及びその内容", 2),
+               Text("handler_name", "担当者"),
+               Text("handler_phone", "連絡先（内線）"),
+               Lines("remarks", "備考", 1),
+           })),
+      Form("misato-2", "様式第2号", "個人情報事故報告書（続報）", "会津美里町",
+           "個人情報保護責任者", "個人情報に係る事故について、その後の経過を次のとおり報告します。",
+           kMisatoStamps,
+           Heading({
+               Formatted("report_number", "報告の回数", "第{}報"),
+               Text("incident_title", "事案の名称"),
+               Date("first_report_on", "第1報の報告日"),
+               Lines("progress", "経過及び新たに判明した事実", 8),
+               Lines("victim_response", "被害者への対応", 4),
+               Lines("agencies", "関係機関への連絡", 3),
+               Lines("publication", "公表の有無（公表しない場合はその理由）", 3),
+               Lines("next_steps", "今後の対応", 4),
+               Lines("remarks", "備考", 1),
+           }),
+           true),
+      Form("misato-3", "様式第3号（第22条関係）", "本人情報の不正開示等報告書", "会津美里町",
+           "個人情報保護責任者", "本人情報の不正な開示等について、次のとおり報告します。",
+           kMisatoStamps,
+           Heading({
+               Text("subject_name", "本人の氏名"),
+               Text("subject_address", "本人の住所"),
+               Date("request_on", "本人からの申出日"),
+               DateTime("occurred_at", "不正開示等の日時"),
+               Text("disclosed_to", "開示等の相手方"),
+               Text("disclosed_by", "開示等を行った者"),
+               Lines("info_items", "開示等された本人情報の項目", 3),
+               Lines("summary", "不正開示等の内容", 5),
+               Lines("discovery", "発覚の経緯", 4),
+               Lines("response", "これまでの対応", 5),
+               Lines("remarks", "備考", 2),
+           })),
+      Form("misato-4", "様式第4号（第22条関係）", "本人情報の不正開示等に係る措置報告書",
+           "会津美里町", "個人情報保護総括責任者",
+           "本人情報の不正な開示等について、講じた措置を次のとおり報告します。", kMisatoStamps,
+           Heading({
+               Text("subject_name", "本人の氏名"),
+               Date("first_report_on", "様式第3号による報告日"),
+               Lines("summary", "事案の概要", 5),
+               Lines("cause", "原因", 4),
+               Lines("measures", "講じた措置", 6),
+               Lines("victim_response", "本人への説明及び対応", 4),
+               Lines("prevention", "再発防止策", 4),
+               Lines("remarks", "備考", 2),
+           })),
+      Form("honjo-28", "様式第28号", "事故報告書", "本庄市", "本庄市長",
+           "次のとおり事故が発生したので報告します。", {"市長", "副市長", "保護管理者"},
+           Heading({
+               Text("incident_title", "件名"),
+               DateTime("occurred_at", "発生日時"),
+               Text("place", "発生場所"),
+               Choice("incident_kind", "事故の種類", kLeakKinds),
+               Lines("summary", "事故の内容", 6),
+               Lines("info_items", "対象となった個人情報", 2),
+               Text("persons", "対象者数"),
+               Lines("cause", "事故の原因", 3),
+               Lines("response", "事故後の対応状況", 3),
+               Lines("victim_response", "被害者への対応", 2),
+               Lines("prevention", "再発防止策", 4),
+               Lines("remarks", "備考", 2),
+           })),
+      Form("honjo-1", "様式第1号", "事故等発生報告書", "本庄市", "本庄市最高情報セキュリティ責任者",
+           "情報資産に係る事故等が発生したので、次のとおり報告します。",
+           {"副市長", "保護管理者", "受付"},
+           Heading({
+               DateTime("discovered_at", "発見日時"),
+               DateTime("occurred_at", "発生日時"),
+               Text("place", "発生場所"),
+               Choice("incident_kind", "事故等の種類",
+                      {"漏えい", "滅失", "毀損", "紛失・盗難", "誤送付・誤送信", "不正アクセス"}),
+               Choice("medium", "情報の媒体", kMedia),
+               Lines("summary", "事故等の概要", 6),
+               Lines("info_items", "関係する情報（個人情報の項目）", 2),
+               Text("persons", "影響を受ける人数"),
+               Lines("response", "初動対応", 4),
+               Lines("secondary_damage", "影響範囲・二次被害", 2),
+               Text("handler_name", "連絡担当者"),
+               Text("handler_phone", "連絡先（内線）"),
+               Lines("remarks", "備考", 2),
+           })),
+  };
 }
 
 // ------------------------------------------------------------------ values as printed
