@@ -377,7 +377,7 @@ table { border-collapse: collapse; }
 .reporter th { font-weight: normal; width: 15mm; text-align: center; white-space: nowrap; }
 .reporter th.who { width: 8mm; writing-mode: vertical-rl; letter-spacing: 0.3em; padding: 1mm 0; }
 .form-title { margin: 5mm 0 1.5mm; font-size: 17pt; font-weight: bold; text-align: center;
-              letter-spacing: 0.25em; }
+              letter-spacing: 0.25em; padding-left: 0.25em; /* centred despite the last gap */ }
 .lead { margin: 2mm 0 3mm; }
 .items { width: 100%; table-layout: fixed; border: 0.5mm solid #000; }
 .items .label-col { width: 40mm; }
