@@ -121,6 +121,15 @@ TEST_F(IncidentFormsTest, EveryFieldIsEscapedSoHtmlInACaseIsInert) {
   }
 }
 
+TEST_F(IncidentFormsTest, MustacheInAValueIsTextNotTemplate) {
+  IncidentFormData data;
+  data.fields["summary"] = "{{title}}{{{css}}}{{#sheets}}x{{/sheets}}{{>partial}}";
+  const std::string html = Render("misato-1", data);
+  EXPECT_NE(html.find("<td>{{title}}{{{css}}}{{#sheets}}x{{&#x2F;sheets}}{{&gt;partial}}</td>"),
+            std::string::npos)
+      << html;
+}
+
 TEST_F(IncidentFormsTest, MissingValuesArePrintedAsBlankBoxesToFillInByHand) {
   for (const FormSpec& s : IncidentFormSpecs()) {
     const std::string html = Render(s.id);
