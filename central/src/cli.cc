@@ -27,6 +27,7 @@
 #include "central/console/console_time.h"
 #include "central/csv.h"
 #include "central/event_intake.h"
+#include "central/incident_forms_cli.h"
 #include "central/policy_publisher.h"
 #include "central/policy_signer.h"
 #include "central/store.h"
@@ -492,9 +493,11 @@ int RunCli(int argc, char** argv) {
   if (a == "-h" || a == "--help" || a == "help") {
     std::fputs(kUsageText, stdout);
     std::fputs(console::kConsoleUsage, stdout);
+    std::fputs(kFormUsage, stdout);
     return kOk;
   }
   if (int code = 0; console::RunConsoleCommand(argc, argv, &code)) return code;
+  if (int code = 0; RunFormCommand(argc, argv, &code)) return code;
   if (a == "serve") return Serve(argc, argv);
   if (a == "agent" && b == "enroll") return AgentEnroll(argc, argv);
   if (a == "agent" && b == "revoke") return AgentRevoke(argc, argv);

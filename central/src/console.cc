@@ -20,6 +20,7 @@
 #include "central/console/console_time.h"
 #include "central/csv.h"
 #include "central/event_intake.h"
+#include "central/incident_forms.h"
 #include "central/policy_publisher.h"
 #include "console_templates.h"
 #include "mailcheck/policy.h"
@@ -586,7 +587,8 @@ struct Console::Impl {
     } catch (const std::exception& e) {
       res = ServerError(&ctx, req.method + " " + req.path + ": " + e.what());
     }
-    if (req.path != "/static/console.css" && req.path != "/favicon.ico") {
+    if (req.path != "/static/console.css" && req.path != kIncidentFormStyleSheetPath &&
+        req.path != "/favicon.ico") {
       // What was looked at or changed: the path, the non-empty query (the search), and
       // for a change the object it names (never a password or a policy text).
       std::string action = req.method + " " + req.path;
@@ -630,10 +632,10 @@ struct Console::Impl {
       return ctx.api ? JsonError(405, "method not allowed", "このメソッドは使えません")
                      : Message(nullptr, 405, "使えない操作です", "このメソッドは使えません。", "");
     }
-    if (req.path == "/static/console.css") {
+    if (req.path == "/static/console.css" || req.path == kIncidentFormStyleSheetPath) {
       WebResponse r;
       r.content_type = "text/css; charset=utf-8";
-      r.body = StyleSheet();
+      r.body = req.path == kIncidentFormStyleSheetPath ? IncidentFormStyleSheet() : StyleSheet();
       r.headers.emplace_back("Cache-Control", "max-age=300");
       return r;
     }

@@ -53,21 +53,28 @@ std::string LocalDate(Micros t) {
   return buf;
 }
 
-std::string EraYear(int year) {
+std::string EraDate(int year, int month, int day) {
+  // First day of each era (明治 counted from 1868-01-01, as forms do).
   struct Era {
-    int first_year;
+    int y, m, d;
     const char* name;
   };
-  static constexpr Era kEras[] = {
-      {2019, "令和"}, {1989, "平成"}, {1926, "昭和"}, {1912, "大正"}, {1868, "明治"}};
+  static constexpr Era kEras[] = {{2019, 5, 1, "令和"},
+                                  {1989, 1, 8, "平成"},
+                                  {1926, 12, 25, "昭和"},
+                                  {1912, 7, 30, "大正"},
+                                  {1868, 1, 1, "明治"}};
+  const long key = year * 10000L + month * 100L + day;
   for (const Era& e : kEras) {
-    if (year >= e.first_year) {
-      const int n = year - e.first_year + 1;
+    if (key >= e.y * 10000L + e.m * 100L + e.d) {
+      const int n = year - e.y + 1;
       return std::string(e.name) + (n == 1 ? std::string("元") : std::to_string(n)) + "年";
     }
   }
   return "";
 }
+
+std::string EraYear(int year) { return EraDate(year, 12, 31); }
 
 std::string LocalDateTimeJa(Micros t) {
   std::tm tm{};

@@ -28,6 +28,9 @@ std::string LocalDate(Micros t);
 std::string LocalDateTimeJa(Micros t);
 // "令和8年" for a Western year (明治 to 令和; the era in force on 31 December).
 std::string EraYear(int year);
+// The era year in force on that day: EraDate(2019, 4, 30) is "平成31年", EraDate(2019, 5, 1)
+// "令和元年". Empty before 1868.
+std::string EraDate(int year, int month, int day);
 // Monday 00:00 in the zone of the week holding t.
 Micros WeekStart(Micros t);
 // Midnight at the start of a "YYYY-MM-DD" day in the zone; nullopt when not a date.
