@@ -139,6 +139,17 @@ class AgentTest : public ::testing::Test {
     return files;
   }
 
+  // The sink's files that hold a whole message (a Message-ID header). smtp-sink makes its
+  // dump file when DATA starts and removes it only after it has closed a dropped
+  // connection, so a transaction it dropped on purpose (-q data) may leave a short-lived
+  // file of its own trace headers, and one that stays when the sink is stopped meanwhile.
+  std::vector<fs::path> DeliveredMessages() {
+    std::vector<fs::path> files;
+    for (const fs::path& f : Delivered())
+      if (Read(f).find("\nMessage-ID:") != std::string::npos) files.push_back(f);
+    return files;
+  }
+
   fs::path dir_;
   int agent_port_ = 0;
   int control_port_ = 0;
@@ -506,7 +517,7 @@ TEST_F(AgentTest, RetryAfterAnUpstreamFailureDeliversExactlyOnce) {
   ASSERT_TRUE(WaitForPort(sink_port));
   const CommandRun first = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
   EXPECT_NE(first.output.find("<** 451"), std::string::npos) << first.output;
-  EXPECT_TRUE(Delivered().empty());
+  EXPECT_TRUE(DeliveredMessages().empty());
   // Upstream comes back healthy; the mail client retries once.
   sink_.reset();
   sink_ = std::make_unique<Process>(std::vector<std::string>{
@@ -516,7 +527,7 @@ TEST_F(AgentTest, RetryAfterAnUpstreamFailureDeliversExactlyOnce) {
   const CommandRun retry = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
   EXPECT_NE(retry.output.find("<-  250 2.0.0 Ok"), std::string::npos) << retry.output;
   std::this_thread::sleep_for(std::chrono::seconds(1));  // anything the agent might resend
-  EXPECT_EQ(Delivered().size(), 1u);
+  EXPECT_EQ(DeliveredMessages().size(), 1u);
 }
 
 // Upstream sessions are kept for the next message (same peer port upstream), and a kept
