@@ -597,6 +597,25 @@ TEST_F(CupsPrintGuardTest, PromptNobodyAnswersIsHeld) {
   Shell("/usr/bin/cancel " + std::to_string(id));
 }
 
+// The job is cancelled in CUPS while its user is being asked: the backend ends, the
+// prompt leaves the agent's page, and a late 印刷する prints nothing.
+TEST_F(CupsPrintGuardTest, JobCancelledWhileAskingEndsThePrompt) {
+  const std::string text = "見本 六郎 生年月日 1966年6月6日 途中で取消\n";
+  const int id = Print(Doc("cancelled-while-asking.txt", text), "-U nobody");
+  const std::string prompt = WaitForPrintPrompt();
+  ASSERT_FALSE(prompt.empty());
+  ASSERT_EQ(Shell("/usr/bin/cancel " + std::to_string(id)).status, 0);
+  // The user answers right after: too late (404), or taken but nobody waits for it.
+  const int late =
+      AgentHttp("POST", "/v1/prompts/" + prompt, R"({"decision":"send"})", AgentToken()).status;
+  EXPECT_TRUE(late == 404 || late == 200) << late;
+  EXPECT_TRUE(
+      Eventually([] { return AgentHttp("GET", "/v1/prompts", "", AgentToken()).body == "[]"; }));
+  EXPECT_EQ(WaitFor(id, {"completed", "canceled", "aborted"}).state, "canceled");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(AtPrinter(text), 0);
+}
+
 // A user with no agent (daemon), and a user whose "agent" is someone else's listener
 // (a socket chowned to bin but served by a daemon process, answering "print" to
 // anything): both held, nothing printed.

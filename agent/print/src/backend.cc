@@ -58,8 +58,16 @@ using mailcheck::Result;
 
 volatile sig_atomic_t g_child = 0;
 
+// SIGTERM (the job was cancelled): passed on to the real backend while it runs; before
+// that — in particular while the printing user's answer is awaited — the backend ends at
+// once, so a cancelled job is never printed by a late "print" (the agent sees the hang-up
+// and ends the prompt).
 void ForwardSignal(int sig) {
-  if (g_child > 0) kill(static_cast<pid_t>(g_child), sig);
+  if (g_child > 0) {
+    kill(static_cast<pid_t>(g_child), sig);
+  } else {
+    _exit(CUPS_BACKEND_CANCEL);
+  }
 }
 
 // One line on stderr for cupsd: "INFO: ...", "ERROR: ...", "DEBUG: ...".
