@@ -21,6 +21,7 @@
 #include "agent/outbox.h"
 #include "agent/policy_store.h"
 #include "agent/policy_updater.h"
+#include "agent/print_prompt_server.h"
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
 #include "agent/smtp_server.h"
@@ -53,6 +54,7 @@ struct Agent::Parts {
   std::unique_ptr<ControlApi> control;
   std::unique_ptr<SmtpServer> smtp;
   std::unique_ptr<DesktopNotifier> notifier;
+  std::unique_ptr<PrintPromptServer> print_prompts;  // with --print-prompt-dir only
   // The watcher: policy and token file changes, events the disk refused.
   std::mutex reload_mutex;
   std::mutex watch_mutex;
@@ -184,6 +186,7 @@ Status Agent::Start() {
                                           static_cast<int>(p.options.prompt_timeout.count()));
     p.relay->AddObserver(p.notifier.get());
     p.smtp->Start();
+    if (!p.options.print_prompt_dir.empty()) StartPrintPrompts();
   } catch (const std::exception& e) {
     p.control->Stop();
     return Status::Error(e.what());
@@ -197,6 +200,31 @@ Status Agent::Start() {
   p.started = true;
   p.watcher = std::thread([this] { WatchFiles(); });
   return Status::Ok();
+}
+
+void Agent::StartPrintPrompts() {
+  Parts& p = *parts_;
+  DesktopNotifier* notifier = p.notifier.get();
+  // The backend waits up to its prompt_timeout; a prompt is never kept longer than an hour.
+  p.print_prompts = std::make_unique<PrintPromptServer>(
+      p.options.print_prompt_dir, p.prompts, std::chrono::seconds(3600),
+      PrintPromptServer::Hooks{[notifier](const PromptInfo& prompt) {
+                                 const auto left =
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         prompt.deadline - std::chrono::steady_clock::now());
+                                 notifier->PrintPrompt(prompt, static_cast<int>(left.count()));
+                               },
+                               [notifier](const std::string& id) { notifier->Withdraw(id); }});
+  const Status started = p.print_prompts->Start();
+  if (!started.ok()) {
+    // Mail is unaffected; the print guard holds jobs it cannot ask about.
+    std::fprintf(stderr,
+                 "sendguard-agent: 印刷の確認を受け付けません。確認が必要な印刷は保留されます "
+                 "(print prompts are off; such jobs are held): %s\n",
+                 started.message().c_str());
+    std::fflush(stderr);
+    p.print_prompts.reset();
+  }
 }
 
 void Agent::WatchFiles() {
@@ -285,6 +313,7 @@ void Agent::Stop() {
   }
   p.watch_wake.notify_all();
   if (p.watcher.joinable()) p.watcher.join();
+  if (p.print_prompts) p.print_prompts->Stop();
   if (p.smtp) p.smtp->Stop();
   if (p.recorder) {
     p.recorder->Flush();
@@ -320,6 +349,8 @@ std::string Agent::StartupMessage(bool with_page_link) const {
                    " (opens from the one-time link in each notification, or POST "
                    "/v1/page-link)";
   out += ", control API token in " + o.state_dir + "/control.token\n";
+  if (p.print_prompts)
+    out += "sendguard-agent: print prompts answered on " + p.print_prompts->path() + "\n";
   return out;
 }
 

@@ -61,6 +61,9 @@ constexpr Parameter kParameters[] = {
      "STATE_DIR/control.port)"},
     {"prompt-timeout", Type::kSeconds, "45", 0, 3600, nullptr,
      "seconds a mail waits for the sender's confirmation before it is refused"},
+    {"print-prompt-dir", Type::kPath, nullptr, 0, 0, nullptr,
+     "root's directory where the print guard asks this user's agent (docs/PRINT_GUARD.md; "
+     "the package's: /run/sendguard/print-prompt); unset: print prompts are not answered"},
     {"central", Type::kUrl, nullptr, 0, 0, nullptr,
      "the central service's URL (https://, or http:// to loopback only)"},
     {"central-ca", Type::kPath, nullptr, 0, 0, nullptr,
@@ -346,6 +349,7 @@ Result<AgentOptions> ParseAgentOptions(const std::vector<std::string>& args) {
   options.policy_poll = std::chrono::milliseconds(
       std::llround(std::strtod(values["policy-poll"].c_str(), nullptr) * 1000));
   options.outbox_max_bytes = std::strtoull(values["outbox-max-mib"].c_str(), nullptr, 10) << 20;
+  if (has("print-prompt-dir")) options.print_prompt_dir = values["print-prompt-dir"];
   options.check_config = has("check-config");
   if (has("central")) {
     options.central_url = values["central"];

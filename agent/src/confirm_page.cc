@@ -140,6 +140,82 @@ void AppendRecipients(const PromptInfo& p, std::string* html) {
   *html += "</ul>";
 }
 
+// A reason as the page shows it while the mail has not been sent yet. The BCC
+// conversion's reason is written for after sending ("…全員を Bcc に移しました。", as the
+// notification and the audit log say it); before sending the page says what will happen.
+std::string ReasonBeforeSending(const mailcheck::Reason& r) {
+  std::string text = r.message_ja.empty() ? r.message : r.message_ja;
+  if (r.code == "bcc_conversion") {
+    constexpr std::string_view kDone = "全員を Bcc に移しました。";
+    const std::size_t at = text.rfind(kDone);
+    if (at != std::string::npos) text.replace(at, kDone.size(), "送信時に全員を Bcc へ移します。");
+  }
+  return text;
+}
+
+// "氏名 2 件、生年月日 1 件" from kind names as the print guard sends them; names this
+// build does not know are shown as they are.
+std::string PrintKindsJa(const PrintJobInfo& job) {
+  std::string out;
+  for (const auto& [name, count] : job.findings) {
+    std::string label = name;
+    for (int k = 0; k < doccheck::kKindCount; ++k) {
+      if (doccheck::KindName(static_cast<Kind>(k)) == name)
+        label = std::string(mailcheck::KindNameJa(static_cast<Kind>(k)));
+    }
+    if (!out.empty()) out += "、";
+    out += label + " " + std::to_string(count) + " 件";
+  }
+  return out;
+}
+
+std::string SizeJa(std::uint64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " バイト";
+  if (bytes < 1024 * 1024) return std::to_string((bytes + 1023) / 1024) + " KB";
+  return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB";
+}
+
+// One print job waiting for the user: printer, title, size, what was found (masked).
+void AppendPrintPrompt(const PromptInfo& p, std::chrono::steady_clock::time_point now, bool first,
+                       std::string* html) {
+  const PrintJobInfo& job = *p.print;
+  *html += "<section class=\"prompt print\"><h2>印刷: " +
+           HtmlEscape(job.title.empty() ? "(題名なし)" : MaskFreeText(job.title)) + "</h2>";
+  if (p.deadline.time_since_epoch().count() != 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(p.deadline - now).count();
+    *html += "<p class=\"timer\">残り <b>" + std::to_string(left > 0 ? left : 0) +
+             " 秒</b>。時間内に「印刷する」が押されなければ、この印刷は<b>保留</b>され、"
+             "管理者が確認するまで印刷されません。</p>";
+  }
+  if (!job.message.empty())
+    *html += "<h3>確認が必要な理由</h3><ul class=\"reasons\"><li>" +
+             HtmlEscape(MaskFreeText(job.message)) + "</li></ul>";
+  *html += "<h3>印刷の内容</h3><ul class=\"files\"><li class=\"file risky\">";
+  *html += "<div>プリンター: <b>" + HtmlEscape(MaskFreeText(job.printer)) + "</b></div>";
+  std::string facts = "部数 " + std::to_string(job.copies);
+  if (job.pages > 0) facts += "、" + std::to_string(job.pages) + " ページ";
+  if (job.bytes > 0) facts += "、" + SizeJa(job.bytes);
+  *html += "<div>" + HtmlEscape(facts) + "</div>";
+  if (!job.job_id.empty()) *html += "<div>ジョブ番号: " + HtmlEscape(job.job_id) + "</div>";
+  const std::string kinds = PrintKindsJa(job);
+  if (!kinds.empty()) *html += "<div>含まれているもの: " + HtmlEscape(kinds) + "</div>";
+  if (!job.samples.empty()) {
+    *html += "<div class=\"samples\">例（一部を伏せて表示）: ";
+    for (std::size_t i = 0; i < job.samples.size() && i < 4; ++i)
+      *html += (i ? "、" : "") + std::string("<span>") + HtmlEscape(MaskFreeText(job.samples[i])) +
+               "</span>";
+    *html += "</div>";
+  }
+  *html += "</li></ul>";
+  *html += "<form method=\"post\" action=\"/confirm/" + HtmlEscape(p.id) +
+           "\"><input type=\"hidden\" name=\"csrf\" value=\"" + HtmlEscape(p.csrf) +
+           "\"><button type=\"submit\" name=\"decision\" value=\"cancel\" class=\"cancel\"" +
+           (first ? " autofocus" : "") +
+           ">印刷を取り消す</button><button type=\"submit\" name=\"decision\" value=\"send\" "
+           "class=\"send\">印刷する</button></form><p class=\"hint\">迷ったときは「印刷を取り消す」"
+           "を押してください。取り消した文書は、直してから印刷し直せます。</p></section>";
+}
+
 std::string TimeOfDay(std::chrono::system_clock::time_point t) {
   const std::time_t tt = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
@@ -149,7 +225,19 @@ std::string TimeOfDay(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string OutcomeJa(PromptRegistry::Answer a) {
+std::string OutcomeJa(PromptRegistry::Answer a, bool print) {
+  if (print) {
+    switch (a) {
+      case PromptRegistry::Answer::kSend:
+        return "「印刷する」が選ばれました";
+      case PromptRegistry::Answer::kCancel:
+        return "取り消されました。印刷されていません";
+      case PromptRegistry::Answer::kPending:
+        return "時間切れのため保留されました（管理者が確認するまで印刷されません）";
+      case PromptRegistry::Answer::kAbandoned:
+        return "印刷ジョブが先に終わったため、回答は使われませんでした";
+    }
+  }
   switch (a) {
     case PromptRegistry::Answer::kSend:
       return "「送信する」が選ばれました";
@@ -206,14 +294,25 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
   html += pending.empty() ? "sendguard 送信の確認"
                           : "(" + std::to_string(pending.size()) + ") sendguard 送信の確認";
   html += "</title></head><body><header><h1>送信の確認</h1>";
-  if (!pending.empty())
+  bool mail = false, print = false;
+  for (const PromptInfo& p : pending) (p.print ? print : mail) = true;
+  if (mail)
     html +=
         "<p>sendguard がメールの送信を止めています。内容を確かめて、送ってよい場合だけ"
         "「送信する」を押してください。</p>";
+  if (print)
+    html +=
+        "<p>sendguard が印刷を止めています。内容を確かめて、印刷してよい場合だけ"
+        "「印刷する」を押してください。</p>";
   html += "</header><main>";
   if (pending.empty()) html += "<p class=\"none\">確認を待っているメールはありません。</p>";
   bool first = true;
   for (const PromptInfo& p : pending) {
+    if (p.print) {
+      AppendPrintPrompt(p, now, first, &html);
+      first = false;
+      continue;
+    }
     html += "<section class=\"prompt\"><h2>件名: " +
             HtmlEscape(p.subject.empty() ? "(件名なし)" : MaskFreeText(p.subject)) + "</h2>";
     if (p.deadline.time_since_epoch().count() != 0) {
@@ -225,8 +324,7 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
     if (!p.reasons.empty()) {
       html += "<h3>確認が必要な理由</h3><ul class=\"reasons\">";
       for (const mailcheck::Reason& r : p.reasons)
-        html += "<li>" + HtmlEscape(MaskFreeText(r.message_ja.empty() ? r.message : r.message_ja)) +
-                "</li>";
+        html += "<li>" + HtmlEscape(MaskFreeText(ReasonBeforeSending(r))) + "</li>";
       html += "</ul>";
     }
     if (!p.sender.empty()) html += "<p>差出人: " + HtmlEscape(p.sender) + "</p>";
@@ -261,9 +359,12 @@ std::string RenderConfirmPage(const std::vector<PromptInfo>& pending,
   if (!recent.empty()) {
     html += "<section class=\"recent\"><h2>最近の確認</h2><ul>";
     for (const PromptRegistry::Finished& f : recent) {
-      html += "<li><span class=\"time\">" + TimeOfDay(f.at) + "</span> " +
-              HtmlEscape(f.info.subject.empty() ? "(件名なし)" : MaskFreeText(f.info.subject)) +
-              " — " + OutcomeJa(f.answer);
+      const bool print = f.info.print.has_value();
+      const std::string& what = print ? f.info.print->title : f.info.subject;
+      html +=
+          "<li><span class=\"time\">" + TimeOfDay(f.at) + "</span> " + (print ? "印刷: " : "") +
+          HtmlEscape(what.empty() ? (print ? "(題名なし)" : "(件名なし)") : MaskFreeText(what)) +
+          " — " + OutcomeJa(f.answer, print);
       if (!f.note_ja.empty()) html += "（" + HtmlEscape(f.note_ja) + "）";
       html += "</li>";
     }

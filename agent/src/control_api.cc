@@ -209,6 +209,18 @@ std::string PromptsJson(const std::vector<PromptInfo>& prompts) {
       attachments->add(att);
     }
     o->set("attachments", attachments);
+    if (p.print) {  // a print job (docs/PRINT_GUARD.md): answered like mail, "send" = print
+      Poco::JSON::Object::Ptr job = NewObject();
+      job->set("job_id", p.print->job_id);
+      job->set("printer", p.print->printer);
+      job->set("title", p.print->title);
+      job->set("copies", p.print->copies);
+      job->set("message", p.print->message);
+      Poco::JSON::Object::Ptr findings = NewObject();
+      for (const auto& [kind, n] : p.print->findings) findings->set(kind, n);
+      job->set("findings", findings);
+      o->set("print", job);
+    }
     list->add(o);
   }
   return ToJson(list);

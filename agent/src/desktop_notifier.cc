@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "agent/free_text_mask.h"
 #include "mailcheck/verdict.h"
 
 namespace agent {
@@ -190,6 +191,24 @@ void DesktopNotifier::OnRelay(const RelayReport& report) {
     default:
       return;
   }
+}
+
+std::pair<std::string, std::string> DesktopNotifier::PrintText(const PrintJobInfo& job,
+                                                               const std::string& confirm_url) {
+  return {"印刷前の確認が必要です (sendguard)",
+          "文書: " + Escape(MaskFreeText(job.title)) + "\nプリンター: " +
+              Escape(MaskFreeText(job.printer)) + "\n" + Escape(MaskFreeText(job.message)) +
+              "\n印刷するか取り消すかを確認ページで選んでください: " + confirm_url};
+}
+
+void DesktopNotifier::PrintPrompt(const PromptInfo& prompt, int timeout_ms) {
+  if (!prompt.print) return;
+  auto [summary, body] = PrintText(*prompt.print, page_link_ ? page_link_() : "");
+  Post({Job::Type::kShow, prompt.id, std::move(summary), std::move(body), timeout_ms});
+}
+
+void DesktopNotifier::Withdraw(const std::string& prompt_id) {
+  Post({Job::Type::kClose, prompt_id, {}, {}, 0});
 }
 
 void DesktopNotifier::Post(Job job) {

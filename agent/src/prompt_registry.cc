@@ -68,6 +68,7 @@ PromptRegistry::Answer PromptRegistry::Wait(const std::string& id,
   done.info.id = it->second.info.id;
   done.info.subject = std::move(it->second.info.subject);
   done.info.recipients = std::move(it->second.info.recipients);
+  done.info.print = std::move(it->second.info.print);
   done.answer = answer;
   done.at = std::chrono::system_clock::now();
   recent_.push_front(std::move(done));

@@ -53,6 +53,7 @@ class Agent {
   struct Parts;
   explicit Agent(std::unique_ptr<Parts> parts);
   void WatchFiles();
+  void StartPrintPrompts();
   void ReloadPolicy(std::string_view why);
   void ReloadToken(std::string_view why);
 

@@ -36,6 +36,8 @@ struct AgentOptions {
   std::string state_dir;             // --state-dir (required)
   Endpoint control{"127.0.0.1", 0};  // --control-listen: loopback only; 0 = any free port
   std::chrono::milliseconds prompt_timeout{45000};
+  // --print-prompt-dir: where the print guard reaches this agent; "" = no print prompts.
+  std::string print_prompt_dir;
   // The central service: --central, --central-ca, --agent-token-file, --policy-key (the
   // last two are required with --central and refused without it).
   std::string central_url;

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "agent/prompt_registry.h"
 #include "agent/relay_observer.h"
 
 namespace agent {
@@ -36,6 +37,14 @@ class DesktopNotifier : public RelayObserver {
   DesktopNotifier& operator=(const DesktopNotifier&) = delete;
 
   void OnRelay(const RelayReport& report) override;
+
+  // A print job waits for the user's decision (the print guard's prompt): shown until
+  // Withdraw(prompt.id) or `timeout_ms`.
+  void PrintPrompt(const PromptInfo& prompt, int timeout_ms);
+  void Withdraw(const std::string& prompt_id);
+  // The text of a print prompt's notification (exposed for tests).
+  static std::pair<std::string, std::string> PrintText(const PrintJobInfo& job,
+                                                       const std::string& confirm_url);
 
   // The text of the notification for a report: {summary, body}; empty summary when the
   // report needs none (exposed for tests).

@@ -8,17 +8,36 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mailcheck/decision.h"
 
 namespace agent {
+
+// A print job waiting for the printing user's decision (the print guard's "prompt"
+// action, docs/PRINT_GUARD.md). Everything here came from the CUPS backend already
+// masked (identifiers in the title and printer name, masked samples); the page masks
+// free text once more and escapes everything.
+struct PrintJobInfo {
+  std::string job_id;
+  std::string printer;
+  std::string title;
+  std::string content_type;
+  std::string message;  // the guard's reason, Japanese first
+  int copies = 1;
+  int pages = 0;  // 0: unknown
+  std::uint64_t bytes = 0;
+  std::vector<std::pair<std::string, int>> findings;  // kind name → count
+  std::vector<std::string> samples;                   // masked only
+};
 
 struct PromptInfo {
   std::string id;                       // random, unguessable
@@ -35,6 +54,8 @@ struct PromptInfo {
   std::vector<doccheck::FileReport> body_parts;         // text/plain and text/html bodies
   // When an unanswered prompt counts as cancelled; the epoch when unknown.
   std::chrono::steady_clock::time_point deadline{};
+  // Set for a print job (then subject, recipients and reports are empty).
+  std::optional<PrintJobInfo> print;
 };
 
 class PromptRegistry {

@@ -38,6 +38,8 @@
 #include "agent/central_client.h"
 #include "agent/event_sender.h"
 #include "agent/outbox.h"
+#include "agent/policy_store.h"
+#include "agent/policy_updater.h"
 #include "mailcheck/policy.h"
 #include "print_guard/agent_prompt.h"
 #include "print_guard/decision.h"
@@ -56,8 +58,16 @@ using mailcheck::Result;
 
 volatile sig_atomic_t g_child = 0;
 
+// SIGTERM (the job was cancelled): passed on to the real backend while it runs; before
+// that — in particular while the printing user's answer is awaited — the backend ends at
+// once, so a cancelled job is never printed by a late "print" (the agent sees the hang-up
+// and ends the prompt).
 void ForwardSignal(int sig) {
-  if (g_child > 0) kill(static_cast<pid_t>(g_child), sig);
+  if (g_child > 0) {
+    kill(static_cast<pid_t>(g_child), sig);
+  } else {
+    _exit(CUPS_BACKEND_CANCEL);
+  }
 }
 
 // One line on stderr for cupsd: "INFO: ...", "ERROR: ...", "DEBUG: ...".
@@ -83,23 +93,65 @@ std::string Env(const char* key, const std::string& fallback = "") {
   return v && *v ? std::string(v) : fallback;
 }
 
-// Sends what the outbox holds to central (a few batches at most). Quiet when central is
-// not configured; failures stay in the outbox for the next run.
-void FlushEvents(const GuardConfig& config, agent::Outbox& outbox) {
-  if (config.central.empty() || outbox.pending() == 0) return;
+// The machine's link to central (the token of `agent enroll --name print-HOST`); null,
+// said in the job's debug log, when central is not configured or the token is unreadable.
+std::unique_ptr<agent::CentralClient> CentralFor(const GuardConfig& config) {
+  if (config.central.empty()) return nullptr;
   Result<std::string> token = agent::CentralClient::LoadToken(config.token_file);
   if (!token.ok()) {
     Tell("DEBUG", "sendguard: events kept in the outbox: " + token.error());
-    return;
+    return nullptr;
   }
-  agent::CentralClient client(config.central, token.value(), config.ca_file);
-  agent::EventSender sender(outbox, client);
-  for (int i = 0; i < 10 && outbox.pending() > 0; ++i) {
+  return std::make_unique<agent::CentralClient>(config.central, token.value(), config.ca_file);
+}
+
+// Sends what the outbox holds to central (a few batches at most). Failures stay in the
+// outbox for the next run.
+void FlushEvents(agent::CentralClient* central, agent::Outbox* outbox) {
+  if (!central || !outbox || outbox->pending() == 0) return;
+  agent::EventSender sender(*outbox, *central);
+  for (int i = 0; i < 10 && outbox->pending() > 0; ++i) {
     if (!sender.SendOnce()) {
       Tell("DEBUG", "sendguard: central did not take the events; they stay in the outbox");
       return;
     }
   }
+}
+
+// Central's signed policy for the print guard (DESIGN.md decision 7), as the agent takes
+// it: verified with the pinned key (`policy_key`), kept in spool_dir/policy/ (policy.json
+// and policy.json.sig) and used while it verifies and is newer than the `policy` file's.
+// Each job (and --flush-events) asks central for a newer one after deciding, so the next
+// job uses it.
+struct SignedPolicy {
+  std::unique_ptr<agent::PolicyStore> store;
+  std::unique_ptr<agent::PolicyUpdater> updater;
+};
+
+// The policy in force; an error (the job is held) when the policy file or the key cannot
+// be used.
+Result<SignedPolicy> LoadPolicy(const GuardConfig& config, agent::Outbox* outbox,
+                                agent::CentralClient* central) {
+  using R = Result<SignedPolicy>;
+  std::shared_ptr<const mailcheck::Policy> policy = mailcheck::DefaultPolicy();
+  if (access(config.policy.c_str(), F_OK) == 0) {
+    Result<std::shared_ptr<const mailcheck::Policy>> p = mailcheck::LoadPolicyFile(config.policy);
+    if (!p.ok()) return R::Error(p.error());
+    policy = p.value();
+  }
+  SignedPolicy out;
+  out.store = std::make_unique<agent::PolicyStore>(policy);
+  if (config.policy_key.empty()) return out;
+  Result<std::string> key = agent::PolicyUpdater::LoadPublicKey(config.policy_key);
+  if (!key.ok()) return R::Error(key.error());
+  const std::string dir = config.spool_dir + "/policy";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  out.updater = std::make_unique<agent::PolicyUpdater>(
+      *out.store, key.value(), dir, agent::EventContext::FromSystem(SENDGUARD_VERSION), outbox,
+      central);
+  out.updater->LoadSaved();
+  return out;
 }
 
 // The outbox, or nullptr (said on stderr) when the spool directory cannot hold it.
@@ -193,7 +245,10 @@ void RemoveStaleMarkers(const std::string& held_dir) {
 int Flush(const GuardConfig& config) {
   std::unique_ptr<agent::Outbox> outbox = OpenOutbox(config);
   if (!outbox) return 1;
-  FlushEvents(config, *outbox);
+  std::unique_ptr<agent::CentralClient> central = CentralFor(config);
+  Result<SignedPolicy> policy = LoadPolicy(config, outbox.get(), central.get());
+  if (policy.ok() && policy.value().updater) policy.value().updater->PollOnce();
+  FlushEvents(central.get(), outbox.get());
   std::printf("%zu event(s) pending\n", outbox->pending());
   return outbox->pending() == 0 ? 0 : 1;
 }
@@ -230,6 +285,8 @@ Result<GuardConfig> LoadGuardConfig(const std::string& path) {
       config.ca_file = value;
     } else if (key == "request_root") {
       config.request_root = value;
+    } else if (key == "policy_key") {
+      config.policy_key = value;
     } else if (key == "prompt_dir") {
       config.prompt_dir = value;
     } else if (key == "prompt_timeout") {
@@ -307,18 +364,24 @@ int RunBackend(int argc, char** argv) {
     }
   } cleanup{spooled};
 
-  // The policy: a file that exists but does not compile holds the job (fail closed).
-  std::shared_ptr<const mailcheck::Policy> policy = mailcheck::DefaultPolicy();
-  if (access(config.policy.c_str(), F_OK) == 0) {
-    Result<std::shared_ptr<const mailcheck::Policy>> p = mailcheck::LoadPolicyFile(config.policy);
-    if (!p.ok()) {
-      Tell("WARNING",
-           "sendguard: ポリシーを読めないため印刷を保留しました (held: the policy cannot be read)");
-      Tell("ERROR", "sendguard: " + p.error());
-      return CUPS_BACKEND_HOLD;
-    }
-    policy = p.value();
+  // The policy: central's signed one or the file's; a policy file that does not compile
+  // or a policy key that cannot be read holds the job (fail closed).
+  std::unique_ptr<agent::Outbox> outbox = OpenOutbox(config);
+  std::unique_ptr<agent::CentralClient> central = CentralFor(config);
+  Result<SignedPolicy> loaded_policy = LoadPolicy(config, outbox.get(), central.get());
+  if (!loaded_policy.ok()) {
+    Tell("WARNING",
+         "sendguard: ポリシーを読めないため印刷を保留しました (held: the policy cannot be read)");
+    Tell("ERROR", "sendguard: " + loaded_policy.error());
+    return CUPS_BACKEND_HOLD;
   }
+  SignedPolicy& signed_policy = loaded_policy.value();
+  const std::shared_ptr<const mailcheck::Policy> policy = signed_policy.store->Get();
+  // After the decision: events to central, and a newer signed policy for the next job.
+  const auto talk_to_central = [&] {
+    if (signed_policy.updater) signed_policy.updater->PollOnce();
+    FlushEvents(central.get(), outbox.get());
+  };
   doccheck::Checker checker(policy->doccheck_options());
   CheckSettings settings;
   settings.max_job_bytes = config.max_job_bytes;
@@ -344,7 +407,6 @@ int RunBackend(int argc, char** argv) {
   Tell("DEBUG", "sendguard: " + std::string(mailcheck::PrintActionName(decision.action)) + " job " +
                     job.job_id + " (format " + check.report.format + ")");
 
-  std::unique_ptr<agent::Outbox> outbox = OpenOutbox(config);
   const agent::EventContext context = agent::EventContext::FromSystem(SENDGUARD_VERSION);
   const int policy_version = policy->version();
 
@@ -381,14 +443,17 @@ int RunBackend(int argc, char** argv) {
       Record(outbox.get(),
              BuildPrintEvent("print_cancelled", job, check, decision, policy_version, context));
       Tell("WARNING", decision.message);
-      if (outbox) FlushEvents(config, *outbox);
+      talk_to_central();
       return CUPS_BACKEND_CANCEL;
     } else {
-      Tell("DEBUG", "sendguard: no answer to the prompt: " + why);
+      if (!why.empty()) Tell("DEBUG", "sendguard: the user's agent was not reached: " + why);
       decision.action = PrintAction::kHold;
-      decision.message =
-          DecisionMessage(PrintAction::kHold, decision.reasons,
-                          "（利用者の確認を受け付けられなかったため保留しています）");
+      decision.message = DecisionMessage(
+          PrintAction::kHold, decision.reasons,
+          answer == PromptAnswer::kTimeout
+              ? "（時間内に利用者の確認がなかったため保留しています）"
+              : "（印刷した利用者の sendguard に確認を求められなかったため保留しています。"
+                "ログインして sendguard が動いているか確かめてください）");
     }
   }
 
@@ -405,9 +470,7 @@ int RunBackend(int argc, char** argv) {
       Record(outbox.get(),
              BuildPrintEvent("print_allowed", job, check, decision, policy_version, context));
     }
-    return RunRealBackend(job, job_file, [&] {
-      if (outbox) FlushEvents(config, *outbox);
-    });
+    return RunRealBackend(job, job_file, talk_to_central);
   }
 
   if (decision.action == PrintAction::kHold) {
@@ -418,14 +481,14 @@ int RunBackend(int argc, char** argv) {
     Record(outbox.get(),
            BuildPrintEvent("print_held", job, check, decision, policy_version, context));
     Tell("WARNING", decision.message);
-    if (outbox) FlushEvents(config, *outbox);
+    talk_to_central();
     return CUPS_BACKEND_HOLD;
   }
 
   Record(outbox.get(),
          BuildPrintEvent("print_blocked", job, check, decision, policy_version, context));
   Tell("WARNING", decision.message);
-  if (outbox) FlushEvents(config, *outbox);
+  talk_to_central();
   return CUPS_BACKEND_CANCEL;
 }
 

@@ -1,13 +1,14 @@
-// Asks the printing user's agent whether a job may print (the policy's "prompt" action).
+// Asks the printing user's agent whether a job may print (the policy's "prompt" action;
+// docs/PRINT_GUARD.md "Asking the user").
 //
-// The backend runs as `lp`, so it cannot read the user's control token. Instead each
-// user's agent registers for print prompts in a file `<prompt_dir>/<user>` holding
-// {"port": N, "key": "<random>"} (the directory readable by `lp`, the file written by
-// the agent; see docs/PRINT_GUARD.md). The backend posts the job's summary to
-// http://127.0.0.1:N/v1/print-prompts with `Authorization: Bearer <key>` and waits for
-// {"decision": "print"} or {"decision": "cancel"}. No registration, no answer within the
-// timeout, or any other reply means "no answer", and the caller holds the job. This file
-// is the Poco adapter of the print guard: Poco exceptions stop here. Thread-safe.
+// The backend runs as `lp` (or root) and trusts no file a user can write: it looks up the
+// job's user (argv[2]) in the system's user database, and talks only to the AF_UNIX
+// socket `<prompt_dir>/<uid>.sock` (agent/print_prompt_socket.h) when the directory is
+// root's, the socket is owned by that uid, and the kernel says the listening process runs
+// as that uid (SO_PEERCRED). It posts the job's summary (masked title and printer, finding
+// counts, masked samples; never document text) to /v1/print-prompts and waits for
+// {"decision": "print" | "cancel" | "timeout"}. This file is the Poco adapter of the print
+// guard: Poco exceptions stop here. Thread-safe.
 #ifndef PRINT_GUARD_AGENT_PROMPT_H_
 #define PRINT_GUARD_AGENT_PROMPT_H_
 
@@ -19,14 +20,17 @@
 
 namespace print_guard {
 
-enum class PromptAnswer { kPrint, kCancel, kNoAnswer };
+// kTimeout: the agent asked, nobody answered in time. kUnreachable: there is no agent
+// of that user to ask (or not one the backend can trust), or it did not answer properly.
+enum class PromptAnswer { kPrint, kCancel, kTimeout, kUnreachable };
 
 struct PromptRequest {
-  std::string prompt_dir;            // where agents register
+  std::string prompt_dir;            // root's directory of the agents' sockets
   std::chrono::seconds timeout{45};  // how long the user may take
 };
 
-// Asks the agent of `job.user`; `why` (when not null) receives the reason for kNoAnswer.
+// Asks the agent of `job.user`; `why` (when not null) receives the reason for
+// kUnreachable (English, for the job's debug log).
 PromptAnswer AskAgent(const PromptRequest& request, const BackendJob& job, const JobCheck& check,
                       const PrintDecision& decision, std::string* why = nullptr);
 

@@ -4,13 +4,14 @@
 // Configuration: the file named by SENDGUARD_PRINT_CONFIG (cupsd passes it with
 // `SetEnv` in cups-files.conf), default /etc/sendguard/print-guard.conf, lines `key = value`:
 //   policy = /etc/sendguard/policy.json      the policy file (absent: the shipped default)
+//   policy_key = /etc/sendguard/policy.pub   central's policy key: its signed policy is used
 //   spool_dir = /var/spool/sendguard/print   held-job markers and the event outbox
 //   central = https://central.example:8443   where events go ("" : kept in the outbox)
 //   token_file = /etc/sendguard/print-guard.token   the machine's agent token
 //   ca_file = ...                            CA certificates for central
 //   max_job_bytes = 104857600                larger jobs are unscannable
 //   request_root = /var/spool/cups           where cupsd keeps the original documents
-//   prompt_dir = /run/sendguard/print-prompt where users' agents register for prompts
+//   prompt_dir = /run/sendguard/print-prompt root's directory of the users' agents' sockets
 //   prompt_timeout = 45                      seconds the user may take to answer
 #ifndef PRINT_GUARD_BACKEND_H_
 #define PRINT_GUARD_BACKEND_H_
@@ -24,6 +25,7 @@ namespace print_guard {
 
 struct GuardConfig {
   std::string policy = "/etc/sendguard/policy.json";
+  std::string policy_key;  // "": central's signed policy is not used
   std::string spool_dir = "/var/spool/sendguard/print";
   std::string central;
   std::string token_file = "/etc/sendguard/print-guard.token";
