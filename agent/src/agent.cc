@@ -210,6 +210,7 @@ void Agent::WatchFiles() {
     if (p.stopping) break;
     lock.unlock();
     if (p.recorder) p.recorder->Flush();  // events the disk refused, if any
+    p.audit->Flush();                     // relayed mail's lines held for a group write
     const fs::file_time_type now_policy = ModifiedAt(p.options.policy_path);
     const fs::file_time_type now_token =
         p.options.token_file.empty() ? token_time : ModifiedAt(p.options.token_file);
@@ -286,6 +287,7 @@ void Agent::Stop() {
   p.watch_wake.notify_all();
   if (p.watcher.joinable()) p.watcher.join();
   if (p.smtp) p.smtp->Stop();
+  if (p.audit) p.audit->Flush();
   if (p.recorder) {
     p.recorder->Flush();
     if (const std::size_t lost = p.recorder->unwritten())

@@ -7,6 +7,7 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <poll.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -98,13 +99,13 @@ class UpstreamSession {
     }
   }
 
-  // True when upstream has said or closed something unasked: not fit for reuse.
+  // True when upstream has said or closed something unasked: not fit for reuse. One
+  // poll(2) on the descriptor (Poco 1.11's Socket::poll makes an epoll set per call).
   bool HasUnreadInput() {
-    try {
-      return !buffer_.empty() || socket_->poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
-    } catch (const Poco::Exception&) {
-      return true;
-    }
+    if (!buffer_.empty()) return true;
+    pollfd p{socket_->impl()->sockfd(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, 0);
+    return ready != 0;  // readable, hung up, or poll failed: do not reuse
   }
 
   EhloCapabilities caps;  // what upstream's last EHLO reply offered
