@@ -12,6 +12,9 @@
 #   b) 500 messages, one per connection (what Thunderbird does), one sender
 #   c) 2000 messages, 10 per connection, 4 and 16 senders at once
 #   d) 2000 messages, one per connection, 4 and 16 senders at once
+#   x) 50 messages to an outside address carrying a 5 MB XLSX resident list (scanned in
+#      full; bench/make_xlsx.py), one per connection, once: the time a scan takes next to
+#      `doccheck --json` on the same file alone (SENDGUARD_XLSX_MESSAGES=50)
 # "agent CPU" is the agent process's user+system time per message (/proc/PID/stat), the
 # figure that holds when other processes share the cores; wall times and latencies do not.
 # SENDGUARD_AGENT=path runs another agent binary (an older build, to compare);
@@ -28,7 +31,7 @@ agent_port=${AGENT_PORT:-32587}
 /usr/sbin/smtp-sink -u "$(id -un)" 127.0.0.1:$sink_port 256 > /dev/null 2>&1 &
 # shellcheck disable=SC2086
 ${SENDGUARD_AGENT_WRAP:-} "${SENDGUARD_AGENT:-$build/agent/sendguard-agent}" --listen 127.0.0.1:$agent_port \
-  --upstream 127.0.0.1:$sink_port \
+  --upstream 127.0.0.1:$sink_port --prompt-timeout 0 \
   --policy "$here/mailcheck/default_policy.json" --state-dir "$work/state" > "$work/agent.log" 2>&1 &
 for _ in $(seq 100); do
   (exec 3<> /dev/tcp/127.0.0.1/$agent_port) 2> /dev/null && break
@@ -36,8 +39,10 @@ for _ in $(seq 100); do
 done
 agent_pid=$(pgrep -n -f -- "--listen 127.0.0.1:$agent_port" || true)
 memory() {
-  awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} /^Private_Clean:/ {pc=$2} /^Private_Dirty:/ {pd=$2} END {
-    printf "RSS %.1f MB, PSS %.1f MB, private %.1f MB", r/1024, p/1024, (pc+pd)/1024}' \
+  awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} /^Private_Clean:/ {pc=$2} /^Private_Dirty:/ {pd=$2}
+    /^Anonymous:/ {a=$2} END {
+    printf "RSS %.1f MB, PSS %.1f MB, private %.1f MB (clean %.1f, dirty %.1f), anonymous %.1f MB",
+      r/1024, p/1024, (pc+pd)/1024, pc/1024, pd/1024, a/1024}' \
     /proc/"$agent_pid"/smaps_rollup
 }
 [ -n "$agent_pid" ] && echo "idle agent (pid $agent_pid): $(memory)"
@@ -84,6 +89,35 @@ fi
 if [ -z "$only" ] || [ "$only" = d ]; then
   load "d) 2000, 1 per connection, 4 senders" --messages 2000 --per-connection 1 --senders 4
   load "d) 2000, 1 per connection, 16 senders" --messages 2000 --per-connection 1 --senders 16
+fi
+if [ -z "$only" ] || [ "$only" = x ]; then
+  xlsx="${SENDGUARD_XLSX:-/tmp/sendguard-bench/rows5mb.xlsx}"
+  if [ ! -f "$xlsx" ]; then
+    mkdir -p "$(dirname "$xlsx")" && /usr/bin/python3 "$here/bench/make_xlsx.py" "$xlsx" 5
+  fi
+  /usr/bin/python3 - "$xlsx" "$work/xlsx.eml" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "a@city.honjo.lg.jp"
+m["To"] = "a.yamada@example.ne.jp"
+m["Subject"] = "名簿"
+m.set_content("添付のとおりです。\n")
+m.add_attachment(open(sys.argv[1], "rb").read(), maintype="application",
+                 subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 filename="meibo.xlsx")
+open(sys.argv[2], "wb").write(bytes(m))
+PY
+  n=${SENDGUARD_XLSX_MESSAGES:-50}
+  x_args=(--messages "$n" --per-connection 1 --to a.yamada@example.ne.jp --data "$work/xlsx.eml")
+  "$build/bench/smtp_load" --port $sink_port "${x_args[@]}" > "$work/xdirect"
+  before=$(cpu_ticks)
+  "$build/bench/smtp_load" --port $agent_port "${x_args[@]}" > "$work/xthrough"
+  xcpu=$(echo "($(cpu_ticks) - $before) / $(getconf CLK_TCK) / $n" | bc -l)
+  scan=$( { /usr/bin/time -f "%e %U %S" "$build/doccheck/doccheck" --json "$xlsx" > /dev/null; } 2>&1 | tail -1 || true)
+  printf "| x) %s × %s XLSX to outside, 1 per connection | %.2f s | %.2f s (%s refused) | p50 %.0f ms a message, agent CPU %.2f s a message | doccheck --json alone: %s s wall, %s s user, %s s sys |\n" \
+    "$n" "$(du -h "$xlsx" | cut -f1)" "$(field seconds < "$work/xdirect")" "$(field seconds < "$work/xthrough")" \
+    "$(field refused < "$work/xthrough")" "$(field p50_ms < "$work/xthrough")" "$xcpu" $scan
 fi
 [ -n "$agent_pid" ] && [ -d /proc/"$agent_pid" ] && echo "agent after the runs: $(memory)"
 exit 0

@@ -171,11 +171,13 @@ std::string PassThroughParams(std::string_view params) {
 std::string DotStuff(std::string_view message) {
   std::string out;
   out.reserve(message.size() + message.size() / 50 + 8);
-  bool line_start = true;
-  for (char c : message) {
-    if (line_start && c == '.') out.push_back('.');
-    out.push_back(c);
-    line_start = c == '\n';
+  // Line by line (memchr), not byte by byte: a line that starts with '.' gets another.
+  for (std::size_t pos = 0; pos < message.size();) {
+    const std::size_t nl = message.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? message.size() : nl + 1;
+    if (message[pos] == '.') out.push_back('.');
+    out.append(message.substr(pos, end - pos));
+    pos = end;
   }
   if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out.append("\r\n");
   out.append(".\r\n");
