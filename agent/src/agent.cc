@@ -238,6 +238,7 @@ void Agent::WatchFiles() {
     if (p.stopping) break;
     lock.unlock();
     if (p.recorder) p.recorder->Flush();  // events the disk refused, if any
+    p.audit->Flush();                     // relayed mail's lines held for a group write
     const fs::file_time_type now_policy = ModifiedAt(p.options.policy_path);
     const fs::file_time_type now_token =
         p.options.token_file.empty() ? token_time : ModifiedAt(p.options.token_file);
@@ -315,6 +316,7 @@ void Agent::Stop() {
   if (p.watcher.joinable()) p.watcher.join();
   if (p.print_prompts) p.print_prompts->Stop();
   if (p.smtp) p.smtp->Stop();
+  if (p.audit) p.audit->Flush();
   if (p.recorder) {
     p.recorder->Flush();
     if (const std::size_t lost = p.recorder->unwritten())

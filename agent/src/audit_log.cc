@@ -38,6 +38,7 @@ AuditLog::AuditLog(std::string path, AuditLogOptions options)
     : path_(std::move(path)), options_(options) {}
 
 AuditLog::~AuditLog() {
+  Flush();
   if (file_) std::fclose(file_);
 }
 
@@ -69,6 +70,8 @@ std::string AuditLog::Format(const RelayReport& report) {
 
 namespace {
 
+constexpr std::size_t kHoldBytes = 64 * 1024;  // relayed lines held at most before a write
+
 // The log for appending, created 0600 (an existing file others could read is made
 // private); null when it cannot be opened.
 std::FILE* OpenPrivate(const std::string& path) {
@@ -82,25 +85,53 @@ std::FILE* OpenPrivate(const std::string& path) {
 
 }  // namespace
 
-void AuditLog::OnRelay(const RelayReport& report) { Append(Format(report)); }
+void AuditLog::OnRelay(const RelayReport& report) {
+  std::string line = Format(report);
+  std::lock_guard<std::mutex> lock(mutex_);
+  AddLocked(line, report.outcome != RelayOutcome::kRelayed);
+}
 
 void AuditLog::Append(const std::string& line) {
-  if (path_.empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
+  AddLocked(line, true);
+}
+
+void AuditLog::Flush() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  WriteLocked();
+}
+
+void AuditLog::AddLocked(const std::string& line, bool now) {
+  if (path_.empty()) return;
+  // Rotation is decided line by line, as if each had been written alone.
+  if (!held_.empty() && size_ + held_.size() + line.size() + 1 > options_.max_bytes) WriteLocked();
+  held_ += line;
+  held_ += '\n';
+  if (now || held_.size() >= kHoldBytes) WriteLocked();
+}
+
+void AuditLog::WriteLocked() {
+  if (held_.empty()) return;
   if (!file_) {
     file_ = OpenPrivate(path_);
-    if (!file_) return;  // the relay goes on; the state dir was checked at start
+    if (!file_) {  // the relay goes on; the state dir was checked at start
+      held_.clear();
+      return;
+    }
     struct stat st {};
     size_ = ::fstat(fileno(file_), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   }
-  if (size_ > 0 && size_ + line.size() + 1 > options_.max_bytes) {
+  if (size_ > 0 && size_ + held_.size() > options_.max_bytes) {
     RotateLocked();
-    if (!file_) return;
+    if (!file_) {
+      held_.clear();
+      return;
+    }
   }
-  std::fwrite(line.data(), 1, line.size(), file_);
-  std::fputc('\n', file_);
+  std::fwrite(held_.data(), 1, held_.size(), file_);
   std::fflush(file_);
-  size_ += line.size() + 1;
+  size_ += held_.size();
+  held_.clear();
 }
 
 void AuditLog::RotateLocked() {

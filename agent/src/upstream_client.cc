@@ -7,6 +7,7 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <poll.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -98,13 +99,13 @@ class UpstreamSession {
     }
   }
 
-  // True when upstream has said or closed something unasked: not fit for reuse.
+  // True when upstream has said or closed something unasked: not fit for reuse. One
+  // poll(2) on the descriptor (Poco 1.11's Socket::poll makes an epoll set per call).
   bool HasUnreadInput() {
-    try {
-      return !buffer_.empty() || socket_->poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
-    } catch (const Poco::Exception&) {
-      return true;
-    }
+    if (!buffer_.empty()) return true;
+    pollfd p{socket_->impl()->sockfd(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, 0);
+    return ready != 0;  // readable, hung up, or poll failed: do not reuse
   }
 
   EhloCapabilities caps;  // what upstream's last EHLO reply offered
@@ -170,11 +171,13 @@ std::string PassThroughParams(std::string_view params) {
 std::string DotStuff(std::string_view message) {
   std::string out;
   out.reserve(message.size() + message.size() / 50 + 8);
-  bool line_start = true;
-  for (char c : message) {
-    if (line_start && c == '.') out.push_back('.');
-    out.push_back(c);
-    line_start = c == '\n';
+  // Line by line (memchr), not byte by byte: a line that starts with '.' gets another.
+  for (std::size_t pos = 0; pos < message.size();) {
+    const std::size_t nl = message.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? message.size() : nl + 1;
+    if (message[pos] == '.') out.push_back('.');
+    out.append(message.substr(pos, end - pos));
+    pos = end;
   }
   if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out.append("\r\n");
   out.append(".\r\n");

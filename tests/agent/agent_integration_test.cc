@@ -312,6 +312,24 @@ TEST_F(AgentTest, AllowedMailIsRelayedAsIs) {
   EXPECT_NE(without_cr(got).find(without_cr(original)), std::string::npos);
 }
 
+// Lines that start with a dot are stuffed again on the way upstream (RFC 5321 §4.5.2):
+// none ends the message early or loses its dot.
+TEST_F(AgentTest, LinesStartingWithADotArriveIntact) {
+  Start();
+  const fs::path eml = dir_ / "dots.eml";
+  std::ofstream(eml) << "From: <sender@city.honjo.lg.jp>\r\nTo: <arai-a@city.honjo.lg.jp>\r\n"
+                        "Subject: dots\r\n\r\n.\r\n..two\r\n.one\r\nmiddle . dot\r\nend\r\n";
+  const CommandRun r = Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                             " --from sender@city.honjo.lg.jp --to arai-a@city.honjo.lg.jp"
+                             " --data " +
+                             eml.string());
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  const auto files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  const std::string got = Read(files[0]);
+  EXPECT_NE(got.find("\n.\n..two\n.one\nmiddle . dot\nend\n"), std::string::npos) << got;
+}
+
 TEST_F(AgentTest, RecipientRefusedUpstreamAbortsTheWholeTransaction) {
   Start({"-r", "RCPT"});
   const CommandRun r =

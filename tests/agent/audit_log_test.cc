@@ -83,6 +83,42 @@ TEST_F(AuditLogTest, FormatsAReportWithoutTheMessageText) {
   EXPECT_EQ(line.find("secret body text"), std::string::npos) << line;
 }
 
+// Plain relays are written in groups (issue 17); anything else is written at once, after
+// the relays before it, in order; nothing held is lost on Flush or destruction.
+TEST_F(AuditLogTest, RelayedLinesAreHeldUntilAnotherLineOrFlushAndKeepTheirOrder) {
+  const std::string path = (dir_ / "audit.jsonl").string();
+  SmtpEnvelope envelope;
+  envelope.mail_from = "staff@city.honjo.lg.jp";
+  envelope.rcpt_to = {"a@city.honjo.lg.jp"};
+  mailcheck::Decision allowed;
+  allowed.verdict = mailcheck::Verdict::kAllow;
+  mailcheck::Decision blocked;
+  blocked.verdict = mailcheck::Verdict::kBlock;
+  {
+    AuditLog log(path);
+    log.OnRelay({envelope, &allowed, RelayOutcome::kRelayed, "250 2.0.0 Ok\r\n", {}});
+    log.OnRelay({envelope, &allowed, RelayOutcome::kRelayed, "250 2.0.0 Ok\r\n", {}});
+    EXPECT_EQ(ReadAll(path), "") << "a plain relay waits for the next group write";
+    log.OnRelay({envelope, &blocked, RelayOutcome::kBlocked, "550 5.7.1 refused\r\n", {}});
+    const std::string three = ReadAll(path);
+    const std::size_t first = three.find("\"relayed\"");
+    const std::size_t second = three.find("\"relayed\"", first + 1);
+    const std::size_t block = three.find("\"blocked\"");
+    ASSERT_NE(second, std::string::npos) << three;
+    EXPECT_LT(second, block) << "lines keep their order";
+    EXPECT_EQ(three.back(), '\n');
+    log.OnRelay({envelope, &allowed, RelayOutcome::kRelayed, "250 2.0.0 Ok\r\n", {}});
+    EXPECT_EQ(ReadAll(path), three);
+    log.Flush();
+    EXPECT_GT(ReadAll(path).size(), three.size());
+    log.OnRelay({envelope, &allowed, RelayOutcome::kRelayed, "250 2.0.0 Ok\r\n", {}});
+  }  // destroyed: the held line is written
+  std::ifstream in(path);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(lines, 5);
+}
+
 }  // namespace
 }  // namespace agent
 

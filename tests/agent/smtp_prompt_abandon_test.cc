@@ -10,7 +10,7 @@
 
 #include "agent/prompt_registry.h"
 #include "agent/relay.h"
-#include "agent/upstream_transport.h"
+#include "counting_transport.h"
 #include "mailcheck/policy.h"
 #include "process_support.h"
 
@@ -55,19 +55,6 @@ TEST(PromptAbandonTest, OutcomesOfEndedPromptsAreRememberedBoundedly) {
   EXPECT_FALSE(prompts.Outcome(sent).has_value());
   EXPECT_FALSE(prompts.Outcome("unknown").has_value());
 }
-
-// The upstream seam: counts what would have been sent.
-class CountingTransport : public UpstreamTransport {
- public:
-  std::string Send(const SmtpEnvelope&, std::string_view) const override {
-    ++sends;
-    return "250 2.0.0 Ok\r\n";
-  }
-  std::string Verify(const std::string&, const std::string&) const override {
-    return "235 2.7.0 Ok\r\n";
-  }
-  mutable std::atomic<int> sends{0};
-};
 
 class Recorder : public RelayObserver {
  public:
