@@ -87,7 +87,8 @@ std::uint64_t RequiredWords::Present(std::string_view text, std::string_view hea
     }
   }
   for (const Word& w : short_words_) {
-    if ((found & w.detectors) == 0 && FindText(text, w.text) != std::string_view::npos)
+    if ((found & w.detectors) == 0 && (FindText(text, w.text) != std::string_view::npos ||
+                                       header.find(w.text) != std::string_view::npos))
       found |= w.detectors;
   }
   const auto done = [&] { return (found & wanted_) == wanted_; };
