@@ -4,9 +4,9 @@
 #      file (the issue's reference), plus peak memory on half the size;
 #   2. many small files: the Japanese man pages (manpages-ja, manpages-ja-dev, converted
 #      by bench/manpages_ja.sh), next to ripgrep over the same directory;
-#   3. MeCab's share: 1 and 2 again with the dictionary switched off
+#   MeCab's share: 1 and 2 again with the dictionary switched off
 #      (DOCCHECK_MECAB_DICDIR naming a directory without one);
-#   4. a 5 MB XLSX resident list (bench/make_xlsx.py, 120,000 rows), in MB/s of unpacked XML.
+#   3. a 5 MB XLSX resident list (bench/make_xlsx.py, 120,000 rows), in MB/s of unpacked XML.
 # Each line gives wall time and CPU time (user + system): on a shared machine the wall
 # time follows the other processes' load; the CPU time does not.
 #
@@ -73,9 +73,9 @@ xlsx="$work/rows5mb.xlsx"
 [ -f "$xlsx" ] || /usr/bin/python3 "$here/bench/make_xlsx.py" "$xlsx" 5 > /dev/null
 xml=$(unzip -l "$xlsx" | awk 'END { print $1 }')
 echo
-echo "## 4. $xlsx ($(($(stat -c %s "$xlsx") / 1000)) kB, $((xml / 1000000)) MB of XML; MB/s of XML)"
+echo "## 3. $xlsx ($(($(stat -c %s "$xlsx") / 1000)) kB, $((xml / 1000000)) MB of XML; MB/s of XML)"
 header
 measure "doccheck --json x.xlsx" "$xml" "$doccheck" --json "$xlsx"
 measure "doccheck --json x.xlsx, MeCab off" "$xml" "${no_mecab[@]}" "$doccheck" --json "$xlsx"
-measure "unzip -p x.xlsx | rg -c (same pattern)" "$xml" \
+measure "unzip -p x.xlsx, piped to rg -c (same pattern)" "$xml" \
   sh -c "unzip -p '$xlsx' | rg -c '$pattern'"
