@@ -273,17 +273,6 @@ bool HasNameWord(std::string_view text) {
   return false;
 }
 
-// text.substr(pos, word.size()) == word, without a call to memcmp: most tries fail
-// within a few bytes.
-bool BytesAt(std::string_view text, std::size_t pos, std::string_view word) {
-  if (pos > text.size() || text.size() - pos < word.size()) return false;
-  const char* p = text.data() + pos;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (p[i] != word[i]) return false;
-  }
-  return true;
-}
-
 // Like LineStart (context.h), with memrchr; `floor` is a known line start at or before `pos`.
 std::size_t LineStartFrom(std::string_view text, std::size_t floor, std::size_t pos) {
   if (pos <= floor) return floor;

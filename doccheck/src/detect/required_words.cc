@@ -26,15 +26,6 @@ __m128i Splat(unsigned char b) {
 }
 #endif
 
-bool BytesAt(std::string_view text, std::size_t pos, std::string_view word) {
-  if (pos > text.size() || text.size() - pos < word.size()) return false;
-  const char* p = text.data() + pos;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (p[i] != word[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 RequiredWords::RequiredWords(const std::vector<const Detector*>& detectors) {
