@@ -30,10 +30,11 @@ bool IsClose(char32_t c) {
 class ClassificationLabelDetectorImpl final : public Detector {
  public:
   std::string_view name() const override { return "classification_label"; }
+  // Every label ends with one of these.
+  std::vector<std::string_view> RequiredWords() const override { return {"秘", "注意", "限り"}; }
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     // Each label ends with one of these; find the ending, then match the label backwards.
-    for (std::string_view ending :
-         {std::string_view("秘"), std::string_view("注意"), std::string_view("限り")}) {
+    for (std::string_view ending : RequiredWords()) {
       const std::string_view t = scan.text;
       for (std::size_t q = FindText(t, ending); q != std::string_view::npos;
            q = FindText(t, ending, q + 1)) {

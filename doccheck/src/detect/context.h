@@ -21,6 +21,17 @@ std::string_view WindowAfter(std::string_view text, std::size_t pos, int chars, 
 // continuation byte, rare) instead of its first (a lead byte shared by thousands of kanji).
 std::size_t FindText(std::string_view text, std::string_view pattern, std::size_t from = 0);
 
+// text.substr(pos, word.size()) == word, without a call to memcmp: most tries fail
+// within a few bytes.
+inline bool BytesAt(std::string_view text, std::size_t pos, std::string_view word) {
+  if (pos > text.size() || text.size() - pos < word.size()) return false;
+  const char* p = text.data() + pos;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (p[i] != word[i]) return false;
+  }
+  return true;
+}
+
 // True when any of `keywords` occurs in `window`.
 bool ContainsAny(std::string_view window, std::initializer_list<std::string_view> keywords);
 

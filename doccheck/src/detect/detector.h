@@ -81,6 +81,10 @@ class Detector {
   virtual std::string_view name() const = 0;
   // Appends what it finds in `text` to `out`. Must not throw.
   virtual void Detect(const ScanText& text, std::vector<Candidate>& out) const = 0;
+  // Words one of which must occur in the block's text or header for Detect to find
+  // anything; empty when there are none. The text layer looks for every detector's words
+  // in one pass (required_words.h) and does not call Detect when none occurs.
+  virtual std::vector<std::string_view> RequiredWords() const { return {}; }
 };
 
 // Every detector, in the order of the registry table. Owned by the registry; live forever.

@@ -16,6 +16,11 @@ class HealthInsuranceDetectorImpl final : public Detector {
     insurer_.Detect(scan, out);
     insured_.Detect(scan, out);
   }
+  std::vector<std::string_view> RequiredWords() const override {
+    std::vector<std::string_view> words = insurer_.RequiredWords();
+    for (std::string_view w : insured_.RequiredWords()) words.push_back(w);
+    return words;
+  }
 
  private:
   // 保険者番号 but not 被保険者番号: the nearest label must not carry 被.

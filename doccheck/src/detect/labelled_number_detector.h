@@ -37,6 +37,7 @@ class LabelledNumberDetector final : public Detector {
   }
   std::string_view name() const override { return spec_.name; }
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override;
+  std::vector<std::string_view> RequiredWords() const override { return minimal_labels_; }
 
  private:
   LabelledNumberSpec spec_;

@@ -1,13 +1,16 @@
 #include "text/block_scanner.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <functional>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 #include "detect/detector.h"
 #include "detect/labels.h"
 #include "detect/number_tokens.h"
+#include "detect/required_words.h"
 #include "doccheck/text_scan.h"
 #include "mask.h"
 #include "text/normalize.h"
@@ -49,6 +52,15 @@ void Resolve(std::vector<Candidate>* cands) {
   *cands = std::move(kept);
 }
 
+// Every detector that can find something in the block (see required_words.h).
+void RunDetectors(const ScanText& scan, std::vector<Candidate>* cands) {
+  const std::vector<const Detector*>& detectors = AllDetectors();
+  const std::uint64_t present = RequiredWords::ForAllDetectors().Present(scan.text, scan.header);
+  for (std::size_t i = 0; i < detectors.size(); ++i) {
+    if (i >= 64 || ((present >> i) & 1) != 0) detectors[i]->Detect(scan, *cands);
+  }
+}
+
 }  // namespace
 
 void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out) {
@@ -72,7 +84,7 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   ScanText scan{nt.text, header, &numbers, &tables};
   std::vector<Candidate>& cands = scratch.cands;
   cands.clear();
-  for (const Detector* d : AllDetectors()) d->Detect(scan, cands);
+  RunDetectors(scan, &cands);
   if (cands.empty()) return;
   Resolve(&cands);
 
@@ -114,7 +126,7 @@ std::vector<TextSpan> FindInText(std::string_view utf8) {
   TableIndex tables;
   ScanText scan{nt.text, {}, &numbers, &tables};
   std::vector<Candidate> cands;
-  for (const Detector* d : AllDetectors()) d->Detect(scan, cands);
+  RunDetectors(scan, &cands);
   Resolve(&cands);
   std::vector<TextSpan> out;
   for (Candidate& c : cands) {
@@ -164,24 +176,85 @@ TextStreamScanner::TextStreamScanner(Charset charset, Location where, FindingsSi
       sink_(std::move(sink)),
       chunk_bytes_(chunk_bytes),
       threads_(threads < 1 ? 1 : threads) {
-  jobs_.reserve(static_cast<std::size_t>(threads_));
+  jobs_.resize(static_cast<std::size_t>(threads_));
 }
 
-void TextStreamScanner::RunJobs() {
-  auto run = [](Job& job) {
-    if (!job.offsets.empty()) job.info.source_offsets = job.offsets.data();
-    ScanTextBlock(job.text, job.info, &job.findings);
-  };
-  if (jobs_.size() == 1) {
-    run(jobs_[0]);
-  } else if (!jobs_.empty()) {
-    std::vector<std::thread> workers;
-    for (std::size_t i = 1; i < jobs_.size(); ++i) workers.emplace_back(run, std::ref(jobs_[i]));
-    run(jobs_[0]);
-    for (std::thread& t : workers) t.join();
+class TextStreamScanner::Workers {
+ public:
+  // Worker i (0-based) runs job i + 1 of each batch; the calling thread runs job 0.
+  Workers(std::vector<Job>* jobs, int count) : jobs_(jobs) {
+    for (int i = 0; i < count; ++i) threads_.emplace_back([this, i] { Loop(i + 1); });
   }
-  for (Job& job : jobs_) sink_(std::move(job.findings));
-  jobs_.clear();
+  ~Workers() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    start_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // Scans jobs [0, active) and returns when all are done.
+  void Run(std::size_t active) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      active_ = active;
+      running_ = threads_.size();
+      ++batch_;
+    }
+    start_.notify_all();
+    Scan((*jobs_)[0]);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return running_ == 0; });
+  }
+
+  static void Scan(Job& job) {
+    job.info.source_offsets = job.offsets.empty() ? nullptr : job.offsets.data();
+    ScanTextBlock(job.text, job.info, &job.findings);
+  }
+
+ private:
+  void Loop(std::size_t index) {
+    std::uint64_t seen = 0;
+    while (true) {
+      std::size_t active = 0;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        start_.wait(lock, [&] { return stop_ || batch_ != seen; });
+        if (stop_) return;
+        seen = batch_;
+        active = active_;
+      }
+      if (index < active) Scan((*jobs_)[index]);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--running_ == 0) done_.notify_one();
+    }
+  }
+
+  std::vector<Job>* jobs_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable start_, done_;
+  std::uint64_t batch_ = 0;
+  std::size_t active_ = 0;
+  std::size_t running_ = 0;
+  bool stop_ = false;
+};
+
+TextStreamScanner::~TextStreamScanner() = default;
+
+void TextStreamScanner::RunJobs() {
+  if (active_ == 1) {
+    Workers::Scan(jobs_[0]);
+  } else if (active_ > 1) {
+    if (!workers_) workers_ = std::make_unique<Workers>(&jobs_, threads_ - 1);
+    workers_->Run(active_);
+  }
+  for (std::size_t i = 0; i < active_; ++i) {
+    sink_(std::move(jobs_[i].findings));
+    jobs_[i].findings.clear();
+  }
+  active_ = 0;
 }
 
 void TextStreamScanner::Feed(std::string_view bytes, bool last) {
@@ -260,13 +333,15 @@ void TextStreamScanner::ScanPending(bool last) {
 
   // The block: [table header carried from earlier chunks] [last lines of the previous
   // chunk] [this piece]. Only the piece is reported; the rest is context.
-  Job& job = jobs_.emplace_back();
+  Job& job = jobs_[active_++];
+  job.info = BlockInfo{};
   std::string& text = job.text;
   const std::size_t prefix_len = header_.size() + carry_.size();
   const int prefix_lines = header_.empty() ? 0 : 1;
   text = header_;
   text += carry_;
   std::vector<std::uint32_t>& offsets = job.offsets;
+  offsets.clear();
   BlockInfo& info = job.info;
   info.where = where_;
   info.base_line = lines_before_carry_ - prefix_lines;
@@ -310,7 +385,7 @@ void TextStreamScanner::ScanPending(bool last) {
   lines_before_carry_ -= static_cast<int>(std::count(carry_.begin(), carry_.end(), '\n'));
   pending_base_ += piece.size();
   pending_.erase(0, cut);
-  if (last || jobs_.size() >= static_cast<std::size_t>(threads_)) RunJobs();
+  if (last || active_ >= jobs_.size()) RunJobs();
 }
 
 }  // namespace doccheck

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,9 @@ class TextStreamScanner {
   // Convenience: appends every finding to `out`.
   TextStreamScanner(Charset charset, Location where, std::vector<Finding>* out,
                     std::size_t chunk_bytes = 4u << 20, int threads = 1);
+  ~TextStreamScanner();
+  TextStreamScanner(const TextStreamScanner&) = delete;
+  TextStreamScanner& operator=(const TextStreamScanner&) = delete;
 
   // Consecutive source bytes of the text; `last` on the final call (may be empty).
   void Feed(std::string_view bytes, bool last);
@@ -50,6 +54,11 @@ class TextStreamScanner {
  private:
   void ScanPending(bool last);
   void RunJobs();
+
+  // Threads that scan a batch's jobs beside the calling thread. They live as long as the
+  // scanner (started on the first batch of two or more chunks), so the scratch buffers of
+  // ScanTextBlock on each thread stay allocated from one batch to the next.
+  class Workers;
 
   struct Job {
     std::string text;
@@ -71,7 +80,9 @@ class TextStreamScanner {
   int lines_before_carry_ = 0;
   bool first_ = true;
   int threads_ = 1;
-  std::vector<Job> jobs_;
+  std::vector<Job> jobs_;   // one per thread, reused from batch to batch (buffers kept)
+  std::size_t active_ = 0;  // jobs_[0, active_) are this batch's
+  std::unique_ptr<Workers> workers_;
 };
 
 }  // namespace doccheck

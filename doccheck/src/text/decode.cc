@@ -156,19 +156,20 @@ Charset DetectCharset(std::string_view s) {
   if (s.size() >= 2 && std::memcmp(s.data(), "\xFE\xFF", 2) == 0) return Charset::kUtf16Be;
 
   // UTF-16 without BOM: NULs in mostly one parity.
-  std::size_t even_nul = 0, odd_nul = 0, nul = 0, high = 0, esc = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b == 0) {
-      ++nul;
-      (i % 2 ? odd_nul : even_nul)++;
-    } else if (b >= 0x80) {
-      ++high;
-    } else if (b == 0x1B) {
-      ++esc;
-    }
+  // Counted without branches (the compiler vectorises this loop): it reads every byte of
+  // every small file.
+  std::size_t nul = 0, high = 0, esc = 0;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    nul += b == 0;
+    high += b >= 0x80;
+    esc += b == 0x1B;
   }
   if (nul > 0) {
+    std::size_t even_nul = 0, odd_nul = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == 0) (i % 2 ? odd_nul : even_nul)++;
+    }
     const std::size_t pairs = s.size() / 2;
     if (pairs > 0 && odd_nul * 10 >= pairs * 3 && even_nul * 10 < odd_nul) return Charset::kUtf16Le;
     if (pairs > 0 && even_nul * 10 >= pairs * 3 && odd_nul * 10 < even_nul)

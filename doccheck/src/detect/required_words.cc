@@ -1,0 +1,142 @@
+#include "detect/required_words.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "detect/context.h"
+
+namespace doccheck {
+namespace {
+
+#if defined(__SSE2__)
+// The 16 copies of a byte, from a table built once (cheaper than _mm_set1_epi8 in a loop).
+__m128i Splat(unsigned char b) {
+  alignas(16) static const auto kTable = [] {
+    std::array<std::array<unsigned char, 16>, 256> t{};
+    for (int i = 0; i < 256; ++i) t[i].fill(static_cast<unsigned char>(i));
+    return t;
+  }();
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(kTable[b].data()));
+}
+#endif
+
+}  // namespace
+
+RequiredWords::RequiredWords(const std::vector<const Detector*>& detectors) {
+  for (std::size_t i = 0; i < detectors.size() && i < 64; ++i) {
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    const std::vector<std::string_view> words = detectors[i]->RequiredWords();
+    if (words.empty()) {
+      always_ |= bit;
+      continue;
+    }
+    wanted_ |= bit;
+    for (std::string_view w : words) {
+      if (w.size() < 2) {
+        short_words_.push_back({w, bit});
+        continue;
+      }
+      const int offset = static_cast<unsigned char>(w[0]) >= 0xC0 && w.size() >= 3 ? 1 : 0;
+      const auto first = static_cast<unsigned char>(w[offset]);
+      const auto second = static_cast<unsigned char>(w[offset + 1]);
+      Pair* pair = nullptr;
+      for (Pair& p : pairs_) {
+        if (p.offset == offset && p.first == first && p.second == second) pair = &p;
+      }
+      if (pair == nullptr) pair = &pairs_.emplace_back(Pair{offset, first, second, 0, {}});
+      pair->detectors |= bit;
+      pair->words.push_back({w, bit});
+    }
+  }
+}
+
+const RequiredWords& RequiredWords::ForAllDetectors() {
+  static const RequiredWords words(AllDetectors());
+  return words;
+}
+
+void RequiredWords::Verify(const Pair& pair, std::string_view text, std::size_t start,
+                           std::uint64_t* found) const {
+  for (const Word& w : pair.words) {
+    if ((*found & w.detectors) == 0 && BytesAt(text, start, w.text)) *found |= w.detectors;
+  }
+}
+
+std::uint64_t RequiredWords::Present(std::string_view text, std::string_view header) const {
+  std::uint64_t found = always_;
+  if (!header.empty()) {
+    for (const Pair& p : pairs_) {
+      for (const Word& w : p.words) {
+        if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
+      }
+    }
+  }
+  for (const Word& w : short_words_) {
+    if ((found & w.detectors) == 0 && (FindText(text, w.text) != std::string_view::npos ||
+                                       header.find(w.text) != std::string_view::npos))
+      found |= w.detectors;
+  }
+  const auto done = [&] { return (found & wanted_) == wanted_; };
+  if (done()) return found;
+  // The pairs still worth looking for: some detector of theirs not yet found.
+  thread_local std::vector<const Pair*> open;  // per call; kept to spare an allocation
+  open.clear();
+  for (const Pair& p : pairs_) {
+    if ((p.detectors & ~found) != 0) open.push_back(&p);
+  }
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t pos = 0;
+#if defined(__SSE2__)
+  // Blocks of 16 start positions; a word starts at pos + bit.
+  while (pos + 18 <= size && !open.empty()) {
+    const __m128i v[3] = {_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos)),
+                          _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos + 1)),
+                          _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos + 2))};
+    // Any pair at all in these 16 positions? (The usual answer is no.)
+    __m128i any = _mm_setzero_si128();
+    for (const Pair* p : open) {
+      any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(v[p->offset], Splat(p->first)),
+                                            _mm_cmpeq_epi8(v[p->offset + 1], Splat(p->second))));
+    }
+    if (_mm_movemask_epi8(any) == 0) {
+      pos += 16;
+      continue;
+    }
+    bool changed = false;
+    for (const Pair* p : open) {
+      const __m128i hits = _mm_and_si128(_mm_cmpeq_epi8(v[p->offset], Splat(p->first)),
+                                         _mm_cmpeq_epi8(v[p->offset + 1], Splat(p->second)));
+      for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0;
+           mask &= mask - 1) {
+        const std::uint64_t before = found;
+        Verify(*p, text, pos + static_cast<std::size_t>(std::countr_zero(mask)), &found);
+        changed = changed || found != before;
+      }
+    }
+    if (changed) {
+      if (done()) return found;
+      std::erase_if(open, [&](const Pair* p) { return (p->detectors & ~found) == 0; });
+    }
+    pos += 16;
+  }
+#endif
+  for (; pos < size && !open.empty(); ++pos) {
+    for (const Pair* p : open) {
+      if (pos + p->offset + 1 < size && s[pos + p->offset] == p->first &&
+          s[pos + p->offset + 1] == p->second) {
+        Verify(*p, text, pos, &found);
+      }
+    }
+    if (done()) return found;
+  }
+  return found;
+}
+
+}  // namespace doccheck

@@ -1,0 +1,95 @@
+// The one pass that tells which detectors can find anything in a block (required_words.h)
+// must see a required word wherever it is written — at every position of the 16-byte
+// steps, in the bytes after the last full step, in the column heading only — and a
+// stream scanned in many chunks on two threads (the workers kept between batches) must
+// give what one thread gives, with labelled numbers whose labels occur in some chunks
+// only.
+#include "detect/required_words.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "detect/detector.h"
+#include "text/block_scanner.h"
+
+namespace doccheck {
+namespace {
+
+class WordsDetector final : public Detector {
+ public:
+  explicit WordsDetector(std::vector<std::string_view> words) : words_(std::move(words)) {}
+  std::string_view name() const override { return "test"; }
+  void Detect(const ScanText&, std::vector<Candidate>&) const override {}
+  std::vector<std::string_view> RequiredWords() const override { return words_; }
+
+ private:
+  std::vector<std::string_view> words_;
+};
+
+TEST(RequiredWordsTest, FindsAWordAtEveryPositionAndInTheHeader) {
+  const WordsDetector none({});
+  const WordsDetector account({"口座", "普通"});
+  const WordsDetector secret({"秘", "限り"});
+  const WordsDetector latin({"DOB", "x"});
+  const RequiredWords words({&none, &account, &secret, &latin});
+
+  const std::string filler = "議事録 2026年12月15日 minutes of the meeting, 出席者12名。";
+  EXPECT_EQ(words.Present(filler, ""), 0b0001u);
+  EXPECT_EQ(words.Present("", ""), 0b0001u);
+  EXPECT_EQ(words.Present(filler, "普通預金"), 0b0011u);
+  EXPECT_EQ(words.Present(filler, "x"), 0b1001u);
+  for (std::size_t at = 0; at <= 40; ++at) {
+    for (std::string_view word : {"口座", "限り", "DOB"}) {
+      const std::string text = filler.substr(0, at) + std::string(word) + filler.substr(at);
+      const std::uint64_t want = word == "口座" ? 0b0011u : word == "限り" ? 0b0101u : 0b1001u;
+      EXPECT_EQ(words.Present(text, ""), want) << word << " at " << at;
+      // At the very end (the bytes after the last 16-byte step).
+      EXPECT_EQ(words.Present(filler.substr(0, at) + std::string(word), ""), want)
+          << word << " ending at " << at;
+    }
+  }
+  // Parts of a word are not the word; a one-byte word is found anywhere.
+  EXPECT_EQ(words.Present(filler + "口", ""), 0b0001u);
+  EXPECT_EQ(words.Present(filler + "xyz", ""), 0b1001u);
+}
+
+TEST(RequiredWordsTest, ChunksOnTwoThreadsGiveWhatOneThreadGives) {
+  std::string text;
+  for (int i = 0; text.size() < 200000; ++i) {
+    text += "本日の議事は予算案の審議である。次回は12月15日。\n";
+    if (i % 97 == 0) text += "個人番号：123456789018\n";
+    // Labels that some chunks hold and others do not.
+    if (i % 1000 == 500) text += "口座番号：1234567\n";
+    if (i % 1500 == 700) text += "【極秘】\n";
+  }
+  auto scan = [&](int threads) {
+    std::vector<Finding> out;
+    TextStreamScanner scanner(Charset::kUtf8, Location{}, &out, 8192, threads);
+    for (std::size_t at = 0; at < text.size(); at += 5000) {
+      scanner.Feed(std::string_view(text).substr(at, 5000), false);
+    }
+    scanner.Feed({}, true);
+    return out;
+  };
+  const std::vector<Finding> one = scan(1);
+  const std::vector<Finding> two = scan(2);
+  int accounts = 0, labels = 0;
+  for (const Finding& f : one) {
+    accounts += f.kind == Kind::kBankAccount;
+    labels += f.kind == Kind::kClassificationLabel;
+  }
+  EXPECT_GE(accounts, 3);
+  EXPECT_GE(labels, 2);
+  ASSERT_EQ(one.size(), two.size());
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].kind, two[i].kind) << i;
+    EXPECT_EQ(one[i].normalized, two[i].normalized) << i;
+    EXPECT_EQ(one[i].location.offset, two[i].location.offset) << i;
+    EXPECT_EQ(one[i].location.line, two[i].location.line) << i;
+  }
+}
+
+}  // namespace
+}  // namespace doccheck
