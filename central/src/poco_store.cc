@@ -62,9 +62,9 @@ const std::vector<Migration>& Migrations() {
   return kMigrations;
 }
 
-// The PostgreSQL statement that stores a batch of events in one round trip, prepared once
-// per connection: the batch travels as six arrays (one per column) unnested into rows,
-// and RETURNING names the ids that were not stored before.
+// The PostgreSQL statement that stores a batch of events in one execution: the batch
+// travels as six arrays (one per column) unnested into rows, and RETURNING names the ids
+// that were not stored before. One object per batch (see Connection).
 class PostgresEventInsert {
  public:
   explicit PostgresEventInsert(Session& s) : statement_(s) {
@@ -75,7 +75,7 @@ class PostgresEventInsert {
         into(stored_);
   }
 
-  // For each event, whether it was newly stored. Inside the caller's transaction.
+  // For each event, whether it was newly stored. Inside the caller's transaction; once.
   std::vector<bool> Run(const std::vector<const StoredEvent*>& events) {
     for (std::string* a : {&ids_, &agents_, &kinds_, &times_, &received_, &bodies_}) a->assign("{");
     for (const StoredEvent* e : events) {
@@ -118,38 +118,13 @@ class PostgresEventInsert {
   Statement statement_;  // last: bound to the members above
 };
 
-// The access-record insert, prepared once per connection: on PostgreSQL a statement made
-// per call costs a prepare, a describe and a deallocate round trip besides its execution.
-class AccessRecordInsert {
- public:
-  // `sql` inserts (at, who, action, result, peer) in that order.
-  AccessRecordInsert(Session& s, const std::string& sql) : statement_(s) {
-    statement_ << sql, use(at_), use(who_), use(action_), use(result_), use(peer_);
-  }
-
-  void Run(const AccessRecord& a) {
-    at_ = a.time;
-    who_ = a.who;
-    action_ = a.action;
-    result_ = a.result;
-    peer_ = a.peer;
-    statement_.execute();
-  }
-
- private:
-  Poco::Int64 at_ = 0;
-  std::string who_, action_, peer_;
-  int result_ = 0;
-  Statement statement_;  // last: bound to the members above
-};
-
-// One database session and the statements prepared on it, reused while it works.
+// One database session, reused while it works. Statements are not kept prepared on it:
+// Poco 1.11's PostgreSQL StatementExecutor frees its previous PGresult before each
+// execution without forgetting it, so a kept statement whose execution fails after one
+// that succeeded frees that result twice (a crash, on the first database restart).
 struct Connection {
   explicit Connection(std::unique_ptr<Session> s) : session(std::move(s)) {}
   std::unique_ptr<Session> session;
-  // Prepared on first use; declared after the session, so destroyed before it.
-  std::unique_ptr<PostgresEventInsert> event_insert;
-  std::unique_ptr<AccessRecordInsert> access_insert;
 };
 
 // Connections to one database, handed out one per caller at a time. They are opened on
@@ -433,13 +408,12 @@ class PocoStore : public Store {
   }
 
   Status RecordAccess(const AccessRecord& a) override {
-    return ToStatus(RunOn<bool>("writing an access record", Access::kWrite, [&](Connection& c) {
-      if (!c.access_insert) {
-        c.access_insert = std::make_unique<AccessRecordInsert>(
-            *c.session, Q("INSERT INTO access_log (at, who, action, result, peer) VALUES (?, ?, "
-                          "?, ?, ?)"));
-      }
-      c.access_insert->Run(a);
+    return ToStatus(Run<bool>("writing an access record", true, [&](Session& s) {
+      Statement(s) << Q(
+          "INSERT INTO access_log (at, who, action, result, peer) VALUES (?, ?, ?, "
+          "?, ?)"),
+          bind(static_cast<Poco::Int64>(a.time)), bind(a.who), bind(a.action), bind(a.result),
+          bind(a.peer), now;
       return true;
     }));
   }
@@ -502,10 +476,7 @@ class PocoStore : public Store {
   // Inserts the events whose ids are not stored yet, in the open transaction; for each
   // event, whether it was inserted. PostgreSQL: one statement for the whole batch.
   std::vector<bool> InsertNewEvents(Connection& c, const std::vector<const StoredEvent*>& events) {
-    if (dialect_ == Dialect::kPostgres) {
-      if (!c.event_insert) c.event_insert = std::make_unique<PostgresEventInsert>(*c.session);
-      return c.event_insert->Run(events);
-    }
+    if (dialect_ == Dialect::kPostgres) return PostgresEventInsert(*c.session).Run(events);
     std::string id, agent, kind, body;
     Poco::Int64 time = 0, received = 0;
     Statement insert =
