@@ -96,6 +96,19 @@ class CentralTest : public ::testing::TestWithParam<std::string> {
     return Http(port_, "POST", path, token, body);
   }
 
+  // The database holds `n` events, each id once.
+  void ExpectStoredOnceEach(int n) {
+    CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(Count(list.out, "\"id\":"), n);
+    std::set<std::string> ids;
+    std::regex id_re(R"re("id":"([^"]+)")re");
+    for (auto it = std::sregex_iterator(list.out.begin(), list.out.end(), id_re);
+         it != std::sregex_iterator(); ++it)
+      ids.insert((*it)[1]);
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(n));
+  }
+
   TempDir dir_;
   std::string db_, state_;
   int port_ = 0, starts_ = 0;
@@ -222,15 +235,7 @@ TEST_P(CentralTest, ServerKilledAndRestartedLosesAndDuplicatesNothing) {
   }
   client.join();
   ASSERT_EQ(done, kBatches);
-  CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
-  ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(Count(list.out, "\"id\":"), kBatches * kPerBatch);
-  std::set<std::string> ids;
-  std::regex id_re(R"re("id":"([^"]+)")re");
-  for (auto it = std::sregex_iterator(list.out.begin(), list.out.end(), id_re);
-       it != std::sregex_iterator(); ++it)
-    ids.insert((*it)[1]);
-  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kBatches * kPerBatch));
+  ExpectStoredOnceEach(kBatches * kPerBatch);
 }
 
 // The reply's {"stored": N, "duplicates": M, ...} counts; -1 when missing.
@@ -321,15 +326,7 @@ TEST_P(CentralPostgresTest, DatabaseRestartedMidRunLosesAndDuplicatesNothing) {
   }
   client.join();
   ASSERT_EQ(done, kBatches);
-  CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
-  ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(Count(list.out, "\"id\":"), kBatches * kPerBatch);
-  std::set<std::string> ids;
-  std::regex id_re(R"re("id":"([^"]+)")re");
-  for (auto it = std::sregex_iterator(list.out.begin(), list.out.end(), id_re);
-       it != std::sregex_iterator(); ++it)
-    ids.insert((*it)[1]);
-  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kBatches * kPerBatch));
+  ExpectStoredOnceEach(kBatches * kPerBatch);
 }
 
 TEST_P(CentralPostgresTest, DatabaseAwayIs503NeverAnUnknownToken) {
