@@ -54,28 +54,27 @@ class ApiState {
   explicit ApiState(Store& store) : store_(store) {}
   Store& store() { return store_; }
 
-  // The enrolled agent for an Authorization header; nullopt when missing or unknown.
-  std::optional<std::string> Authenticate(const HTTPServerRequest& req) {
+  // The enrolled agent for an Authorization header; nullopt when missing or unknown; an
+  // error when the store could not be asked (the database is away: that is no reason to
+  // tell the agent its token is unknown, which it takes for a revocation).
+  Result<std::optional<std::string>> Authenticate(const HTTPServerRequest& req) {
     const std::string auth = req.get("Authorization", "");
     constexpr std::string_view kBearer = "Bearer ";
     if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0)
-      return std::nullopt;
+      return std::optional<std::string>();
     const std::string hash = HashAgentToken(std::string_view(auth).substr(kBearer.size()));
     const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (auto it = known_.find(hash); it != known_.end()) {
         if (now - it->second.checked < std::chrono::seconds(kTokenCacheSeconds))
-          return it->second.name;
+          return std::optional<std::string>(it->second.name);
         known_.erase(it);  // ask the store again: the agent may have been revoked
       }
     }
     auto found = store_.AgentForTokenHash(hash);
-    if (!found.ok()) {
-      std::fprintf(stderr, "sendguard-central: %s\n", found.error().c_str());
-      return std::nullopt;
-    }
-    if (!found.value()) return std::nullopt;
+    if (!found.ok()) return found;
+    if (!found.value()) return std::optional<std::string>();
     std::lock_guard<std::mutex> lock(mutex_);
     known_[hash] = Known{*found.value(), now};
     return found.value();
@@ -512,7 +511,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                    "リクエストが大きすぎます (4 MiB まで)");
     }
     if (!known) return Error(404, "no such endpoint: " + path, "そのエンドポイントはありません");
-    auto agent = state_.Authenticate(req);
+    auto authenticated = state_.Authenticate(req);
+    if (!authenticated.ok()) return InternalError(authenticated.error());
+    const std::optional<std::string>& agent = authenticated.value();
     if (!agent) {
       return Error(401, "missing or unknown agent token",
                    "エージェントのトークンがないか、登録されていません");

@@ -9,12 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
 
+#include "central/group_commit.h"
 #include "central/store.h"
 
 namespace central {
@@ -57,64 +62,179 @@ const std::vector<Migration>& Migrations() {
   return kMigrations;
 }
 
-// Sessions for one database, handed out one per caller at a time. Sessions are created on
-// demand (each set up by `make`) and reused; one that failed is dropped.
-class SessionPool {
+// The PostgreSQL statement that stores a batch of events in one execution: the batch
+// travels as six arrays (one per column) unnested into rows, and RETURNING names the ids
+// that were not stored before. One object per batch (see Connection).
+class PostgresEventInsert {
  public:
-  explicit SessionPool(std::function<std::unique_ptr<Session>()> make) : make_(std::move(make)) {}
+  explicit PostgresEventInsert(Session& s) : statement_(s) {
+    statement_ << "INSERT INTO events (id, agent, kind, event_time, received_at, body) "
+                  "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], "
+                  "$5::bigint[], $6::text[]) ON CONFLICT (id) DO NOTHING RETURNING id",
+        use(ids_), use(agents_), use(kinds_), use(times_), use(received_), use(bodies_),
+        into(stored_);
+  }
+
+  // For each event, whether it was newly stored. Inside the caller's transaction; once.
+  std::vector<bool> Run(const std::vector<const StoredEvent*>& events) {
+    for (std::string* a : {&ids_, &agents_, &kinds_, &times_, &received_, &bodies_}) a->assign("{");
+    for (const StoredEvent* e : events) {
+      const bool first = ids_.size() == 1;
+      AddText(ids_, e->id, first);
+      AddText(agents_, e->agent, first);
+      AddText(kinds_, e->kind, first);
+      AddNumber(times_, e->time, first);
+      AddNumber(received_, e->received_at, first);
+      AddText(bodies_, e->json, first);
+    }
+    for (std::string* a : {&ids_, &agents_, &kinds_, &times_, &received_, &bodies_})
+      a->push_back('}');
+    stored_.clear();
+    statement_.execute();
+    std::unordered_set<std::string_view> stored(stored_.begin(), stored_.end());
+    std::vector<bool> out(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) out[i] = stored.count(events[i]->id) > 0;
+    return out;
+  }
+
+ private:
+  // An element of a PostgreSQL array literal: quoted, with '"' and '\\' escaped.
+  static void AddText(std::string& array, const std::string& value, bool first) {
+    if (!first) array.push_back(',');
+    array.push_back('"');
+    for (char c : value) {
+      if (c == '"' || c == '\\') array.push_back('\\');
+      array.push_back(c);
+    }
+    array.push_back('"');
+  }
+  static void AddNumber(std::string& array, Micros value, bool first) {
+    if (!first) array.push_back(',');
+    array += std::to_string(value);
+  }
+
+  std::string ids_, agents_, kinds_, times_, received_, bodies_;  // array literals
+  std::vector<std::string> stored_;
+  Statement statement_;  // last: bound to the members above
+};
+
+// One database session, reused while it works. Statements are not kept prepared on it:
+// Poco 1.11's PostgreSQL StatementExecutor frees its previous PGresult before each
+// execution without forgetting it, so a kept statement whose execution fails after one
+// that succeeded frees that result twice (a crash, on the first database restart).
+struct Connection {
+  explicit Connection(std::unique_ptr<Session> s) : session(std::move(s)) {}
+  std::unique_ptr<Session> session;
+};
+
+// Connections to one database, handed out one per caller at a time. They are opened on
+// demand (each set up by `make`), at most max_open at once (0: no limit; a caller waits
+// for one to come back), and reused; one that failed is closed.
+class ConnectionPool {
+ public:
+  ConnectionPool(std::function<std::unique_ptr<Session>()> make, std::size_t max_open)
+      : make_(std::move(make)), max_open_(max_open) {}
 
   class Lease {
    public:
-    Lease(SessionPool& pool, std::unique_ptr<Session> session)
-        : pool_(pool), session_(std::move(session)) {}
+    Lease(ConnectionPool& pool, std::unique_ptr<Connection> c, bool reused)
+        : pool_(pool), connection_(std::move(c)), reused_(reused) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() { pool_.Return(std::move(session_), failed_); }
-    Session& operator*() { return *session_; }
-    Session* operator->() { return session_.get(); }
+    ~Lease() { pool_.Return(std::move(connection_), failed_); }
+    Connection& operator*() { return *connection_; }
+    Connection* operator->() { return connection_.get(); }
     void MarkFailed() { failed_ = true; }
+    // Taken from the idle ones (it may have died since, with its server).
+    bool reused() const { return reused_; }
 
    private:
-    SessionPool& pool_;
-    std::unique_ptr<Session> session_;
+    ConnectionPool& pool_;
+    std::unique_ptr<Connection> connection_;
     bool failed_ = false;
+    bool reused_ = false;
   };
 
   Lease Take() {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_lock<std::mutex> lock(mutex_);
+      returned_.wait(lock, [&] { return !idle_.empty() || max_open_ == 0 || open_ < max_open_; });
       if (!idle_.empty()) {
-        auto s = std::move(idle_.back());
+        auto c = std::move(idle_.back());
         idle_.pop_back();
-        return Lease(*this, std::move(s));
+        return Lease(*this, std::move(c), true);
       }
+      ++open_;
     }
-    return Lease(*this, make_());
+    try {
+      return Lease(*this, std::make_unique<Connection>(make_()), false);
+    } catch (...) {
+      Closed();
+      throw;
+    }
+  }
+
+  // Closes the idle connections: after one was found dead (a database restart), the
+  // others are too.
+  void CloseIdle() {
+    std::vector<std::unique_ptr<Connection>> closing;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closing.swap(idle_);
+      open_ -= closing.size();
+    }
+    returned_.notify_all();
   }
 
  private:
-  void Return(std::unique_ptr<Session> session, bool failed) {
-    if (!session) return;
+  void Return(std::unique_ptr<Connection> c, bool failed) {
+    if (!c) return;
     try {
-      if (session->isTransaction()) session->rollback();
+      if (c->session->isTransaction()) c->session->rollback();
     } catch (const Poco::Exception&) {
       failed = true;
     }
-    if (failed) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(session));
+    if (!failed) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (idle_.size() < kMaxIdle) {
+        idle_.push_back(std::move(c));
+        returned_.notify_one();
+        return;
+      }
+    }
+    c.reset();
+    Closed();
+  }
+
+  void Closed() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --open_;
+    }
+    returned_.notify_one();
   }
 
   static constexpr std::size_t kMaxIdle = 64;
   std::function<std::unique_ptr<Session>()> make_;
+  const std::size_t max_open_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<Session>> idle_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t open_ = 0;  // leased and idle
 };
 
 class PocoStore : public Store {
  public:
-  PocoStore(Dialect dialect, std::function<std::unique_ptr<Session>()> make)
-      : dialect_(dialect), pool_(std::move(make)) {}
+  // max_open: connections at most (0: no limit); concurrent_commits: event groups stored
+  // at once (GroupCommit).
+  PocoStore(Dialect dialect, std::function<std::unique_ptr<Session>()> make, std::size_t max_open,
+            int concurrent_commits)
+      : dialect_(dialect),
+        pool_(std::move(make), max_open),
+        group_commit_(concurrent_commits, kMaxGroupEvents,
+                      [this](const std::vector<const StoredEvent*>& events) {
+                        return StoreEventBatch(events);
+                      }) {}
 
   Status Migrate() {
     return ToStatus(Run<bool>("migrating the database schema", true, [&](Session& s) {
@@ -221,31 +341,7 @@ class PocoStore : public Store {
   }
 
   Result<InsertCounts> InsertEvents(const std::vector<StoredEvent>& events) override {
-    return Run<InsertCounts>("storing events", true, [&](Session& s) {
-      InsertCounts counts;
-      if (events.empty()) return counts;
-      std::string id, agent, kind, body;
-      Poco::Int64 time = 0, received = 0;
-      s.begin();
-      Statement insert =
-          (s << Q("INSERT INTO events (id, agent, kind, event_time, received_at, body) VALUES "
-                  "(?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"),
-           use(id), use(agent), use(kind), use(time), use(received), use(body));
-      for (const StoredEvent& e : events) {
-        id = e.id;
-        agent = e.agent;
-        kind = e.kind;
-        time = e.time;
-        received = e.received_at;
-        body = e.json;
-        if (insert.execute() > 0)
-          ++counts.stored;
-        else
-          ++counts.duplicates;
-      }
-      s.commit();
-      return counts;
-    });
+    return group_commit_.Insert(events);
   }
 
   Result<std::vector<StoredEvent>> ListEvents(const EventFilter& filter) override {
@@ -363,31 +459,95 @@ class PocoStore : public Store {
     return r.ok() ? Status::Ok() : Status::Error(r.error());
   }
 
-  // Runs `body` with a pooled session; a Poco exception becomes an error naming `what`.
+  // THE path by which events enter the database (GroupCommit's StoreFunction): stores a
+  // batch (distinct ids, in id order) in one transaction and commits it; for each event,
+  // whether it was newly stored. What is derived from events (tables the console searches
+  // by) belongs here too, written in the same transaction for the newly stored events.
+  Result<std::vector<bool>> StoreEventBatch(const std::vector<const StoredEvent*>& events) {
+    return RunOn<std::vector<bool>>("storing events", Access::kIdempotentWrite, [&](Connection& c) {
+      Session& s = *c.session;
+      s.begin();
+      std::vector<bool> stored = InsertNewEvents(c, events);
+      s.commit();
+      return stored;
+    });
+  }
+
+  // Inserts the events whose ids are not stored yet, in the open transaction; for each
+  // event, whether it was inserted. PostgreSQL: one statement for the whole batch.
+  std::vector<bool> InsertNewEvents(Connection& c, const std::vector<const StoredEvent*>& events) {
+    if (dialect_ == Dialect::kPostgres) return PostgresEventInsert(*c.session).Run(events);
+    std::string id, agent, kind, body;
+    Poco::Int64 time = 0, received = 0;
+    Statement insert =
+        (*c.session << "INSERT INTO events (id, agent, kind, event_time, received_at, body) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+         use(id), use(agent), use(kind), use(time), use(received), use(body));
+    std::vector<bool> stored(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const StoredEvent& e = *events[i];
+      id = e.id;
+      agent = e.agent;
+      kind = e.kind;
+      time = e.time;
+      received = e.received_at;
+      body = e.json;
+      stored[i] = insert.execute() > 0;
+    }
+    return stored;
+  }
+
+  enum class Access {
+    kRead,
+    kWrite,
+    // Safe to run twice (ids make event inserts so): retried once on a new connection
+    // when the database connection was lost, as after a database restart.
+    kIdempotentWrite,
+  };
+
+  // Runs `body` with a pooled connection; a Poco exception becomes an error naming `what`.
   // SQLite has one writer at a time: writes are serialised here rather than left to spin
-  // on the busy timeout.
+  // on the busy timeout. A connection found dead closes the idle ones (they died with
+  // it); reads and idempotent writes are then tried once more on a new connection.
   template <typename T, typename F>
-  Result<T> Run(const std::string& what, bool writes, F&& body) {
+  Result<T> RunOn(const std::string& what, Access access, F&& body) {
     std::unique_lock<std::mutex> write(write_mutex_, std::defer_lock);
-    if (writes && dialect_ == Dialect::kSqlite) write.lock();
-    try {
-      auto lease = pool_.Take();
+    if (access != Access::kRead && dialect_ == Dialect::kSqlite) write.lock();
+    for (int attempt = 0;; ++attempt) {
+      bool lost = false;
       try {
-        return Result<T>(body(*lease));
-      } catch (...) {
-        lease.MarkFailed();
-        throw;
+        auto lease = pool_.Take();
+        try {
+          return Result<T>(body(*lease));
+        } catch (...) {
+          lease.MarkFailed();
+          lost = !lease->session->isConnected();
+          if (lost) pool_.CloseIdle();
+          throw;
+        }
+      } catch (const Poco::Exception& e) {
+        if (lost && attempt == 0 && access != Access::kWrite) continue;
+        return Result<T>::Error(what + ": " + e.displayText());
+      } catch (const std::exception& e) {
+        if (lost && attempt == 0 && access != Access::kWrite) continue;
+        return Result<T>::Error(what + ": " + e.what());
       }
-    } catch (const Poco::Exception& e) {
-      return Result<T>::Error(what + ": " + e.displayText());
-    } catch (const std::exception& e) {
-      return Result<T>::Error(what + ": " + e.what());
     }
   }
 
+  template <typename T, typename F>
+  Result<T> Run(const std::string& what, bool writes, F&& body) {
+    return RunOn<T>(what, writes ? Access::kWrite : Access::kRead,
+                    [&](Connection& c) { return body(*c.session); });
+  }
+
+  // Events per group commit: 5 full agent batches (kMaxEventsPerBatch).
+  static constexpr std::size_t kMaxGroupEvents = 5000;
+
   Dialect dialect_;
-  SessionPool pool_;
+  ConnectionPool pool_;
   std::mutex write_mutex_;
+  GroupCommit group_commit_;  // last: its leaders use the members above
 };
 
 void RegisterConnectors() {
@@ -520,23 +680,32 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
       return Result<std::unique_ptr<Store>>::Error("--db sqlite: needs a file path");
     if (Status s = PrepareSqliteFile(path); !s.ok())
       return Result<std::unique_ptr<Store>>::Error(s.message());
-    store = std::make_unique<PocoStore>(Dialect::kSqlite, [path] {
-      auto s = std::make_unique<Session>("sqlite", path);
-      s->setConnectionTimeout(10);  // SQLite's busy timeout, in seconds
-      std::string mode;
-      Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
-      Statement(*s) << "PRAGMA synchronous=NORMAL", now;
-      return s;
-    });
+    store = std::make_unique<PocoStore>(
+        Dialect::kSqlite,
+        [path] {
+          auto s = std::make_unique<Session>("sqlite", path);
+          s->setConnectionTimeout(10);  // SQLite's busy timeout, in seconds
+          std::string mode;
+          Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
+          Statement(*s) << "PRAGMA synchronous=NORMAL", now;
+          return s;
+        },
+        /*max_open=*/0, /*concurrent_commits=*/1);  // one writer: it serialises them anyway
   } else if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
     auto conn = PostgresConnectionString(db);
     if (!conn.ok()) return Result<std::unique_ptr<Store>>::Error("--db: " + conn.error());
-    store = std::make_unique<PocoStore>(Dialect::kPostgres, [c = conn.value()] {
-      auto s = std::make_unique<Session>("postgresql", c);
-      // Quiet the server's NOTICEs ("relation ... already exists, skipping") on stderr.
-      Statement(*s) << "SET client_min_messages = warning", now;
-      return s;
-    });
+    // Sized to the cores: more backends than cores only queue for them (and for the WAL
+    // flush); two per core so that one can run while another waits for its commit.
+    const std::size_t cores = std::max(2u, std::thread::hardware_concurrency());
+    store = std::make_unique<PocoStore>(
+        Dialect::kPostgres,
+        [c = conn.value()] {
+          auto s = std::make_unique<Session>("postgresql", c);
+          // Quiet the server's NOTICEs ("relation ... already exists, skipping") on stderr.
+          Statement(*s) << "SET client_min_messages = warning", now;
+          return s;
+        },
+        /*max_open=*/2 * cores, /*concurrent_commits=*/static_cast<int>(cores));
   } else {
     return Result<std::unique_ptr<Store>>::Error(
         "--db: expected sqlite:PATH or postgresql://user@host:port/dbname, got '" + db + "'");

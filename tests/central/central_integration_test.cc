@@ -96,6 +96,19 @@ class CentralTest : public ::testing::TestWithParam<std::string> {
     return Http(port_, "POST", path, token, body);
   }
 
+  // The database holds `n` events, each id once.
+  void ExpectStoredOnceEach(int n) {
+    CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(Count(list.out, "\"id\":"), n);
+    std::set<std::string> ids;
+    std::regex id_re(R"re("id":"([^"]+)")re");
+    for (auto it = std::sregex_iterator(list.out.begin(), list.out.end(), id_re);
+         it != std::sregex_iterator(); ++it)
+      ids.insert((*it)[1]);
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(n));
+  }
+
   TempDir dir_;
   std::string db_, state_;
   int port_ = 0, starts_ = 0;
@@ -222,18 +235,112 @@ TEST_P(CentralTest, ServerKilledAndRestartedLosesAndDuplicatesNothing) {
   }
   client.join();
   ASSERT_EQ(done, kBatches);
+  ExpectStoredOnceEach(kBatches * kPerBatch);
+}
+
+// The reply's {"stored": N, "duplicates": M, ...} counts; -1 when missing.
+int ReplyCount(const std::string& body, const std::string& key) {
+  std::smatch m;
+  if (!std::regex_search(body, m, std::regex("\"" + key + "\":([0-9]+)"))) return -1;
+  return std::stoi(m[1]);
+}
+
+// Several agents post at once (their batches share transactions): duplicates within a
+// batch, across agents' concurrent batches and across rounds, and a bad event in every
+// batch; each good id is stored exactly once and the counts in the replies add up.
+TEST_P(CentralTest, ConcurrentBatchesWithDuplicatesAndABadEventStoreEachIdOnce) {
+  StartServer();
+  constexpr int kAgents = 4, kRounds = 8;
+  std::vector<std::string> tokens;
+  for (int a = 0; a < kAgents; ++a) tokens.push_back(Enroll("pc-" + std::to_string(a)));
+  std::atomic<int> stored{0}, duplicates{0}, rejected{0}, failures{0};
+  std::vector<std::thread> agents;
+  for (int a = 0; a < kAgents; ++a) {
+    agents.emplace_back([&, a] {
+      for (int r = 0; r < kRounds; ++r) {
+        const std::string own = "own-" + std::to_string(a) + "-" + std::to_string(r);
+        const std::string shared = "shared-" + std::to_string(r);
+        const std::string earlier = "shared-" + std::to_string(r == 0 ? 0 : r - 1);
+        HttpReply reply =
+            Post("/api/v1/events", tokens[a],
+                 Batch({Event(own), Event(shared), Event(own),  // `own` twice in one batch
+                        Event(earlier),                         // stored in an earlier round
+                        R"({"id":"bad-)" + std::to_string(a) + R"(","kind":"BAD","time":"x"})"}));
+        if (reply.status != 200) {
+          ++failures;
+          ADD_FAILURE() << reply.status << " " << reply.body;
+          continue;
+        }
+        stored += ReplyCount(reply.body, "stored");
+        duplicates += ReplyCount(reply.body, "duplicates");
+        rejected += Count(reply.body, R"("error":)");
+      }
+    });
+  }
+  for (auto& t : agents) t.join();
+  ASSERT_EQ(failures, 0);
+  const int unique = kAgents * kRounds + kRounds;  // own ids + shared ids
+  EXPECT_EQ(stored, unique);
+  EXPECT_EQ(stored + duplicates, kAgents * kRounds * 4);  // every good event counted once
+  EXPECT_EQ(rejected, kAgents * kRounds);
   CommandRun list = Cli({"events", "list", "--db", db_, "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(Count(list.out, "\"id\":"), kBatches * kPerBatch);
-  std::set<std::string> ids;
-  std::regex id_re(R"re("id":"([^"]+)")re");
-  for (auto it = std::sregex_iterator(list.out.begin(), list.out.end(), id_re);
-       it != std::sregex_iterator(); ++it)
-    ids.insert((*it)[1]);
-  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kBatches * kPerBatch));
+  EXPECT_EQ(Count(list.out, "\"id\":"), unique);
+  EXPECT_EQ(Count(list.out, "bad-"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CentralTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+// PostgreSQL restarted under a running central while an agent sends: central answers
+// 503 while the database is away (never 200 for an uncommitted batch), the agent resends
+// until 200, and in the end every event is stored exactly once.
+class CentralPostgresTest : public CentralTest {};
+
+TEST_P(CentralPostgresTest, DatabaseRestartedMidRunLosesAndDuplicatesNothing) {
+  StartServer();
+  const std::string token = Enroll("pc-001");
+  constexpr int kBatches = 40, kPerBatch = 20;
+  std::atomic<int> done{0}, refused{0};
+  std::thread client([&] {
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<std::string> events;
+      for (int i = 0; i < kPerBatch; ++i)
+        events.push_back(Event("b" + std::to_string(b) + "-" + std::to_string(i)));
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+      while (std::chrono::steady_clock::now() < give_up) {
+        const int status = Post("/api/v1/events", token, Batch(events)).status;
+        if (status == 200) break;
+        EXPECT_EQ(status, 503);
+        ++refused;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      done = b + 1;
+    }
+  });
+  for (int restart = 0; restart < 2; ++restart) {
+    const int before = done;
+    while (done < before + 5 && done < kBatches)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    central_test::RestartPostgres();
+  }
+  client.join();
+  ASSERT_EQ(done, kBatches);
+  ExpectStoredOnceEach(kBatches * kPerBatch);
+}
+
+TEST_P(CentralPostgresTest, DatabaseAwayIs503NeverAnUnknownToken) {
+  StartServer();
+  const std::string token = Enroll("pc-001");  // not yet seen by the server: not cached
+  central_test::RestartPostgres([&] {
+    // An agent told 401 takes itself for revoked: a database away is a 503 (retry later).
+    EXPECT_EQ(Post("/api/v1/events", token, Batch({Event("e1")})).status, 503);
+    EXPECT_EQ(Post("/api/v1/heartbeat", token, "{}").status, 503);
+  });
+  EXPECT_EQ(Post("/api/v1/events", token, Batch({Event("e1")})).status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, CentralPostgresTest, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
 
 // The rest runs on SQLite only: the HTTP layer does not depend on the backend.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "test_support.h"
@@ -296,6 +297,69 @@ TEST(PostgresUrlTest, MissingDatabaseNameIsAnError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+// What only a PostgreSQL server does: restart under central, refuse text it cannot hold.
+class PostgresStoreTest : public StoreTest {};
+
+TEST_P(PostgresStoreTest, StoreKeepsWorkingAcrossADatabaseRestart) {
+  // Several pooled connections, all of which die with the server.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < 5; ++b) {
+        auto r = store_->InsertEvents({Event(
+            "before-" + std::to_string(t) + "-" + std::to_string(b), "pc", "send_blocked", b)});
+        EXPECT_TRUE(r.ok()) << r.error();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  central_test::RestartPostgres();
+  // The first calls after the restart find dead connections: they are retried on new ones.
+  auto after = store_->InsertEvents(
+      {Event("before-0-0", "pc", "send_blocked", 0), Event("after", "pc", "send_blocked", 9)});
+  ASSERT_TRUE(after.ok()) << after.error();
+  EXPECT_EQ(after.value().stored, 1);
+  EXPECT_EQ(after.value().duplicates, 1);
+  auto all = store_->ListEvents({});
+  ASSERT_TRUE(all.ok()) << all.error();
+  EXPECT_EQ(all.value().size(), 21u);
+}
+
+TEST_P(PostgresStoreTest, ABatchTheDatabaseRefusesStoresNothingAndOthersAreStored) {
+  StoredEvent bad = Event("bad", "pc", "send_blocked", 1);
+  bad.json = "{\"subject\":\"\xff\xfe\"}";  // not UTF-8: PostgreSQL refuses the text
+  auto refused = store_->InsertEvents(
+      {Event("good-1", "pc", "send_blocked", 1), bad, Event("good-2", "pc", "send_blocked", 1)});
+  EXPECT_FALSE(refused.ok());
+  ASSERT_TRUE(store_->ListEvents({}).ok());
+  EXPECT_TRUE(store_->ListEvents({}).value().empty());  // the batch is one transaction
+
+  // Concurrent batches share transactions: the refused one must not take the others along.
+  constexpr int kThreads = 6, kBatches = 5;
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        std::vector<StoredEvent> batch = {
+            Event("t" + std::to_string(t) + "-" + std::to_string(b), "pc", "send_blocked", b),
+            Event("shared-" + std::to_string(b), "pc", "send_blocked", b)};
+        if (t == 0) batch.push_back(bad);
+        if (!store_->InsertEvents(batch).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed, kBatches);  // thread 0's batches, and only those
+  auto all = store_->ListEvents({});
+  ASSERT_TRUE(all.ok()) << all.error();
+  EXPECT_EQ(all.value().size(), static_cast<std::size_t>((kThreads - 1) * kBatches + kBatches));
+  for (const StoredEvent& e : all.value()) EXPECT_NE(e.id.substr(0, 3), "t0-") << e.id;
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, PostgresStoreTest, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

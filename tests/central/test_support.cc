@@ -78,6 +78,23 @@ class PostgresCluster : public ::testing::Environment {
     return "postgresql://sendguard@127.0.0.1:" + std::to_string(port_);
   }
 
+  void Restart(const std::function<void()>& while_down) {
+    if (!running_) {
+      ADD_FAILURE() << "RestartPostgres: the test cluster is not running";
+      return;
+    }
+    for (const char* step : {"stop", "start"}) {
+      CommandRun r =
+          RunCommand({"/bin/sh", CENTRAL_PG_SCRIPT, step, dir_.string(), std::to_string(port_)});
+      if (r.exit_code != 0) {
+        running_ = std::string(step) == "stop";
+        ADD_FAILURE() << "pg_server.sh " << step << " failed: " << r.err << r.out;
+        return;
+      }
+      if (std::string(step) == "stop" && while_down) while_down();
+    }
+  }
+
   void TearDown() override {
     if (running_) {
       RunCommand({"/bin/sh", CENTRAL_PG_SCRIPT, "stop", dir_.string(), std::to_string(port_)});
@@ -220,6 +237,10 @@ std::string NewPostgresDatabase() {
     return "";
   }
   return base + "/" + name;
+}
+
+void RestartPostgres(const std::function<void()>& while_down) {
+  PostgresCluster::instance->Restart(while_down);
 }
 
 std::string NewDatabase(const std::string& backend, const fs::path& dir) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -66,6 +67,11 @@ HttpReply Http(int port, const std::string& method, const std::string& path,
 // started on first use. Fails the test (ADD_FAILURE + empty string) when PostgreSQL
 // cannot be started.
 std::string NewPostgresDatabase();
+
+// Stops the test cluster (fast shutdown: open connections are cut), runs `while_down`, and
+// starts it again on the same port with the same data: a database restart, as central
+// sees it. Fails the test (ADD_FAILURE) when it cannot.
+void RestartPostgres(const std::function<void()>& while_down = {});
 
 // A --db value for a new database of the given backend ("sqlite" or "postgresql").
 std::string NewDatabase(const std::string& backend, const fs::path& dir);
