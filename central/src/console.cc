@@ -799,6 +799,7 @@ struct Console::Impl {
       return JsonReply(200, Json(o));
     }
     if (p == "/sections" && !post) return ApiSections(ctx);
+    if (p == "/dashboard" && !post) return ApiDashboard(ctx);
     if (p == "/events" && !post) return ctx.rights.events() ? ApiEvents(ctx) : Forbidden(ctx);
     if (p == "/near-misses" && !post)
       return ctx.rights.events() ? ApiNearMisses(ctx) : Forbidden(ctx);
@@ -873,6 +874,9 @@ struct Console::Impl {
       version = latest.value()->version;
     const Rights& r = ctx.rights;
     const bool nothing = !r.events() && !r.agents_read && !r.policy_read && !r.access_records;
+    std::string error;
+    auto dashboard = DashboardOf(ctx, &error);
+    if (!dashboard.ok()) return ServerError(&ctx, dashboard.error());
     return Page(
         &ctx, 200, "ホーム", "home", "home",
         mstch::map{{"name", ctx.user->name},
@@ -881,7 +885,110 @@ struct Console::Impl {
                    {"policy_version", std::to_string(version)},
                    {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
                    {"tanto_only", nothing},
+                   {"dashboard", DashboardView(dashboard.value())},
                    {"near_misses", r.events() ? NearMissView(ctx) : mstch::map{}}});
+  }
+
+  // ------------------------------------------------------------ dashboard
+
+  Result<Dashboard> DashboardOf(Ctx& ctx, std::string* error) {
+    int weeks = 8;
+    if (!ctx.params.Get("weeks").empty()) {
+      try {
+        weeks = std::clamp(std::stoi(ctx.params.Get("weeks")), 1, 26);
+      } catch (const std::exception&) {
+        *error = "週の数の指定が正しくありません。";
+        return Result<Dashboard>::Error(*error);
+      }
+    }
+    Micros anchor = NowMicros();
+    if (!ctx.params.Get("to").empty()) {
+      auto day = ParseLocalDate(ctx.params.Get("to"));
+      if (!day) {
+        *error = "終了日は YYYY-MM-DD (西暦) で入力してください。";
+        return Result<Dashboard>::Error(*error);
+      }
+      anchor = *day;
+    }
+    return BuildDashboard(store, cs, *ctx.user, ctx.rights, NowMicros(), anchor, weeks,
+                          config.dashboard_tiles);
+  }
+
+  WebResponse ApiDashboard(Ctx& ctx) {
+    std::string error;
+    auto d = DashboardOf(ctx, &error);
+    if (!error.empty()) return JsonError(400, "bad query", error);
+    if (!d.ok()) return ServerError(&ctx, d.error());
+    return JsonReply(200, DashboardJson(d.value()));
+  }
+
+  mstch::map DashboardView(const Dashboard& d) {
+    std::vector<std::string> labels;
+    for (Micros w : d.weeks) labels.push_back(WeekLabel(w));
+    auto table = [&](const std::vector<WeeklySeries>& series) {
+      mstch::array rows;
+      for (const WeeklySeries& s : series) {
+        mstch::array cells;
+        for (std::int64_t n : s.counts) cells.push_back(std::to_string(n));
+        rows.push_back(
+            mstch::map{{"section", s.section.empty() ? std::string("所属なし") : s.section},
+                       {"cells", cells},
+                       {"total", std::to_string(s.total)}});
+      }
+      return rows;
+    };
+    auto sum = [](const std::vector<WeeklySeries>& series) {
+      std::int64_t n = 0;
+      for (const auto& s : series) n += s.total;
+      return std::to_string(n);
+    };
+    mstch::array weeks, silent, tiles;
+    for (const std::string& l : labels) weeks.push_back(l);
+    for (const AgentGlance& a : d.silent_agents) {
+      silent.push_back(mstch::map{
+          {"name", a.name},
+          {"section", a.section.empty() ? std::string("所属なし") : a.section},
+          {"last_seen", a.last_seen ? LocalDateTime(a.last_seen) : std::string("一度も接続なし")}});
+    }
+    for (const DashboardTile& t : d.tiles) {
+      tiles.push_back(mstch::map{{"title", t.title_ja},
+                                 {"count", t.count ? std::to_string(*t.count) : std::string("—")},
+                                 {"has_count", t.count.has_value()},
+                                 {"link", t.link},
+                                 {"note", t.note_ja},
+                                 {"attention", t.attention}});
+    }
+    const std::string scope = d.scope == "all"       ? std::string("すべての所属")
+                              : d.scope == "section" ? d.section + " (あなたの所属)"
+                                                     : std::string("あなた自身の送信・印刷");
+    const int pct = d.agents_total ? d.agents_on_newest * 100 / d.agents_total : 0;
+    return mstch::map{
+        {"scope", scope},
+        {"weeks", weeks},
+        {"period", labels.empty()
+                       ? std::string()
+                       : labels.front() + " から " + std::to_string(labels.size()) + " 週間"},
+        {"near_total", sum(d.near_misses)},
+        {"conv_total", sum(d.conversions)},
+        {"near_chart",
+         WeeklyBarChartSvg("chart-near", "ヒヤリハット (止めた送信・印刷と保留した印刷) の週別件数",
+                           labels, d.near_misses)},
+        {"conv_chart", WeeklyBarChartSvg("chart-conv", "宛先を BCC に変換して送った週別件数",
+                                         labels, d.conversions)},
+        {"near_rows", table(d.near_misses)},
+        {"conv_rows", table(d.conversions)},
+        {"agents_shown", d.agents_shown},
+        {"agents_total", std::to_string(d.agents_total)},
+        {"agents_on_newest", std::to_string(d.agents_on_newest)},
+        {"agents_behind", std::to_string(d.agents_total - d.agents_on_newest)},
+        {"coverage_pct", std::to_string(pct)},
+        {"coverage_full", d.agents_total > 0 && d.agents_on_newest == d.agents_total},
+        {"newest_policy", std::to_string(d.newest_policy)},
+        {"has_policy", d.newest_policy > 0},
+        {"silent", silent},
+        {"silent_count", std::to_string(d.silent_agents.size())},
+        {"has_silent", !d.silent_agents.empty()},
+        {"tiles", tiles}};
   }
 
   WebResponse ApiSections(Ctx& ctx) {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <mutex>
 
+#include "central/event_index.h"
 #include "central/store.h"
 
 namespace central {
@@ -53,6 +54,8 @@ const std::vector<Migration>& Migrations() {
         "CREATE TABLE IF NOT EXISTS access_log (seq {serial} PRIMARY KEY, at BIGINT NOT NULL, "
         "who TEXT NOT NULL, action TEXT NOT NULL, result INTEGER NOT NULL, peer TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS access_log_by_time ON access_log (at)"}},
+      // 2: the event search index (event_index.h), back-filled from the stored events.
+      {2, EventIndexSchema()},
   };
   return kMigrations;
 }
@@ -135,8 +138,12 @@ class PocoStore : public Store {
           if (at != std::string::npos) {
             sql.replace(at, 8, dialect_ == Dialect::kSqlite ? "INTEGER" : "BIGSERIAL");
           }
+          const std::size_t wr = sql.find("{without_rowid}");
+          if (wr != std::string::npos)
+            sql.replace(wr, 15, dialect_ == Dialect::kSqlite ? " WITHOUT ROWID" : "");
           Sql(s, sql);
         }
+        if (m.version == 2) BackfillEventIndex(s, dialect_ == Dialect::kPostgres);
         int version = m.version;
         Statement(s) << Q("INSERT INTO schema_version (version) VALUES (?)"), use(version), now;
       }
@@ -231,6 +238,7 @@ class PocoStore : public Store {
           (s << Q("INSERT INTO events (id, agent, kind, event_time, received_at, body) VALUES "
                   "(?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"),
            use(id), use(agent), use(kind), use(time), use(received), use(body));
+      std::vector<const StoredEvent*> stored;
       for (const StoredEvent& e : events) {
         id = e.id;
         agent = e.agent;
@@ -238,11 +246,14 @@ class PocoStore : public Store {
         time = e.time;
         received = e.received_at;
         body = e.json;
-        if (insert.execute() > 0)
+        if (insert.execute() > 0) {
           ++counts.stored;
-        else
+          stored.push_back(&e);
+        } else {
           ++counts.duplicates;
+        }
       }
+      IndexEventBatch(s, dialect_ == Dialect::kPostgres, stored);
       s.commit();
       return counts;
     });
