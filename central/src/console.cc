@@ -879,14 +879,17 @@ struct Console::Impl {
     if (!dashboard.ok()) return ServerError(&ctx, dashboard.error());
     return Page(
         &ctx, 200, "ホーム", "home", "home",
-        mstch::map{{"name", ctx.user->name},
-                   {"section", ctx.user->section},
-                   {"role_names", RoleNames(*ctx.user)},
-                   {"policy_version", std::to_string(version)},
-                   {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
-                   {"tanto_only", nothing},
-                   {"dashboard", DashboardView(dashboard.value())},
-                   {"near_misses", r.events() ? NearMissView(ctx) : mstch::map{}}});
+        mstch::map{
+            {"name", ctx.user->name},
+            {"section", ctx.user->section},
+            {"role_names", RoleNames(*ctx.user)},
+            {"policy_version", std::to_string(version)},
+            {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
+            {"tanto_only", nothing},
+            {"dashboard", DashboardView(dashboard.value())},
+            // Per person: for a section head's own section only (a town-wide table
+            // would be long and slow; the charts above show every section).
+            {"near_misses", r.own_section && !r.all_sections ? NearMissView(ctx) : mstch::map{}}});
   }
 
   // ------------------------------------------------------------ dashboard
@@ -1401,7 +1404,22 @@ struct Console::Impl {
       weeks.push_back(std::to_string(std::atoi(d.substr(5, 2).c_str())) + "月" +
                       std::to_string(std::atoi(d.substr(8, 2).c_str())) + "日の週");
     }
-    for (const auto& [key, counts] : t.counts) {
+    // The people with the most near misses first, at most kMaxRows of them.
+    constexpr std::size_t kMaxRows = 30;
+    std::vector<std::pair<
+        int, const std::pair<const std::pair<std::string, std::string>, std::vector<int>>*>>
+        ranked;
+    for (const auto& entry : t.counts) {
+      int total = 0;
+      for (int n : entry.second) total += n;
+      ranked.emplace_back(-total, &entry);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const bool cut = ranked.size() > kMaxRows;
+    if (cut) ranked.resize(kMaxRows);
+    for (const auto& [negative_total, entry] : ranked) {
+      const auto& [key, counts] = *entry;
       mstch::array cells;
       int total = 0;
       for (int n : counts) {
@@ -1413,8 +1431,11 @@ struct Console::Impl {
                                 {"cells", cells},
                                 {"total", std::to_string(total)}});
     }
-    return mstch::map{
-        {"weeks", weeks}, {"rows", rows}, {"has_rows", !rows.empty()}, {"truncated", t.truncated}};
+    return mstch::map{{"weeks", weeks},
+                      {"rows", rows},
+                      {"has_rows", !rows.empty()},
+                      {"truncated", t.truncated},
+                      {"cut", cut}};
   }
 
   // ------------------------------------------------------------ agents

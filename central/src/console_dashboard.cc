@@ -289,7 +289,7 @@ std::string WeeklyBarChartSvg(const std::string& id, const std::string& title_ja
       std::to_string(width) + " " + std::to_string(height) + "\" aria-labelledby=\"" + Xml(id) +
       "-title " + Xml(id) +
       "-desc\" font-family=\"Noto Sans CJK JP, "
-      "sans-serif\" font-size=\"13\">";
+      "sans-serif\" font-size=\"14\">";
   svg += "<title id=\"" + Xml(id) + "-title\">" + Xml(title_ja) + "</title>";
   svg += "<desc id=\"" + Xml(id) + "-desc\">" + Xml(desc) + "</desc>";
   // Grid and y axis: 0, 1/4 ... ymax.

@@ -128,6 +128,7 @@ const char kHome[] =
 {{/has_rows}}
 {{^has_rows}}<p class="muted">直近の週に止めた送信・印刷はありません。</p>{{/has_rows}}
 {{#truncated}}<p class="muted">件数が多いため一部のみ集計しています。</p>{{/truncated}}
+{{#cut}}<p class="muted">件数の多い 30 人まで表示しています。</p>{{/cut}}
 </section>
 {{/near_misses}}{{/rights.events}}
 {{#tanto_only}}
@@ -449,7 +450,8 @@ td.num, th.num { text-align: right; }
 .tile-num { font-size: 2rem; font-weight: bold; line-height: 1.1; }
 .tile-num small { font-size: .9rem; font-weight: normal; color: var(--muted); }
 .tile-note { font-size: .85rem; color: var(--muted); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 1rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(640px, 1fr)); gap: 1rem; }
+svg.chart { max-width: 960px; }
 svg.chart { width: 100%; height: auto; display: block; }
 details summary { cursor: pointer; color: var(--accent); margin: .4rem 0; }
 )CSS";
