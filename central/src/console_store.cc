@@ -381,6 +381,11 @@ class PocoConsoleStore : public ConsoleStore {
         for (std::size_t i = 0; i < counted.size(); ++i) terms[i] = counted[i].second;
       }
       const bool indexed = !terms.empty();
+      // Without filters on the JSON every row read is a result: read one more than a page
+      // (to know whether a next page exists), not a whole batch.
+      const bool body_filters =
+          body_filter.user || body_filter.recipient_domain || !body_filter.subject_words.empty();
+      const int batch = body_filters ? kBatch : limit + 1;
       const std::string k = indexed ? "t." : "e.";  // the table whose sort columns are used
       std::optional<EventKey> cursor = q.before;
       int scanned = 0;
@@ -407,7 +412,7 @@ class PocoConsoleStore : public ConsoleStore {
               "t.event_time AND x.received_at = t.received_at AND x.event_id = t.event_id)";
         }
         sql += " ORDER BY " + k + "event_time DESC, " + k + "received_at DESC, " + k +
-               (indexed ? "event_id" : "id") + " DESC LIMIT " + std::to_string(kBatch);
+               (indexed ? "event_id" : "id") + " DESC LIMIT " + std::to_string(batch);
         Statement stmt(s);
         stmt << Q(sql);
         // Bound values must outlive execute(): bind() copies them.
@@ -444,7 +449,7 @@ class PocoConsoleStore : public ConsoleStore {
           if (static_cast<int>(page.events.size()) == limit) {
             // More may follow unless this was the last row the filters let through
             // (a following page can still come out empty when body filters drop it all).
-            if (i + 1 < id.size() || id.size() == static_cast<std::size_t>(kBatch))
+            if (i + 1 < id.size() || id.size() == static_cast<std::size_t>(batch))
               page.next = cursor;
             return page;
           }
@@ -453,7 +458,7 @@ class PocoConsoleStore : public ConsoleStore {
             return page;
           }
         }
-        if (id.size() < static_cast<std::size_t>(kBatch)) return page;
+        if (id.size() < static_cast<std::size_t>(batch)) return page;
       }
     });
   }
