@@ -801,6 +801,7 @@ struct Console::Impl {
       return JsonReply(200, Json(o));
     }
     if (p == "/sections" && !post) return ApiSections(ctx);
+    if (p == "/dashboard" && !post) return ApiDashboard(ctx);
     if (p == "/events" && !post) return ctx.rights.events() ? ApiEvents(ctx) : Forbidden(ctx);
     if (p == "/near-misses" && !post)
       return ctx.rights.events() ? ApiNearMisses(ctx) : Forbidden(ctx);
@@ -875,15 +876,124 @@ struct Console::Impl {
       version = latest.value()->version;
     const Rights& r = ctx.rights;
     const bool nothing = !r.events() && !r.agents_read && !r.policy_read && !r.access_records;
+    std::string error;
+    auto dashboard = DashboardOf(ctx, &error);
+    if (!dashboard.ok()) return ServerError(&ctx, dashboard.error());
     return Page(
         &ctx, 200, "ホーム", "home", "home",
-        mstch::map{{"name", ctx.user->name},
-                   {"section", ctx.user->section},
-                   {"role_names", RoleNames(*ctx.user)},
-                   {"policy_version", std::to_string(version)},
-                   {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
-                   {"tanto_only", nothing},
-                   {"near_misses", r.events() ? NearMissView(ctx) : mstch::map{}}});
+        mstch::map{
+            {"name", ctx.user->name},
+            {"section", ctx.user->section},
+            {"role_names", RoleNames(*ctx.user)},
+            {"policy_version", std::to_string(version)},
+            {"events_scope", std::string(r.all_sections ? "すべての所属" : "あなたの所属")},
+            {"tanto_only", nothing},
+            {"dashboard", DashboardView(dashboard.value())},
+            // Per person: for a section head's own section only (a town-wide table
+            // would be long and slow; the charts above show every section).
+            {"near_misses", r.own_section && !r.all_sections ? NearMissView(ctx) : mstch::map{}}});
+  }
+
+  // ------------------------------------------------------------ dashboard
+
+  Result<Dashboard> DashboardOf(Ctx& ctx, std::string* error) {
+    int weeks = 8;
+    if (!ctx.params.Get("weeks").empty()) {
+      try {
+        weeks = std::clamp(std::stoi(ctx.params.Get("weeks")), 1, 26);
+      } catch (const std::exception&) {
+        *error = "週の数の指定が正しくありません。";
+        return Result<Dashboard>::Error(*error);
+      }
+    }
+    Micros anchor = NowMicros();
+    if (!ctx.params.Get("to").empty()) {
+      auto day = ParseLocalDate(ctx.params.Get("to"));
+      if (!day) {
+        *error = "終了日は YYYY-MM-DD (西暦) で入力してください。";
+        return Result<Dashboard>::Error(*error);
+      }
+      anchor = *day;
+    }
+    return BuildDashboard(store, cs, *ctx.user, ctx.rights, NowMicros(), anchor, weeks,
+                          config.dashboard_tiles);
+  }
+
+  WebResponse ApiDashboard(Ctx& ctx) {
+    std::string error;
+    auto d = DashboardOf(ctx, &error);
+    if (!error.empty()) return JsonError(400, "bad query", error);
+    if (!d.ok()) return ServerError(&ctx, d.error());
+    return JsonReply(200, DashboardJson(d.value()));
+  }
+
+  mstch::map DashboardView(const Dashboard& d) {
+    std::vector<std::string> labels;
+    for (Micros w : d.weeks) labels.push_back(WeekLabel(w));
+    auto table = [&](const std::vector<WeeklySeries>& series) {
+      mstch::array rows;
+      for (const WeeklySeries& s : series) {
+        mstch::array cells;
+        for (std::int64_t n : s.counts) cells.push_back(std::to_string(n));
+        rows.push_back(
+            mstch::map{{"section", s.section.empty() ? std::string("所属なし") : s.section},
+                       {"cells", cells},
+                       {"total", std::to_string(s.total)}});
+      }
+      return rows;
+    };
+    auto sum = [](const std::vector<WeeklySeries>& series) {
+      std::int64_t n = 0;
+      for (const auto& s : series) n += s.total;
+      return std::to_string(n);
+    };
+    mstch::array weeks, silent, tiles;
+    for (const std::string& l : labels) weeks.push_back(l);
+    for (const AgentGlance& a : d.silent_agents) {
+      silent.push_back(mstch::map{
+          {"name", a.name},
+          {"section", a.section.empty() ? std::string("所属なし") : a.section},
+          {"last_seen", a.last_seen ? LocalDateTime(a.last_seen) : std::string("一度も接続なし")}});
+    }
+    for (const DashboardTile& t : d.tiles) {
+      tiles.push_back(mstch::map{{"title", t.title_ja},
+                                 {"count", t.count ? std::to_string(*t.count) : std::string("—")},
+                                 {"has_count", t.count.has_value()},
+                                 {"link", t.link},
+                                 {"note", t.note_ja},
+                                 {"attention", t.attention}});
+    }
+    const std::string scope = d.scope == "all"       ? std::string("すべての所属")
+                              : d.scope == "section" ? d.section + " (あなたの所属)"
+                                                     : std::string("あなた自身の送信・印刷");
+    const int pct = d.agents_total ? d.agents_on_newest * 100 / d.agents_total : 0;
+    return mstch::map{
+        {"scope", scope},
+        {"weeks", weeks},
+        {"period", labels.empty()
+                       ? std::string()
+                       : labels.front() + " から " + std::to_string(labels.size()) + " 週間"},
+        {"near_total", sum(d.near_misses)},
+        {"conv_total", sum(d.conversions)},
+        {"near_chart",
+         WeeklyBarChartSvg("chart-near", "ヒヤリハット (止めた送信・印刷と保留した印刷) の週別件数",
+                           labels, d.near_misses)},
+        {"conv_chart", WeeklyBarChartSvg("chart-conv", "宛先を BCC に変換して送った週別件数",
+                                         labels, d.conversions)},
+        {"near_rows", table(d.near_misses)},
+        {"conv_rows", table(d.conversions)},
+        {"agents_shown", d.agents_shown},
+        {"agents_total", std::to_string(d.agents_total)},
+        {"agents_on_newest", std::to_string(d.agents_on_newest)},
+        {"agents_behind", std::to_string(d.agents_total - d.agents_on_newest)},
+        {"coverage_pct", std::to_string(pct)},
+        {"coverage_full", d.agents_total > 0 && d.agents_on_newest == d.agents_total},
+        {"newest_policy", std::to_string(d.newest_policy)},
+        {"has_policy", d.newest_policy > 0},
+        {"silent", silent},
+        {"silent_count", std::to_string(d.silent_agents.size())},
+        {"has_silent", !d.silent_agents.empty()},
+        {"tiles", tiles}};
   }
 
   WebResponse ApiSections(Ctx& ctx) {
@@ -1296,7 +1406,22 @@ struct Console::Impl {
       weeks.push_back(std::to_string(std::atoi(d.substr(5, 2).c_str())) + "月" +
                       std::to_string(std::atoi(d.substr(8, 2).c_str())) + "日の週");
     }
-    for (const auto& [key, counts] : t.counts) {
+    // The people with the most near misses first, at most kMaxRows of them.
+    constexpr std::size_t kMaxRows = 30;
+    std::vector<std::pair<
+        int, const std::pair<const std::pair<std::string, std::string>, std::vector<int>>*>>
+        ranked;
+    for (const auto& entry : t.counts) {
+      int total = 0;
+      for (int n : entry.second) total += n;
+      ranked.emplace_back(-total, &entry);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const bool cut = ranked.size() > kMaxRows;
+    if (cut) ranked.resize(kMaxRows);
+    for (const auto& [negative_total, entry] : ranked) {
+      const auto& [key, counts] = *entry;
       mstch::array cells;
       int total = 0;
       for (int n : counts) {
@@ -1308,8 +1433,11 @@ struct Console::Impl {
                                 {"cells", cells},
                                 {"total", std::to_string(total)}});
     }
-    return mstch::map{
-        {"weeks", weeks}, {"rows", rows}, {"has_rows", !rows.empty()}, {"truncated", t.truncated}};
+    return mstch::map{{"weeks", weeks},
+                      {"rows", rows},
+                      {"has_rows", !rows.empty()},
+                      {"truncated", t.truncated},
+                      {"cut", cut}};
   }
 
   // ------------------------------------------------------------ agents

@@ -15,6 +15,8 @@
 #include <functional>
 #include <mutex>
 
+#include "central/event_index.h"
+
 namespace central::console {
 namespace {
 
@@ -347,28 +349,76 @@ class PocoConsoleStore : public ConsoleStore {
       EventPage page;
       const int limit = std::clamp(q.limit, 1, 1000);
       constexpr int kBatch = 500;
+      // The index terms the filters need (event_index.h); the events are read through the
+      // most selective one, the others checked by key. What the index cannot decide
+      // (subject words as substrings, one-character words) is checked on the candidates'
+      // JSON only.
+      std::vector<std::string> terms;
+      EventQuery body_filter;  // what is left for MatchesBody
+      body_filter.subject_words = q.subject_words;
+      if (q.recipient_domain) terms.push_back(DomainTerm(*q.recipient_domain));
+      if (q.user && !q.user->empty())
+        terms.push_back(UserTerm(*q.user));
+      else
+        body_filter.user = q.user;
+      for (const std::string& w : q.subject_words)
+        for (std::string& t : SubjectWordTerms(w)) terms.push_back(std::move(t));
+      std::sort(terms.begin(), terms.end());
+      terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+      if (terms.empty()) body_filter.recipient_domain = q.recipient_domain;
+      if (terms.size() > 1) {
+        // Drive by the rarest term (counted up to a cap: a cheap range scan each).
+        std::vector<std::pair<Poco::Int64, std::string>> counted;
+        for (const std::string& t : terms) {
+          Poco::Int64 n = 0;
+          Statement(s) << Q(
+              "SELECT COUNT(*) FROM (SELECT 1 FROM event_terms WHERE term = ? "
+              "LIMIT 5000) c"),
+              bind(t), into(n), now;
+          counted.emplace_back(n, t);
+        }
+        std::sort(counted.begin(), counted.end());
+        for (std::size_t i = 0; i < counted.size(); ++i) terms[i] = counted[i].second;
+      }
+      const bool indexed = !terms.empty();
+      // Without filters on the JSON every row read is a result: read one more than a page
+      // (to know whether a next page exists), not a whole batch.
+      const bool body_filters =
+          body_filter.user || body_filter.recipient_domain || !body_filter.subject_words.empty();
+      const int batch = body_filters ? kBatch : limit + 1;
+      const std::string k = indexed ? "t." : "e.";  // the table whose sort columns are used
       std::optional<EventKey> cursor = q.before;
       int scanned = 0;
       while (true) {
         std::string sql =
             "SELECT e.id, e.agent, e.kind, e.event_time, e.received_at, e.body, "
-            "COALESCE(s.section, '') FROM events e LEFT JOIN console_agent_sections s ON "
-            "s.agent = e.agent WHERE 1 = 1";
-        if (q.from) sql += " AND e.event_time >= ?";
-        if (q.to) sql += " AND e.event_time < ?";
+            "COALESCE(s.section, '') FROM ";
+        sql += indexed ? "event_terms t JOIN events e ON e.id = t.event_id " : "events e ";
+        sql += "LEFT JOIN console_agent_sections s ON s.agent = e.agent WHERE ";
+        sql += indexed ? "t.term = ?" : "1 = 1";
+        if (q.from) sql += " AND " + k + "event_time >= ?";
+        if (q.to) sql += " AND " + k + "event_time < ?";
         if (q.section) sql += " AND COALESCE(s.section, '') = ?";
         if (q.agent) sql += " AND e.agent = ?";
         if (q.kind) sql += " AND e.kind = ?";
         if (cursor) {
-          sql +=
-              " AND (e.event_time < ? OR (e.event_time = ? AND (e.received_at < ? OR "
-              "(e.received_at = ? AND e.id < ?))))";
+          // The first conjunct is a plain range, so the time index is searched from the
+          // cursor on instead of scanned and sorted (deep pages stay as fast as the first).
+          sql += " AND " + k + "event_time <= ? AND (" + k + "event_time < ? OR (" + k +
+                 "event_time = ? AND (" + k + "received_at < ? OR (" + k + "received_at = ? AND " +
+                 k + (indexed ? "event_id" : "id") + " < ?))))";
         }
-        sql += " ORDER BY e.event_time DESC, e.received_at DESC, e.id DESC LIMIT " +
-               std::to_string(kBatch);
+        for (std::size_t i = 1; i < terms.size(); ++i) {
+          sql +=
+              " AND EXISTS (SELECT 1 FROM event_terms x WHERE x.term = ? AND x.event_time = "
+              "t.event_time AND x.received_at = t.received_at AND x.event_id = t.event_id)";
+        }
+        sql += " ORDER BY " + k + "event_time DESC, " + k + "received_at DESC, " + k +
+               (indexed ? "event_id" : "id") + " DESC LIMIT " + std::to_string(batch);
         Statement stmt(s);
         stmt << Q(sql);
         // Bound values must outlive execute(): bind() copies them.
+        if (indexed) stmt, bind(terms[0]);
         if (q.from) stmt, bind(static_cast<Poco::Int64>(*q.from));
         if (q.to) stmt, bind(static_cast<Poco::Int64>(*q.to));
         if (q.section) stmt, bind(*q.section);
@@ -377,9 +427,11 @@ class PocoConsoleStore : public ConsoleStore {
         if (cursor) {
           stmt, bind(static_cast<Poco::Int64>(cursor->time)),
               bind(static_cast<Poco::Int64>(cursor->time)),
+              bind(static_cast<Poco::Int64>(cursor->time)),
               bind(static_cast<Poco::Int64>(cursor->received_at)),
               bind(static_cast<Poco::Int64>(cursor->received_at)), bind(cursor->id);
         }
+        for (std::size_t i = 1; i < terms.size(); ++i) stmt, bind(terms[i]);
         std::vector<std::string> id, agent, kind, body, section;
         std::vector<Poco::Int64> time, received;
         stmt, into(id), into(agent), into(kind), into(time), into(received), into(body),
@@ -388,7 +440,7 @@ class PocoConsoleStore : public ConsoleStore {
         for (std::size_t i = 0; i < id.size(); ++i) {
           ++scanned;
           cursor = EventKey{time[i], received[i], id[i]};
-          if (!MatchesBody(q, body[i])) {
+          if (!MatchesBody(body_filter, body[i])) {
             if (scanned >= q.scan_limit) {
               page.next = cursor;
               return page;
@@ -400,7 +452,7 @@ class PocoConsoleStore : public ConsoleStore {
           if (static_cast<int>(page.events.size()) == limit) {
             // More may follow unless this was the last row the filters let through
             // (a following page can still come out empty when body filters drop it all).
-            if (i + 1 < id.size() || id.size() == static_cast<std::size_t>(kBatch))
+            if (i + 1 < id.size() || id.size() == static_cast<std::size_t>(batch))
               page.next = cursor;
             return page;
           }
@@ -409,8 +461,42 @@ class PocoConsoleStore : public ConsoleStore {
             return page;
           }
         }
-        if (id.size() < static_cast<std::size_t>(kBatch)) return page;
+        if (id.size() < static_cast<std::size_t>(batch)) return page;
       }
+    });
+  }
+
+  Result<std::vector<WeeklyCount>> CountEventsByWeek(const WeeklyCountQuery& q) override {
+    return Run<std::vector<WeeklyCount>>("counting events per week", false, [&](DbSession& s) {
+      std::vector<WeeklyCount> out;
+      if (q.kinds.empty() || q.weeks <= 0) return out;
+      constexpr Poco::Int64 kWeek = 7LL * 24 * 3600 * 1000000;
+      const Poco::Int64 from = q.from, to = q.from + q.weeks * kWeek;
+      std::string sql =
+          "SELECT e.kind, COALESCE(s.section, ''), (e.event_time - ?) / " + std::to_string(kWeek) +
+          ", COUNT(*) FROM events e LEFT JOIN console_agent_sections s ON s.agent = e.agent ";
+      if (q.user)
+        sql +=
+            "JOIN event_terms t ON t.term = ? AND t.event_id = e.id AND t.event_time = "
+            "e.event_time AND t.received_at = e.received_at ";
+      sql += "WHERE e.kind IN (";
+      for (std::size_t i = 0; i < q.kinds.size(); ++i) sql += i ? ", ?" : "?";
+      sql += ") AND e.event_time >= ? AND e.event_time < ?";
+      if (q.section) sql += " AND COALESCE(s.section, '') = ?";
+      sql += " GROUP BY 1, 2, 3";
+      Statement stmt(s);
+      stmt << Q(sql), bind(from);
+      if (q.user) stmt, bind(UserTerm(*q.user));
+      for (const std::string& k : q.kinds) stmt, bind(k);
+      stmt, bind(from), bind(to);
+      if (q.section) stmt, bind(*q.section);
+      std::vector<std::string> kind, section;
+      std::vector<Poco::Int64> week, count;
+      stmt, into(kind), into(section), into(week), into(count);
+      stmt.execute();
+      for (std::size_t i = 0; i < kind.size(); ++i)
+        out.push_back(WeeklyCount{kind[i], section[i], static_cast<int>(week[i]), count[i]});
+      return out;
     });
   }
 

@@ -56,6 +56,50 @@ const char kLogin[] = R"HTML(<section class="card narrow">
 
 const char kHome[] =
     R"HTML(<p class="lead">{{name}} さん ({{section}}) としてログインしています。役割: {{role_names}}</p>
+{{#dashboard}}
+<section aria-labelledby="glance-h">
+<h2 id="glance-h" class="glance-title">状況のまとめ — {{scope}}・{{period}}</h2>
+<div class="tiles">
+<div class="tile{{#near_total}} warn{{/near_total}}"><span class="tile-label">ヒヤリハット (止めた送信・印刷)</span><span class="tile-num">{{near_total}}<small> 件</small></span></div>
+<div class="tile"><span class="tile-label">BCC に変換して送信</span><span class="tile-num">{{conv_total}}<small> 件</small></span></div>
+{{#agents_shown}}
+<div class="tile{{#has_silent}} alert{{/has_silent}}"><span class="tile-label">1日以上接続のない端末</span><span class="tile-num">{{silent_count}}<small> 台</small></span><span class="tile-note">対象 {{agents_total}} 台のうち</span></div>
+<div class="tile{{^coverage_full}} warn{{/coverage_full}}"><span class="tile-label">最新ポリシー{{#has_policy}} (版 {{newest_policy}}){{/has_policy}} の端末</span><span class="tile-num">{{agents_on_newest}}<small> / {{agents_total}} 台</small></span><span class="tile-note">{{#has_policy}}{{coverage_pct}}%{{^coverage_full}}・古い版 {{agents_behind}} 台{{/coverage_full}}{{/has_policy}}{{^has_policy}}ポリシー未配布{{/has_policy}}</span></div>
+{{/agents_shown}}
+{{#tiles}}
+<div class="tile{{#attention}} alert{{/attention}}"><span class="tile-label">{{title}}</span><span class="tile-num">{{count}}{{#has_count}}<small> 件</small>{{/has_count}}</span>{{#note}}<span class="tile-note">{{note}}</span>{{/note}}{{#link}}<a href="{{link}}">一覧を見る</a>{{/link}}</div>
+{{/tiles}}
+</div>
+</section>
+<div class="charts">
+<section class="card chart-card">
+<h2>ヒヤリハットの件数 (週別・所属別)</h2>
+<p class="muted">送信を止めた・印刷を止めた・印刷を保留した件数。棒の上の数字が週の合計です。</p>
+{{{near_chart}}}
+<details><summary>数値を表で見る</summary>
+<table class="list"><thead><tr><th>所属</th>{{#weeks}}<th class="num">{{.}}</th>{{/weeks}}<th class="num">計</th></tr></thead>
+<tbody>{{#near_rows}}<tr><td>{{section}}</td>{{#cells}}<td class="num">{{.}}</td>{{/cells}}<td class="num"><strong>{{total}}</strong></td></tr>{{/near_rows}}</tbody></table>
+</details>
+</section>
+<section class="card chart-card">
+<h2>BCC 変換の件数 (週別・所属別)</h2>
+<p class="muted">庁外の複数の宛先を BCC に変えて送った件数 (アドレスの漏えいを防いだ件数)。</p>
+{{{conv_chart}}}
+<details><summary>数値を表で見る</summary>
+<table class="list"><thead><tr><th>所属</th>{{#weeks}}<th class="num">{{.}}</th>{{/weeks}}<th class="num">計</th></tr></thead>
+<tbody>{{#conv_rows}}<tr><td>{{section}}</td>{{#cells}}<td class="num">{{.}}</td>{{/cells}}<td class="num"><strong>{{total}}</strong></td></tr>{{/conv_rows}}</tbody></table>
+</details>
+</section>
+</div>
+{{#agents_shown}}{{#has_silent}}
+<section class="card alert-card">
+<h2>1日以上接続のない端末 ({{silent_count}} 台)</h2>
+<p class="muted">電源が切れている、ネットワークにつながっていない、エージェントが止まっている可能性があります。</p>
+<table class="list"><thead><tr><th>端末名</th><th>所属</th><th>最終接続</th></tr></thead>
+<tbody>{{#silent}}<tr><td>{{name}}</td><td>{{section}}</td><td class="nowrap">{{last_seen}}</td></tr>{{/silent}}</tbody></table>
+</section>
+{{/has_silent}}{{/agents_shown}}
+{{/dashboard}}
 <div class="cards">
 {{#rights.events}}
 <a class="card link-card" href="/events"><h2>イベント検索</h2>
@@ -84,6 +128,7 @@ const char kHome[] =
 {{/has_rows}}
 {{^has_rows}}<p class="muted">直近の週に止めた送信・印刷はありません。</p>{{/has_rows}}
 {{#truncated}}<p class="muted">件数が多いため一部のみ集計しています。</p>{{/truncated}}
+{{#cut}}<p class="muted">件数の多い 30 人まで表示しています。</p>{{/cut}}
 </section>
 {{/near_misses}}{{/rights.events}}
 {{#tanto_only}}
@@ -396,6 +441,19 @@ pre.diff .same { color: var(--muted); display: block; }
 .pager { text-align: right; }
 .cards .wide { grid-column: 1 / -1; }
 td.num, th.num { text-align: right; }
+.glance-title { font-size: 1.05rem; margin: .5rem 0; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: .8rem; margin-bottom: 1rem; }
+.tile { background: #fff; border: 1px solid var(--line); border-left: 6px solid var(--accent); border-radius: 6px; padding: .7rem .9rem; display: flex; flex-direction: column; gap: .15rem; }
+.tile.warn { border-left-color: #E69F00; }
+.tile.alert { border-left-color: var(--danger); }
+.tile-label { font-size: .9rem; color: var(--muted); }
+.tile-num { font-size: 2rem; font-weight: bold; line-height: 1.1; }
+.tile-num small { font-size: .9rem; font-weight: normal; color: var(--muted); }
+.tile-note { font-size: .85rem; color: var(--muted); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(640px, 1fr)); gap: 1rem; }
+svg.chart { max-width: 960px; }
+svg.chart { width: 100%; height: auto; display: block; }
+details summary { cursor: pointer; color: var(--accent); margin: .4rem 0; }
 )CSS";
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <unordered_set>
 
 #include "central/group_commit.h"
+#include "central/event_index.h"
 #include "central/store.h"
 
 namespace central {
@@ -58,6 +59,8 @@ const std::vector<Migration>& Migrations() {
         "CREATE TABLE IF NOT EXISTS access_log (seq {serial} PRIMARY KEY, at BIGINT NOT NULL, "
         "who TEXT NOT NULL, action TEXT NOT NULL, result INTEGER NOT NULL, peer TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS access_log_by_time ON access_log (at)"}},
+      // 2: the event search index (event_index.h), back-filled from the stored events.
+      {2, EventIndexSchema()},
   };
   return kMigrations;
 }
@@ -255,8 +258,12 @@ class PocoStore : public Store {
           if (at != std::string::npos) {
             sql.replace(at, 8, dialect_ == Dialect::kSqlite ? "INTEGER" : "BIGSERIAL");
           }
+          const std::size_t wr = sql.find("{without_rowid}");
+          if (wr != std::string::npos)
+            sql.replace(wr, 15, dialect_ == Dialect::kSqlite ? " WITHOUT ROWID" : "");
           Sql(s, sql);
         }
+        if (m.version == 2) BackfillEventIndex(s, dialect_ == Dialect::kPostgres);
         int version = m.version;
         Statement(s) << Q("INSERT INTO schema_version (version) VALUES (?)"), use(version), now;
       }
@@ -468,6 +475,10 @@ class PocoStore : public Store {
       Session& s = *c.session;
       s.begin();
       std::vector<bool> stored = InsertNewEvents(c, events);
+      std::vector<const StoredEvent*> fresh;
+      for (std::size_t i = 0; i < events.size(); ++i)
+        if (stored[i]) fresh.push_back(events[i]);
+      IndexEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
       s.commit();
       return stored;
     });
@@ -688,6 +699,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
           std::string mode;
           Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
           Statement(*s) << "PRAGMA synchronous=NORMAL", now;
+          // 64 MiB of page cache: the search index (event_terms) is written at keys spread
+          // over the whole table; with SQLite's default 2 MiB most inserts wait for the disk.
+          Statement(*s) << "PRAGMA cache_size=-65536", now;
           return s;
         },
         /*max_open=*/0, /*concurrent_commits=*/1);  // one writer: it serialises them anyway

@@ -171,6 +171,7 @@ TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
       {"GET", "/api/v1/console/events?domain=example.co.jp", "", events, 200},
       {"GET", "/api/v1/console/events.csv", "", events, 200},
       {"GET", "/api/v1/console/near-misses", "", events, 200},
+      {"GET", "/api/v1/console/dashboard", "", all, 200},
       {"GET", "/api/v1/console/events/ev-zeimu", "", events, 200},
       {"GET", "/api/v1/console/agents", "", it_read, 200},
       {"POST", "/api/v1/console/agents", R"({"name":"new-pc-ROLE","section":"税務課"})", it_write,
@@ -237,6 +238,46 @@ TEST_P(ConsoleApiTest, AManagerSeesNothingOfAnotherSection) {
   HttpReply both = Get(hogo, "/api/v1/console/events");
   EXPECT_NE(both.body.find("ev-zeimu"), std::string::npos);
   EXPECT_NE(both.body.find("ev-soumu"), std::string::npos);
+}
+
+// The dashboard counts what the role may see: every section, the section head's own, or
+// the staff member's own events; agents only for those who may see them.
+TEST_P(ConsoleApiTest, DashboardCountsWhatEachRoleMaySee) {
+  PostEvent(zeimu_token_, "ev-own", "2026-11-30T01:00:00Z",
+            R"("subject":"自分の送信","user":"tanto","recipients":[])");
+  auto dashboard = [&](const std::string& login) {
+    HttpReply r = Get(LogIn(login), "/api/v1/console/dashboard?to=2026-12-05&weeks=2");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return ParseObject(r.body);
+  };
+  auto sections = [](const Poco::JSON::Object::Ptr& d) {
+    std::map<std::string, std::string> out;  // section -> counts
+    auto a = d->getArray("near_misses");
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      std::ostringstream counts;
+      a->getObject(i)->getArray("counts")->stringify(counts);
+      out[a->getObject(i)->getValue<std::string>("section")] = counts.str();
+    }
+    return out;
+  };
+  auto all = dashboard("soukatsu");
+  EXPECT_EQ(all->getValue<std::string>("scope"), "all");
+  EXPECT_EQ(sections(all),
+            (std::map<std::string, std::string>{{"税務課", "[1,1]"}, {"総務課", "[1,0]"}}));
+  EXPECT_EQ(all->getObject("agents")->getValue<int>("total"), 3);
+  auto kanri = dashboard("kanri");
+  EXPECT_EQ(kanri->getValue<std::string>("scope"), "section");
+  EXPECT_EQ(sections(kanri), (std::map<std::string, std::string>{{"税務課", "[1,1]"}}));
+  EXPECT_EQ(kanri->getObject("agents")->getValue<int>("total"), 1);  // zeimu-pc only
+  auto tanto = dashboard("tanto");
+  EXPECT_EQ(tanto->getValue<std::string>("scope"), "own");
+  EXPECT_EQ(sections(tanto), (std::map<std::string, std::string>{{"税務課", "[0,1]"}}));
+  EXPECT_FALSE(tanto->has("agents"));
+  EXPECT_EQ(tanto->getArray("tiles")->size(), 2u);  // placeholders until issue 12 fills them
+  EXPECT_EQ(Get(LogIn("kanri"), "/api/v1/console/dashboard?weeks=x").status, 400);
+  HttpReply page = Get(LogIn("kanri"), "/?to=2026-12-05");
+  EXPECT_NE(page.body.find("<svg"), std::string::npos);
+  EXPECT_EQ(page.body.find("総務課 ("), std::string::npos);  // no other section in legends
 }
 
 TEST_P(ConsoleApiTest, EventsAreFoundByRecipientDomainAndExportedAsCsvWithBom) {

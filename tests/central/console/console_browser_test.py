@@ -206,6 +206,24 @@ def main():
             c = driver.get_cookie("sg_session")
             return f"sg_session={c['value']}" if c else ""
 
+        def dashboard(name, must, must_not=()):
+            """The dashboard as the logged-in user: its page (screenshot) and its JSON."""
+            driver.get(base + "/?to=2026-12-03")
+            text = body_text()
+            for m in must:
+                assert m in text, (m, text)
+            for m in must_not:
+                assert m not in text, (m, text)
+            assert "<script" not in driver.page_source.lower().split("<main>")[1].replace(
+                "&lt;script", "")
+            assert no_alert(driver)
+            driver.execute_script("window.scrollTo(0, 0)")
+            shot(driver, name)
+            st, body, _ = http(port, "GET", "/api/v1/console/dashboard?to=2026-12-03",
+                               cookie=cookie())
+            assert st == 200, body
+            return json.loads(body)
+
         # ---- the login page, a wrong password, and session fixation
         driver.get(base + "/login")
         shot(driver, "login")
@@ -225,6 +243,8 @@ def main():
         # ---- システム管理者: agents (enrol, revoke), policy (check, publish, history)
         assert "情報 太郎" in body_text()
         shot(driver, "sysadmin-home")
+        d = dashboard("sysadmin-dashboard", ["1日以上接続のない端末", "最新ポリシー"])
+        assert d["scope"] == "own" and d["agents"]["total"] == 3, d
         driver.get(base + "/agents")
         assert "zeimu-pc-01" in body_text() and "old-pc-09" in body_text()
         shot(driver, "sysadmin-agents")
@@ -283,6 +303,12 @@ def main():
         # ---- 管理者 (税務課): find an event by recipient domain, its detail, CSV
         login("zeimu-kanri")
         shot(driver, "kanri-home")
+        d = dashboard("kanri-dashboard", ["税務課 (あなたの所属)", "ヒヤリハットの件数", "BCC 変換の件数"],
+                      ["soumu-pc-01"])
+        assert d["scope"] == "section" and d["section"] == "税務課", d
+        assert {s["section"] for s in d["near_misses"] + d["conversions"]} <= {"税務課"}, d
+        assert sum(s["total"] for s in d["conversions"]) == 1, d
+        assert [t["key"] for t in d["tiles"]] == ["open_reviews", "overdue_incident_steps"], d
         driver.get(base + "/events")
         assert "ev-s1" not in driver.page_source and "会議資料" not in body_text()
         shot(driver, "kanri-events")
@@ -332,6 +358,9 @@ def main():
 
         # ---- 監査責任者: access records with filters, CSV, the alert
         login("kansa")
+        d = dashboard("kansa-dashboard", ["すべての所属", "1日以上接続のない端末", "soumu-pc-01"])
+        assert d["scope"] == "all" and d["agents"]["newest_policy"] >= 1, d
+        assert "soumu-pc-01" in [a["name"] for a in d["agents"]["silent"]], d
         driver.get(base + "/access")
         assert "ロックしました" in body_text()
         shot(driver, "kansa-access")
@@ -353,6 +382,7 @@ def main():
 
         # ---- 個人情報保護責任者: every section
         login("hogo")
+        dashboard("hogo-dashboard", ["すべての所属"])
         driver.get(base + "/events")
         assert "会議資料" in body_text() and "課税台帳" in body_text()
         shot(driver, "hogo-events-all-sections")
@@ -366,6 +396,9 @@ def main():
         login("tanto2", "tanto-secret-2")
         assert "あなたの報告" in body_text()
         shot(driver, "tanto-home")
+        d = dashboard("tanto-dashboard", ["あなた自身の送信・印刷"], ["old-pc-09", "税務課 (あなたの所属)"])
+        assert d["scope"] == "own" and "agents" not in d, d
+        assert sum(s["total"] for s in d["near_misses"] + d["conversions"]) == 0, d
         driver.get(base + "/events")
         assert "権限がありません" in body_text()
         driver.get(base + "/access")

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "central/console/console_store.h"
+#include "central/console/dashboard.h"
 #include "central/policy_signer.h"
 #include "central/store.h"
 
@@ -29,6 +30,9 @@ inline constexpr Micros kLockoutWindow = 15LL * 60 * 1000000;      // ...15 min
 
 struct ConsoleConfig {
   bool tls = false;  // cookies get `Secure`
+  // The dashboard's tiles filled by other parts of central (open reviews, overdue incident
+  // steps); unset: placeholders. Wiring a source: `config.dashboard_tiles = ...;`.
+  DashboardTiles dashboard_tiles;
 };
 
 struct WebRequest {

@@ -68,6 +68,22 @@ struct EventQuery {
   int scan_limit = 20000;
 };
 
+// Events of some kinds counted per week and section (the dashboard's charts).
+struct WeeklyCountQuery {
+  std::vector<std::string> kinds;
+  Micros from = 0;                     // start of the first week
+  int weeks = 8;                       // weeks of 7 days from `from`
+  std::optional<std::string> section;  // only agents of this section ("" : no section)
+  std::optional<std::string> user;     // only events whose desktop user is this
+};
+
+struct WeeklyCount {
+  std::string kind;
+  std::string section;  // the agent's section, "" for none
+  int week = 0;         // 0 = the first week
+  std::int64_t count = 0;
+};
+
 struct ConsoleEvent {
   StoredEvent event;
   std::string section;  // the agent's section at query time; "" when it has none
@@ -141,6 +157,8 @@ class ConsoleStore {
 
   virtual Result<EventPage> SearchEvents(const EventQuery& query) = 0;
   virtual Result<std::optional<ConsoleEvent>> GetEvent(const std::string& id) = 0;
+  // Counted in the database (GROUP BY), never by reading the events.
+  virtual Result<std::vector<WeeklyCount>> CountEventsByWeek(const WeeklyCountQuery& query) = 0;
 
   // Access records with query.from <= time < query.to, newest first.
   virtual Result<std::vector<AccessRecord>> SearchAccess(const AccessQuery& query) = 0;

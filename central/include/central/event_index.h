@@ -1,0 +1,63 @@
+// The event search index (issue 11): the terms an event can be searched by — its
+// recipients' domains (with every parent domain), the desktop user, and the character
+// bigrams of its subject — kept in the table event_terms beside events, so that the
+// console finds events by domain, user or subject words without reading the JSON of every
+// stored event.
+//
+// event_terms (term, event_time, received_at, event_id) has one row per distinct term of an
+// event; its primary key starts with the term and continues with the console's sort order
+// (newest first), so one term's events are read in page order and another term of the same
+// event is one key lookup. Terms:
+//   "d:" + domain   every recipient's domain and each parent ("tax.example.co.jp",
+//                   "example.co.jp", "co.jp", "jp"), lower-cased
+//   "u:" + user     the desktop login in the event, as it is
+//   "s:" + bigram   two consecutive characters (Unicode code points) of the subject with
+//                   ASCII letters lower-cased and no white space in either: 「住民票の写し」
+//                   gives 住民, 民票, 票の, の写, 写し — so a search for 住民票 (住民 and 民票)
+//                   finds it. Bigrams narrow the candidates; the subject itself decides.
+//
+// Pure functions and one writer that takes a whole batch (the event intake stores events
+// in batches). Thread-safe.
+#ifndef CENTRAL_EVENT_INDEX_H_
+#define CENTRAL_EVENT_INDEX_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "central/store.h"
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace central {
+
+// The distinct terms of one stored event (its JSON body); none when the body is not JSON.
+std::vector<std::string> EventTerms(const StoredEvent& event);
+
+// The terms that a subject search word needs ("s:" bigrams); empty for a one-character
+// word, which the index cannot narrow.
+std::vector<std::string> SubjectWordTerms(std::string_view word);
+// "d:" + the lower-cased domain.
+std::string DomainTerm(std::string_view domain);
+// "u:" + the user.
+std::string UserTerm(std::string_view user);
+
+// Writes the terms of `events` (all newly stored) into event_terms on `session`, inside
+// the caller's transaction; `postgres` selects the dialect's placeholders. Multi-row
+// INSERTs of a few hundred rows each. Poco exceptions pass through to the caller.
+void IndexEventBatch(Poco::Data::Session& session, bool postgres,
+                     const std::vector<const StoredEvent*>& events);
+
+// Fills event_terms for every stored event (the migration that adds the index), in
+// batches, inside the caller's transaction.
+void BackfillEventIndex(Poco::Data::Session& session, bool postgres);
+
+// The statements that create event_terms (schema migration 2); "{without_rowid}" is
+// " WITHOUT ROWID" on SQLite and "" on PostgreSQL.
+const std::vector<std::string>& EventIndexSchema();
+
+}  // namespace central
+
+#endif  // CENTRAL_EVENT_INDEX_H_

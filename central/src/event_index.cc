@@ -1,0 +1,195 @@
+// event_terms: computing an event's search terms and writing them in batches.
+#include "central/event_index.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <set>
+
+#include "central/console/console_store.h"
+
+namespace central {
+namespace {
+
+using Poco::Data::Statement;
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+
+// Rows per multi-row INSERT: 4 values each, well under SQLite's variable limit.
+constexpr std::size_t kRowsPerInsert = 200;
+// Events read per step of the back-fill.
+constexpr int kBackfillBatch = 2000;
+
+// The code points of UTF-8 text as their byte strings (ASCII letters lower-cased); an
+// invalid byte stands for itself.
+std::vector<std::string> CodePoints(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    std::size_t n = 1;
+    if (c >= 0xF0 && c < 0xF8)
+      n = 4;
+    else if (c >= 0xE0)
+      n = 3;
+    else if (c >= 0xC0)
+      n = 2;
+    if (c >= 0x80 && c < 0xC0) n = 1;
+    if (i + n > text.size()) n = 1;
+    std::string cp(text.substr(i, n));
+    if (n == 1 && c >= 'A' && c <= 'Z') cp[0] = static_cast<char>(c - 'A' + 'a');
+    out.push_back(std::move(cp));
+    i += n;
+  }
+  return out;
+}
+
+bool IsSpace(const std::string& cp) {
+  return cp == " " || cp == "\t" || cp == "\r" || cp == "\n" || cp == "\xE3\x80\x80";  // U+3000
+}
+
+void AddSubjectBigrams(std::string_view text, std::set<std::string>* terms) {
+  const std::vector<std::string> cps = CodePoints(text);
+  for (std::size_t i = 0; i + 1 < cps.size(); ++i) {
+    if (IsSpace(cps[i]) || IsSpace(cps[i + 1])) continue;
+    terms->insert("s:" + cps[i] + cps[i + 1]);
+  }
+}
+
+std::string Placeholders(bool postgres, std::size_t rows) {
+  std::string sql;
+  int n = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (int c = 0; c < 4; ++c) {
+      if (c > 0) sql += ", ";
+      sql += postgres ? "$" + std::to_string(++n) : std::string("?");
+    }
+    sql += ")";
+  }
+  return sql;
+}
+
+struct TermRow {
+  std::string term;
+  Poco::Int64 time;
+  Poco::Int64 received;
+  std::string id;
+};
+
+void InsertRows(Poco::Data::Session& s, bool postgres, const std::vector<TermRow>& rows) {
+  for (std::size_t start = 0; start < rows.size(); start += kRowsPerInsert) {
+    const std::size_t count = std::min(kRowsPerInsert, rows.size() - start);
+    Statement stmt(s);
+    stmt << "INSERT INTO event_terms (term, event_time, received_at, event_id) VALUES " +
+                Placeholders(postgres, count) + " ON CONFLICT DO NOTHING";
+    for (std::size_t i = start; i < start + count; ++i) {
+      stmt, bind(rows[i].term), bind(rows[i].time), bind(rows[i].received), bind(rows[i].id);
+    }
+    stmt.execute();
+  }
+}
+
+}  // namespace
+
+std::string DomainTerm(std::string_view domain) {
+  std::string d(domain);
+  for (char& c : d)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return "d:" + d;
+}
+
+std::string UserTerm(std::string_view user) { return "u:" + std::string(user); }
+
+std::vector<std::string> SubjectWordTerms(std::string_view word) {
+  std::set<std::string> terms;
+  AddSubjectBigrams(word, &terms);
+  return {terms.begin(), terms.end()};
+}
+
+std::vector<std::string> EventTerms(const StoredEvent& event) {
+  std::set<std::string> terms;
+  try {
+    Poco::JSON::Parser parser;
+    auto o = parser.parse(event.json).extract<Poco::JSON::Object::Ptr>();
+    if (!o) return {};
+    if (o->has("user") && o->get("user").isString()) {
+      const std::string user = o->getValue<std::string>("user");
+      if (!user.empty()) terms.insert(UserTerm(user));
+    }
+    if (o->has("subject") && o->get("subject").isString())
+      AddSubjectBigrams(o->getValue<std::string>("subject"), &terms);
+    if (auto recipients = o->getArray("recipients")) {
+      for (std::size_t i = 0; i < recipients->size(); ++i) {
+        auto r = recipients->getObject(static_cast<unsigned>(i));
+        if (!r || !r->has("address") || !r->get("address").isString()) continue;
+        std::string domain = console::AddressDomain(r->getValue<std::string>("address"));
+        // The domain and each parent, so that a parent domain is one equality lookup.
+        while (!domain.empty()) {
+          terms.insert(DomainTerm(domain));
+          const std::size_t dot = domain.find('.');
+          if (dot == std::string::npos) break;
+          domain.erase(0, dot + 1);
+        }
+      }
+    }
+  } catch (const Poco::Exception&) {
+    return {};
+  } catch (const std::exception&) {
+    return {};
+  }
+  return {terms.begin(), terms.end()};
+}
+
+void IndexEventBatch(Poco::Data::Session& session, bool postgres,
+                     const std::vector<const StoredEvent*>& events) {
+  std::vector<TermRow> rows;
+  for (const StoredEvent* e : events) {
+    for (std::string& term : EventTerms(*e))
+      rows.push_back(TermRow{std::move(term), e->time, e->received_at, e->id});
+  }
+  InsertRows(session, postgres, rows);
+}
+
+void BackfillEventIndex(Poco::Data::Session& session, bool postgres) {
+  std::string after;
+  bool first = true;
+  while (true) {
+    std::vector<std::string> id, agent, kind, body;
+    std::vector<Poco::Int64> time, received;
+    Statement stmt(session);
+    stmt << std::string("SELECT id, agent, kind, event_time, received_at, body FROM events") +
+                (first ? "" : (postgres ? " WHERE id > $1" : " WHERE id > ?")) +
+                " ORDER BY id LIMIT " + std::to_string(kBackfillBatch);
+    if (!first) stmt, bind(after);
+    stmt, into(id), into(agent), into(kind), into(time), into(received), into(body);
+    stmt.execute();
+    if (id.empty()) return;
+    std::vector<StoredEvent> batch(id.size());
+    std::vector<const StoredEvent*> pointers;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      batch[i] = StoredEvent{id[i], agent[i], kind[i], time[i], received[i], body[i]};
+      pointers.push_back(&batch[i]);
+    }
+    IndexEventBatch(session, postgres, pointers);
+    after = id.back();
+    first = false;
+    if (id.size() < static_cast<std::size_t>(kBackfillBatch)) return;
+  }
+}
+
+const std::vector<std::string>& EventIndexSchema() {
+  static const std::vector<std::string> kSchema = {
+      "CREATE TABLE IF NOT EXISTS event_terms (term TEXT NOT NULL, event_time BIGINT NOT NULL, "
+      "received_at BIGINT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (term, event_time, "
+      "received_at, event_id)){without_rowid}"};
+  return kSchema;
+}
+
+}  // namespace central
