@@ -19,6 +19,10 @@
 #include "central/policy_signer.h"
 #include "central/store.h"
 
+namespace central::incidents {
+class IncidentConsole;
+}
+
 namespace central::console {
 
 inline constexpr char kSessionCookie[] = "sg_session";
@@ -29,6 +33,9 @@ inline constexpr Micros kLockoutWindow = 15LL * 60 * 1000000;      // ...15 min
 
 struct ConsoleConfig {
   bool tls = false;  // cookies get `Secure`
+  // Not null: the incident workflow's paths (IncidentConsole::Handles) go to it. Not
+  // owned; must outlive the Console.
+  incidents::IncidentConsole* incidents = nullptr;
 };
 
 struct WebRequest {
