@@ -1135,6 +1135,7 @@ struct IncidentConsole::Impl {
   Result<Review> OpenReview(const IncidentRequest& r, const std::string& event_id,
                             IncidentReply* refusal) {
     using R = Result<Review>;
+    store.SweepReviews(NowMicros());  // reviews open lazily: the event may be new
     auto rv = store.GetReview(event_id);
     if (!rv.ok()) {
       *refusal = ServerError(r, rv.error());
