@@ -380,10 +380,15 @@ struct IncidentConsole::Impl {
     for (const auto& f : step.fields) {
       mstch::array choices;
       for (const auto& c : f.choices) choices.push_back(c);
+      // Every type flag is set: a missing one would be looked up in the page's context.
       fields.push_back(mstch::map{{"key", f.key},
                                   {"label", f.label},
                                   {"required", f.required},
-                                  {f.type, true},
+                                  {"text", f.type == "text"},
+                                  {"date", f.type == "date"},
+                                  {"textarea", f.type == "textarea"},
+                                  {"choice", f.type == "choice"},
+                                  {"sections", f.type == "sections"},
                                   {"choices", choices},
                                   {"all_sections", all_sections},
                                   {"value", prefill ? Get(*prefill, f.key) : std::string()}});
@@ -734,13 +739,21 @@ struct IncidentConsole::Impl {
       const FlowStep* s = path ? path->Step(e.step) : nullptr;
       std::string title = s ? s->title : e.step;
       if (e.kind == "ppc") title = "国への報告の判定";
+      // In the step's order; anything else (the linked review) after.
       mstch::array fields;
+      std::set<std::string> shown;
+      if (s) {
+        for (const auto& fl : s->fields) {
+          auto it = e.fields.find(fl.key);
+          if (it == e.fields.end()) continue;
+          fields.push_back(mstch::map{{"label", fl.label}, {"value", it->second}});
+          shown.insert(fl.key);
+        }
+      }
       for (const auto& [k, v] : e.fields) {
-        std::string label = k;
-        if (s)
-          for (const auto& fl : s->fields)
-            if (fl.key == k) label = fl.label;
-        fields.push_back(mstch::map{{"label", label}, {"value", v}});
+        if (shown.count(k)) continue;
+        fields.push_back(
+            mstch::map{{"label", k == "review" ? std::string("送信レビュー") : k}, {"value", v}});
       }
       std::string outcome;
       if (s)
