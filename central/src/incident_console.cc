@@ -15,6 +15,7 @@
 #include "central/console/auth.h"
 #include "central/console/console_time.h"
 #include "central/incidents/ppc_report.h"
+#include "incident_json.h"
 #include "incident_templates.h"
 #if __has_include("central/incident_forms.h")
 #include "central/incident_forms.h"
@@ -317,34 +318,9 @@ struct IncidentConsole::Impl {
     out.page = true;
     out.title = status == 403 ? "権限がありません" : "処理できません";
     out.response.status = status;
-    out.response.body = "<p class=\"error\" role=\"alert\">" + Escape(ja) +
-                        "</p><p><a href=\"/incidents\">事案の一覧へ</a></p>";
-    return out;
-  }
-
-  static std::string Escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      switch (c) {
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '&':
-          out += "&amp;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&#39;";
-          break;
-        default:
-          out.push_back(c);
-      }
-    }
+    out.response.body = mstch::render(
+        "<p class=\"error\" role=\"alert\">{{m}}</p><p><a href=\"/incidents\">事案の一覧へ</a></p>",
+        mstch::map{{"m", ja}});
     return out;
   }
 
@@ -493,24 +469,7 @@ struct IncidentConsole::Impl {
   }
 
   Poco::JSON::Object CaseJson(const Case& c, Micros now) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("id", c.id);
-    o.set("state", c.state);
-    o.set("section", c.sections.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.sections[0]));
-    Poco::JSON::Array sections;
-    for (const auto& s : c.sections) sections.add(s);
-    o.set("sections", sections);
-    o.set("opened_at", FormatTime(c.opened_at));
-    o.set("source", c.source);
-    o.set("form", c.form);
-    o.set("flow", c.flow);
-    o.set("path", c.path);
-    auto ppc = PpcReportable(PpcAnswersFromJson(c.ppc_json));
-    o.set("ppc_reportable", ppc ? Poco::Dynamic::Var(*ppc) : Poco::Dynamic::Var());
-    Poco::JSON::Array events;
-    for (const auto& e : c.events) events.add(e);
-    o.set("events", events);
-    o.set("known_on", c.known_on);
+    Poco::JSON::Object o = CaseSummaryJson(c);
     const Flow* f = FlowOf(c);
     const Micros due = f ? DueAt(*f, c) : 0;
     o.set("due", due ? Poco::Dynamic::Var(FormatTime(due)) : Poco::Dynamic::Var());
@@ -537,7 +496,8 @@ struct IncidentConsole::Impl {
       sections.push_back(mstch::map{{"name", s}, {"selected", s == chosen}});
     const std::string event = Get(r.params, "event");
     return Render(path->title + "の報告", "report",
-                  mstch::map{{"path_title", path->title},
+                  mstch::map{{"action", std::string("/incidents/new")},
+                             {"path_title", path->title},
                              {"step_title", first.title},
                              {"rules", f->rules},
                              {"article", first.article},
@@ -1261,12 +1221,6 @@ struct IncidentConsole::Impl {
                                           {"csrf", r.csrf},
                                           {"sections", sections},
                                           {"fields", FieldViews(first, &r.params)}});
-    // The form posts to the review's own endpoint so the review is closed with the case.
-    const std::string from = "action=\"/incidents/new\"";
-    const std::size_t at = out.response.body.find(from);
-    if (at != std::string::npos)
-      out.response.body.replace(at, from.size(),
-                                "action=\"/reviews/" + Escape(event_id) + "/incident\"");
     return out;
   }
 };

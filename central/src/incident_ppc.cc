@@ -6,45 +6,23 @@
 #include <sstream>
 
 #include "central/incidents/ppc_report.h"
+#include "central/time_format.h"
 
 namespace central::incidents {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+constexpr std::int64_t kDayMicros = 86400LL * 1000000;
 
-std::string CivilFromDays(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
-}
+// "YYYY-MM-DD" for a day number (days since 1970-01-01), through central's time format.
+std::string CivilFromDays(std::int64_t days) { return FormatTime(days * kDayMicros).substr(0, 10); }
 
+// The day number of "YYYY-MM-DD"; nullopt for anything else (2026-02-30 included).
 std::optional<std::int64_t> Days(const std::string& date) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  const std::int64_t days = DaysFromCivil(y, m, d);
-  if (CivilFromDays(days) != date) return std::nullopt;  // 2026-02-30 and the like
+  if (date.size() != 10) return std::nullopt;
+  auto t = ParseTime(date, /*allow_date_only=*/true);
+  if (!t || *t % kDayMicros != 0) return std::nullopt;
+  const std::int64_t days = *t / kDayMicros;
+  if (CivilFromDays(days) != date) return std::nullopt;
   return days;
 }
 

@@ -14,6 +14,7 @@
 
 #include "central/incidents/ppc_report.h"
 #include "central/store.h"
+#include "incident_json.h"
 
 namespace central::incidents {
 
@@ -112,26 +113,7 @@ namespace {
 
 std::string ListJson(const std::vector<Case>& cases) {
   Poco::JSON::Array a;
-  for (const auto& c : cases) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("id", c.id);
-    o.set("state", c.state);
-    o.set("section", c.sections.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.sections[0]));
-    Poco::JSON::Array sections;
-    for (const auto& s : c.sections) sections.add(s);
-    o.set("sections", sections);
-    o.set("opened_at", FormatTime(c.opened_at));
-    o.set("source", c.source);
-    o.set("form", c.form);
-    o.set("flow", c.flow);
-    o.set("known_on", c.known_on);
-    auto rep = PpcReportable(PpcAnswersFromJson(c.ppc_json));
-    o.set("ppc_reportable", rep ? Poco::Dynamic::Var(*rep) : Poco::Dynamic::Var());
-    Poco::JSON::Array events;
-    for (const auto& e : c.events) events.add(e);
-    o.set("events", events);
-    a.add(o);
-  }
+  for (const auto& c : cases) a.add(CaseSummaryJson(c));
   std::ostringstream out;
   a.stringify(out);
   return out.str();

@@ -50,7 +50,7 @@ const char kReport[] =
 <h2>{{path_title}} — {{step_title}}</h2>
 <p class="hint">{{rules}} {{article}}。入力した内容は事案の記録 (時系列) に残り、次に対応する人へ通知されます (通知には個人情報を載せません)。</p>
 {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-<form method="post" action="/incidents/new" class="stack">
+<form method="post" action="{{action}}" class="stack">
 <input type="hidden" name="csrf_token" value="{{csrf}}">
 <input type="hidden" name="path" value="{{path}}">
 <input type="hidden" name="flow" value="{{flow}}">
