@@ -1209,8 +1209,10 @@ struct IncidentConsole::Impl {
     mstch::array sections;
     for (const auto& s : Sections())
       sections.push_back(mstch::map{{"name", s}, {"selected", s == Get(r.params, "section")}});
+    // The form posts to the review's own endpoint so the review is closed with the case.
     IncidentReply out = Render("送信レビューを事案にする", "report",
-                               mstch::map{{"path_title", path.title},
+                               mstch::map{{"action", "/reviews/" + event_id + "/incident"},
+                                          {"path_title", path.title},
                                           {"step_title", first.title},
                                           {"rules", f.rules},
                                           {"article", first.article},
