@@ -78,7 +78,8 @@ class IncidentStore {
   static Result<std::unique_ptr<IncidentStore>> Open(const std::string& db);
   virtual ~IncidentStore() = default;
 
-  // Stores a new case (id assigned, returned) with its first timeline entry.
+  // Stores a new case with its first timeline entry. `c.id` holds the year ("2026"); the
+  // case gets the next number of that year ("2026-0007"), which is returned.
   virtual Result<std::string> CreateCase(Case c, TimelineEntry first) = 0;
   virtual Result<std::optional<Case>> GetCase(const std::string& id) = 0;
   // Newest first; `state` "" for all, "open" for all but closed.
