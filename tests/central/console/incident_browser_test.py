@@ -23,8 +23,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_browser_test as base  # noqa: E402  (reads the same argv)
 
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 ARTIFACTS = sys.argv[2]
@@ -85,7 +85,16 @@ def main():
         def load(element):
             old = driver.find_element(By.TAG_NAME, "html")
             element.click()
-            WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+            def gone(_):
+                # Chromium may answer "node does not belong to the document" instead of
+                # "stale" while the next page replaces this one: both mean it is gone.
+                try:
+                    old.is_enabled()
+                    return False
+                except WebDriverException:
+                    return True
+            WebDriverWait(driver, 20).until(gone)
 
         def login(who):
             driver.delete_all_cookies()
