@@ -28,6 +28,7 @@
 #include "central/csv.h"
 #include "central/event_intake.h"
 #include "central/incident_forms_cli.h"
+#include "central/incidents/incident_service.h"
 #include "central/policy_publisher.h"
 #include "central/policy_signer.h"
 #include "central/store.h"
@@ -152,10 +153,21 @@ bool SplitHostPort(const std::string& s, std::string* host, std::uint16_t* port)
 
 int Serve(int argc, char** argv) {
   Args args;
-  if (auto e = ParseArgs(argc, argv, 2,
-                         {"--listen", "--db", "--state-dir", "--tls-cert", "--tls-key",
-                          "--header-timeout", "--max-connections-per-address", "--time-zone"},
-                         {"--check-config"}, &args);
+  if (auto e = ParseArgs(
+          argc, argv, 2,
+          [] {
+            std::set<std::string> v = {"--listen",
+                                       "--db",
+                                       "--state-dir",
+                                       "--tls-cert",
+                                       "--tls-key",
+                                       "--header-timeout",
+                                       "--max-connections-per-address",
+                                       "--time-zone"};
+            v.insert(incidents::kServeOptions.begin(), incidents::kServeOptions.end());
+            return v;
+          }(),
+          {"--check-config"}, &args);
       !e.empty())
     return Fail(kUsage, e);
   if (!args.positional.empty()) return Fail(kUsage, "unexpected argument " + args.positional[0]);
@@ -209,9 +221,14 @@ int Serve(int argc, char** argv) {
                                                                : console::kDefaultTimeZone);
       !tz.ok())
     return Fail(kUsage, tz.message());
+  // The incident workflow (DESIGN.md "Incidents, following the ordinances").
+  auto incident_service = incidents::IncidentService::Open(
+      db, state_dir, *console_store.value(), [&](const std::string& k) { return args.Get(k); });
+  if (!incident_service.ok()) return Fail(kUserError, incident_service.error());
   console::ConsoleConfig console_config;
   console_config.tls = !config.tls_cert.empty();
-  // console_config.dashboard_tiles = ...;  (open reviews, overdue incident steps: issue 12)
+  console_config.incidents = incident_service.value()->console();
+  console_config.dashboard_tiles = incident_service.value()->console()->DashboardTiles();
   console::Console web_console(console_config, *store, *console_store.value(), signer.value());
   config.console = &web_console;
   if (args.flags.count("--check-config")) {
@@ -230,6 +247,7 @@ int Serve(int argc, char** argv) {
 
   ApiServer server(config, *store);
   if (Status s = server.Start(); !s.ok()) return FailConfig(s.message());
+  incident_service.value()->StartTimer();
   {
     std::ofstream port_file(fs::path(state_dir) / "central.port");
     port_file << server.port() << "\n";
@@ -248,6 +266,7 @@ int Serve(int argc, char** argv) {
   std::printf("sendguard-central: %s: stopping\n", strsignal(signal_number));
   std::fflush(stdout);
   server.Stop();
+  incident_service.value()->Stop();
   return kOk;
 }
 
@@ -496,10 +515,13 @@ int RunCli(int argc, char** argv) {
     std::fputs(kUsageText, stdout);
     std::fputs(console::kConsoleUsage, stdout);
     std::fputs(kFormUsage, stdout);
+    std::fputs(incidents::kIncidentUsage, stdout);
+    std::fputs(incidents::kServeUsage, stdout);
     return kOk;
   }
   if (int code = 0; console::RunConsoleCommand(argc, argv, &code)) return code;
   if (int code = 0; RunFormCommand(argc, argv, &code)) return code;
+  if (int code = 0; incidents::RunIncidentCommand(argc, argv, &code)) return code;
   if (a == "serve") return Serve(argc, argv);
   if (a == "agent" && b == "enroll") return AgentEnroll(argc, argv);
   if (a == "agent" && b == "revoke") return AgentRevoke(argc, argv);

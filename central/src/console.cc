@@ -21,6 +21,7 @@
 #include "central/csv.h"
 #include "central/event_intake.h"
 #include "central/incident_forms.h"
+#include "central/incidents/incident_console.h"
 #include "central/policy_publisher.h"
 #include "console_templates.h"
 #include "mailcheck/policy.h"
@@ -493,6 +494,7 @@ struct Console::Impl {
     Rights rights;
     std::string session_hash;
     std::string csrf;
+    std::string access_note;  // what a delegated handler adds to the access record
   };
 
   Impl(ConsoleConfig c, Store& s, ConsoleStore& x, const PolicySigner& p)
@@ -522,10 +524,16 @@ struct Console::Impl {
       view.emplace("rights", RightsView(ctx->rights));
       view.emplace("csrf", ctx->csrf);
     }
+    return Layout(ctx, status, title, nav, RenderTemplate(name, view));
+  }
+
+  // A rendered page body in the layout (header, navigation, footer).
+  WebResponse Layout(const Ctx* ctx, int status, const std::string& title, const std::string& nav,
+                     const std::string& content) {
     WebResponse r;
     r.status = status;
     mstch::map layout{{"title", title},
-                      {"content", RenderTemplate(name, view)},
+                      {"content", content},
                       {"time_zone", CurrentTimeZone()},
                       {"nav_" + nav, true}};
     if (ctx && ctx->user) {
@@ -596,6 +604,7 @@ struct Console::Impl {
       for (const auto& [k, v] : req.query)
         if (!v.empty()) q += (q.empty() ? "?" : "&") + k + "=" + v;
       action += q;
+      if (!ctx.access_note.empty()) action += " " + ctx.access_note;
       if (req.method == "POST") {
         for (const char* key : {"name", "version", "section"}) {
           const std::string v = ctx.params.Get(key);
@@ -668,6 +677,13 @@ struct Console::Impl {
       }
     }
     if (ctx.rest == "/logout" && post) return Logout(ctx);
+    if (config.incidents && incidents::IncidentConsole::Handles(ctx.rest, ctx.api)) {
+      auto reply = config.incidents->Handle(incidents::IncidentRequest{
+          req, ctx.api, ctx.rest, ctx.params.values, *ctx.user, ctx.csrf});
+      ctx.access_note = reply.access_note;
+      if (!reply.page) return reply.response;
+      return Layout(&ctx, reply.response.status, reply.title, "incidents", reply.response.body);
+    }
     return ctx.api ? RouteApi(ctx) : RoutePage(ctx);
   }
 

@@ -2,8 +2,6 @@
 // Poco exceptions end here.
 #include "central/console/console_store.h"
 
-#include <Poco/Data/PostgreSQL/Connector.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
@@ -16,6 +14,7 @@
 #include <mutex>
 
 #include "central/event_index.h"
+#include "poco_db.h"
 
 namespace central::console {
 namespace {
@@ -24,10 +23,7 @@ using Poco::Data::Statement;
 using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
-using Poco::Data::Keywords::use;
 using DbSession = Poco::Data::Session;
-
-enum class Dialect { kSqlite, kPostgres };
 
 // The console's schema, one entry per version; a new version appends, never edits.
 const std::vector<std::vector<std::string>>& Migrations() {
@@ -109,30 +105,10 @@ bool MatchesBody(const EventQuery& q, const std::string& body) {
 
 class PocoConsoleStore : public ConsoleStore {
  public:
-  PocoConsoleStore(Dialect dialect, std::function<std::unique_ptr<DbSession>()> make)
-      : dialect_(dialect), make_(std::move(make)) {}
+  explicit PocoConsoleStore(std::unique_ptr<PocoDb> db) : db_(std::move(db)) {}
 
   Status Migrate() {
-    return ToStatus(Run<bool>("migrating the console's tables", true, [&](DbSession& s) {
-      Sql(s, "CREATE TABLE IF NOT EXISTS console_schema_version (version INTEGER NOT NULL)");
-      s.begin();
-      Poco::Int64 current = 0;
-      Statement(s) << "SELECT COALESCE(MAX(version), 0) FROM console_schema_version", into(current),
-          now;
-      const auto& migrations = Migrations();
-      if (current > static_cast<Poco::Int64>(migrations.size())) {
-        throw Poco::Exception("the console's schema is version " + std::to_string(current) +
-                              ", newer than this sendguard-central knows");
-      }
-      for (std::size_t v = static_cast<std::size_t>(current); v < migrations.size(); ++v) {
-        for (const std::string& sql : migrations[v]) Sql(s, sql);
-        int version = static_cast<int>(v + 1);
-        Statement(s) << Q("INSERT INTO console_schema_version (version) VALUES (?)"), use(version),
-            now;
-      }
-      s.commit();
-      return true;
-    }));
+    return db_->Migrate("console_schema_version", "the console's tables", Migrations());
   }
 
   Status AddSection(const std::string& name, Micros now_us) override {
@@ -557,80 +533,16 @@ class PocoConsoleStore : public ConsoleStore {
     return out;
   }
 
-  // SQL is written with '?' placeholders; PostgreSQL's connector wants $1, $2, ...
-  std::string Q(const std::string& sql) const {
-    if (dialect_ == Dialect::kSqlite) return sql;
-    std::string out;
-    int n = 0;
-    bool quoted = false;
-    for (char c : sql) {
-      if (c == '\'') quoted = !quoted;
-      if (c == '?' && !quoted)
-        out += "$" + std::to_string(++n);
-      else
-        out.push_back(c);
-    }
-    return out;
-  }
-
-  static void Sql(DbSession& s, const std::string& sql) { Statement(s) << sql, now; }
-
-  static Status ToStatus(const Result<bool>& r) {
-    return r.ok() ? Status::Ok() : Status::Error(r.error());
-  }
-
-  std::unique_ptr<DbSession> Take() {
-    {
-      std::lock_guard<std::mutex> lock(pool_mutex_);
-      if (!idle_.empty()) {
-        auto s = std::move(idle_.back());
-        idle_.pop_back();
-        return s;
-      }
-    }
-    return make_();
-  }
-
-  void Return(std::unique_ptr<DbSession> s, bool failed) {
-    if (!s) return;
-    try {
-      if (s->isTransaction()) s->rollback();
-    } catch (const Poco::Exception&) {
-      failed = true;
-    }
-    if (failed) return;
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (idle_.size() < 32) idle_.push_back(std::move(s));
-  }
-
-  // Runs `body` with a pooled session; a Poco exception becomes an error naming `what`.
-  // SQLite writes are serialised here (one writer at a time).
+  // The shared plumbing (poco_db.h), under the names the queries above use.
+  std::string Q(const std::string& sql) const { return db_->Q(sql); }
+  static void Sql(DbSession& s, const std::string& sql) { PocoDb::Sql(s, sql); }
+  static Status ToStatus(const Result<bool>& r) { return PocoDb::ToStatus(r); }
   template <typename T, typename F>
   Result<T> Run(const std::string& what, bool writes, F&& body) {
-    std::unique_lock<std::mutex> write(write_mutex_, std::defer_lock);
-    if (writes && dialect_ == Dialect::kSqlite) write.lock();
-    std::unique_ptr<DbSession> session;
-    bool failed = false;
-    Result<T> out = Result<T>::Error(what + ": not run");
-    try {
-      session = Take();
-      out = Result<T>(body(*session));
-    } catch (const Poco::Exception& e) {
-      failed = true;
-      out = Result<T>::Error(what + ": " + e.displayText());
-    } catch (const std::exception& e) {
-      failed = true;
-      out = Result<T>::Error(what + ": " + e.what());
-    }
-    Return(std::move(session), failed);
-    return out;
+    return db_->Run<T>(what, writes, std::forward<F>(body));
   }
 
-  Dialect dialect_;
-  std::function<std::unique_ptr<DbSession>()> make_;
-  std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<DbSession>> idle_;
-  std::mutex write_mutex_;
+  std::unique_ptr<PocoDb> db_;
 };
 
 }  // namespace
@@ -653,37 +565,9 @@ bool DomainMatches(const std::string& domain, const std::string& wanted) {
 
 Result<std::unique_ptr<ConsoleStore>> ConsoleStore::Open(const std::string& db) {
   using R = Result<std::unique_ptr<ConsoleStore>>;
-  // OpenStore registers the connectors; the console is always opened after it, but
-  // registering twice is harmless.
-  static std::once_flag once;
-  std::call_once(once, [] {
-    Poco::Data::SQLite::Connector::registerConnector();
-    Poco::Data::PostgreSQL::Connector::registerConnector();
-  });
-  std::unique_ptr<PocoConsoleStore> store;
-  if (db.rfind("sqlite:", 0) == 0) {
-    const std::string path = db.substr(7);
-    if (path.empty()) return R::Error("--db sqlite: needs a file path");
-    store = std::make_unique<PocoConsoleStore>(Dialect::kSqlite, [path] {
-      auto s = std::make_unique<DbSession>("sqlite", path);
-      s->setConnectionTimeout(10);
-      std::string mode;
-      Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
-      Statement(*s) << "PRAGMA synchronous=NORMAL", now;
-      return s;
-    });
-  } else if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
-    auto conn = PostgresConnectionString(db);
-    if (!conn.ok()) return R::Error("--db: " + conn.error());
-    store = std::make_unique<PocoConsoleStore>(Dialect::kPostgres, [c = conn.value()] {
-      auto s = std::make_unique<DbSession>("postgresql", c);
-      Statement(*s) << "SET client_min_messages = warning", now;
-      return s;
-    });
-  } else {
-    return R::Error("--db: expected sqlite:PATH or postgresql://user@host:port/dbname, got '" + db +
-                    "'");
-  }
+  auto db_open = PocoDb::Open(db);
+  if (!db_open.ok()) return R::Error(db_open.error());
+  auto store = std::make_unique<PocoConsoleStore>(std::move(db_open.value()));
   try {
     Status migrated = store->Migrate();
     if (!migrated.ok()) return R::Error(migrated.message());

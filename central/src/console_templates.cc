@@ -19,6 +19,7 @@ const char kLayout[] = R"HTML(<!DOCTYPE html>
   {{#user}}
   <nav>
     <a href="/"{{#nav_home}} class="here"{{/nav_home}}>ホーム</a>
+    <a href="/incidents"{{#nav_incidents}} class="here"{{/nav_incidents}}>事案・報告</a>
     {{#rights.events}}<a href="/events"{{#nav_events}} class="here"{{/nav_events}}>イベント検索</a>{{/rights.events}}
     {{#rights.agents}}<a href="/agents"{{#nav_agents}} class="here"{{/nav_agents}}>端末 (エージェント)</a>{{/rights.agents}}
     {{#rights.policy}}<a href="/policy"{{#nav_policy}} class="here"{{/nav_policy}}>ポリシー</a>{{/rights.policy}}
@@ -133,7 +134,7 @@ const char kHome[] =
 {{/near_misses}}{{/rights.events}}
 {{#tanto_only}}
 <div class="card"><h2>あなたの報告</h2>
-<p>あなたが報告した事案はまだありません。漏えいなどの報告機能は準備中です。</p></div>
+<p>誤送信・紛失などに気づいたら、<a href="/incidents/new">漏えい等を報告</a>してください。あなたが報告した事案は<a href="/incidents">事案・報告</a>で見られます。</p></div>
 {{/tanto_only}}
 </div>
 )HTML";

@@ -85,6 +85,22 @@ def shot(driver, name):
     driver.set_window_size(1280, 800)
 
 
+def new_driver(work):
+    """Headless Debian chromium through chromedriver, Japanese, 1280x800."""
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", "--lang=ja",
+                 f"--user-data-dir={work}/chrome-profile"):
+        opts.add_argument(flag)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "ja"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    driver.set_window_size(1280, 800)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
 def no_alert(driver):
     try:
         driver.switch_to.alert
@@ -168,17 +184,7 @@ def main():
                                     "outbox_backlog": 0, "host": "ZEIMU-PC-01", "user": "hanako"}))
         assert st == 200
 
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--disable-dev-shm-usage", "--lang=ja",
-                     f"--user-data-dir={work}/chrome-profile"):
-            opts.add_argument(flag)
-        opts.add_experimental_option("prefs", {"intl.accept_languages": "ja"})
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-        driver.set_window_size(1280, 800)
-        driver.set_page_load_timeout(30)
+        driver = new_driver(work)
 
         def click_and_load(element):
             """Clicks a submit button or link and waits for the next page."""

@@ -20,6 +20,10 @@
 #include "central/policy_signer.h"
 #include "central/store.h"
 
+namespace central::incidents {
+class IncidentConsole;
+}
+
 namespace central::console {
 
 inline constexpr char kSessionCookie[] = "sg_session";
@@ -33,6 +37,9 @@ struct ConsoleConfig {
   // The dashboard's tiles filled by other parts of central (open reviews, overdue incident
   // steps); unset: placeholders. Wiring a source: `config.dashboard_tiles = ...;`.
   DashboardTiles dashboard_tiles;
+  // Not null: the incident workflow's paths (IncidentConsole::Handles) go to it. Not
+  // owned; must outlive the Console.
+  incidents::IncidentConsole* incidents = nullptr;
 };
 
 struct WebRequest {
