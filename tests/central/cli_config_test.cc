@@ -143,6 +143,23 @@ TEST_F(CliConfigTest, CommandLineBeatsEnvironmentBeatsConfigFile) {
   EXPECT_EQ(Sections(Db("d.db")), "D\n");
 }
 
+// The packaged service: systemd puts central.conf's lines in serve's environment, and the
+// database there wins over the state directory's default, as for the commands.
+TEST_F(CliConfigTest, ServeTakesDatabaseAndStateDirectoryFromTheEnvironment) {
+  std::filesystem::create_directories(Path("s1"));
+  CommandRun r =
+      Central({"SENDGUARD_CENTRAL_DB=" + Db("served.db")},
+              {"serve", "--listen", "127.0.0.1:0", "--state-dir", Path("s1"), "--check-config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(Path("served.db")));
+  EXPECT_FALSE(std::filesystem::exists(Path("s1") + "/central.db"));
+  r = Central({"SENDGUARD_CENTRAL_STATE_DIR=" + Path("s2")},
+              {"serve", "--listen", "127.0.0.1:0", "--check-config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(Path("s2") + "/central.db"));
+  EXPECT_TRUE(std::filesystem::exists(Path("s2") + "/policy.pub"));
+}
+
 TEST_F(CliConfigTest, NoDatabaseAnywhereNamesTheThreeWays) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"events", "list"},
