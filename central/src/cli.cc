@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "central/api_server.h"
+#include "central/cli_config.h"
+#include "central/cli_output.h"
 #include "central/console/console.h"
 #include "central/console/console_cli.h"
 #include "central/console/console_store.h"
@@ -47,16 +49,18 @@ constexpr char kUsageText[] =
     "                               [--tls-cert FILE --tls-key FILE] [--time-zone ZONE]\n"
     "                               [--header-timeout SECONDS] [--max-connections-per-address N]\n"
     "                               [--check-config]\n"
-    "       sendguard-central agent enroll --db DB --name NAME [--replace]\n"
+    "       sendguard-central agent enroll --db DB --name NAME [--replace] [--json]\n"
     "       sendguard-central agent revoke --db DB --name NAME\n"
     "       sendguard-central agents list --db DB [--json]\n"
-    "       sendguard-central policy push --db DB --state-dir DIR FILE\n"
+    "       sendguard-central policy push --db DB --state-dir DIR FILE [--json]\n"
     "       sendguard-central events list --db DB [--json] [--kind KIND] [--agent NAME]\n"
     "                                     [--since TIME]\n"
     "       sendguard-central report access --db DB --from TIME --to TIME\n"
     "DB is sqlite:PATH (default for serve: sqlite:STATE_DIR/central.db) or\n"
     "postgresql://user[:password]@host[:port]/dbname. TIME is RFC 3339\n"
     "(2026-11-29T14:00:00Z) or a date (2026-11-29, midnight UTC).\n"
+    "Without --db: $SENDGUARD_CENTRAL_DB, else SENDGUARD_CENTRAL_DB= in --config FILE\n"
+    "(default /etc/sendguard/central.conf); --state-dir likewise (SENDGUARD_CENTRAL_STATE_DIR).\n"
     "Plain HTTP is served on loopback addresses only; any other --listen needs --tls-cert\n"
     "and --tls-key.\n";
 
@@ -286,7 +290,8 @@ bool ValidAgentName(const std::string& name) {
 
 int AgentEnroll(int argc, char** argv) {
   Args args;
-  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--name", "--state-dir"}, {"--replace"}, &args);
+  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--name", "--state-dir"}, {"--replace", "--json"},
+                         &args);
       !e.empty())
     return Fail(kUsage, e);
   const bool replace = args.flags.count("--replace") > 0;
@@ -309,7 +314,7 @@ int AgentEnroll(int argc, char** argv) {
           Status s = store->ReplaceAgentToken(name, HashAgentToken(token));
           if (!s.ok())
             return Fail(kUserError, s.message() + " (そのエージェントは登録されていません)");
-          std::printf("%s\n", token.c_str());
+          PrintAgentToken(name, "", token, true, args.flags.count("--json") > 0);
           return kOk;
         }
         Status s = store->EnrollAgent(name, HashAgentToken(token), NowMicros());
@@ -317,7 +322,7 @@ int AgentEnroll(int argc, char** argv) {
           return Fail(
               kUserError,
               s.message() + " (その名前のエージェントは登録済みです。新しいトークンは --replace)");
-        std::printf("%s\n", token.c_str());
+        PrintAgentToken(name, "", token, false, args.flags.count("--json") > 0);
         return kOk;
       });
 }
@@ -336,9 +341,10 @@ int AgentRevoke(int argc, char** argv) {
     Status s = store->RevokeAgent(name);
     if (!s.ok()) return Fail(kUserError, s.message() + " (そのエージェントは登録されていません)");
     std::printf(
-        "agent %s revoked: its token is refused from now on (a running central stops "
-        "accepting it within %d s)\n",
-        name.c_str(), kTokenCacheSeconds);
+        "エージェント %s を失効させました。そのトークンは今後受け付けません (稼働中の central では "
+        "%d 秒以内に)\n(agent %s revoked: its token is refused from now on (a running central "
+        "stops accepting it within %d s))\n",
+        name.c_str(), kTokenCacheSeconds, name.c_str(), kTokenCacheSeconds);
     return kOk;
   });
 }
@@ -398,7 +404,7 @@ int AgentsList(int argc, char** argv) {
 
 int PolicyPush(int argc, char** argv) {
   Args args;
-  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--state-dir"}, {}, &args); !e.empty())
+  if (auto e = ParseArgs(argc, argv, 3, {"--db", "--state-dir"}, {"--json"}, &args); !e.empty())
     return Fail(kUsage, e);
   if (!args.Has("--state-dir"))
     return Fail(kUsage, "--state-dir DIR is required (the signing key lives there)");
@@ -421,7 +427,7 @@ int PolicyPush(int argc, char** argv) {
                                   "でした):\n" +
                                   version.error());
     }
-    std::printf("%lld\n", static_cast<long long>(version.value()));
+    PrintPolicyVersion(version.value(), args.flags.count("--json") > 0);
     return kOk;
   });
 }
@@ -508,7 +514,15 @@ int ReportAccess(int argc, char** argv) {
 
 }  // namespace
 
-int RunCli(int argc, char** argv) {
+int RunCli(int original_argc, char** original_argv) {
+  // --db and --state-dir from the environment or the configuration file (cli_config.h).
+  std::vector<std::string> words(original_argv, original_argv + original_argc);
+  if (Status s = CompleteCommandLine(&words); !s.ok()) return FailConfig(s.message());
+  std::vector<char*> pointers;
+  for (std::string& w : words) pointers.push_back(w.data());
+  pointers.push_back(nullptr);
+  const int argc = static_cast<int>(words.size());
+  char** argv = pointers.data();
   const std::string a = argc > 1 ? argv[1] : "";
   const std::string b = argc > 2 ? argv[2] : "";
   if (a == "-h" || a == "--help" || a == "help") {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "central/cli_output.h"
 #include "central/console/auth.h"
 #include "central/console/console_store.h"
 #include "central/event_intake.h"
@@ -20,12 +21,13 @@
 namespace central::console {
 
 const char kConsoleUsage[] =
-    "       sendguard-central section add --db DB --name NAME\n"
+    "       sendguard-central section add --db DB --name NAME [--json]\n"
     "       sendguard-central section list --db DB\n"
     "       sendguard-central user add --db DB --login LOGIN --name NAME --section SECTION\n"
-    "                                  --role ROLE[,ROLE...]   (password read from stdin)\n"
+    "                                  --role ROLE[,ROLE...] [--json]   (password read from "
+    "stdin)\n"
     "       sendguard-central user list --db DB\n"
-    "       sendguard-central agent enroll --db DB --name NAME --section SECTION\n"
+    "       sendguard-central agent enroll --db DB --name NAME --section SECTION [--json]\n"
     "ROLE: soukatsu (総括責任者), hogo (個人情報保護責任者), kanri (管理者), kansa (監査責任者),\n"
     "      tanto (取扱担当者), sysadmin (システム管理者)\n";
 
@@ -39,11 +41,16 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
-// --option value pairs (every option of these commands takes a value).
+// --option value pairs, and --json (stored with an empty value) where json_flag says so.
 bool ParseOptions(int argc, char** argv, const std::set<std::string>& valued,
-                  std::map<std::string, std::string>* out, std::string* error) {
+                  std::map<std::string, std::string>* out, std::string* error,
+                  bool json_flag = false) {
   for (int i = 3; i < argc; ++i) {
     const std::string a = argv[i];
+    if (json_flag && a == "--json") {
+      (*out)[a] = "";
+      continue;
+    }
     if (!valued.count(a)) {
       *error = "unknown option or argument " + a;
       return false;
@@ -112,7 +119,7 @@ int Record(Store& store, const std::string& action, int code) {
 int SectionAdd(int argc, char** argv) {
   std::map<std::string, std::string> o;
   std::string error;
-  if (!ParseOptions(argc, argv, {"--db", "--state-dir", "--name"}, &o, &error))
+  if (!ParseOptions(argc, argv, {"--db", "--state-dir", "--name"}, &o, &error, true))
     return Fail(kUsage, error);
   if (Db(o).empty()) return Fail(kUsage, "--db DB is required");
   if (!o.count("--name")) return Fail(kUsage, "--name NAME is required");
@@ -125,7 +132,7 @@ int SectionAdd(int argc, char** argv) {
   if (!s.ok())
     return Record(*db.store, "section add " + name,
                   Fail(kUserError, s.message() + " (その所属は登録済みです)"));
-  std::printf("section %s added (所属「%s」を登録しました)\n", name.c_str(), name.c_str());
+  PrintSectionAdded(name, o.count("--json") > 0);
   return Record(*db.store, "section add " + name, kOk);
 }
 
@@ -154,7 +161,7 @@ int UserAdd(int argc, char** argv) {
   std::map<std::string, std::string> o;
   std::string error;
   if (!ParseOptions(argc, argv, {"--db", "--state-dir", "--login", "--name", "--section", "--role"},
-                    &o, &error))
+                    &o, &error, true))
     return Fail(kUsage, error);
   if (Db(o).empty()) return Fail(kUsage, "--db DB is required");
   for (const char* required : {"--login", "--name", "--section", "--role"})
@@ -187,8 +194,7 @@ int UserAdd(int argc, char** argv) {
                   Fail(kUserError, s.message() + " (利用者を登録できませんでした)"));
   std::string role_names;
   for (const auto& r : u.roles) role_names += (role_names.empty() ? "" : "・") + RoleNameJa(r);
-  std::printf("user %s added (利用者「%s」を %s の %s として登録しました)\n", login.c_str(),
-              u.name.c_str(), u.section.c_str(), role_names.c_str());
+  PrintUserAdded(login, u.name, u.section, u.roles, role_names, o.count("--json") > 0);
   return Record(*db.store, action, kOk);
 }
 
@@ -215,7 +221,7 @@ int UserList(int argc, char** argv) {
 int AgentEnrollInSection(int argc, char** argv) {
   std::map<std::string, std::string> o;
   std::string error;
-  if (!ParseOptions(argc, argv, {"--db", "--state-dir", "--name", "--section"}, &o, &error))
+  if (!ParseOptions(argc, argv, {"--db", "--state-dir", "--name", "--section"}, &o, &error, true))
     return Fail(kUsage, error);
   if (Db(o).empty()) return Fail(kUsage, "--db DB is required");
   if (!o.count("--name")) return Fail(kUsage, "--name NAME is required");
@@ -245,7 +251,7 @@ int AgentEnrollInSection(int argc, char** argv) {
   }
   Status placed = db.console->SetAgentSection(name, section);
   if (!placed.ok()) return Record(*db.store, action, Fail(kUserError, placed.message()));
-  std::printf("%s\n", token.c_str());
+  PrintAgentToken(name, section, token, false, o.count("--json") > 0);
   return Record(*db.store, action, kOk);
 }
 
