@@ -23,6 +23,7 @@ has sendguard-agent /usr/bin/sendguard-adopt
 has sendguard-agent /usr/libexec/sendguard/agent-launch
 has sendguard-agent /usr/lib/systemd/user/sendguard-agent.service
 has sendguard-agent /etc/sendguard/agent.conf
+has sendguard-agent /lib/systemd/system/sendguard-print-flush.timer
 has sendguard-central /usr/bin/sendguard-central
 has sendguard-central /lib/systemd/system/sendguard-central.service
 has sendguard-tools /usr/bin/doccheck

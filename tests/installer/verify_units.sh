@@ -2,9 +2,9 @@
 # systemd-analyze verify on every unit the packages ship. The units name installed paths
 # (/usr/bin/..., /usr/libexec/...); verify checks that those programs exist, so the units
 # are checked in a copy whose paths point at this tree's programs and scripts.
-#   verify_units.sh SOURCE_DIR AGENT_BIN CENTRAL_BIN
+#   verify_units.sh SOURCE_DIR AGENT_BIN CENTRAL_BIN PRINT_BACKEND_BIN
 set -euo pipefail
-src=$1 agent_bin=$2 central_bin=$3
+src=$1 agent_bin=$2 central_bin=$3 print_bin=$4
 command -v systemd-analyze >/dev/null || { echo "SKIP: no systemd-analyze"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -16,18 +16,22 @@ rewrite() {
       -e "s#/usr/bin/sendguard-agent#$agent_bin#g" \
       -e "s#/usr/bin/sendguard-adopt#$src/installer/sendguard-adopt#g" \
       -e "s#/usr/libexec/sendguard/agent-launch#$src/installer/agent-launch#g" \
+      -e "s#/usr/lib/cups/backend/sendguard#$print_bin#g" \
       -e "s#/etc/sendguard/#$work/etc/#g" "$1" > "$2"
 }
-rewrite "$src/installer/systemd/sendguard-central.service" "$work/system/sendguard-central.service"
+for u in sendguard-central.service sendguard-print-flush.service sendguard-print-flush.timer; do
+  rewrite "$src/installer/systemd/$u" "$work/system/$u"
+done
 for u in sendguard-agent.service sendguard-agent@.service; do
   rewrite "$src/installer/systemd/$u" "$work/user/$u"
 done
 cp "$work/user/sendguard-agent@.service" "$work/user/sendguard-agent@1.service"
 status=0
-echo "== system: sendguard-central.service"
+echo "== system: sendguard-central.service sendguard-print-flush.{service,timer}"
 # verify's own complaints about units it merely loads (e.g. Debian's own) are not ours:
 # only lines naming our unit files fail the test.
-out=$(systemd-analyze verify --man=no "$work/system/sendguard-central.service" 2>&1) || status=1
+out=$(systemd-analyze verify --man=no "$work/system/sendguard-central.service" \
+        "$work/system/sendguard-print-flush.service" "$work/system/sendguard-print-flush.timer" 2>&1) || status=1
 echo "$out"
 echo "== user: sendguard-agent.service sendguard-agent@1.service"
 out2=$(XDG_RUNTIME_DIR=$work/runtime systemd-analyze --user verify --man=no \
