@@ -267,6 +267,104 @@ TEST_P(IncidentBothBackendsTest, AWholeCaseThroughTheMisatoFlowWithOneUserPerRol
   EXPECT_EQ(mails.find("住民票"), std::string::npos);
 }
 
+// Every role against every incident and review endpoint, with one case and one review per
+// login where the request changes them. A 管理者 of another section, and the roles outside
+// the case (tanto who did not report it, sysadmin), get 404: they see nothing of it.
+// Before that, every state-changing request without or with a wrong CSRF token is refused
+// for every login; the matrix then finds every case and review unchanged.
+TEST_P(IncidentApiTest, EveryRoleAgainstEveryIncidentEndpoint) {
+  const std::vector<std::string> logins = {"soukatsu", "hogo",  "kanri",   "kanri-soumu",
+                                           "kansa",    "tanto", "sysadmin"};
+  std::map<std::string, Login> users;
+  for (const auto& l : logins) users[l] = LogIn(l);
+  const std::string shared = Report(users["kanri"]);  // a 税務課 case
+  std::map<std::string, std::string> own_case;        // per login: a case at its first step
+  for (const auto& l : logins) {
+    own_case[l] = Report(users["kanri"]);
+    PostConfirmedSend("ev-close-" + l);
+    PostConfirmedSend("ev-case-" + l);
+  }
+  const std::set<std::string> all(logins.begin(), logins.end());
+  const std::set<std::string> see = {"soukatsu", "hogo", "kanri", "kansa"};
+  const std::set<std::string> outside = {"kanri-soumu", "tanto", "sysadmin"};
+  const std::set<std::string> above_kanri = {"soukatsu", "hogo", "kanri"};
+  const std::set<std::string> hogo_up = {"soukatsu", "hogo"};
+  const std::set<std::string> reviewers = {"soukatsu", "hogo", "kanri", "kanri-soumu", "kansa"};
+  const std::string report =
+      R"({"incident_title":"USBメモリの紛失","discovered_at":"2026-12-01","summary":"紛失"})";
+  using Rule = central_test::RoleRule;
+  const std::vector<Rule> rules = {
+      {"GET", "/api/v1/console/incidents", "", all, 200},
+      {"GET", "/api/v1/console/incidents?state=open", "", all, 200},
+      {"POST", "/api/v1/console/incidents", report, all, 201},
+      {"GET", "/api/v1/console/incidents/CASE", "", see, 200, outside},
+      {"POST", "/api/v1/console/incidents/OWN/steps/kanri_report", R"({"kanri_note":"確認"})",
+       above_kanri, 200, outside},
+      {"POST", "/api/v1/console/incidents/OWN/ppc", R"({"sensitive":"no","persons":"1"})", hogo_up,
+       200, outside},
+      {"GET", "/api/v1/console/reviews", "", reviewers, 200},
+      {"GET", "/api/v1/console/reviews?state=all", "", reviewers, 200},
+      {"POST",
+       "/api/v1/console/reviews/ev-close-LOGIN/close",
+       R"({"reason":"問題なし"})",
+       above_kanri,
+       200,
+       {"kanri-soumu"}},
+      {"POST",
+       "/api/v1/console/reviews/ev-case-LOGIN/incident",
+       report,
+       above_kanri,
+       201,
+       {"kanri-soumu"}},
+      {"GET", "/incidents", "", all, 200},
+      {"GET", "/incidents/new", "", all, 200},
+      {"GET", "/incidents/new?path=disclosure", "", all, 200},
+      {"GET", "/incidents/CASE", "", see, 200, outside},
+      {"GET", "/reviews", "", reviewers, 200},
+      {"GET", "/report", "", all, 303},
+  };
+  auto fill = [&](const std::string& login, std::string text) {
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"CASE", shared}, {"OWN", own_case[login]}, {"LOGIN", login}})
+      if (const auto at = text.find(from); at != std::string::npos)
+        text.replace(at, from.size(), to);
+    return text;
+  };
+  // CSRF first, for every login: no token, a wrong one, another session's.
+  for (const auto& login : logins) {
+    const Login& l = users[login];
+    for (const Rule& rule : rules) {
+      if (rule.method != "POST") continue;
+      for (const std::string& csrf :
+           {std::string(), std::string("wrong"), users[login == "hogo" ? "kansa" : "hogo"].csrf}) {
+        std::map<std::string, std::string> headers{{"Cookie", l.cookie},
+                                                   {"Content-Type", "application/json"}};
+        if (!csrf.empty()) headers["X-CSRF-Token"] = csrf;
+        HttpReply r = Http(port_, "POST", fill(login, rule.path), "", rule.body, headers);
+        EXPECT_EQ(r.status, 403) << login << " " << rule.path << " csrf='" << csrf << "'";
+      }
+    }
+  }
+  const std::size_t cases_before = ParseObject(Get(users["hogo"], "/api/v1/console/incidents").body)
+                                       ->getArray("incidents")
+                                       ->size();
+  EXPECT_EQ(cases_before, 1 + logins.size()) << "refused reports opened no case";
+  central_test::ExpectRoleMatrix(logins, rules, [&](const std::string& login, const Rule& rule) {
+    const Login& l = users[login];
+    return rule.method == "GET" ? Get(l, fill(login, rule.path))
+                                : Post(l, fill(login, rule.path), rule.body);
+  });
+  // What a login outside the section lists is empty of it.
+  const std::string soumu_cases = Get(users["kanri-soumu"], "/api/v1/console/incidents").body;
+  EXPECT_EQ(soumu_cases.find(shared), std::string::npos) << soumu_cases;
+  EXPECT_EQ(soumu_cases.find("税務課"), std::string::npos) << soumu_cases;
+  const std::string soumu_reviews =
+      Get(users["kanri-soumu"], "/api/v1/console/reviews?state=all").body;
+  EXPECT_EQ(soumu_reviews.find("ev-"), std::string::npos) << soumu_reviews;
+  const std::string sysadmin_cases = Get(users["sysadmin"], "/api/v1/console/incidents").body;
+  EXPECT_EQ(sysadmin_cases.find(shared), std::string::npos) << sysadmin_cases;
+}
+
 TEST_P(IncidentApiTest, TheHonjoFlowAndTheDisclosurePathRunToTheEnd) {
   const Login tanto = LogIn("tanto"), kanri = LogIn("kanri"), hogo = LogIn("hogo"),
               soukatsu = LogIn("soukatsu");
