@@ -18,6 +18,7 @@
 #include "central/time_format.h"
 #include "incident_json.h"
 #include "incident_templates.h"
+#include "mailcheck/kind_names.h"
 #if __has_include("central/incident_forms.h")
 #include "central/incident_forms.h"
 #define SENDGUARD_HAVE_INCIDENT_FORMS 1
@@ -1062,7 +1063,8 @@ struct IncidentConsole::Impl {
             }
           if (auto fo = o->getObject("findings"))
             for (const auto& [k, v] : *fo)
-              findings += (findings.empty() ? "" : "、") + k + " " + v.toString();
+              findings +=
+                  (findings.empty() ? "" : "、") + mailcheck::KindLabelJa(k) + " " + v.toString();
           if (auto sa = o->getArray("samples"))
             for (std::size_t i = 0; i < sa->size(); ++i)
               samples +=

@@ -448,6 +448,11 @@ TEST_P(IncidentBothBackendsTest, AConfirmedSendOpensOneReviewThatBecomesAnIncide
     EXPECT_EQ(ParseObject(r.body)->getArray("reviews")->size(), 1u) << r.body;
   }
   EXPECT_EQ(Get(tanto, "/api/v1/console/reviews").status, 403);
+  // The queue names the findings as staff call them (mailcheck's kind names).
+  HttpReply queue = Get(kanri, "/reviews");
+  ASSERT_EQ(queue.status, 200);
+  EXPECT_NE(queue.body.find("<dd>個人番号 1</dd>"), std::string::npos) << queue.body;
+  EXPECT_EQ(queue.body.find("my_number"), std::string::npos) << queue.body;
   EXPECT_EQ(ParseObject(Get(soumu, "/api/v1/console/reviews").body)->getArray("reviews")->size(),
             0u);
   EXPECT_EQ(Post(soumu, "/api/v1/console/reviews/ev-confirmed/close", R"({"reason":"x"})").status,
