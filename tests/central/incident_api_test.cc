@@ -137,16 +137,31 @@ class IncidentApiTest : public ::testing::TestWithParam<std::string> {
     return r.status == 200 ? ParseObject(r.body)->getValue<std::string>("state") : "";
   }
 
-  // Every mail smtp-sink captured, concatenated.
-  std::string Mails() {
-    std::string all;
+  // Every mail smtp-sink captured, one string per mail.
+  std::vector<std::string> MailTexts() {
+    std::vector<std::string> out;
     for (const auto& e : fs::directory_iterator(sink_dir_)) {
       std::ifstream in(e.path());
       std::stringstream s;
       s << in.rdbuf();
-      all += s.str() + "\n----\n";
+      out.push_back(s.str());
     }
+    return out;
+  }
+
+  // Every mail smtp-sink captured, concatenated.
+  std::string Mails() {
+    std::string all;
+    for (const std::string& m : MailTexts()) all += m + "\n----\n";
     return all;
+  }
+
+  // The mails that announce a new review.
+  std::vector<std::string> ReviewMails() {
+    std::vector<std::string> out;
+    for (const std::string& m : MailTexts())
+      if (m.find("送信レビューが開かれました") != std::string::npos) out.push_back(m);
+    return out;
   }
 
   TempDir dir_;
@@ -474,6 +489,19 @@ TEST_P(IncidentBothBackendsTest, AConfirmedSendOpensOneReviewThatBecomesAnIncide
   EXPECT_EQ(closed.status, 200) << closed.body;
   EXPECT_EQ(ParseObject(Get(kanri, "/api/v1/console/reviews").body)->getArray("reviews")->size(),
             0u);
+  // Each new review was mailed once, to the section's 管理者 only, as a link without
+  // anything of the mail it is about.
+  const std::vector<std::string> mails = ReviewMails();
+  ASSERT_EQ(mails.size(), 2u) << Mails();
+  for (const std::string& m : mails) {
+    EXPECT_NE(m.find("kanri@town.example.lg.jp"), std::string::npos) << m;
+    EXPECT_NE(m.find("http://console.example/reviews"), std::string::npos) << m;
+    for (const char* other : {"kanri-soumu@", "tanto@", "hogo@", "sysadmin@"})
+      EXPECT_EQ(m.find(other), std::string::npos) << other << "\n" << m;
+    for (const char* secret :
+         {kSubject, "hanako", "tax.example.co.jp", "1234*", "ev-confirmed", "ev-second"})
+      EXPECT_EQ(m.find(secret), std::string::npos) << secret << "\n" << m;
+  }
 }
 
 TEST_P(IncidentApiTest, TheNationalReportQuestionsDecideAndOnlyTheHogoAnswers) {
