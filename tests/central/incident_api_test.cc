@@ -549,6 +549,15 @@ TEST_P(IncidentApiTest, HostileInputIsRefusedOrInert) {
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.body.find("<script>alert"), std::string::npos);
   EXPECT_NE(page.body.find("&lt;script&gt;"), std::string::npos);
+  // The 管理者 finds the step to do at the top of the case page, above the facts and the
+  // timeline; tanto (who may not do it) sees who does it, below the facts.
+  HttpReply for_kanri = Get(LogIn("kanri"), "/incidents/" + id);
+  const std::size_t form = for_kanri.body.find("/steps/kanri_report\"");
+  ASSERT_NE(form, std::string::npos) << for_kanri.body;
+  EXPECT_LT(form, for_kanri.body.find("<dt>事案番号</dt>"));
+  EXPECT_LT(form, for_kanri.body.find("記録 (時系列)"));
+  EXPECT_EQ(page.body.find("/steps/kanri_report\""), std::string::npos);
+  EXPECT_GT(page.body.find("あなたの役割では記録できません"), page.body.find("<dt>事案番号</dt>"));
   // Not logged in.
   EXPECT_EQ(Http(port_, "GET", "/api/v1/console/incidents", "").status, 401);
   EXPECT_EQ(Http(port_, "GET", "/incidents", "").status, 303);
