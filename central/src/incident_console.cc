@@ -1149,7 +1149,9 @@ struct IncidentConsole::Impl {
       *refusal = ServerError(r, rv.error());
       return R::Error("x");
     }
-    if (!rv.value() || !(AllSections(r.user) || rv.value()->section == r.user.section)) {
+    // Who may not see reviews (tanto, sysadmin) learns nothing of one, as another section.
+    if (!rv.value() || !MaySeeReviews(r.user) ||
+        !(AllSections(r.user) || rv.value()->section == r.user.section)) {
       *refusal = NotFound(r);
       return R::Error("x");
     }
