@@ -24,6 +24,7 @@
 #include "central/incidents/incident_console.h"
 #include "central/policy_publisher.h"
 #include "console_templates.h"
+#include "mailcheck/kind_names.h"
 #include "mailcheck/policy.h"
 
 namespace central::console {
@@ -127,29 +128,6 @@ const std::vector<std::string>& KnownKinds() {
       "bcc_converted", "check_failed",   "print_blocked",    "print_held",
       "print_allowed", "policy_updated", "policy_rejected"};
   return kKinds;
-}
-
-std::string FindingLabel(const std::string& kind) {
-  static const std::map<std::string, std::string> kLabels = {
-      {"my_number", "個人番号"},
-      {"corporate_number", "法人番号"},
-      {"drivers_license", "運転免許証番号"},
-      {"passport", "旅券番号"},
-      {"residence_card", "在留カード番号"},
-      {"pension_number", "基礎年金番号"},
-      {"health_insurance", "健康保険の被保険者番号"},
-      {"bank_account", "口座番号"},
-      {"credit_card", "クレジットカード番号"},
-      {"phone", "電話番号"},
-      {"email", "メールアドレス"},
-      {"postal_code", "郵便番号"},
-      {"address", "住所"},
-      {"birth_date", "生年月日"},
-      {"person_name", "氏名"},
-      {"classification_label", "秘密区分の表示"},
-  };
-  auto it = kLabels.find(kind);
-  return it == kLabels.end() ? kind : it->second;
 }
 
 std::string ReasonLabel(const std::string& code) {
@@ -346,7 +324,7 @@ EventView ViewOf(const ConsoleEvent& e) {
 std::string FindingsText(const std::vector<std::pair<std::string, std::int64_t>>& f) {
   std::string out;
   for (const auto& [k, n] : f)
-    out += (out.empty() ? "" : "、") + FindingLabel(k) + " " + std::to_string(n) + " 件";
+    out += (out.empty() ? "" : "、") + mailcheck::KindLabelJa(k) + " " + std::to_string(n) + " 件";
   return out.empty() ? "なし" : out;
 }
 
@@ -1284,7 +1262,8 @@ struct Console::Impl {
                      {"findings_text", FindingsText(a.findings)},
                      {"checked_label", std::string(a.fully_checked ? "済" : "一部のみ")}});
     for (const auto& [k, n] : v.findings)
-      findings.push_back(mstch::map{{"label", FindingLabel(k)}, {"count", std::to_string(n)}});
+      findings.push_back(
+          mstch::map{{"label", mailcheck::KindLabelJa(k)}, {"count", std::to_string(n)}});
     for (const auto& s : v.samples) samples.push_back(s);
     for (const auto& r : v.reasons)
       reasons.push_back(mstch::map{{"code", r}, {"label", ReasonLabel(r)}});

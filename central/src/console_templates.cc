@@ -392,6 +392,7 @@ h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 footer { text-align: center; color: var(--muted); font-size: .8rem; padding: 1rem; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
 .card h2 { margin-top: 0; }
+.card.next-step { border: 2px solid var(--accent); }
 .narrow { max-width: 420px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 1rem; }
 .link-card { color: inherit; text-decoration: none; display: block; }

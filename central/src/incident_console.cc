@@ -18,6 +18,7 @@
 #include "central/time_format.h"
 #include "incident_json.h"
 #include "incident_templates.h"
+#include "mailcheck/kind_names.h"
 #if __has_include("central/incident_forms.h")
 #include "central/incident_forms.h"
 #define SENDGUARD_HAVE_INCIDENT_FORMS 1
@@ -230,6 +231,38 @@ struct IncidentConsole::Impl {
       std::fprintf(stderr, "sendguard-central: notification: %s\n", s.message().c_str());
     else
       store.MarkNotified(c.id, NowMicros());
+  }
+
+  // Opens the reviews that are due and tells each new review's section 管理者 (the
+  // 個人情報保護責任者 when the section is unknown) once: only the sweep that inserted a
+  // review sees it, so each review is mailed exactly once whichever instance opens it.
+  void Sweep(Micros now) {
+    auto opened = store.SweepReviews(now);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "sendguard-central: %s\n", opened.error().c_str());
+      return;
+    }
+    if (!notifier || opened.value().empty()) return;
+    auto users = cs.ListUsers();
+    if (!users.ok()) return;
+    for (const Review& rv : opened.value()) {
+      Notice n;
+      for (const auto& u : users.value()) {
+        const bool kanri = std::count(u.roles.begin(), u.roles.end(), "kanri") > 0;
+        const bool hogo = std::count(u.roles.begin(), u.roles.end(), "hogo") > 0;
+        if (rv.section.empty() ? hogo : (kanri && u.section == rv.section))
+          n.logins.push_back(u.login);
+      }
+      if (n.logins.empty()) continue;
+      // A link only: no sender, subject, addresses or findings.
+      n.subject = "[sendguard] 送信レビュー 確認のお願い";
+      n.text =
+          "個人情報を含むメールが確認のうえ庁外へ送られ、送信レビューが開かれました。\n"
+          "内容を確かめ、理由を記録して閉じるか、事案として扱ってください:\n" +
+          notifier->BaseUrl() + "/reviews\n\nこのメールには個人情報を載せていません。\n";
+      if (Status s = notifier->Send(n); !s.ok())
+        std::fprintf(stderr, "sendguard-central: notification: %s\n", s.message().c_str());
+    }
   }
 
   // ------------------------------------------------------------ helpers
@@ -1034,7 +1067,7 @@ struct IncidentConsole::Impl {
     if (!MaySeeReviews(r.user))
       return Forbidden(
           r, "送信レビューは管理者・個人情報保護責任者・総括責任者・監査責任者が見られます");
-    store.SweepReviews(NowMicros());
+    Sweep(NowMicros());
     std::string state = Get(r.params, "state");
     if (state.empty()) state = "open";
     auto reviews = store.ListReviews(state == "all" ? "" : state);
@@ -1062,7 +1095,8 @@ struct IncidentConsole::Impl {
             }
           if (auto fo = o->getObject("findings"))
             for (const auto& [k, v] : *fo)
-              findings += (findings.empty() ? "" : "、") + k + " " + v.toString();
+              findings +=
+                  (findings.empty() ? "" : "、") + mailcheck::KindLabelJa(k) + " " + v.toString();
           if (auto sa = o->getArray("samples"))
             for (std::size_t i = 0; i < sa->size(); ++i)
               samples +=
@@ -1109,13 +1143,15 @@ struct IncidentConsole::Impl {
   Result<Review> OpenReview(const IncidentRequest& r, const std::string& event_id,
                             IncidentReply* refusal) {
     using R = Result<Review>;
-    store.SweepReviews(NowMicros());  // reviews open lazily: the event may be new
+    Sweep(NowMicros());  // reviews open lazily: the event may be new
     auto rv = store.GetReview(event_id);
     if (!rv.ok()) {
       *refusal = ServerError(r, rv.error());
       return R::Error("x");
     }
-    if (!rv.value() || !(AllSections(r.user) || rv.value()->section == r.user.section)) {
+    // Who may not see reviews (tanto, sysadmin) learns nothing of one, as another section.
+    if (!rv.value() || !MaySeeReviews(r.user) ||
+        !(AllSections(r.user) || rv.value()->section == r.user.section)) {
       *refusal = NotFound(r);
       return R::Error("x");
     }
@@ -1252,8 +1288,7 @@ IncidentReply IncidentConsole::Handle(const IncidentRequest& request) {
 }
 
 void IncidentConsole::Tick(Micros now) {
-  auto opened = impl_->store.SweepReviews(now);
-  if (!opened.ok()) std::fprintf(stderr, "sendguard-central: %s\n", opened.error().c_str());
+  impl_->Sweep(now);
   auto cases = impl_->store.ListCases("open");
   if (!cases.ok()) return;
   for (const auto& c : cases.value()) {
@@ -1268,7 +1303,7 @@ void IncidentConsole::Tick(Micros now) {
 
 std::map<std::string, SectionCounts> IncidentConsole::CountsBySection(Micros now) {
   std::map<std::string, SectionCounts> out;
-  impl_->store.SweepReviews(now);
+  impl_->Sweep(now);
   if (auto reviews = impl_->store.ListReviews("open"); reviews.ok())
     for (const auto& r : reviews.value()) ++out[r.section].open_reviews;
   if (auto cases = impl_->store.ListCases("open"); cases.ok()) {

@@ -192,8 +192,8 @@ class PocoIncidentStore : public IncidentStore {
     }));
   }
 
-  Result<int> SweepReviews(Micros at) override {
-    return db_->Run<int>("opening reviews", true, [&](DbSession& s) {
+  Result<std::vector<Review>> SweepReviews(Micros at) override {
+    return db_->Run<std::vector<Review>>("opening reviews", true, [&](DbSession& s) {
       std::vector<std::string> id, agent, body, section;
       std::vector<I64> time;
       Statement(s) << "SELECT e.id, e.agent, e.body, e.event_time, COALESCE(a.section, '') FROM "
@@ -201,7 +201,7 @@ class PocoIncidentStore : public IncidentStore {
                       "JOIN incident_reviews r ON r.event_id = e.id WHERE e.kind = "
                       "'prompt_confirmed' AND r.event_id IS NULL",
           into(id), into(agent), into(body), into(time), into(section), now;
-      int opened = 0;
+      std::vector<Review> opened;
       for (std::size_t i = 0; i < id.size(); ++i) {
         // Events that need no review are recorded too ("none"), so each is judged once.
         const bool needs = NeedsReview(body[i]);
@@ -219,7 +219,17 @@ class PocoIncidentStore : public IncidentStore {
             "?, '', '', '', 0) ON CONFLICT (event_id) DO NOTHING"),
             bind(id[i]), bind(section[i]), bind(agent[i]), bind(user), bind(time[i]),
             bind(static_cast<I64>(at)), bind(std::string(needs ? "open" : "none"));
-        if (insert.execute() > 0 && needs) ++opened;
+        if (insert.execute() > 0 && needs) {
+          Review r;
+          r.event_id = id[i];
+          r.section = section[i];
+          r.agent = agent[i];
+          r.user = user;
+          r.event_time = time[i];
+          r.opened_at = at;
+          r.state = "open";
+          opened.push_back(std::move(r));
+        }
       }
       return opened;
     });

@@ -70,6 +70,19 @@ const char kReport[] =
 const char kCase[] = R"HTML(<p><a href="/incidents">← 事案の一覧へ</a></p>
 {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
 {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+{{#actions}}{{#may}}
+<section class="card next-step" aria-label="あなたが行う次の手順">
+<h2>次の手順: {{title}} <span class="muted">{{article}} ・ 担当: {{role}}</span></h2>
+<form method="post" action="/incidents/{{case_id}}/steps/{{step}}" class="stack">
+<input type="hidden" name="csrf_token" value="{{csrf}}">
+)HTML"
+                     "{{> fields}}"
+                     R"HTML(
+{{#has_outcomes}}<div class="actions">{{#outcomes}}<button type="submit" name="outcome" value="{{id}}"{{#first}} class="primary"{{/first}}>{{label}}</button>{{/outcomes}}</div>{{/has_outcomes}}
+{{^has_outcomes}}<div class="actions"><button type="submit" class="primary">記録する</button></div>{{/has_outcomes}}
+</form>
+</section>
+{{/may}}{{/actions}}
 <section class="card">
 <dl class="facts">
 <dt>事案番号</dt><dd>{{id}}</dd>
@@ -82,22 +95,12 @@ const char kCase[] = R"HTML(<p><a href="/incidents">← 事案の一覧へ</a></
 {{#has_forms}}<dt>様式</dt><dd>{{#forms}}<a class="button" href="/incidents/{{id}}/forms/{{form}}">{{form_label}}</a> {{/forms}}</dd>{{/has_forms}}
 </dl>
 </section>
-{{#actions}}
+{{#actions}}{{^may}}
 <section class="card">
 <h2>{{title}} <span class="muted">{{article}} ・ 担当: {{role}}</span></h2>
-{{#may}}
-<form method="post" action="/incidents/{{case_id}}/steps/{{step}}" class="stack">
-<input type="hidden" name="csrf_token" value="{{csrf}}">
-)HTML"
-                     "{{> fields}}"
-                     R"HTML(
-{{#has_outcomes}}<div class="actions">{{#outcomes}}<button type="submit" name="outcome" value="{{id}}"{{#first}} class="primary"{{/first}}>{{label}}</button>{{/outcomes}}</div>{{/has_outcomes}}
-{{^has_outcomes}}<div class="actions"><button type="submit" class="primary">記録する</button></div>{{/has_outcomes}}
-</form>
-{{/may}}
-{{^may}}<p class="muted">この手順は {{role}} が行います。あなたの役割では記録できません。</p>{{/may}}
+<p class="muted">この手順は {{role}} が行います。あなたの役割では記録できません。</p>
 </section>
-{{/actions}}
+{{/may}}{{/actions}}
 <section class="card">
 <h2>個人情報保護委員会への報告 (法第68条・規則第43条)</h2>
 <p>判定: {{#ppc_true}}<span class="badge send_blocked">報告が必要です</span>{{/ppc_true}}{{#ppc_false}}<span class="badge ok">報告の対象ではありません</span>{{/ppc_false}}{{#ppc_null}}<span class="badge send_prompted">未判定 (質問に答えてください)</span>{{/ppc_null}}</p>

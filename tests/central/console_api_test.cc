@@ -147,14 +147,8 @@ class ConsoleApiTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Process> server_;
 };
 
-// Who may do what: every role against every endpoint. "*" grants every role.
-struct Rule {
-  const char* method;
-  const char* path;
-  const char* body;
-  std::set<std::string> allowed;
-  int ok_status;
-};
+// Who may do what: every role against every endpoint.
+using Rule = central_test::RoleRule;
 
 TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
   const std::set<std::string> all = {"soukatsu", "hogo", "kanri", "kansa", "tanto", "sysadmin"};
@@ -179,8 +173,8 @@ TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
       {"POST", "/api/v1/console/agents/revoke-me/token", "{}", it_write, 200},
       {"POST", "/api/v1/console/agents/revoke-me/revoke", "{}", it_write, 200},
       {"GET", "/api/v1/console/policy", "", it_read, 200},
-      {"POST", "/api/v1/console/policy/check", publish.c_str(), it_write, 200},
-      {"POST", "/api/v1/console/policy", publish.c_str(), it_write, 200},
+      {"POST", "/api/v1/console/policy/check", publish, it_write, 200},
+      {"POST", "/api/v1/console/policy", publish, it_write, 200},
       {"GET", "/api/v1/console/policy/history", "", it_read, 200},
       {"POST", "/api/v1/console/policy/rollback", R"({"version":1})", it_write, 200},
       {"GET", "/api/v1/console/access", "", audit, 200},
@@ -196,22 +190,21 @@ TEST_P(ConsoleApiTest, EveryRoleAgainstEveryEndpoint) {
       {"GET", "/access", "", audit, 200},
       {"GET", "/access.csv", "", audit, 200},
   };
-  for (const char* role : kRoles) {
-    const Login l = LogIn(role);
-    for (const Rule& rule : rules) {
-      std::string body = rule.body;
-      if (const auto at = body.find("ROLE"); at != std::string::npos) body.replace(at, 4, role);
-      HttpReply r =
-          std::string(rule.method) == "GET" ? Get(l, rule.path) : Post(l, rule.path, body, l.csrf);
-      const int expected = rule.allowed.count(role) ? rule.ok_status : 403;
-      EXPECT_EQ(r.status, expected) << role << " " << rule.method << " " << rule.path << "\n"
-                                    << r.body.substr(0, 300);
-    }
-  }
+  std::map<std::string, Login> logins;
+  central_test::ExpectRoleMatrix({std::begin(kRoles), std::end(kRoles)}, rules,
+                                 [&](const std::string& role, const Rule& rule) {
+                                   if (!logins.count(role)) logins[role] = LogIn(role);
+                                   const Login& l = logins[role];
+                                   std::string body = rule.body;
+                                   if (const auto at = body.find("ROLE"); at != std::string::npos)
+                                     body.replace(at, 4, role);
+                                   return rule.method == "GET" ? Get(l, rule.path)
+                                                               : Post(l, rule.path, body, l.csrf);
+                                 });
   // Without a session: the API says 401, pages send to the login page.
   for (const Rule& rule : rules) {
     HttpReply r = Http(port_, rule.method, rule.path, "", rule.body);
-    const bool api = std::string(rule.path).rfind("/api/", 0) == 0;
+    const bool api = rule.path.rfind("/api/", 0) == 0;
     EXPECT_EQ(r.status, api ? 401 : 303) << rule.path;
   }
 }

@@ -137,16 +137,31 @@ class IncidentApiTest : public ::testing::TestWithParam<std::string> {
     return r.status == 200 ? ParseObject(r.body)->getValue<std::string>("state") : "";
   }
 
-  // Every mail smtp-sink captured, concatenated.
-  std::string Mails() {
-    std::string all;
+  // Every mail smtp-sink captured, one string per mail.
+  std::vector<std::string> MailTexts() {
+    std::vector<std::string> out;
     for (const auto& e : fs::directory_iterator(sink_dir_)) {
       std::ifstream in(e.path());
       std::stringstream s;
       s << in.rdbuf();
-      all += s.str() + "\n----\n";
+      out.push_back(s.str());
     }
+    return out;
+  }
+
+  // Every mail smtp-sink captured, concatenated.
+  std::string Mails() {
+    std::string all;
+    for (const std::string& m : MailTexts()) all += m + "\n----\n";
     return all;
+  }
+
+  // The mails that announce a new review.
+  std::vector<std::string> ReviewMails() {
+    std::vector<std::string> out;
+    for (const std::string& m : MailTexts())
+      if (m.find("送信レビューが開かれました") != std::string::npos) out.push_back(m);
+    return out;
   }
 
   TempDir dir_;
@@ -267,6 +282,95 @@ TEST_P(IncidentBothBackendsTest, AWholeCaseThroughTheMisatoFlowWithOneUserPerRol
   EXPECT_EQ(mails.find("住民票"), std::string::npos);
 }
 
+// Every role against every incident and review endpoint, with one case and one review per
+// login where the request changes them. A 管理者 of another section, and the roles outside
+// the case (tanto who did not report it, sysadmin), get 404: they see nothing of it.
+// Before that, every state-changing request without or with a wrong CSRF token is refused
+// for every login; the matrix then finds every case and review unchanged.
+TEST_P(IncidentApiTest, EveryRoleAgainstEveryIncidentEndpoint) {
+  const std::vector<std::string> logins = {"soukatsu", "hogo",  "kanri",   "kanri-soumu",
+                                           "kansa",    "tanto", "sysadmin"};
+  std::map<std::string, Login> users;
+  for (const auto& l : logins) users[l] = LogIn(l);
+  const std::string shared = Report(users["kanri"]);  // a 税務課 case
+  std::map<std::string, std::string> own_case;        // per login: a case at its first step
+  for (const auto& l : logins) {
+    own_case[l] = Report(users["kanri"]);
+    PostConfirmedSend("ev-close-" + l);
+    PostConfirmedSend("ev-case-" + l);
+  }
+  const std::set<std::string> all(logins.begin(), logins.end());
+  const std::set<std::string> see = {"soukatsu", "hogo", "kanri", "kansa"};
+  const std::set<std::string> outside = {"kanri-soumu", "tanto", "sysadmin"};
+  const std::set<std::string> above_kanri = {"soukatsu", "hogo", "kanri"};
+  const std::set<std::string> hogo_up = {"soukatsu", "hogo"};
+  const std::set<std::string> reviewers = {"soukatsu", "hogo", "kanri", "kanri-soumu", "kansa"};
+  const std::string report =
+      R"({"incident_title":"USBメモリの紛失","discovered_at":"2026-12-01","summary":"紛失"})";
+  using Rule = central_test::RoleRule;
+  const std::vector<Rule> rules = {
+      {"GET", "/api/v1/console/incidents", "", all, 200},
+      {"GET", "/api/v1/console/incidents?state=open", "", all, 200},
+      {"POST", "/api/v1/console/incidents", report, all, 201},
+      {"GET", "/api/v1/console/incidents/CASE", "", see, 200, outside},
+      {"POST", "/api/v1/console/incidents/OWN/steps/kanri_report", R"({"kanri_note":"確認"})",
+       above_kanri, 200, outside},
+      {"POST", "/api/v1/console/incidents/OWN/ppc", R"({"sensitive":"no","persons":"1"})", hogo_up,
+       200, outside},
+      {"GET", "/api/v1/console/reviews", "", reviewers, 200},
+      {"GET", "/api/v1/console/reviews?state=all", "", reviewers, 200},
+      {"POST", "/api/v1/console/reviews/ev-close-LOGIN/close", R"({"reason":"問題なし"})",
+       above_kanri, 200, outside},
+      {"POST", "/api/v1/console/reviews/ev-case-LOGIN/incident", report, above_kanri, 201, outside},
+      {"GET", "/incidents", "", all, 200},
+      {"GET", "/incidents/new", "", all, 200},
+      {"GET", "/incidents/new?path=disclosure", "", all, 200},
+      {"GET", "/incidents/CASE", "", see, 200, outside},
+      {"GET", "/reviews", "", reviewers, 200},
+      {"GET", "/report", "", all, 303},
+  };
+  auto fill = [&](const std::string& login, std::string text) {
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"CASE", shared}, {"OWN", own_case[login]}, {"LOGIN", login}})
+      if (const auto at = text.find(from); at != std::string::npos)
+        text.replace(at, from.size(), to);
+    return text;
+  };
+  // CSRF first, for every login: no token, a wrong one, another session's.
+  for (const auto& login : logins) {
+    const Login& l = users[login];
+    for (const Rule& rule : rules) {
+      if (rule.method != "POST") continue;
+      for (const std::string& csrf :
+           {std::string(), std::string("wrong"), users[login == "hogo" ? "kansa" : "hogo"].csrf}) {
+        std::map<std::string, std::string> headers{{"Cookie", l.cookie},
+                                                   {"Content-Type", "application/json"}};
+        if (!csrf.empty()) headers["X-CSRF-Token"] = csrf;
+        HttpReply r = Http(port_, "POST", fill(login, rule.path), "", rule.body, headers);
+        EXPECT_EQ(r.status, 403) << login << " " << rule.path << " csrf='" << csrf << "'";
+      }
+    }
+  }
+  const std::size_t cases_before = ParseObject(Get(users["hogo"], "/api/v1/console/incidents").body)
+                                       ->getArray("incidents")
+                                       ->size();
+  EXPECT_EQ(cases_before, 1 + logins.size()) << "refused reports opened no case";
+  central_test::ExpectRoleMatrix(logins, rules, [&](const std::string& login, const Rule& rule) {
+    const Login& l = users[login];
+    return rule.method == "GET" ? Get(l, fill(login, rule.path))
+                                : Post(l, fill(login, rule.path), rule.body);
+  });
+  // What a login outside the section lists is empty of it.
+  const std::string soumu_cases = Get(users["kanri-soumu"], "/api/v1/console/incidents").body;
+  EXPECT_EQ(soumu_cases.find(shared), std::string::npos) << soumu_cases;
+  EXPECT_EQ(soumu_cases.find("税務課"), std::string::npos) << soumu_cases;
+  const std::string soumu_reviews =
+      Get(users["kanri-soumu"], "/api/v1/console/reviews?state=all").body;
+  EXPECT_EQ(soumu_reviews.find("ev-"), std::string::npos) << soumu_reviews;
+  const std::string sysadmin_cases = Get(users["sysadmin"], "/api/v1/console/incidents").body;
+  EXPECT_EQ(sysadmin_cases.find(shared), std::string::npos) << sysadmin_cases;
+}
+
 TEST_P(IncidentApiTest, TheHonjoFlowAndTheDisclosurePathRunToTheEnd) {
   const Login tanto = LogIn("tanto"), kanri = LogIn("kanri"), hogo = LogIn("hogo"),
               soukatsu = LogIn("soukatsu");
@@ -350,6 +454,11 @@ TEST_P(IncidentBothBackendsTest, AConfirmedSendOpensOneReviewThatBecomesAnIncide
     EXPECT_EQ(ParseObject(r.body)->getArray("reviews")->size(), 1u) << r.body;
   }
   EXPECT_EQ(Get(tanto, "/api/v1/console/reviews").status, 403);
+  // The queue names the findings as staff call them (mailcheck's kind names).
+  HttpReply queue = Get(kanri, "/reviews");
+  ASSERT_EQ(queue.status, 200);
+  EXPECT_NE(queue.body.find("<dd>個人番号 1</dd>"), std::string::npos) << queue.body;
+  EXPECT_EQ(queue.body.find("my_number"), std::string::npos) << queue.body;
   EXPECT_EQ(ParseObject(Get(soumu, "/api/v1/console/reviews").body)->getArray("reviews")->size(),
             0u);
   EXPECT_EQ(Post(soumu, "/api/v1/console/reviews/ev-confirmed/close", R"({"reason":"x"})").status,
@@ -371,6 +480,19 @@ TEST_P(IncidentBothBackendsTest, AConfirmedSendOpensOneReviewThatBecomesAnIncide
   EXPECT_EQ(closed.status, 200) << closed.body;
   EXPECT_EQ(ParseObject(Get(kanri, "/api/v1/console/reviews").body)->getArray("reviews")->size(),
             0u);
+  // Each new review was mailed once, to the section's 管理者 only, as a link without
+  // anything of the mail it is about.
+  const std::vector<std::string> mails = ReviewMails();
+  ASSERT_EQ(mails.size(), 2u) << Mails();
+  for (const std::string& m : mails) {
+    EXPECT_NE(m.find("kanri@town.example.lg.jp"), std::string::npos) << m;
+    EXPECT_NE(m.find("http://console.example/reviews"), std::string::npos) << m;
+    for (const char* other : {"kanri-soumu@", "tanto@", "hogo@", "sysadmin@"})
+      EXPECT_EQ(m.find(other), std::string::npos) << other << "\n" << m;
+    for (const char* secret :
+         {kSubject, "hanako", "tax.example.co.jp", "1234*", "ev-confirmed", "ev-second"})
+      EXPECT_EQ(m.find(secret), std::string::npos) << secret << "\n" << m;
+  }
 }
 
 TEST_P(IncidentApiTest, TheNationalReportQuestionsDecideAndOnlyTheHogoAnswers) {
@@ -418,6 +540,15 @@ TEST_P(IncidentApiTest, HostileInputIsRefusedOrInert) {
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.body.find("<script>alert"), std::string::npos);
   EXPECT_NE(page.body.find("&lt;script&gt;"), std::string::npos);
+  // The 管理者 finds the step to do at the top of the case page, above the facts and the
+  // timeline; tanto (who may not do it) sees who does it, below the facts.
+  HttpReply for_kanri = Get(LogIn("kanri"), "/incidents/" + id);
+  const std::size_t form = for_kanri.body.find("/steps/kanri_report\"");
+  ASSERT_NE(form, std::string::npos) << for_kanri.body;
+  EXPECT_LT(form, for_kanri.body.find("<dt>事案番号</dt>"));
+  EXPECT_LT(form, for_kanri.body.find("記録 (時系列)"));
+  EXPECT_EQ(page.body.find("/steps/kanri_report\""), std::string::npos);
+  EXPECT_GT(page.body.find("あなたの役割では記録できません"), page.body.find("<dt>事案番号</dt>"));
   // Not logged in.
   EXPECT_EQ(Http(port_, "GET", "/api/v1/console/incidents", "").status, 401);
   EXPECT_EQ(Http(port_, "GET", "/incidents", "").status, 303);

@@ -250,4 +250,17 @@ std::string NewDatabase(const std::string& backend, const fs::path& dir) {
 
 std::string CentralBinary() { return CENTRAL_BINARY; }
 
+void ExpectRoleMatrix(
+    const std::vector<std::string>& logins, const std::vector<RoleRule>& rules,
+    const std::function<HttpReply(const std::string& login, const RoleRule& rule)>& send) {
+  for (const std::string& login : logins) {
+    for (const RoleRule& rule : rules) {
+      const HttpReply r = send(login, rule);
+      EXPECT_EQ(r.status, rule.Expected(login))
+          << login << " " << rule.method << " " << rule.path << "\n"
+          << r.body.substr(0, 300);
+    }
+  }
+}
+
 }  // namespace central_test

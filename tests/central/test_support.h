@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,23 @@ struct HttpReply {
 HttpReply Http(int port, const std::string& method, const std::string& path,
                const std::string& token, const std::string& body = "",
                const std::map<std::string, std::string>& headers = {});
+
+// One row of a who-may-do-what table: `allowed` logins get `ok_status`, `hidden` logins
+// get 404 (they may not even know it exists), every other login 403.
+struct RoleRule {
+  std::string method, path, body;
+  std::set<std::string> allowed;
+  int ok_status = 200;
+  std::set<std::string> hidden = {};
+  int Expected(const std::string& login) const {
+    return allowed.count(login) ? ok_status : hidden.count(login) ? 404 : 403;
+  }
+};
+// Sends every rule as every login (`send` logs in, fills placeholders and makes the
+// request) and expects each rule's status for that login; a mismatch names login and rule.
+void ExpectRoleMatrix(
+    const std::vector<std::string>& logins, const std::vector<RoleRule>& rules,
+    const std::function<HttpReply(const std::string& login, const RoleRule& rule)>& send);
 
 // A URL (postgresql://...) for a new, empty database on the test cluster, which is
 // started on first use. Fails the test (ADD_FAILURE + empty string) when PostgreSQL

@@ -144,7 +144,9 @@ def main():
                 driver.get(url + "/incidents/" + cid)
                 if "終結" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text:
                     return
-                head = driver.find_elements(By.CSS_SELECTOR, "main section.card h2")[0].text
+                # Who acts next, from the facts' 状態 row ("次の手順: X (担当: Y)"): the
+                # cards above the facts are what the signed-in user may do, not the case.
+                head = driver.find_element(By.CSS_SELECTOR, "dl.facts").text
                 acting = head.split("担当: ", 1)[1]
                 role = next(r for n, r in roles if acting.startswith(n))
                 as_user(role)

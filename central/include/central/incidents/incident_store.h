@@ -93,8 +93,9 @@ class IncidentStore {
   virtual Status MarkNotified(const std::string& case_id, Micros at) = 0;
 
   // Opens a review for each prompt_confirmed event that needs one and has none; an event
-  // gets at most one, whatever instance or thread sweeps (unique key). Returns how many.
-  virtual Result<int> SweepReviews(Micros now) = 0;
+  // gets at most one, whatever instance or thread sweeps (unique key). Returns the reviews
+  // this call opened (so exactly one caller sees each new review).
+  virtual Result<std::vector<Review>> SweepReviews(Micros now) = 0;
   // state "" for all; oldest first.
   virtual Result<std::vector<Review>> ListReviews(const std::string& state) = 0;
   virtual Result<std::optional<Review>> GetReview(const std::string& event_id) = 0;
