@@ -19,8 +19,8 @@
 #include <thread>
 #include <unordered_set>
 
-#include "central/group_commit.h"
 #include "central/event_index.h"
+#include "central/group_commit.h"
 #include "central/store.h"
 
 namespace central {
