@@ -662,22 +662,7 @@ struct IncidentConsole::Impl {
     const Micros due = DueAt(f, c);
     if (r.api) {
       Poco::JSON::Object o = CaseJson(c, now);
-      Poco::JSON::Array tl;
-      for (const auto& e : timeline.value()) {
-        Poco::JSON::Object x(Poco::JSON_PRESERVE_KEY_ORDER);
-        x.set("seq", e.seq);
-        x.set("at", FormatTime(e.at));
-        x.set("login", e.login);
-        x.set("user_name", e.user_name);
-        x.set("kind", e.kind);
-        x.set("step", e.step);
-        x.set("outcome", e.outcome);
-        Poco::JSON::Object fields(Poco::JSON_PRESERVE_KEY_ORDER);
-        for (const auto& [k, v] : e.fields) fields.set(k, v);
-        x.set("fields", fields);
-        tl.add(x);
-      }
-      o.set("timeline", tl);
+      o.set("timeline", TimelineJson(timeline.value()));
       Poco::JSON::Array next;
       for (const FlowStep* s : Available(f, c, done_steps)) {
         Poco::JSON::Object x(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -28,4 +28,23 @@ Poco::JSON::Object CaseSummaryJson(const Case& c) {
   return o;
 }
 
+Poco::JSON::Array TimelineJson(const std::vector<TimelineEntry>& timeline) {
+  Poco::JSON::Array tl;
+  for (const auto& e : timeline) {
+    Poco::JSON::Object x(Poco::JSON_PRESERVE_KEY_ORDER);
+    x.set("seq", e.seq);
+    x.set("at", FormatTime(e.at));
+    x.set("login", e.login);
+    x.set("user_name", e.user_name);
+    x.set("kind", e.kind);
+    x.set("step", e.step);
+    x.set("outcome", e.outcome);
+    Poco::JSON::Object fields(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [k, v] : e.fields) fields.set(k, v);
+    x.set("fields", fields);
+    tl.add(x);
+  }
+  return tl;
+}
+
 }  // namespace central::incidents

@@ -3,7 +3,10 @@
 #ifndef CENTRAL_SRC_INCIDENT_JSON_H_
 #define CENTRAL_SRC_INCIDENT_JSON_H_
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+
+#include <vector>
 
 #include "central/incidents/incident_store.h"
 
@@ -12,6 +15,9 @@ namespace central::incidents {
 // id, state, section (the first; null when unknown), sections, opened_at, source, form,
 // flow, path, known_on, ppc_reportable (true/false/null), events — in that order.
 Poco::JSON::Object CaseSummaryJson(const Case& c);
+
+// A case's timeline, oldest first: seq, at, login, user_name, kind, step, outcome, fields.
+Poco::JSON::Array TimelineJson(const std::vector<TimelineEntry>& timeline);
 
 }  // namespace central::incidents
 

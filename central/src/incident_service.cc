@@ -196,22 +196,7 @@ bool RunIncidentCommand(int argc, char** argv, int* exit_code) {
   if (json) {
     Poco::JSON::Parser parser;
     auto o = parser.parse(list).extract<Poco::JSON::Array::Ptr>()->getObject(0);
-    Poco::JSON::Array tl;
-    for (const auto& e : timeline.value()) {
-      Poco::JSON::Object x(Poco::JSON_PRESERVE_KEY_ORDER);
-      x.set("seq", e.seq);
-      x.set("at", FormatTime(e.at));
-      x.set("login", e.login);
-      x.set("user_name", e.user_name);
-      x.set("kind", e.kind);
-      x.set("step", e.step);
-      x.set("outcome", e.outcome);
-      Poco::JSON::Object f(Poco::JSON_PRESERVE_KEY_ORDER);
-      for (const auto& [k, v] : e.fields) f.set(k, v);
-      x.set("fields", f);
-      tl.add(x);
-    }
-    o->set("timeline", tl);
+    o->set("timeline", TimelineJson(timeline.value()));
     std::ostringstream out;
     o->stringify(out);
     std::printf("%s\n", out.str().c_str());
