@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "central/console/console_store.h"
+#include "central/console/console_time.h"
 #include "central/store.h"
 #include "central/time_format.h"
 
@@ -61,6 +62,16 @@ int main(int argc, char** argv) {
   auto cs = central::console::ConsoleStore::Open(db);
   if (!cs.ok()) {
     std::fprintf(stderr, "%s\n", cs.error().c_str());
+    return 1;
+  }
+  // As a running `serve` (default time zone): the day counts are kept as events arrive.
+  if (central::Status tz = central::console::UseTimeZone(central::console::kDefaultTimeZone);
+      !tz.ok()) {
+    std::fprintf(stderr, "%s\n", tz.message().c_str());
+    return 1;
+  }
+  if (auto counted = cs.value()->PrepareEventCounts(); !counted.ok()) {
+    std::fprintf(stderr, "%s\n", counted.error().c_str());
     return 1;
   }
   std::vector<std::string> agents;

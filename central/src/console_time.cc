@@ -95,6 +95,14 @@ Micros WeekStart(Micros t) {
   return static_cast<Micros>(std::mktime(&tm)) * 1000000;
 }
 
+std::int64_t LocalDayNumber(Micros t) {
+  std::tm tm{};
+  const std::int64_t secs = t / 1000000 - (t % 1000000 < 0 ? 1 : 0);
+  if (!Local(t, &tm)) return secs / 86400;
+  const std::int64_t local = secs + tm.tm_gmtoff;
+  return local / 86400 - (local % 86400 < 0 ? 1 : 0);
+}
+
 std::optional<Micros> ParseLocalDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int y = 0, m = 0, d = 0;

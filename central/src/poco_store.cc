@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "central/event_counts.h"
 #include "central/event_index.h"
 #include "central/group_commit.h"
 #include "central/store.h"
@@ -61,6 +62,9 @@ const std::vector<Migration>& Migrations() {
         "CREATE INDEX IF NOT EXISTS access_log_by_time ON access_log (at)"}},
       // 2: the event search index (event_index.h), back-filled from the stored events.
       {2, EventIndexSchema()},
+      // 3: events per local day, kind and agent for the dashboard (event_counts.h); counted
+      // by `serve` at its first start (the counts need the console's time zone).
+      {3, EventCountSchema()},
   };
   return kMigrations;
 }
@@ -479,6 +483,7 @@ class PocoStore : public Store {
       for (std::size_t i = 0; i < events.size(); ++i)
         if (stored[i]) fresh.push_back(events[i]);
       IndexEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
+      CountEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
       s.commit();
       return stored;
     });

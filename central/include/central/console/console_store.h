@@ -157,8 +157,13 @@ class ConsoleStore {
 
   virtual Result<EventPage> SearchEvents(const EventQuery& query) = 0;
   virtual Result<std::optional<ConsoleEvent>> GetEvent(const std::string& id) = 0;
-  // Counted in the database (GROUP BY), never by reading the events.
+  // Counted in the database, never by reading the events: from the day counts
+  // (event_counts.h) when they are kept in the console's time zone, else by GROUP BY over
+  // the events.
   virtual Result<std::vector<WeeklyCount>> CountEventsByWeek(const WeeklyCountQuery& query) = 0;
+  // Makes the day counts those of the console's time zone (serve calls it at start, after
+  // UseTimeZone): the number of events recounted, or -1 when they were current.
+  virtual Result<std::int64_t> PrepareEventCounts() = 0;
 
   // Access records with query.from <= time < query.to, newest first.
   virtual Result<std::vector<AccessRecord>> SearchAccess(const AccessQuery& query) = 0;

@@ -4,6 +4,7 @@
 #ifndef CENTRAL_CONSOLE_CONSOLE_TIME_H_
 #define CENTRAL_CONSOLE_CONSOLE_TIME_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ std::string EraYear(int year);
 std::string EraDate(int year, int month, int day);
 // Monday 00:00 in the zone of the week holding t.
 Micros WeekStart(Micros t);
+// The day holding t in the zone, counted from 1970-01-01 (day 0): two times share a number
+// when they fall on the same local date.
+std::int64_t LocalDayNumber(Micros t);
 // Midnight at the start of a "YYYY-MM-DD" day in the zone; nullopt when not a date.
 std::optional<Micros> ParseLocalDate(std::string_view text);
 
