@@ -384,26 +384,6 @@ Params ReadParams(const WebRequest& req) {
   return p;
 }
 
-WebResponse JsonReply(int status, const std::string& body) {
-  WebResponse r;
-  r.status = status;
-  r.content_type = "application/json; charset=utf-8";
-  r.body = body;
-  return r;
-}
-
-WebResponse JsonError(int status, const std::string& english, const std::string& japanese) {
-  return JsonReply(status, ErrorJson(english, japanese));
-}
-
-WebResponse Redirect(const std::string& to) {
-  WebResponse r;
-  r.status = 303;
-  r.headers.emplace_back("Location", to);
-  r.body = "";
-  return r;
-}
-
 WebResponse CsvReply(const std::string& filename, const std::string& csv) {
   WebResponse r;
   r.content_type = "text/csv; charset=utf-8";

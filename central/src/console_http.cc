@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "central/console/console.h"
+#include "central/event_intake.h"
 
 namespace central::console {
 namespace {
@@ -100,6 +101,25 @@ class ConsoleRequestHandler : public Poco::Net::HTTPRequestHandler {
 };
 
 }  // namespace
+
+WebResponse JsonReply(int status, const std::string& body) {
+  WebResponse r;
+  r.status = status;
+  r.content_type = "application/json; charset=utf-8";
+  r.body = body;
+  return r;
+}
+
+WebResponse JsonError(int status, const std::string& english, const std::string& japanese) {
+  return JsonReply(status, ErrorJson(english, japanese));
+}
+
+WebResponse Redirect(const std::string& to) {
+  WebResponse r;
+  r.status = 303;
+  r.headers.emplace_back("Location", to);
+  return r;
+}
 
 Poco::Net::HTTPRequestHandler* NewConsoleRequestHandler(Console& console) {
   return new ConsoleRequestHandler(console);

@@ -27,6 +27,9 @@
 namespace central::incidents {
 namespace {
 
+using console::JsonError;
+using console::JsonReply;
+using console::Redirect;
 using console::User;
 using console::WebResponse;
 using Params = std::multimap<std::string, std::string>;
@@ -62,28 +65,6 @@ std::string Json(const Poco::JSON::Object& o) {
   std::ostringstream out;
   o.stringify(out);
   return out.str();
-}
-
-WebResponse JsonReply(int status, const std::string& body) {
-  WebResponse r;
-  r.status = status;
-  r.content_type = "application/json; charset=utf-8";
-  r.body = body;
-  return r;
-}
-
-WebResponse JsonError(int status, const std::string& en, const std::string& ja) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("error", en);
-  o.set("error_ja", ja);
-  return JsonReply(status, Json(o));
-}
-
-WebResponse Redirect(const std::string& to) {
-  WebResponse r;
-  r.status = 303;
-  r.headers.emplace_back("Location", to);
-  return r;
 }
 
 std::string SourceLabel(const std::string& s) {

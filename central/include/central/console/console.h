@@ -58,6 +58,13 @@ struct WebResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location, ...
 };
 
+// Responses every console handler builds (console_http.cc).
+WebResponse JsonReply(int status, const std::string& body);
+// {"error": english, "error_ja": japanese}, as the agent API's errors.
+WebResponse JsonError(int status, const std::string& english, const std::string& japanese);
+// 303 See Other to `to` (after a form's POST).
+WebResponse Redirect(const std::string& to);
+
 class Console {
  public:
   Console(ConsoleConfig config, Store& store, ConsoleStore& console_store,
