@@ -1270,8 +1270,9 @@ void IncidentConsole::Tick(Micros now) {
 std::map<std::string, SectionCounts> IncidentConsole::CountsBySection(Micros now) {
   std::map<std::string, SectionCounts> out;
   impl_->Sweep(now);
-  if (auto reviews = impl_->store.ListReviews("open"); reviews.ok())
-    for (const auto& r : reviews.value()) ++out[r.section].open_reviews;
+  if (auto reviews = impl_->store.CountOpenReviews(); reviews.ok())
+    for (const auto& [section, n] : reviews.value())
+      out[section].open_reviews = static_cast<int>(n);
   if (auto cases = impl_->store.ListCases("open"); cases.ok()) {
     for (const auto& c : cases.value()) {
       const Flow* f = impl_->FlowOf(c);

@@ -194,45 +194,73 @@ class PocoIncidentStore : public IncidentStore {
 
   Result<std::vector<Review>> SweepReviews(Micros at) override {
     return db_->Run<std::vector<Review>>("opening reviews", true, [&](DbSession& s) {
-      std::vector<std::string> id, agent, body, section;
-      std::vector<I64> time;
-      Statement(s) << "SELECT e.id, e.agent, e.body, e.event_time, COALESCE(a.section, '') FROM "
-                      "events e LEFT JOIN console_agent_sections a ON a.agent = e.agent LEFT "
-                      "JOIN incident_reviews r ON r.event_id = e.id WHERE e.kind = "
-                      "'prompt_confirmed' AND r.event_id IS NULL",
-          into(id), into(agent), into(body), into(time), into(section), now;
       std::vector<Review> opened;
-      for (std::size_t i = 0; i < id.size(); ++i) {
-        // Events that need no review are recorded too ("none"), so each is judged once.
-        const bool needs = NeedsReview(body[i]);
-        std::string user;
-        try {
-          Poco::JSON::Parser parser;
-          user = parser.parse(body[i]).extract<Poco::JSON::Object::Ptr>()->optValue<std::string>(
-              "user", "");
-        } catch (const Poco::Exception&) {
+      // What the intake queued since the last sweep (review_queue, store migration 4):
+      // usually nothing, whatever the number of events stored. A long queue (the first
+      // sweep after the migration) goes in transactions of kSweepBatch events.
+      constexpr int kSweepBatch = 2000;
+      while (true) {
+        std::vector<std::string> id, agent, body, section;
+        std::vector<I64> time;
+        s.begin();
+        Statement(s) << "SELECT e.id, e.agent, e.body, e.event_time, COALESCE(a.section, '') "
+                        "FROM review_queue q JOIN events e ON e.id = q.event_id LEFT JOIN "
+                        "console_agent_sections a ON a.agent = e.agent ORDER BY q.event_id "
+                        "LIMIT " +
+                            std::to_string(kSweepBatch),
+            into(id), into(agent), into(body), into(time), into(section), now;
+        std::vector<Review> batch;
+        for (std::size_t i = 0; i < id.size(); ++i) {
+          // Events that need no review are recorded too ("none"), so each is judged once.
+          const bool needs = NeedsReview(body[i]);
+          std::string user;
+          try {
+            Poco::JSON::Parser parser;
+            user = parser.parse(body[i]).extract<Poco::JSON::Object::Ptr>()->optValue<std::string>(
+                "user", "");
+          } catch (const Poco::Exception&) {
+          }
+          Statement insert(s);
+          insert << db_->Q(
+              "INSERT INTO incident_reviews (event_id, section, agent, user_name, event_time, "
+              "opened_at, state, closed_by, reason, case_id, closed_at) VALUES (?, ?, ?, ?, ?, "
+              "?, ?, '', '', '', 0) ON CONFLICT (event_id) DO NOTHING"),
+              bind(id[i]), bind(section[i]), bind(agent[i]), bind(user), bind(time[i]),
+              bind(static_cast<I64>(at)), bind(std::string(needs ? "open" : "none"));
+          // Opened by this sweep, not by another process sweeping the same queue.
+          const bool inserted = insert.execute() > 0;
+          Statement(s) << db_->Q("DELETE FROM review_queue WHERE event_id = ?"), bind(id[i]), now;
+          if (inserted && needs) {
+            Review r;
+            r.event_id = id[i];
+            r.section = section[i];
+            r.agent = agent[i];
+            r.user = user;
+            r.event_time = time[i];
+            r.opened_at = at;
+            r.state = "open";
+            batch.push_back(std::move(r));
+          }
         }
-        Statement insert(s);
-        insert << db_->Q(
-            "INSERT INTO incident_reviews (event_id, section, agent, user_name, event_time, "
-            "opened_at, state, closed_by, reason, case_id, closed_at) VALUES (?, ?, ?, ?, ?, ?, "
-            "?, '', '', '', 0) ON CONFLICT (event_id) DO NOTHING"),
-            bind(id[i]), bind(section[i]), bind(agent[i]), bind(user), bind(time[i]),
-            bind(static_cast<I64>(at)), bind(std::string(needs ? "open" : "none"));
-        if (insert.execute() > 0 && needs) {
-          Review r;
-          r.event_id = id[i];
-          r.section = section[i];
-          r.agent = agent[i];
-          r.user = user;
-          r.event_time = time[i];
-          r.opened_at = at;
-          r.state = "open";
-          opened.push_back(std::move(r));
-        }
+        s.commit();
+        opened.insert(opened.end(), batch.begin(), batch.end());
+        if (id.size() < static_cast<std::size_t>(kSweepBatch)) return opened;
       }
-      return opened;
     });
+  }
+
+  Result<std::map<std::string, std::int64_t>> CountOpenReviews() override {
+    return db_->Run<std::map<std::string, std::int64_t>>(
+        "counting open reviews", false, [&](DbSession& s) {
+          std::vector<std::string> section;
+          std::vector<I64> n;
+          Statement(s) << "SELECT section, COUNT(*) FROM incident_reviews WHERE state = 'open' "
+                          "GROUP BY section",
+              into(section), into(n), now;
+          std::map<std::string, std::int64_t> out;
+          for (std::size_t i = 0; i < section.size(); ++i) out[section[i]] = n[i];
+          return out;
+        });
   }
 
   Result<std::vector<Review>> ListReviews(const std::string& state) override {

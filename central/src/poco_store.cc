@@ -65,6 +65,14 @@ const std::vector<Migration>& Migrations() {
       // 3: events per local day, kind and agent for the dashboard (event_counts.h); counted
       // by `serve` at its first start (the counts need the console's time zone).
       {3, EventCountSchema()},
+      // 4: confirmed sends not yet looked at by the review sweep (incident_store.cc), so
+      // that a sweep reads what arrived since the last one, not every such event ever
+      // stored. Filled at intake; here with every one stored so far (the sweep skips those
+      // it has judged before).
+      {4,
+       {"CREATE TABLE IF NOT EXISTS review_queue (event_id TEXT PRIMARY KEY)",
+        "INSERT INTO review_queue (event_id) SELECT id FROM events WHERE kind = "
+        "'prompt_confirmed' ON CONFLICT DO NOTHING"}},
   };
   return kMigrations;
 }
@@ -484,9 +492,20 @@ class PocoStore : public Store {
         if (stored[i]) fresh.push_back(events[i]);
       IndexEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
       CountEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
+      QueueForReview(s, fresh);
       s.commit();
       return stored;
     });
+  }
+
+  // Queues the newly stored confirmed sends for the review sweep (migration 4), in the
+  // open transaction.
+  void QueueForReview(Session& s, const std::vector<const StoredEvent*>& fresh) {
+    for (const StoredEvent* e : fresh) {
+      if (e->kind != "prompt_confirmed") continue;
+      Statement(s) << Q("INSERT INTO review_queue (event_id) VALUES (?) ON CONFLICT DO NOTHING"),
+          bind(e->id), now;
+    }
   }
 
   // Inserts the events whose ids are not stored yet, in the open transaction; for each

@@ -93,11 +93,14 @@ class IncidentStore {
   virtual Status MarkNotified(const std::string& case_id, Micros at) = 0;
 
   // Opens a review for each prompt_confirmed event that needs one and has none; an event
-  // gets at most one, whatever instance or thread sweeps (unique key). Returns the reviews
-  // this call opened (so exactly one caller sees each new review).
+  // gets at most one, whatever instance or thread sweeps (unique key). Reads only the
+  // events queued at intake since the last sweep (review_queue). Returns the reviews this
+  // call opened (so exactly one caller sees each new review).
   virtual Result<std::vector<Review>> SweepReviews(Micros now) = 0;
   // state "" for all; oldest first.
   virtual Result<std::vector<Review>> ListReviews(const std::string& state) = 0;
+  // Open reviews per section (the dashboard's tile), counted in the database.
+  virtual Result<std::map<std::string, std::int64_t>> CountOpenReviews() = 0;
   virtual Result<std::optional<Review>> GetReview(const std::string& event_id) = 0;
   // Closes an open review (state closed or incident); false when it was not open.
   virtual Result<bool> CloseReview(const std::string& event_id, const std::string& state,
