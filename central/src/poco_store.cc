@@ -501,10 +501,18 @@ class PocoStore : public Store {
   // Queues the newly stored confirmed sends for the review sweep (migration 4), in the
   // open transaction.
   void QueueForReview(Session& s, const std::vector<const StoredEvent*>& fresh) {
-    for (const StoredEvent* e : fresh) {
-      if (e->kind != "prompt_confirmed") continue;
-      Statement(s) << Q("INSERT INTO review_queue (event_id) VALUES (?) ON CONFLICT DO NOTHING"),
-          bind(e->id), now;
+    std::vector<std::string> ids;
+    for (const StoredEvent* e : fresh)
+      if (e->kind == "prompt_confirmed") ids.push_back(e->id);
+    constexpr std::size_t kRows = 500;  // one statement per 500 (few in a batch, usually)
+    for (std::size_t start = 0; start < ids.size(); start += kRows) {
+      const std::size_t count = std::min(kRows, ids.size() - start);
+      std::string sql = "INSERT INTO review_queue (event_id) VALUES (?)";
+      for (std::size_t i = 1; i < count; ++i) sql += ", (?)";
+      Statement stmt(s);
+      stmt << Q(sql + " ON CONFLICT DO NOTHING");
+      for (std::size_t i = start; i < start + count; ++i) stmt, bind(ids[i]);
+      stmt.execute();
     }
   }
 
