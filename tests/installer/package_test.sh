@@ -28,6 +28,7 @@ has sendguard-central /usr/bin/sendguard-central
 has sendguard-central /lib/systemd/system/sendguard-central.service
 has sendguard-tools /usr/bin/doccheck
 has sendguard-tools /usr/bin/mailcheck
+has sendguard-tools /usr/lib/sendguard/libsendguard-pdf.so
 conffiles() { dpkg-deb --ctrl-tarfile "$(deb "$1")" | tar -xOf - ./conffiles; }
 for f in /etc/sendguard/agent.conf /etc/sendguard/policy.json; do
   conffiles sendguard-agent | grep -qx "$f" || fail "$f is not a conffile"
@@ -39,6 +40,23 @@ done
 dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q libpoco || fail "agent Depends lacks Poco"
 dpkg-deb -f "$(deb sendguard-central)" Depends | grep -q libpoco || fail "central Depends lacks Poco"
 dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libicu || fail "tools Depends lacks ICU"
+# Loaded with dlopen, so not found by shlibs: poppler through the PDF plugin (tools), and
+# the plugin itself, libcurl and libsystemd (agent).
+dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libpoppler-cpp ||
+  fail "tools Depends lacks poppler (the PDF plugin's)"
+for d in sendguard-tools libcurl4 libsystemd0; do
+  dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q "$d" || fail "agent Depends lacks $d"
+done
+# The installed programs find the plugin through their RUNPATH, and nothing else is there.
+for f in usr/bin/doccheck usr/bin/mailcheck; do
+  dpkg-deb --fsys-tarfile "$(deb sendguard-tools)" | tar -xOf - "./$f" > "$out/elf"
+  readelf -d "$out/elf" | grep -q 'RUNPATH.*\[/usr/lib/sendguard\]' || fail "$f RUNPATH"
+done
+for f in usr/bin/sendguard-agent usr/lib/cups/backend/sendguard; do
+  dpkg-deb --fsys-tarfile "$(deb sendguard-agent)" | tar -xOf - "./$f" > "$out/elf"
+  readelf -d "$out/elf" | grep -q 'RUNPATH.*\[/usr/lib/sendguard\]' || fail "$f RUNPATH"
+done
+rm -f "$out/elf"
 # The agent's user unit is enabled for every user (deb-systemd-helper --user).
 dpkg-deb --ctrl-tarfile "$(deb sendguard-agent)" | tar -xOf - ./postinst |
   grep -q 'deb-systemd-helper --user' || fail "agent postinst does not enable the user unit"
