@@ -28,7 +28,8 @@ struct Plugin {
 const Plugin& LoadPlugin() {
   static const Plugin plugin = [] {
     Plugin p;
-    const char* env = std::getenv("SENDGUARD_PDF_PLUGIN");
+    // secure_getenv: ignored in a set-user-ID program, where it would load anyone's code.
+    const char* env = secure_getenv("SENDGUARD_PDF_PLUGIN");
     const std::string path = env && *env ? env : kPluginName;
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
