@@ -3,7 +3,8 @@
 # sent, no --central): RSS (every shared-library page it touched), PSS, private
 # clean + dirty (what the agent alone costs the machine), anonymous; then the peak RSS of
 # `sendguard-agent --help` (the libraries loaded and relocated, nothing started), and the
-# number of shared objects mapped at idle.
+# number of shared objects mapped at idle. MB here is MiB (the kernel's kB / 1024), as in
+# docs/PERFORMANCE.md.
 #
 # With --central, the agent is pointed at a central that does not answer (port 32597,
 # nothing listening): it loads what it needs to talk to one and keeps retrying, as an
@@ -33,5 +34,5 @@ awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} /^Private_Clean:/ {pc=$2} /^Private_Dirty:/ {
   printf "idle: RSS %.1f MB, PSS %.1f MB, private %.1f MB (clean %.1f + dirty %.1f), anonymous %.1f MB\n",
          r/1024, p/1024, (pc+pd)/1024, pc/1024, pd/1024, a/1024}' /proc/$pid/smaps_rollup
 echo "shared objects mapped at idle: $(awk '$6 ~ /\.so/ {print $6}' /proc/$pid/maps | sort -u | wc -l)"
-/usr/bin/time -f "--help: peak RSS %M KB" "$agent" --help > /dev/null 2> "$work/time" || true
-tail -1 "$work/time"
+/usr/bin/time -f "%M" "$agent" --help > /dev/null 2> "$work/time" || true
+awk '{printf "--help: peak RSS %.1f MB\n", $1/1024}' <(tail -1 "$work/time")
