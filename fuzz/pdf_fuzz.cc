@@ -1,4 +1,5 @@
-// Fuzzes the PDF extractor (poppler-cpp behind our adapter).
+// Fuzzes the PDF extractor (poppler-cpp in the plugin libsendguard-pdf.so, which
+// doccheck loads with dlopen; built with the same sanitizer flags, found through RUNPATH).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,15 +1,68 @@
-// The only file that touches libcurl.
+// The only file that touches libcurl. libcurl (and its 15 libraries: Kerberos, LDAP,
+// SSH, ...) is loaded with dlopen when the first CentralClient is made, that is only with
+// --central: an agent without a central maps none of it (docs/PERFORMANCE.md, "Idle
+// memory").
 #include "agent/central_client.h"
 
 #include <Poco/String.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 namespace agent {
 namespace {
+
+struct CurlApi {
+  decltype(&::curl_global_init) global_init;
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+};
+
+template <typename F>
+bool Resolve(void* lib, const char* name, F* out) {
+  *out = reinterpret_cast<F>(dlsym(lib, name));
+  return *out != nullptr;
+}
+
+// libcurl.so.4, loaded and initialised once; `error` says why not when it is null.
+const CurlApi* LoadCurl(std::string* error) {
+  static std::string why;
+  static const std::optional<CurlApi> api = []() -> std::optional<CurlApi> {
+    void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* e = dlerror();
+      why = std::string("libcurl could not be loaded: ") + (e ? e : "libcurl.so.4");
+      return std::nullopt;
+    }
+    CurlApi a{};
+    if (!Resolve(lib, "curl_global_init", &a.global_init) ||
+        !Resolve(lib, "curl_easy_init", &a.easy_init) ||
+        !Resolve(lib, "curl_easy_setopt", &a.easy_setopt) ||
+        !Resolve(lib, "curl_easy_perform", &a.easy_perform) ||
+        !Resolve(lib, "curl_easy_getinfo", &a.easy_getinfo) ||
+        !Resolve(lib, "curl_easy_strerror", &a.easy_strerror) ||
+        !Resolve(lib, "curl_easy_cleanup", &a.easy_cleanup) ||
+        !Resolve(lib, "curl_slist_append", &a.slist_append) ||
+        !Resolve(lib, "curl_slist_free_all", &a.slist_free_all)) {
+      why = "libcurl.so.4 lacks a function sendguard needs";
+      return std::nullopt;
+    }
+    a.global_init(CURL_GLOBAL_DEFAULT);
+    return a;
+  }();
+  if (!api && error) *error = why;
+  return api ? &*api : nullptr;
+}
 
 std::size_t Collect(char* data, std::size_t size, std::size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
@@ -37,8 +90,7 @@ CentralClient::CentralClient(std::string base_url, std::string token, std::strin
                     : std::move(base_url)),
       token_(std::move(token)),
       ca_file_(std::move(ca_file)) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  LoadCurl(nullptr);  // curl_global_init is not thread-safe: done here, before any Request
 }
 
 mailcheck::Result<std::string> CentralClient::LoadToken(const std::string& path) {
@@ -83,51 +135,52 @@ HttpReply CentralClient::Post(const std::string& path, const std::string& json_b
 HttpReply CentralClient::Request(const std::string& method, const std::string& path,
                                  const std::vector<std::string>& headers, const std::string& body) {
   HttpReply reply;
-  CURL* curl = curl_easy_init();
+  const CurlApi* api = LoadCurl(&reply.error);
+  CURL* curl = api ? api->easy_init() : nullptr;
   if (!curl) {
-    reply.error = "curl_easy_init failed";
+    if (api) reply.error = "curl_easy_init failed";
     reachable_ = false;
     return reply;
   }
   curl_slist* list = nullptr;
   {
     std::lock_guard<std::mutex> lock(token_mutex_);
-    list = curl_slist_append(list, ("Authorization: Bearer " + token_).c_str());
+    list = api->slist_append(list, ("Authorization: Bearer " + token_).c_str());
   }
-  list = curl_slist_append(list, "Accept: application/json");
-  list = curl_slist_append(list, "Expect:");
-  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  list = api->slist_append(list, "Accept: application/json");
+  list = api->slist_append(list, "Expect:");
+  for (const std::string& h : headers) list = api->slist_append(list, h.c_str());
   const std::string url = base_url_ + path;
   char error[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.etag);
+  api->easy_setopt(curl, CURLOPT_URL, url.c_str());
+  api->easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+  api->easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!ca_file_.empty()) api->easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
+  api->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  api->easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
+  api->easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  api->easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
+  api->easy_setopt(curl, CURLOPT_HEADERDATA, &reply.etag);
   if (method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    api->easy_setopt(curl, CURLOPT_POST, 1L);
+    api->easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
-  const CURLcode rc = curl_easy_perform(curl);
+  const CURLcode rc = api->easy_perform(curl);
   if (rc == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+    api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   } else {
     reply.status = 0;
-    reply.error = error[0] ? error : curl_easy_strerror(rc);
+    reply.error = error[0] ? error : api->easy_strerror(rc);
     reply.body.clear();
   }
-  curl_slist_free_all(list);
-  curl_easy_cleanup(curl);
+  api->slist_free_all(list);
+  api->easy_cleanup(curl);
   reachable_ =
       reply.status >= 200 && reply.status < 500 && reply.status != 401 && reply.status != 403;
   if (reply.status == 401 || reply.status == 403) {

@@ -1,8 +1,10 @@
 #include "agent/desktop_notifier.h"
 
+#include <dlfcn.h>
 #include <systemd/sd-bus.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "agent/free_text_mask.h"
 #include "mailcheck/verdict.h"
@@ -41,15 +43,65 @@ std::string Recipients(const SmtpEnvelope& envelope) {
   return out;
 }
 
+// libsystemd's sd-bus, loaded with dlopen when the first notification is due rather than
+// linked: the agent at idle then maps none of libsystemd's libraries (docs/PERFORMANCE.md,
+// "Idle memory"). Null when libsystemd.so.0 cannot be loaded (then: no notifications).
+struct SdBusApi {
+  decltype(&::sd_bus_open_user) open_user;
+  decltype(&::sd_bus_flush_close_unref) flush_close_unref;
+  decltype(&::sd_bus_message_new_method_call) message_new_method_call;
+  decltype(&::sd_bus_message_append) message_append;
+  decltype(&::sd_bus_call) call;
+  decltype(&::sd_bus_message_read) message_read;
+  decltype(&::sd_bus_error_free) error_free;
+  decltype(&::sd_bus_message_unref) message_unref;
+  decltype(&::sd_bus_call_method) call_method;
+};
+
+template <typename F>
+bool Resolve(void* lib, const char* name, F* out) {
+  *out = reinterpret_cast<F>(dlsym(lib, name));
+  return *out != nullptr;
+}
+
+const SdBusApi* LoadSdBus() {
+  static const std::optional<SdBusApi> api = []() -> std::optional<SdBusApi> {
+    void* lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* why = dlerror();
+      std::fprintf(stderr, "sendguard-agent: cannot load libsystemd (%s)\n", why ? why : "");
+      return std::nullopt;
+    }
+    SdBusApi a{};
+    const bool ok = Resolve(lib, "sd_bus_open_user", &a.open_user) &&
+                    Resolve(lib, "sd_bus_flush_close_unref", &a.flush_close_unref) &&
+                    Resolve(lib, "sd_bus_message_new_method_call", &a.message_new_method_call) &&
+                    Resolve(lib, "sd_bus_message_append", &a.message_append) &&
+                    Resolve(lib, "sd_bus_call", &a.call) &&
+                    Resolve(lib, "sd_bus_message_read", &a.message_read) &&
+                    Resolve(lib, "sd_bus_error_free", &a.error_free) &&
+                    Resolve(lib, "sd_bus_message_unref", &a.message_unref) &&
+                    Resolve(lib, "sd_bus_call_method", &a.call_method);
+    if (!ok) {
+      std::fprintf(stderr, "sendguard-agent: libsystemd.so.0 lacks an sd-bus function\n");
+      return std::nullopt;
+    }
+    return a;
+  }();
+  return api ? &*api : nullptr;
+}
+
 // The session bus, opened on the notifier's thread; null when there is none.
 class Bus {
  public:
-  Bus() {
-    if (sd_bus_open_user(&bus_) < 0) bus_ = nullptr;
+  Bus() : api_(LoadSdBus()) {
+    if (!api_ || api_->open_user(&bus_) < 0) bus_ = nullptr;
   }
   ~Bus() {
-    if (bus_) sd_bus_flush_close_unref(bus_);
+    if (bus_) api_->flush_close_unref(bus_);
   }
+  Bus(const Bus&) = delete;
+  Bus& operator=(const Bus&) = delete;
   explicit operator bool() const { return bus_ != nullptr; }
 
   // Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout).
@@ -59,38 +111,39 @@ class Bus {
     sd_bus_message* reply = nullptr;
     sd_bus_error error = SD_BUS_ERROR_NULL;
     std::uint32_t id = 0;
-    int r = sd_bus_message_new_method_call(bus_, &m, kService, kPath, kService, "Notify");
+    int r = api_->message_new_method_call(bus_, &m, kService, kPath, kService, "Notify");
     if (r >= 0)
-      r = sd_bus_message_append(m, "susssas", "sendguard", replaces, "dialog-warning",
-                                summary.c_str(), body.c_str(), 0);
+      r = api_->message_append(m, "susssas", "sendguard", replaces, "dialog-warning",
+                               summary.c_str(), body.c_str(), 0);
     // hints: urgency critical (2) so it stays until answered; the category for filters.
     if (r >= 0)
-      r = sd_bus_message_append(m, "a{sv}", 2, "urgency", "y", std::uint8_t{2}, "category", "s",
-                                "email");
-    if (r >= 0) r = sd_bus_message_append(m, "i", timeout_ms);
-    if (r >= 0) r = sd_bus_call(bus_, m, kCallTimeoutUsec, &error, &reply);
-    if (r >= 0) r = sd_bus_message_read(reply, "u", &id);
+      r = api_->message_append(m, "a{sv}", 2, "urgency", "y", std::uint8_t{2}, "category", "s",
+                               "email");
+    if (r >= 0) r = api_->message_append(m, "i", timeout_ms);
+    if (r >= 0) r = api_->call(bus_, m, kCallTimeoutUsec, &error, &reply);
+    if (r >= 0) r = api_->message_read(reply, "u", &id);
     if (r < 0) {
       std::fprintf(stderr, "sendguard-agent: desktop notification failed: %s\n",
                    error.message ? error.message : "D-Bus error");
       id = 0;
     }
-    sd_bus_error_free(&error);
-    sd_bus_message_unref(reply);
-    sd_bus_message_unref(m);
+    api_->error_free(&error);
+    api_->message_unref(reply);
+    api_->message_unref(m);
     return id;
   }
 
   void Close(std::uint32_t id) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message* reply = nullptr;
-    sd_bus_call_method(bus_, kService, kPath, kService, "CloseNotification", &error, &reply, "u",
-                       id);
-    sd_bus_error_free(&error);
-    sd_bus_message_unref(reply);
+    api_->call_method(bus_, kService, kPath, kService, "CloseNotification", &error, &reply, "u",
+                      id);
+    api_->error_free(&error);
+    api_->message_unref(reply);
   }
 
  private:
+  const SdBusApi* api_;
   sd_bus* bus_ = nullptr;
 };
 
@@ -221,7 +274,7 @@ void DesktopNotifier::Post(Job job) {
 }
 
 void DesktopNotifier::Run() {
-  Bus bus;
+  std::optional<Bus> bus;  // opened (and libsystemd loaded) when the first job comes
   bool said = false;
   std::map<std::string, std::uint32_t> shown;  // prompt id → notification id
   while (true) {
@@ -233,7 +286,8 @@ void DesktopNotifier::Run() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    if (!bus) {
+    if (!bus.has_value()) bus.emplace();
+    if (!*bus) {
       if (!said) {
         std::fprintf(stderr,
                      "sendguard-agent: no session bus: no desktop notifications (the "
@@ -243,10 +297,10 @@ void DesktopNotifier::Run() {
       continue;
     }
     if (job.type == Job::Type::kShow) {
-      const std::uint32_t id = bus.Notify(job.summary, job.body, job.timeout_ms, 0);
+      const std::uint32_t id = bus->Notify(job.summary, job.body, job.timeout_ms, 0);
       if (id && !job.key.empty()) shown[job.key] = id;
     } else if (auto it = shown.find(job.key); it != shown.end()) {
-      bus.Close(it->second);
+      bus->Close(it->second);
       shown.erase(it);
     }
   }

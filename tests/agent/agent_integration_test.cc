@@ -1,6 +1,7 @@
 // sendguard-agent end to end with real programs on loopback: swaks as the mail client,
 // Postfix's smtp-sink as the organisation's mail server (-d writes each message it
 // accepts, with its envelope, to a file), the agent binary in between.
+#include <Poco/Base64Encoder.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -22,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "../print/pdf_writer.h"
 #include "process_support.h"
 
 namespace agent {
@@ -776,6 +778,51 @@ TEST_F(AgentTest, PolicyFileChangeIsPickedUpAndABadFileIsRefused) {
   { std::ofstream(copy) << "{ not json"; }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_NE(Http("GET", "/v1/status").body.find("\"policy_version\":2"), std::string::npos);
+}
+
+// A mail to an outside address carrying `pdf` as the attachment meibo.pdf.
+std::string MailWithPdf(const std::string& pdf) {
+  std::ostringstream b64;
+  Poco::Base64Encoder encoder(b64);
+  encoder << pdf;
+  encoder.close();
+  return "From: sender@city.honjo.lg.jp\r\nTo: a.yamada@example.ne.jp\r\n"
+         "Subject: meibo\r\nMessage-ID: <pdf-plugin@city.honjo.lg.jp>\r\n"
+         "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee the list\r\n"
+         "--b1\r\nContent-Type: application/pdf; name=\"meibo.pdf\"\r\n"
+         "Content-Disposition: attachment; filename=\"meibo.pdf\"\r\n"
+         "Content-Transfer-Encoding: base64\r\n\r\n" +
+         b64.str() + "\r\n--b1--\r\n";
+}
+
+// The agent reads PDFs through the plugin libsendguard-pdf.so, which it loads on the
+// first PDF (found through its RUNPATH: here the build tree's doccheck/ folder).
+TEST_F(AgentTest, PdfAttachmentIsReadThroughThePdfPlugin) {
+  Start();
+  const std::string pdf = print_guard::testing::MakePdf(print_guard::testing::OrdinaryPages(2, 2));
+  const HttpResult r = Http("POST", "/v1/check", MailWithPdf(pdf));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"code\":\"my_number\""), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("\"code\":\"unscannable\""), std::string::npos) << r.body;
+}
+
+// Without its PDF reader the agent must not let a PDF pass as clean: the attachment is
+// "could not be checked" (the policy's unscannable action, here a prompt for outside
+// recipients), with the Japanese reason every other unreadable attachment gets.
+TEST_F(AgentTest, PdfReaderThatCannotBeLoadedFailsClosedInJapanese) {
+  ::setenv("SENDGUARD_PDF_PLUGIN", (dir_ / "no-such-plugin.so").c_str(), 1);
+  Start();
+  ::unsetenv("SENDGUARD_PDF_PLUGIN");
+  const std::string pdf = print_guard::testing::MakePdf(print_guard::testing::OrdinaryPages(2, 2));
+  const HttpResult r = Http("POST", "/v1/check", MailWithPdf(pdf));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"verdict\":\"prompt\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"code\":\"unscannable\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("添付ファイル meibo.pdf は読み取れないため、中身を確認できませんでした。"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("PDF reader could not be loaded"), std::string::npos) << r.body;
 }
 
 TEST(AgentConfigTest, CheckConfigSaysConfigurationOk) {

@@ -319,6 +319,29 @@ TEST_F(CliTest, NamesStillFoundWithoutMecabDictionary) {
   EXPECT_NE(r.out.find("山田太郎"), std::string::npos) << r.out;
 }
 
+// The PDF reader is a plugin (libsendguard-pdf.so) that doccheck loads on the first PDF.
+// Found, the PDF is read; missing or not the plugin, the PDF is an `io` error ("not fully
+// checked", exit 2), never a clean file.
+TEST_F(CliTest, PdfIsReadThroughThePluginAndWithoutItIsNotClean) {
+  const std::string pdf = std::string(SENDGUARD_TEST_DATA_DIR) + "/extract/sample.pdf";
+  const CliRun read = Doccheck({"--json", pdf});
+  EXPECT_NE(read.exit_code, 2) << read.out << read.err;
+  EXPECT_EQ(read.out.find("\"code\":\"io\""), std::string::npos) << read.out;
+
+  for (const std::string& plugin : {(dir_ / "no-such-plugin.so").string(),
+                                    std::string("libz.so.1")}) {  // a library, not the plugin
+    ::setenv("SENDGUARD_PDF_PLUGIN", plugin.c_str(), 1);
+    const CliRun r = Doccheck({"--json", pdf});
+    const CliRun text = Doccheck({pdf});
+    ::unsetenv("SENDGUARD_PDF_PLUGIN");
+    EXPECT_EQ(r.exit_code, 2) << plugin << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("\"code\":\"io\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PDF reader could not be loaded"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(plugin), std::string::npos) << r.out;
+    EXPECT_NE(text.out.find("not fully checked"), std::string::npos) << text.out;
+  }
+}
+
 // Runs `command` on a pseudo-terminal (util-linux script): stdout and stderr both go to
 // it, and the output comes back together.
 std::string OnTerminal(const std::string& command, const std::string& out_path) {

@@ -70,7 +70,14 @@ echo "== sendguard-tools: doccheck"
 printf '氏名 山田太郎\n個人番号 3739 6401 7574\n' > "$root/tmp/resident.txt"
 in_root doccheck /tmp/resident.txt > "$root/tmp/doccheck.log" 2>&1 || true
 grep -qi "my.number\|my_number\|個人番号" "$root/tmp/doccheck.log" || fail "doccheck found no My Number"
+# A PDF: read by the plugin /usr/lib/sendguard/libsendguard-pdf.so, found through doccheck's
+# RUNPATH (an unloadable plugin would make it "not fully checked").
+cp "$src/tests/data/extract/sample.pdf" "$root/tmp/sample.pdf"
+in_root doccheck /tmp/sample.pdf > "$root/tmp/doccheck-pdf.log" 2>&1 || true
+grep -q "classification_label" "$root/tmp/doccheck-pdf.log" &&
+  ! grep -q "not fully checked)" "$root/tmp/doccheck-pdf.log" ||
+  fail "doccheck did not read the PDF: $(cat "$root/tmp/doccheck-pdf.log")"
 
 echo "== purge"
 purge_leaves_nothing "$before"
-echo "OK: installed, central served, the enrolled agent reported, doccheck ran, purge left no sendguard file"
+echo "OK: installed, central served, the enrolled agent reported, doccheck read a text file and a PDF, purge left no sendguard file"

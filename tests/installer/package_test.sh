@@ -28,6 +28,7 @@ has sendguard-central /usr/bin/sendguard-central
 has sendguard-central /lib/systemd/system/sendguard-central.service
 has sendguard-tools /usr/bin/doccheck
 has sendguard-tools /usr/bin/mailcheck
+has sendguard-tools /usr/lib/sendguard/libsendguard-pdf.so
 conffiles() { dpkg-deb --ctrl-tarfile "$(deb "$1")" | tar -xOf - ./conffiles; }
 for f in /etc/sendguard/agent.conf /etc/sendguard/policy.json; do
   conffiles sendguard-agent | grep -qx "$f" || fail "$f is not a conffile"
@@ -39,6 +40,25 @@ done
 dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q libpoco || fail "agent Depends lacks Poco"
 dpkg-deb -f "$(deb sendguard-central)" Depends | grep -q libpoco || fail "central Depends lacks Poco"
 dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libicu || fail "tools Depends lacks ICU"
+# poppler comes through the PDF plugin, which shlibs reads in sendguard-tools; the plugin
+# itself, libcurl and libsystemd are loaded with dlopen, which shlibs cannot see, so the
+# agent names them in debian/control.
+dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libpoppler-cpp ||
+  fail "tools Depends lacks poppler (the PDF plugin's)"
+for d in sendguard-tools libcurl4 libsystemd0; do
+  dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q "$d" || fail "agent Depends lacks $d"
+done
+# The installed programs find the plugin through their RUNPATH ($ORIGIN-relative, so
+# /usr/lib/sendguard), and nothing else is there.
+runpath() {  # PACKAGE FILE EXPECTED
+  dpkg-deb --fsys-tarfile "$(deb "$1")" | tar -xOf - "./$2" > "$out/elf"
+  readelf -d "$out/elf" | grep -qF "Library runpath: [$3]" || fail "$2 RUNPATH is not $3"
+}
+runpath sendguard-tools usr/bin/doccheck '$ORIGIN/../lib/sendguard'
+runpath sendguard-tools usr/bin/mailcheck '$ORIGIN/../lib/sendguard'
+runpath sendguard-agent usr/bin/sendguard-agent '$ORIGIN/../lib/sendguard'
+runpath sendguard-agent usr/lib/cups/backend/sendguard '$ORIGIN/../../sendguard'
+rm -f "$out/elf"
 # The agent's user unit is enabled for every user (deb-systemd-helper --user).
 dpkg-deb --ctrl-tarfile "$(deb sendguard-agent)" | tar -xOf - ./postinst |
   grep -q 'deb-systemd-helper --user' || fail "agent postinst does not enable the user unit"

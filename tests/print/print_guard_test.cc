@@ -98,6 +98,27 @@ TEST(CheckJobTest, FindsAMyNumberInAPdf) {
   EXPECT_EQ(check.report.CountKind(doccheck::Kind::kMyNumber), 1);
 }
 
+// Without its PDF reader (the plugin libsendguard-pdf.so, loaded once per process) a PDF
+// job is unscannable, never clean. In a new process (a "threadsafe" death test re-runs
+// this test alone), so the plugin this binary's other tests loaded is not there yet.
+TEST(CheckJobTest, PdfWithoutThePdfReaderIsUnscannable) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TempDir dir;
+  const auto path = dir.Write("a.pdf", testing::MakePdf(testing::OrdinaryPages(3, 2)));
+  EXPECT_EXIT(
+      {
+        ::setenv("SENDGUARD_PDF_PLUGIN", (dir.path() + "/no-such-plugin.so").c_str(), 1);
+        const JobCheck check = Check(path, "application/pdf");
+        const bool ok = check.unscannable && check.why == "io" && check.report.HasErrors() &&
+                        check.report.CountKind(doccheck::Kind::kMyNumber) == 0;
+        std::fprintf(stderr, "unscannable=%d why=%s\n", check.unscannable, check.why.c_str());
+        std::error_code ec;
+        fs::remove_all(dir.path(), ec);  // _Exit skips the child's TempDir destructor
+        std::_Exit(ok ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "unscannable=1 why=io");
+}
+
 TEST(CheckJobTest, FindsAMyNumberInShiftJisText) {
   TempDir dir;
   // "個人番号 3739 6401 7574 見本 太郎" in Shift_JIS.

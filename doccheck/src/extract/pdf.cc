@@ -1,116 +1,96 @@
-// PDF via poppler-cpp: one TextBlock per page (page set, 1-based), text as poppler's
-// physical layout gives it. A PDF that needs a password is kEncrypted (one that opens
-// without one is read); pages without extractable text are reported as kUnsupported, so
-// a scanned image is never silently clean. Poppler's own messages are silenced.
-#include <poppler-document.h>
-#include <poppler-global.h>
-#include <poppler-page.h>
+// PDF: read by the plugin libsendguard-pdf.so (doccheck/plugin/pdf_plugin.cc), the only
+// code that links poppler. It is loaded with dlopen on the first PDF, so a process that
+// never reads one maps none of poppler's libraries. Found as SENDGUARD_PDF_PLUGIN when
+// that is set (a path; for tests and unusual installs), else by name through the
+// program's RUNPATH: the build tree's doccheck/ folder, or /usr/lib/sendguard when
+// installed. A plugin that cannot be loaded fails closed: the PDF gets an `io` error
+// ("not fully checked"), never an empty clean report.
+#include <dlfcn.h>
 
-#include <climits>
-#include <exception>
-#include <memory>
-#include <mutex>
+#include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "extract/container_extractors.h"
+#include "extract/pdf_plugin_abi.h"
 
 namespace doccheck {
 namespace {
 
-void IgnorePopplerMessage(const std::string&, void*) {}
+constexpr char kPluginName[] = "libsendguard-pdf.so";
 
-// Poppler's error callback is process-wide; install the silent one once.
-void SilencePoppler() {
-  static std::once_flag once;
-  std::call_once(once, [] { poppler::set_debug_error_function(IgnorePopplerMessage, nullptr); });
+struct Plugin {
+  SgPdfExtractFn extract = nullptr;
+  std::string error;  // why it could not be loaded
+};
+
+// Loaded once per process and kept for its lifetime (never dlclose'd: poppler keeps
+// process-wide state).
+const Plugin& LoadPlugin() {
+  static const Plugin plugin = [] {
+    Plugin p;
+    // secure_getenv: ignored in a set-user-ID program, where it would load anyone's code.
+    const char* env = secure_getenv("SENDGUARD_PDF_PLUGIN");
+    const std::string path = env && *env ? env : kPluginName;
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      const char* why = dlerror();
+      p.error = why ? why : path + ": cannot be loaded";
+      return p;
+    }
+    p.extract = reinterpret_cast<SgPdfExtractFn>(dlsym(handle, SG_PDF_EXTRACT_SYMBOL));
+    if (!p.extract) p.error = path + ": has no " SG_PDF_EXTRACT_SYMBOL;
+    return p;
+  }();
+  return plugin;
 }
 
-bool IsBlank(std::string_view text) {
-  for (char c : text) {
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '\f') return false;
+ErrorCode CodeOf(int code) {
+  switch (code) {
+    case SG_PDF_ENCRYPTED:
+      return ErrorCode::kEncrypted;
+    case SG_PDF_UNSUPPORTED:
+      return ErrorCode::kUnsupported;
+    case SG_PDF_LIMIT:
+      return ErrorCode::kLimit;
+    case SG_PDF_CORRUPT:
+    default:
+      return ErrorCode::kCorrupt;
   }
-  return true;
 }
 
-// "page 3 has" / "pages 2, 5, 7 and 12 more have".
-std::string DescribePages(const std::vector<int>& pages) {
-  constexpr std::size_t kListed = 10;
-  std::string s = pages.size() == 1 ? "page " : "pages ";
-  for (std::size_t i = 0; i < pages.size() && i < kListed; ++i) {
-    if (i > 0) s += ", ";
-    s += std::to_string(pages[i]);
+int OnText(void* ctx, int page, const char* utf8, size_t size) {
+  ExtractSink& sink = *static_cast<ExtractSink*>(ctx);
+  if (!sink.budget().ChargeBytes(size)) {
+    sink.Error(ErrorCode::kLimit,
+               "text of the PDF is over the size limit (at page " + std::to_string(page) + ")");
+    return 0;
   }
-  if (pages.size() > kListed) s += " and " + std::to_string(pages.size() - kListed) + " more";
-  s += pages.size() == 1 ? " has" : " have";
-  return s;
+  Location where;
+  where.page = page;
+  sink.Text(TextBlock{std::string_view(utf8, size), false, where, ""});
+  return 1;
 }
+
+void OnError(void* ctx, int code, const char* message) {
+  static_cast<ExtractSink*>(ctx)->Error(CodeOf(code), message ? message : "");
+}
+
+int OnExpired(void* ctx) { return static_cast<ExtractSink*>(ctx)->budget().Expired() ? 1 : 0; }
 
 class Pdf : public Extractor {
  public:
   std::string_view format() const override { return "pdf"; }
-  void Extract(std::string_view bytes, ExtractSink& sink) const override;
+  void Extract(std::string_view bytes, ExtractSink& sink) const override {
+    const Plugin& plugin = LoadPlugin();
+    if (!plugin.extract) {
+      sink.Error(ErrorCode::kIo, "the PDF reader could not be loaded (" + plugin.error +
+                                     "): the PDF was not checked");
+      return;
+    }
+    const SgPdfSink c_sink{&sink, OnText, OnError, OnExpired};
+    plugin.extract(bytes.data(), bytes.size(), &c_sink);
+  }
 };
-
-void Pdf::Extract(std::string_view bytes, ExtractSink& sink) const {
-  SilencePoppler();
-  if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
-    sink.Error(ErrorCode::kLimit, "PDF is too large to open");
-    return;
-  }
-  Budget& budget = sink.budget();
-  try {
-    std::unique_ptr<poppler::document> doc(
-        poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-    if (!doc) {
-      sink.Error(ErrorCode::kCorrupt, "PDF could not be opened (damaged or not a PDF)");
-      return;
-    }
-    if (doc->is_locked()) {
-      sink.Error(ErrorCode::kEncrypted, "PDF is password-protected");
-      return;
-    }
-    const int pages = doc->pages();
-    std::vector<int> blank;
-    for (int i = 0; i < pages; ++i) {
-      if (budget.Expired()) {
-        sink.Error(ErrorCode::kLimit, "time limit reached at page " + std::to_string(i + 1) +
-                                          " of " + std::to_string(pages));
-        return;
-      }
-      std::unique_ptr<poppler::page> page(doc->create_page(i));
-      if (!page) {
-        sink.Error(ErrorCode::kCorrupt, "page " + std::to_string(i + 1) + " could not be read");
-        continue;
-      }
-      poppler::byte_array utf8 = page->text().to_utf8();
-      std::string_view text(utf8.data(), utf8.size());
-      while (!text.empty() && (text.back() == '\f' || text.back() == '\n' || text.back() == ' ')) {
-        text.remove_suffix(1);
-      }
-      if (IsBlank(text)) {
-        blank.push_back(i + 1);
-        continue;
-      }
-      if (!budget.ChargeBytes(text.size())) {
-        sink.Error(ErrorCode::kLimit, "text of the PDF is over the size limit (at page " +
-                                          std::to_string(i + 1) + ")");
-        return;
-      }
-      Location where;
-      where.page = i + 1;
-      sink.Text(TextBlock{text, false, where, ""});
-    }
-    if (!blank.empty()) {
-      sink.Error(ErrorCode::kUnsupported,
-                 DescribePages(blank) + " no extractable text (scanned image?)");
-    }
-  } catch (const std::bad_alloc&) {
-    sink.Error(ErrorCode::kLimit, "out of memory while reading the PDF");
-  } catch (const std::exception&) {
-    sink.Error(ErrorCode::kCorrupt, "PDF could not be read");
-  }
-}
 
 }  // namespace
 
