@@ -114,7 +114,13 @@ class ReportSink final : public ExtractSink {
       return;
     }
     std::vector<Finding> found;
-    ScanTextBlock(block.text, info, &found);
+    if (!block.where.cell.empty() && !block.where.line && !block.source_offsets) {
+      const std::uint64_t cap = budget_.limits().max_findings;
+      const std::uint64_t kept = report_->findings.size();
+      cells_.Scan(block.text, info, kept < cap ? static_cast<std::size_t>(cap - kept) : 0, &found);
+    } else {
+      ScanTextBlock(block.text, info, &found);
+    }
     report_->AddFindings(std::move(found), budget_.limits().max_findings);
   }
 
@@ -157,6 +163,7 @@ class ReportSink final : public ExtractSink {
   FileReport* report_;
   int depth_;
   Budget& budget_;
+  CellScanner cells_;  // spreadsheet and CSV cells
 };
 
 }  // namespace

@@ -68,18 +68,24 @@ void RequiredWords::Verify(const Pair& pair, std::string_view text, std::size_t 
   }
 }
 
-std::uint64_t RequiredWords::Present(std::string_view text, std::string_view header) const {
+std::uint64_t RequiredWords::InHeader(std::string_view header) const {
   std::uint64_t found = always_;
-  if (!header.empty()) {
-    for (const Pair& p : pairs_) {
-      for (const Word& w : p.words) {
-        if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
-      }
+  if (header.empty()) return found;
+  for (const Pair& p : pairs_) {
+    for (const Word& w : p.words) {
+      if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
     }
   }
   for (const Word& w : short_words_) {
-    if ((found & w.detectors) == 0 && (FindText(text, w.text) != std::string_view::npos ||
-                                       header.find(w.text) != std::string_view::npos))
+    if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
+  }
+  return found;
+}
+
+std::uint64_t RequiredWords::PresentInText(std::string_view text, std::uint64_t in_header) const {
+  std::uint64_t found = in_header | always_;
+  for (const Word& w : short_words_) {
+    if ((found & w.detectors) == 0 && FindText(text, w.text) != std::string_view::npos)
       found |= w.detectors;
   }
   const auto done = [&] { return (found & wanted_) == wanted_; };

@@ -26,7 +26,13 @@ class RequiredWords {
 
   // Bit i set when detector i needs no word, or one of its words occurs in `text` or in
   // `header` (as bytes, like FindText).
-  std::uint64_t Present(std::string_view text, std::string_view header) const;
+  std::uint64_t Present(std::string_view text, std::string_view header) const {
+    return PresentInText(text, InHeader(header));
+  }
+  // The part of Present() that depends on the header alone (callers that scan many blocks
+  // under a few headings, spreadsheet cells, keep it), and the rest given that part.
+  std::uint64_t InHeader(std::string_view header) const;
+  std::uint64_t PresentInText(std::string_view text, std::uint64_t in_header) const;
 
  private:
   struct Word {

@@ -150,9 +150,9 @@ class LeanParser {
 
  private:
   [[noreturn]] void Fail(std::size_t at, const char* what) {
-    throw Failure{FileError{ErrorCode::kCorrupt, std::string(part_) +
-                                                     " is not well-formed XML (" + what +
-                                                     " at byte " + std::to_string(at) + ")"}};
+    throw Failure{FileError{ErrorCode::kCorrupt, std::string(part_) + " is not well-formed XML (" +
+                                                     what + " at byte " + std::to_string(at) +
+                                                     ")"}};
   }
 
   void CheckChars(std::size_t begin, std::size_t end) {
@@ -373,7 +373,8 @@ class LeanParser {
       if (xml_[i] != '<') {
         const void* lt = std::memchr(xml_.data() + i, '<', xml_.size() - i);
         if (lt == nullptr) Fail(i, "unterminated element");
-        const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lt) - xml_.data());
+        const std::size_t end =
+            static_cast<std::size_t>(static_cast<const char*>(lt) - xml_.data());
         if (!handler_.Characters(Text(i, end))) return false;
         i = end;
         continue;
@@ -456,8 +457,8 @@ class LeanParser {
 }  // namespace
 
 bool LeanXmlApplies(std::string_view xml) {
-  if (xml.size() >= 2 && ((xml[0] == '\xFF' && xml[1] == '\xFE') ||
-                          (xml[0] == '\xFE' && xml[1] == '\xFF'))) {
+  if (xml.size() >= 2 &&
+      ((xml[0] == '\xFF' && xml[1] == '\xFE') || (xml[0] == '\xFE' && xml[1] == '\xFF'))) {
     return false;
   }
   if (xml.size() >= 2 && (xml[0] == '\0' || xml[1] == '\0')) return false;  // UTF-16 sans BOM

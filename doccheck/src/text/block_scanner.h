@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "doccheck/report.h"
@@ -32,6 +33,32 @@ struct BlockInfo {
 
 // Appends the findings of `utf8` to `out`.
 void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out);
+
+// Spreadsheet and CSV cells, one block each: the findings of a short cell depend only on
+// its text and its column heading, and sheets repeat both (that is what shared strings
+// are for), so they are remembered per (heading, text) for the life of the scanner, up to
+// a fixed memory budget. Not thread-safe: one per report.
+class CellScanner {
+ public:
+  // Appends the findings of the cell `utf8` to `out`, the same as ScanTextBlock (info
+  // without source offsets or line). Findings after the first `detailed` of this cell
+  // carry only their kind (a report past its findings cap only counts them), except
+  // classification labels, which are always complete.
+  void Scan(std::string_view utf8, const BlockInfo& info, std::size_t detailed,
+            std::vector<Finding>* out);
+
+ private:
+  static constexpr std::size_t kMaxText = 512;        // longer cells are not remembered
+  static constexpr std::size_t kMaxBytes = 8u << 20;  // keys and findings held at most;
+                                                      // past it the cache starts afresh
+  static constexpr std::size_t kSeenSlots = 1u << 16;
+  // A cell is remembered the second time it is seen: hashes of cells seen once (a slot
+  // each, by hash; a collision forgets the older), so unique cells cost no allocation.
+  std::vector<std::uint64_t> seen_;
+  std::unordered_map<std::string, std::vector<Finding>> cache_;
+  std::size_t bytes_ = 0;
+  std::string key_;
+};
 
 class TextStreamScanner {
  public:
