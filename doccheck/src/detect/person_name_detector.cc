@@ -356,7 +356,11 @@ class LabelAnchors {
       }
     }
 #endif
-    for (; pos < size; ++pos) AddLabelsAround(text, pos, at, name_word);
+    // Every anchor starts with the lead byte of a three-byte character: the tail (all of a
+    // short cell) need not try the others.
+    for (; pos < size; ++pos) {
+      if (s[pos] >= 0xE0) AddLabelsAround(text, pos, at, name_word);
+    }
     std::sort(at->begin(), at->end());
     at->erase(std::unique(at->begin(), at->end()), at->end());
   }

@@ -1,5 +1,6 @@
 #include "extract/lean_xml.h"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -94,9 +95,22 @@ bool IsXmlChar(std::uint32_t cp) {
 }
 
 std::string_view LocalName(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+  for (std::size_t i = 0; i < qname.size(); ++i) {  // names are short: no memchr call
+    if (qname[i] == ':') return qname.substr(i + 1);
+  }
+  return qname;
 }
+
+// Bytes after which character data needs more than copying: controls (and CR), '&', ']'
+// (for "]]>") and every non-ASCII byte (UTF-8 to validate).
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = c < 0x20 || c >= 0x80 || c == '&' || c == ']';
+  }
+  t['\t'] = t['\n'] = false;
+  return t;
+}();
 
 struct Failure {
   FileError error;
@@ -276,6 +290,16 @@ class LeanParser {
   // lone CR as LF. A view of the input when nothing needs decoding, else of scratch_.
   std::string_view Text(std::size_t begin, std::size_t end) {
     const std::string_view raw = xml_.substr(begin, end - begin);
+    // Most runs in a sheet are a few plain printable ASCII bytes ("1234"): one look at
+    // each byte decides that nothing needs checking or decoding.
+    bool plain = true;
+    for (const char c : raw) {
+      if (kSpecial[static_cast<unsigned char>(c)]) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return raw;
     CheckChars(begin, end);
     if (raw.find(']') != std::string_view::npos && raw.find("]]>") != std::string_view::npos) {
       Fail(begin + raw.find("]]>"), "']]>' in character data");

@@ -153,8 +153,8 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   }
 }
 
-void CellScanner::Scan(std::string_view utf8, const BlockInfo& info, std::size_t detailed,
-                       std::vector<Finding>* out) {
+void CellScanner::Scan(std::string_view utf8, std::string_view header, const Location& where,
+                       std::size_t detailed, std::vector<Finding>* out) {
   if (utf8.empty()) return;
   auto emit = [&](const std::vector<Finding>& found) {
     for (std::size_t i = 0; i < found.size(); ++i) {
@@ -165,8 +165,8 @@ void CellScanner::Scan(std::string_view utf8, const BlockInfo& info, std::size_t
         f.masked = c.masked;
         f.normalized = c.normalized;
         f.confidence = c.confidence;
-        f.location = info.where;
-        f.location.offset = info.base_offset + c.location.offset;
+        f.location = where;
+        f.location.offset = where.offset + c.location.offset;
       }
       out->push_back(std::move(f));
     }
@@ -174,7 +174,7 @@ void CellScanner::Scan(std::string_view utf8, const BlockInfo& info, std::size_t
   // Scanned without a location: offsets are then those in the cell, and nothing else in
   // a finding depends on where the cell is.
   BlockInfo bare;
-  bare.header = info.header;
+  bare.header = header;
   thread_local std::vector<Finding> found;
   found.clear();
   if (utf8.size() > kMaxText) {
@@ -183,19 +183,22 @@ void CellScanner::Scan(std::string_view utf8, const BlockInfo& info, std::size_t
     return;
   }
   key_.clear();
-  const std::uint32_t header_size = static_cast<std::uint32_t>(info.header.size());
+  const std::uint32_t header_size = static_cast<std::uint32_t>(header.size());
   key_.append(reinterpret_cast<const char*>(&header_size), sizeof header_size);
-  key_.append(info.header);
+  key_.append(header);
   key_.append(utf8);
-  if (auto it = cache_.find(key_); it != cache_.end()) {
-    emit(it->second);
-    return;
-  }
-  ScanTextBlock(utf8, bare, &found);
-  emit(found);
   if (seen_.empty()) seen_.assign(kSeenSlots, 0);
   const std::uint64_t hash = std::hash<std::string_view>{}(key_) | 1;  // 0 marks a free slot
   std::uint64_t& slot = seen_[hash % kSeenSlots];
+  // Only a cell seen before can be in the cache: unique cells skip the lookup.
+  if (slot == hash) {
+    if (auto it = cache_.find(key_); it != cache_.end()) {
+      emit(it->second);
+      return;
+    }
+  }
+  ScanTextBlock(utf8, bare, &found);
+  emit(found);
   if (slot != hash) {
     slot = hash;  // first sighting
     return;

@@ -40,12 +40,13 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 // a fixed memory budget. Not thread-safe: one per report.
 class CellScanner {
  public:
-  // Appends the findings of the cell `utf8` to `out`, the same as ScanTextBlock (info
-  // without source offsets or line). Findings after the first `detailed` of this cell
-  // carry only their kind (a report past its findings cap only counts them), except
-  // classification labels, which are always complete.
-  void Scan(std::string_view utf8, const BlockInfo& info, std::size_t detailed,
-            std::vector<Finding>* out);
+  // Appends the findings of the cell `utf8` under the column heading `header`, at `where`
+  // (its offset that of the cell's text; no line), to `out`, the same as ScanTextBlock.
+  // Findings after the first `detailed` of this cell carry only their kind (a report past
+  // its findings cap only counts them), except classification labels, which are always
+  // complete.
+  void Scan(std::string_view utf8, std::string_view header, const Location& where,
+            std::size_t detailed, std::vector<Finding>* out);
 
  private:
   static constexpr std::size_t kMaxText = 512;        // longer cells are not remembered
