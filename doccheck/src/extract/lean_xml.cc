@@ -1,5 +1,6 @@
 #include "extract/lean_xml.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -10,7 +11,9 @@
 namespace doccheck {
 namespace {
 
-constexpr std::size_t kMaxAttributes = 256;  // per element; office parts use a handful
+// Attributes of one tag are compared pairwise for duplicates up to this many (office parts
+// use a handful); past it, all are sorted once at the tag's end.
+constexpr std::size_t kPairwiseAttributes = 16;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -333,16 +336,13 @@ class LeanParser {
       const std::size_t after_space = SkipSpace(p);
       if (after_space >= xml_.size()) Fail(i, "unterminated tag");
       const char c = xml_[after_space];
-      if (c == '>') {
-        *empty = false;
-        return after_space + 1;
-      }
-      if (c == '/') {
-        if (after_space + 1 >= xml_.size() || xml_[after_space + 1] != '>') {
+      if (c == '>' || c == '/') {
+        if (c == '/' && (after_space + 1 >= xml_.size() || xml_[after_space + 1] != '>')) {
           Fail(after_space, "'/' not followed by '>'");
         }
-        *empty = true;
-        return after_space + 2;
+        if (attrs_.list_.size() > kPairwiseAttributes) CheckDuplicates(i);
+        *empty = c == '/';
+        return after_space + (*empty ? 2 : 1);
       }
       if (after_space == p) Fail(p, "space expected between attributes");
       const std::size_t an_end = Name(after_space);
@@ -359,9 +359,10 @@ class LeanParser {
       a.qname = xml_.substr(after_space, an_end - after_space);
       a.local = LocalName(a.qname);
       a.raw = raw;
-      if (attrs_.list_.size() >= kMaxAttributes) Fail(after_space, "too many attributes");
-      for (const LeanAttributes::Attribute& other : attrs_.list_) {
-        if (other.qname == a.qname) Fail(after_space, "duplicate attribute");
+      if (attrs_.list_.size() < kPairwiseAttributes) {
+        for (const LeanAttributes::Attribute& other : attrs_.list_) {
+          if (other.qname == a.qname) Fail(after_space, "duplicate attribute");
+        }
       }
       if (raw.find_first_of("&\t\n\r") != std::string_view::npos) {
         // Attribute-value normalisation: references decoded, whitespace characters as
@@ -385,6 +386,17 @@ class LeanParser {
       }
       attrs_.list_.push_back(a);
       p = close + 1;
+    }
+  }
+
+  // Duplicate attribute names in a tag with many attributes (sorted, not pairwise, so a
+  // hostile tag with thousands costs n log n).
+  void CheckDuplicates(std::size_t tag) {
+    names_.clear();
+    for (const LeanAttributes::Attribute& a : attrs_.list_) names_.push_back(a.qname);
+    std::sort(names_.begin(), names_.end());
+    if (std::adjacent_find(names_.begin(), names_.end()) != names_.end()) {
+      Fail(tag, "duplicate attribute");
     }
   }
 
@@ -475,6 +487,7 @@ class LeanParser {
   Budget& budget_;
   LeanAttributes attrs_;
   std::string scratch_;
+  std::vector<std::string_view> names_;
   unsigned elements_ = 0;
 };
 
