@@ -104,10 +104,16 @@ class ReportSink final : public ExtractSink {
       // A spreadsheet or CSV cell.
       const std::uint64_t cap = budget_.limits().max_findings;
       const std::uint64_t kept = report_->findings.size();
-      std::vector<Finding> found;
+      cell_found_.clear();
+      cell_counted_.clear();
       cells_.Scan(block.text, block.header, block.where,
-                  kept < cap ? static_cast<std::size_t>(cap - kept) : 0, &found);
-      report_->AddFindings(std::move(found), cap);
+                  kept < cap ? static_cast<std::size_t>(cap - kept) : 0, &cell_found_,
+                  &cell_counted_);
+      if (!cell_found_.empty()) report_->AddFindings(std::move(cell_found_), cap);
+      for (const Kind k : cell_counted_) {  // past the cap: counted, as AddFindings does
+        ++report_->totals[static_cast<int>(k)];
+        ++report_->findings_omitted;
+      }
       return;
     }
     BlockInfo info;
@@ -170,7 +176,9 @@ class ReportSink final : public ExtractSink {
   FileReport* report_;
   int depth_;
   Budget& budget_;
-  CellScanner cells_;  // spreadsheet and CSV cells
+  CellScanner cells_;                // spreadsheet and CSV cells
+  std::vector<Finding> cell_found_;  // per cell, kept to spare allocations
+  std::vector<Kind> cell_counted_;
   std::uint64_t cells_seen_ = 0;
   bool expired_ = false;
 };

@@ -50,6 +50,8 @@ RequiredWords::RequiredWords(const std::vector<const Detector*>& detectors) {
         if (p.offset == offset && p.first == first && p.second == second) pair = &p;
       }
       if (pair == nullptr) pair = &pairs_.emplace_back(Pair{offset, first, second, 0, {}});
+      const unsigned index = first * 256u + second;
+      pair_bytes_[offset][index / 64] |= std::uint64_t{1} << (index % 64);
       pair->detectors |= bit;
       pair->words.push_back({w, bit});
     }
@@ -134,6 +136,10 @@ std::uint64_t RequiredWords::PresentInText(std::string_view text, std::uint64_t 
   }
 #endif
   for (; pos < size && !open.empty(); ++pos) {
+    if (!(pos + 1 < size && AnyPair(0, s[pos], s[pos + 1])) &&
+        !(pos + 2 < size && AnyPair(1, s[pos + 1], s[pos + 2]))) {
+      continue;  // no pair starts here
+    }
     for (const Pair* p : open) {
       if (pos + p->offset + 1 < size && s[pos + p->offset] == p->first &&
           s[pos + p->offset + 1] == p->second) {

@@ -133,6 +133,10 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
     counted = c.begin;
     Finding f;
     f.kind = c.kind;
+    if (info.kinds_only && c.kind != Kind::kClassificationLabel) {
+      out->push_back(std::move(f));
+      continue;
+    }
     f.masked = MaskValue(c.kind, c.normalized);
     f.normalized = std::move(c.normalized);
     f.confidence = c.confidence;
@@ -154,32 +158,34 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 }
 
 void CellScanner::Scan(std::string_view utf8, std::string_view header, const Location& where,
-                       std::size_t detailed, std::vector<Finding>* out) {
+                       std::size_t detailed, std::vector<Finding>* out,
+                       std::vector<Kind>* counted) {
   if (utf8.empty()) return;
   auto emit = [&](const std::vector<Finding>& found) {
     for (std::size_t i = 0; i < found.size(); ++i) {
       const Finding& c = found[i];
-      Finding f;
-      f.kind = c.kind;
-      if (i < detailed || c.kind == Kind::kClassificationLabel) {
-        f.masked = c.masked;
-        f.normalized = c.normalized;
-        f.confidence = c.confidence;
-        f.location = where;
-        f.location.offset = where.offset + c.location.offset;
+      if (i >= detailed && c.kind != Kind::kClassificationLabel) {
+        counted->push_back(c.kind);
+        continue;
       }
-      out->push_back(std::move(f));
+      Finding& f = out->emplace_back();
+      f.kind = c.kind;
+      f.masked = c.masked;
+      f.normalized = c.normalized;
+      f.confidence = c.confidence;
+      f.location = where;
+      f.location.offset = where.offset + c.location.offset;
     }
   };
   // Scanned without a location: offsets are then those in the cell, and nothing else in
   // a finding depends on where the cell is.
   BlockInfo bare;
   bare.header = header;
-  thread_local std::vector<Finding> found;
-  found.clear();
+  found_.clear();
   if (utf8.size() > kMaxText) {
-    ScanTextBlock(utf8, bare, &found);
-    emit(found);
+    bare.kinds_only = detailed == 0;
+    ScanTextBlock(utf8, bare, &found_);
+    emit(found_);
     return;
   }
   key_.clear();
@@ -197,10 +203,13 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
       return;
     }
   }
-  ScanTextBlock(utf8, bare, &found);
-  emit(found);
+  // A first sighting is not cached: when none of its findings is reported in full, only
+  // their kinds are needed.
+  bare.kinds_only = slot != hash && detailed == 0;
+  ScanTextBlock(utf8, bare, &found_);
+  emit(found_);
   if (slot != hash) {
-    slot = hash;  // first sighting
+    slot = hash;
     return;
   }
   if (bytes_ >= kMaxBytes) {
@@ -208,8 +217,8 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
     bytes_ = 0;
   }
   bytes_ += key_.size() + 96;
-  for (const Finding& f : found) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
-  cache_.emplace(key_, found);
+  for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
+  cache_.emplace(key_, found_);
 }
 
 std::vector<TextSpan> FindInText(std::string_view utf8) {

@@ -29,6 +29,9 @@ struct BlockInfo {
   const std::vector<std::uint32_t>* source_line_starts = nullptr;
   int base_line = 0;            // lines before the block's first line
   std::size_t report_from = 0;  // drop candidates starting before this byte
+  // Findings carry only their kind (not masked, normalised or located), except
+  // classification labels: for findings a report past its cap only counts.
+  bool kinds_only = false;
 };
 
 // Appends the findings of `utf8` to `out`.
@@ -42,11 +45,11 @@ class CellScanner {
  public:
   // Appends the findings of the cell `utf8` under the column heading `header`, at `where`
   // (its offset that of the cell's text; no line), to `out`, the same as ScanTextBlock.
-  // Findings after the first `detailed` of this cell carry only their kind (a report past
-  // its findings cap only counts them), except classification labels, which are always
-  // complete.
+  // Findings after the first `detailed` of this cell (a report past its findings cap only
+  // counts them) go to `counted` as their kind alone, except classification labels,
+  // which always go to `out` complete.
   void Scan(std::string_view utf8, std::string_view header, const Location& where,
-            std::size_t detailed, std::vector<Finding>* out);
+            std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted);
 
  private:
   static constexpr std::size_t kMaxText = 512;        // longer cells are not remembered
@@ -59,6 +62,7 @@ class CellScanner {
   std::unordered_map<std::string, std::vector<Finding>> cache_;
   std::size_t bytes_ = 0;
   std::string key_;
+  std::vector<Finding> found_;
 };
 
 class TextStreamScanner {
