@@ -198,8 +198,8 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   std::uint64_t& slot = seen_[hash % kSeenSlots];
   // Only a cell seen before can be in the cache: unique cells skip the lookup.
   if (slot == hash) {
-    if (auto it = cache_.find(key_); it != cache_.end()) {
-      emit(it->second);
+    if (auto it = cache_.find(hash); it != cache_.end() && it->second.key == key_) {
+      emit(it->second.found);
       return;
     }
   }
@@ -218,7 +218,9 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   }
   bytes_ += key_.size() + 96;
   for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
-  cache_.emplace(key_, found_);
+  Cached& entry = cache_[hash];  // a colliding entry is replaced
+  entry.key = key_;
+  entry.found = found_;
 }
 
 std::vector<TextSpan> FindInText(std::string_view utf8) {

@@ -59,7 +59,11 @@ class CellScanner {
   // A cell is remembered the second time it is seen: hashes of cells seen once (a slot
   // each, by hash; a collision forgets the older), so unique cells cost no allocation.
   std::vector<std::uint64_t> seen_;
-  std::unordered_map<std::string, std::vector<Finding>> cache_;
+  struct Cached {
+    std::string key;  // heading size, heading and text, as key_
+    std::vector<Finding> found;
+  };
+  std::unordered_map<std::uint64_t, Cached> cache_;  // by the hash of the key
   std::size_t bytes_ = 0;
   std::string key_;
   std::vector<Finding> found_;
