@@ -194,10 +194,14 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   key_.append(header);
   key_.append(utf8);
   if (seen_.empty()) seen_.assign(kSeenSlots, 0);
-  const std::uint64_t hash = std::hash<std::string_view>{}(key_) | 1;  // 0 marks a free slot
-  std::uint64_t& slot = seen_[hash % kSeenSlots];
+  const std::uint64_t hash = std::hash<std::string_view>{}(key_);
+  // The slot holds the hash's upper half (0 marks a free slot): a quarter of a MiB for
+  // the table, which every cell touches at random.
+  const std::uint32_t mark = static_cast<std::uint32_t>(hash >> 32) | 1;
+  std::uint32_t& slot = seen_[hash % kSeenSlots];
+  const bool seen = slot == mark;
   // Only a cell seen before can be in the cache: unique cells skip the lookup.
-  if (slot == hash) {
+  if (seen) {
     if (auto it = cache_.find(hash); it != cache_.end() && it->second.key == key_) {
       emit(it->second.found);
       return;
@@ -205,11 +209,11 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   }
   // A first sighting is not cached: when none of its findings is reported in full, only
   // their kinds are needed.
-  bare.kinds_only = slot != hash && detailed == 0;
+  bare.kinds_only = !seen && detailed == 0;
   ScanTextBlock(utf8, bare, &found_);
   emit(found_);
-  if (slot != hash) {
-    slot = hash;
+  if (!seen) {
+    slot = mark;
     return;
   }
   if (bytes_ >= kMaxBytes) {

@@ -58,7 +58,7 @@ class CellScanner {
   static constexpr std::size_t kSeenSlots = 1u << 16;
   // A cell is remembered the second time it is seen: hashes of cells seen once (a slot
   // each, by hash; a collision forgets the older), so unique cells cost no allocation.
-  std::vector<std::uint64_t> seen_;
+  std::vector<std::uint32_t> seen_;
   struct Cached {
     std::string key;  // heading size, heading and text, as key_
     std::vector<Finding> found;
