@@ -92,14 +92,24 @@ std::uint64_t RequiredWords::PresentInText(std::string_view text, std::uint64_t 
   }
   const auto done = [&] { return (found & wanted_) == wanted_; };
   if (done()) return found;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  if (size < 18) {
+    // Too short for the vector loop (most spreadsheet cells): when no position holds the
+    // bytes of any pair, nothing more can be found.
+    bool any = false;
+    for (std::size_t pos = 0; pos < size && !any; ++pos) {
+      any = (pos + 1 < size && AnyPair(0, s[pos], s[pos + 1])) ||
+            (pos + 2 < size && AnyPair(1, s[pos + 1], s[pos + 2]));
+    }
+    if (!any) return found;
+  }
   // The pairs still worth looking for: some detector of theirs not yet found.
   thread_local std::vector<const Pair*> open;  // per call; kept to spare an allocation
   open.clear();
   for (const Pair& p : pairs_) {
     if ((p.detectors & ~found) != 0) open.push_back(&p);
   }
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
   std::size_t pos = 0;
 #if defined(__SSE2__)
   // Blocks of 16 start positions; a word starts at pos + bit.
