@@ -52,10 +52,10 @@ class CellScanner {
             std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted);
 
  private:
-  static constexpr std::size_t kMaxText = 512;        // longer cells are not remembered
-  static constexpr std::size_t kMaxBytes = 8u << 20;  // keys and findings held at most;
-                                                      // past it the cache starts afresh
-  static constexpr std::size_t kSeenSlots = 1u << 16;
+  static constexpr std::size_t kMaxText = 512;         // longer cells are not remembered
+  static constexpr std::size_t kMaxBytes = 8u << 20;   // keys and findings held at most;
+                                                       // past it the cache starts afresh
+  static constexpr std::size_t kSeenSlots = 1u << 14;  // see Scan
   // A cell is remembered the second time it is seen: hashes of cells seen once (a slot
   // each, by hash; a collision forgets the older), so unique cells cost no allocation.
   std::vector<std::uint32_t> seen_;
