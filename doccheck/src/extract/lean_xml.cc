@@ -115,6 +115,15 @@ constexpr auto kSpecial = [] {
   return t;
 }();
 
+// a == b for the short names of markup, without a call to memcmp for each.
+bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 struct Failure {
   FileError error;
 };
@@ -123,7 +132,7 @@ class LeanAttributes : public XmlAttributes {
  public:
   std::optional<std::string_view> Get(std::string_view local) const override {
     for (const Attribute& a : list_) {
-      if (a.local == local) {
+      if (SameName(a.local, local)) {
         return a.decoded ? std::string_view(decoded_).substr(a.offset, a.length) : a.raw;
       }
     }
@@ -361,7 +370,7 @@ class LeanParser {
       a.raw = raw;
       if (attrs_.list_.size() < kPairwiseAttributes) {
         for (const LeanAttributes::Attribute& other : attrs_.list_) {
-          if (other.qname == a.qname) Fail(after_space, "duplicate attribute");
+          if (SameName(other.qname, a.qname)) Fail(after_space, "duplicate attribute");
         }
       }
       if (raw.find_first_of("&\t\n\r") != std::string_view::npos) {
@@ -421,7 +430,7 @@ class LeanParser {
         const std::string_view qname = xml_.substr(i + 2, name_end - i - 2);
         const std::size_t gt = SkipSpace(name_end);
         if (gt >= xml_.size() || xml_[gt] != '>') Fail(i, "unterminated end tag");
-        if (open.empty() || open.back() != qname) Fail(i, "mismatched end tag");
+        if (open.empty() || !SameName(open.back(), qname)) Fail(i, "mismatched end tag");
         open.pop_back();
         if (!handler_.EndElement(LocalName(qname))) return false;
         i = gt + 1;
