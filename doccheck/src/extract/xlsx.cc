@@ -1,7 +1,9 @@
 // XLSX: one TextBlock per non-empty cell of every worksheet (shared strings, inline
 // strings, formula results and numbers), with the sheet name, cell reference and column
 // heading; numbers with a date style are written as dates (YYYY/MM/DD). Comments and
-// embedded documents follow.
+// embedded documents follow. Worksheets and the shared strings, the large parts, are read
+// by the lean XML scanner (lean_xml.h); a cell naming a shared string the table does not
+// have is reported as kCorrupt.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
