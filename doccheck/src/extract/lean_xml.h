@@ -8,7 +8,9 @@
 // encoding is left to ParseXml, see LeanXmlApplies); a DOCTYPE, an entity that is not
 // predefined, a tag that is not closed or not matched, a bad attribute, a control
 // character or malformed UTF-8 stop the parse with kCorrupt at that point, after what
-// came before it was delivered (as expat does). No DTD means no entity expansion, so
+// came before it was delivered (as expat does). Lenient only where nothing is lost: the
+// XML declaration's content and the characters allowed in names are not checked (expat
+// would refuse such a part; this scanner reads it). No DTD means no entity expansion, so
 // billion-laughs input is a quick error. Memory: the open-element stack (a view per
 // level) and one scratch string for decoded text, both bounded by the part's size.
 // Thread-safe: each call has its own state.
