@@ -10,18 +10,22 @@
 # Each line gives wall time and CPU time (user + system): on a shared machine the wall
 # time follows the other processes' load; the CPU time does not.
 #
-#   bench/run_text_bench.sh [BUILD_DIR] [SIZE_MB]
+#   bench/run_text_bench.sh [BUILD_DIR] [SIZE_MB] [CASE]
+# CASE: all (default), or xlsx to run only case 3 (with the same XLSX made once).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${1:-$here/build}"
 size="${2:-100}"
+only="${3:-all}"
 doccheck="$build/doccheck/doccheck"
 work="${TMPDIR:-/tmp}/sendguard-bench"
 mkdir -p "$work"
 input="$work/text_${size}mb.txt"
 half="$work/text_$((size / 2))mb.txt"
-[ -f "$input" ] || /usr/bin/python3 "$here/bench/make_text_input.py" "$input" "$size"
-[ -f "$half" ] || /usr/bin/python3 "$here/bench/make_text_input.py" "$half" "$((size / 2))"
+if [ "$only" = all ]; then
+  [ -f "$input" ] || /usr/bin/python3 "$here/bench/make_text_input.py" "$input" "$size"
+  [ -f "$half" ] || /usr/bin/python3 "$here/bench/make_text_input.py" "$half" "$((size / 2))"
+fi
 pattern='[0-9０-９]{4}[ \-－]?[0-9０-９]{4}[ \-－]?[0-9０-９]{4}'
 no_mecab=(env DOCCHECK_MECAB_DICDIR=/nonexistent)
 
@@ -40,33 +44,35 @@ header() {
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-bytes=$(stat -c %s "$input")
-echo
-echo "## 1. $input ($((bytes / 1000000)) MB, one file)"
-header
-cat "$input" > /dev/null  # warm the page cache
-measure "doccheck --json (every detector)" "$bytes" "$doccheck" --json "$input"
-measure "doccheck --json, MeCab off" "$bytes" "${no_mecab[@]}" "$doccheck" --json "$input"
-measure "rg -c '$pattern'" "$bytes" rg -c "$pattern" "$input"
-measure "rg -j1 -c (same pattern)" "$bytes" rg -j1 -c "$pattern" "$input"
-/usr/bin/time -f "%M" -o "$work/time" "$doccheck" --json "$half" > /dev/null 2>&1 || true
-echo "peak RSS of doccheck on $((size / 2)) MB: $(($(tail -n 1 "$work/time") / 1024)) MB"
-
-man="$work/manpages_ja"
-if [ ! -d "$man/text" ] && [ -d /usr/share/man/ja ] && command -v groff > /dev/null; then
-  "$here/bench/manpages_ja.sh" "$doccheck" "$man" > /dev/null
-fi
-if [ -d "$man/text" ]; then
-  files=$(find "$man/text" -type f | wc -l)
-  bytes=$(cat "$man/text"/* | wc -c)
+if [ "$only" = all ]; then
+  bytes=$(stat -c %s "$input")
   echo
-  echo "## 2. $files man pages, $((bytes / 1000)) kB ($man/text)"
+  echo "## 1. $input ($((bytes / 1000000)) MB, one file)"
   header
-  measure "doccheck --json DIR" "$bytes" "$doccheck" --json "$man/text"
-  measure "doccheck --json DIR, MeCab off" "$bytes" "${no_mecab[@]}" "$doccheck" --json "$man/text"
-  measure "rg -c '$pattern' DIR" "$bytes" rg -c "$pattern" "$man/text"
-else
-  echo "(man pages skipped: apt-get install manpages-ja manpages-ja-dev groff)"
+  cat "$input" > /dev/null  # warm the page cache
+  measure "doccheck --json (every detector)" "$bytes" "$doccheck" --json "$input"
+  measure "doccheck --json, MeCab off" "$bytes" "${no_mecab[@]}" "$doccheck" --json "$input"
+  measure "rg -c '$pattern'" "$bytes" rg -c "$pattern" "$input"
+  measure "rg -j1 -c (same pattern)" "$bytes" rg -j1 -c "$pattern" "$input"
+  /usr/bin/time -f "%M" -o "$work/time" "$doccheck" --json "$half" > /dev/null 2>&1 || true
+  echo "peak RSS of doccheck on $((size / 2)) MB: $(($(tail -n 1 "$work/time") / 1024)) MB"
+
+  man="$work/manpages_ja"
+  if [ ! -d "$man/text" ] && [ -d /usr/share/man/ja ] && command -v groff > /dev/null; then
+    "$here/bench/manpages_ja.sh" "$doccheck" "$man" > /dev/null
+  fi
+  if [ -d "$man/text" ]; then
+    files=$(find "$man/text" -type f | wc -l)
+    bytes=$(cat "$man/text"/* | wc -c)
+    echo
+    echo "## 2. $files man pages, $((bytes / 1000)) kB ($man/text)"
+    header
+    measure "doccheck --json DIR" "$bytes" "$doccheck" --json "$man/text"
+    measure "doccheck --json DIR, MeCab off" "$bytes" "${no_mecab[@]}" "$doccheck" --json "$man/text"
+    measure "rg -c '$pattern' DIR" "$bytes" rg -c "$pattern" "$man/text"
+  else
+    echo "(man pages skipped: apt-get install manpages-ja manpages-ja-dev groff)"
+  fi
 fi
 
 xlsx="$work/rows5mb.xlsx"

@@ -55,6 +55,39 @@ TEST(RequiredWordsTest, FindsAWordAtEveryPositionAndInTheHeader) {
   EXPECT_EQ(words.Present(filler + "xyz", ""), 0b1001u);
 }
 
+// Short blocks (spreadsheet cells, under the 18 bytes of the vector loop) take their own
+// path, and a heading's part can be computed once: both must agree with a plain search.
+TEST(RequiredWordsTest, ShortBlocksAndAHeadingComputedOnceAgreeWithAPlainSearch) {
+  const WordsDetector none({});
+  const WordsDetector account({"口座", "普通"});
+  const WordsDetector secret({"秘", "限り"});
+  const WordsDetector latin({"DOB", "x"});
+  const std::vector<const WordsDetector*> detectors = {&none, &account, &secret, &latin};
+  const RequiredWords words({&none, &account, &secret, &latin});
+  const auto plain = [&](std::string_view text, std::string_view header) {
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < detectors.size(); ++i) {
+      const std::vector<std::string_view> list = detectors[i]->RequiredWords();
+      bool found = list.empty();
+      for (std::string_view w : list) {
+        found = found || text.find(w) != std::string_view::npos ||
+                header.find(w) != std::string_view::npos;
+      }
+      if (found) bits |= std::uint64_t{1} << i;
+    }
+    return bits;
+  };
+  for (std::string_view text :
+       {"", "口", "口座", "a口座", "口座a", "普通預金", "DOB", "xDOB", "DO", "限り", "秘", "12345",
+        "0495-12-3456", "佐藤 太郎", "座口", "埼玉県本庄市本庄1丁目"}) {
+    for (std::string_view header : {"", "普通預金", "x", "氏名", "限り"}) {
+      EXPECT_EQ(words.Present(text, header), plain(text, header)) << text << " / " << header;
+      EXPECT_EQ(words.PresentInText(text, words.InHeader(header)), plain(text, header))
+          << text << " / " << header;
+    }
+  }
+}
+
 TEST(RequiredWordsTest, ChunksOnTwoThreadsGiveWhatOneThreadGives) {
   std::string text;
   for (int i = 0; text.size() < 200000; ++i) {

@@ -390,9 +390,11 @@ class AddressDetectorImpl final : public Detector {
 
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     const std::string_view text = scan.text;
+    const std::size_t first = FindTrigger(text, 0);
+    if (first == kNpos) return;  // no municipality ending: nothing to find
     const bool header = HeaderSaysAddress(scan.header);
     // Walks from trigger to trigger; an address found is skipped whole.
-    for (std::size_t pos = FindTrigger(text, 0); pos != kNpos; pos = FindTrigger(text, pos)) {
+    for (std::size_t pos = first; pos != kNpos; pos = FindTrigger(text, pos)) {
       const std::size_t next = pos + 3;
       std::size_t end = 0;
       pos = TryAt(scan, header, next, &end, out) ? end : next;

@@ -356,7 +356,11 @@ class LabelAnchors {
       }
     }
 #endif
-    for (; pos < size; ++pos) AddLabelsAround(text, pos, at, name_word);
+    // Every anchor starts with the lead byte of a three-byte character: the tail (all of a
+    // short cell) need not try the others.
+    for (; pos < size; ++pos) {
+      if (s[pos] >= 0xE0) AddLabelsAround(text, pos, at, name_word);
+    }
     std::sort(at->begin(), at->end());
     at->erase(std::unique(at->begin(), at->end()), at->end());
   }
@@ -817,8 +821,29 @@ class PersonNameDetectorImpl final : public Detector {
 
   // A spreadsheet or CSV cell under a heading that names people.
   static void DetectCell(const ScanText& scan, std::vector<Candidate>& found) {
-    const bool reading = IsReadingHeader(scan.header);
-    if (!reading && !IsNameHeader(scan.header)) return;
+    // What the heading says, remembered for the last few headings on this thread: the
+    // cells of a sheet come a row at a time under the same few.
+    struct HeadingKind {
+      std::string header;
+      bool reading = false, name = false, valid = false;
+    };
+    thread_local std::array<HeadingKind, 8> kinds;
+    thread_local std::size_t next = 0;
+    const HeadingKind* kind = nullptr;
+    for (const HeadingKind& k : kinds) {
+      if (k.valid && k.header == scan.header) kind = &k;
+    }
+    if (kind == nullptr) {
+      HeadingKind& k = kinds[next];
+      next = (next + 1) % kinds.size();
+      k.header.assign(scan.header);
+      k.reading = IsReadingHeader(scan.header);
+      k.name = !k.reading && IsNameHeader(scan.header);
+      k.valid = true;
+      kind = &k;
+    }
+    const bool reading = kind->reading;
+    if (!reading && !kind->name) return;
     NameMatch m;
     if (WholeCellName(scan.text, 0, scan.text.size(), reading, &m)) {
       EmitColumnName(scan.text, m, reading, found);

@@ -50,6 +50,8 @@ RequiredWords::RequiredWords(const std::vector<const Detector*>& detectors) {
         if (p.offset == offset && p.first == first && p.second == second) pair = &p;
       }
       if (pair == nullptr) pair = &pairs_.emplace_back(Pair{offset, first, second, 0, {}});
+      const unsigned index = first * 256u + second;
+      pair_bytes_[offset][index / 64] |= std::uint64_t{1} << (index % 64);
       pair->detectors |= bit;
       pair->words.push_back({w, bit});
     }
@@ -68,30 +70,46 @@ void RequiredWords::Verify(const Pair& pair, std::string_view text, std::size_t 
   }
 }
 
-std::uint64_t RequiredWords::Present(std::string_view text, std::string_view header) const {
+std::uint64_t RequiredWords::InHeader(std::string_view header) const {
   std::uint64_t found = always_;
-  if (!header.empty()) {
-    for (const Pair& p : pairs_) {
-      for (const Word& w : p.words) {
-        if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
-      }
+  if (header.empty()) return found;
+  for (const Pair& p : pairs_) {
+    for (const Word& w : p.words) {
+      if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
     }
   }
   for (const Word& w : short_words_) {
-    if ((found & w.detectors) == 0 && (FindText(text, w.text) != std::string_view::npos ||
-                                       header.find(w.text) != std::string_view::npos))
+    if (header.find(w.text) != std::string_view::npos) found |= w.detectors;
+  }
+  return found;
+}
+
+std::uint64_t RequiredWords::PresentInText(std::string_view text, std::uint64_t in_header) const {
+  std::uint64_t found = in_header | always_;
+  for (const Word& w : short_words_) {
+    if ((found & w.detectors) == 0 && FindText(text, w.text) != std::string_view::npos)
       found |= w.detectors;
   }
   const auto done = [&] { return (found & wanted_) == wanted_; };
   if (done()) return found;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  if (size < 18) {
+    // Too short for the vector loop (most spreadsheet cells): when no position holds the
+    // bytes of any pair, nothing more can be found.
+    bool any = false;
+    for (std::size_t pos = 0; pos < size && !any; ++pos) {
+      any = (pos + 1 < size && AnyPair(0, s[pos], s[pos + 1])) ||
+            (pos + 2 < size && AnyPair(1, s[pos + 1], s[pos + 2]));
+    }
+    if (!any) return found;
+  }
   // The pairs still worth looking for: some detector of theirs not yet found.
   thread_local std::vector<const Pair*> open;  // per call; kept to spare an allocation
   open.clear();
   for (const Pair& p : pairs_) {
     if ((p.detectors & ~found) != 0) open.push_back(&p);
   }
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
   std::size_t pos = 0;
 #if defined(__SSE2__)
   // Blocks of 16 start positions; a word starts at pos + bit.
@@ -128,6 +146,10 @@ std::uint64_t RequiredWords::Present(std::string_view text, std::string_view hea
   }
 #endif
   for (; pos < size && !open.empty(); ++pos) {
+    if (!(pos + 1 < size && AnyPair(0, s[pos], s[pos + 1])) &&
+        !(pos + 2 < size && AnyPair(1, s[pos + 1], s[pos + 2]))) {
+      continue;  // no pair starts here
+    }
     for (const Pair* p : open) {
       if (pos + p->offset + 1 < size && s[pos + p->offset] == p->first &&
           s[pos + p->offset + 1] == p->second) {

@@ -8,6 +8,7 @@
 #ifndef DOCCHECK_SRC_DETECT_REQUIRED_WORDS_H_
 #define DOCCHECK_SRC_DETECT_REQUIRED_WORDS_H_
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,13 @@ class RequiredWords {
 
   // Bit i set when detector i needs no word, or one of its words occurs in `text` or in
   // `header` (as bytes, like FindText).
-  std::uint64_t Present(std::string_view text, std::string_view header) const;
+  std::uint64_t Present(std::string_view text, std::string_view header) const {
+    return PresentInText(text, InHeader(header));
+  }
+  // The part of Present() that depends on the header alone (callers that scan many blocks
+  // under a few headings, spreadsheet cells, keep it), and the rest given that part.
+  std::uint64_t InHeader(std::string_view header) const;
+  std::uint64_t PresentInText(std::string_view text, std::uint64_t in_header) const;
 
  private:
   struct Word {
@@ -44,7 +51,15 @@ class RequiredWords {
   void Verify(const Pair& pair, std::string_view text, std::size_t start,
               std::uint64_t* found) const;
 
+  // Whether any pair (of either offset) has bytes (a, b): bit a * 256 + b. Lets the
+  // position-by-position tail (all of a short spreadsheet cell) skip most positions.
+  bool AnyPair(int offset, unsigned char a, unsigned char b) const {
+    const unsigned i = a * 256u + b;
+    return ((pair_bytes_[offset][i / 64] >> (i % 64)) & 1) != 0;
+  }
+
   std::vector<Pair> pairs_;
+  std::array<std::array<std::uint64_t, 1024>, 2> pair_bytes_{};
   std::vector<Word> short_words_;  // under two bytes: searched on their own
   std::uint64_t always_ = 0;       // detectors that need no word
   std::uint64_t wanted_ = 0;       // detectors that need one

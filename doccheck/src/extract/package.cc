@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "extract/lean_xml.h"
+
 namespace doccheck {
 namespace {
 
@@ -132,6 +134,18 @@ bool Package::Parse(std::string_view name, XmlHandler& handler) {
   std::string xml;
   if (!Read(name, &xml)) return false;
   if (auto error = ParseXml(xml, name, handler, sink_.budget())) {
+    Report(std::move(*error));
+    return false;
+  }
+  return true;
+}
+
+bool Package::ParseLean(std::string_view name, XmlHandler& handler) {
+  std::string xml;
+  if (!Read(name, &xml)) return false;
+  auto error = LeanXmlApplies(xml) ? ParseLeanXml(xml, name, handler, sink_.budget())
+                                   : ParseXml(xml, name, handler, sink_.budget());
+  if (error) {
     Report(std::move(*error));
     return false;
   }

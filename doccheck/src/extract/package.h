@@ -48,6 +48,9 @@ class Package {
   // Reads and parses the XML part `name` into `handler`. False when missing or failing
   // (failures reported).
   bool Parse(std::string_view name, XmlHandler& handler);
+  // The same with the lean scanner (lean_xml.h) for large, simple UTF-8 parts; parts in
+  // another encoding go to Parse's parser.
+  bool ParseLean(std::string_view name, XmlHandler& handler);
   // Hands the part `entry` to the sink as an embedded document named by its path.
   void Embed(const ZipEntry& entry);
   // Reports `error` to the sink, noting limit errors so that stopped() becomes true.

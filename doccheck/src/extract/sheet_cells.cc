@@ -18,6 +18,12 @@ void SheetCells::Add(std::uint64_t column, std::uint64_t row, std::string value,
   cells_.push_back(Cell{column, std::move(value), is_text});
 }
 
+SheetCells::Column* SheetCells::Direct(std::uint64_t column) {
+  if (column >= kDirectColumns) return nullptr;
+  if (columns_.size() <= column) columns_.resize(static_cast<std::size_t>(column) + 1);
+  return &columns_[static_cast<std::size_t>(column)];
+}
+
 void SheetCells::Flush() {
   if (cells_.empty()) return;
   bool heading_row = false;
@@ -28,7 +34,13 @@ void SheetCells::Flush() {
       heading_found_ = true;
       heading_row = true;
       for (const Cell& c : cells_) {
-        if (c.is_text) headings_[c.column] = c.value;
+        if (!c.is_text) continue;
+        if (Column* col = Direct(c.column)) {
+          col->heading = c.value;
+          col->has_heading = true;
+        } else {
+          headings_[c.column] = c.value;
+        }
       }
     }
   }
@@ -38,12 +50,16 @@ void SheetCells::Flush() {
   for (const Cell& c : cells_) {
     std::string_view header;
     if (!heading_row) {
-      auto h = headings_.find(c.column);
-      if (h != headings_.end()) {
+      if (const Column* col = Direct(c.column)) {
+        if (col->has_heading) {
+          header = col->heading;
+        } else if (col->has_first_text) {
+          header = col->first_text;
+        }
+      } else if (auto h = headings_.find(c.column); h != headings_.end()) {
         header = h->second;
-      } else {
-        auto f = first_text_.find(c.column);
-        if (f != first_text_.end()) header = f->second;
+      } else if (auto f = first_text_.find(c.column); f != first_text_.end()) {
+        header = f->second;
       }
     }
     block.text = c.value;
@@ -52,9 +68,16 @@ void SheetCells::Flush() {
     sink_.Text(block);
   }
   for (Cell& c : cells_) {
-    if (c.is_text && first_text_.find(c.column) == first_text_.end() &&
-        first_text_.size() < 16384) {
+    if (!c.is_text || first_texts_ >= 16384) continue;
+    if (Column* col = Direct(c.column)) {
+      if (!col->has_first_text) {
+        col->first_text = std::move(c.value);
+        col->has_first_text = true;
+        ++first_texts_;
+      }
+    } else if (first_text_.find(c.column) == first_text_.end()) {
       first_text_.emplace(c.column, std::move(c.value));
+      ++first_texts_;
     }
   }
   cells_.clear();

@@ -44,9 +44,21 @@ class SheetCells {
   std::string sheet_;
   std::uint64_t row_ = 0;
   std::vector<Cell> cells_;
+  // The heading of each column: from the heading row, else its first text cell. Held in
+  // a vector for the columns a spreadsheet can have (XFD, 16384; looked up for every
+  // cell), in maps beyond.
+  struct Column {
+    std::string heading, first_text;
+    bool has_heading = false, has_first_text = false;
+  };
+  Column* Direct(std::uint64_t column);  // null past kDirectColumns
+
+  static constexpr std::uint64_t kDirectColumns = 16384;
   bool heading_found_ = false;
+  std::vector<Column> columns_;
   std::unordered_map<std::uint64_t, std::string> headings_;    // from the heading row
   std::unordered_map<std::uint64_t, std::string> first_text_;  // first text in each column
+  std::size_t first_texts_ = 0;                                // held in either
 };
 
 }  // namespace doccheck

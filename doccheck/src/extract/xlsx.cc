@@ -1,7 +1,9 @@
 // XLSX: one TextBlock per non-empty cell of every worksheet (shared strings, inline
 // strings, formula results and numbers), with the sheet name, cell reference and column
 // heading; numbers with a date style are written as dates (YYYY/MM/DD). Comments and
-// embedded documents follow.
+// embedded documents follow. Worksheets and the shared strings, the large parts, are read
+// by the lean XML scanner (lean_xml.h); a cell naming a shared string the table does not
+// have is reported as kCorrupt.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -209,6 +211,11 @@ std::string FormatDateSerial(std::string_view stored, bool date1904) {
 // One worksheet: hands each non-empty cell to SheetCells.
 class SheetHandler : public XmlHandler {
  public:
+  // Cells that named a shared string the table does not have (hostile or damaged input):
+  // how many, and the first one's reference.
+  std::uint64_t bad_shared_refs() const { return bad_shared_refs_; }
+  const std::string& first_bad_ref() const { return first_bad_ref_; }
+
   SheetHandler(SheetCells* cells, const SharedStrings& shared, const std::vector<bool>& date_styles,
                bool date1904)
       : cells_(cells), shared_(shared), date_styles_(date_styles), date1904_(date1904) {}
@@ -273,8 +280,13 @@ class SheetHandler : public XmlHandler {
     std::string text;
     bool is_text = true;
     if (type_ == "s") {
-      std::size_t index = std::strtoul(value_.c_str(), nullptr, 10);
-      if (index < shared_.size()) text = shared_[index];
+      char* end = nullptr;
+      const std::size_t index = std::strtoul(value_.c_str(), &end, 10);
+      if (end != value_.c_str() && index < shared_.size()) {
+        text = shared_[index];
+      } else if (bad_shared_refs_++ == 0) {
+        first_bad_ref_ = CellRef(column_, row_);
+      }
     } else if (type_ == "d") {
       text = value_;  // an ISO 8601 date written as text
     } else if (type_ == "inlineStr") {
@@ -293,6 +305,8 @@ class SheetHandler : public XmlHandler {
 
   SheetCells* cells_;
   const SharedStrings& shared_;
+  std::uint64_t bad_shared_refs_ = 0;  // cells whose shared string does not exist
+  std::string first_bad_ref_;
   const std::vector<bool>& date_styles_;
   bool date1904_;
   std::uint64_t row_ = 0;
@@ -334,7 +348,7 @@ void Xlsx::Extract(std::string_view bytes, ExtractSink& sink) const {
   }
   SharedStrings shared;
   SharedStringsHandler shared_handler(&shared);
-  package.Parse(shared_part, shared_handler);
+  package.ParseLean(shared_part, shared_handler);
   std::vector<bool> date_styles;
   StylesHandler styles_handler(&date_styles);
   package.Parse(styles_part, styles_handler);
@@ -357,7 +371,14 @@ void Xlsx::Extract(std::string_view bytes, ExtractSink& sink) const {
     if (s.part.empty()) continue;  // chartsheets and dialog sheets have no cells
     SheetCells cells(sink, s.part, s.name);
     SheetHandler handler(&cells, shared, date_styles, date1904);
-    package.Parse(s.part, handler);
+    package.ParseLean(s.part, handler);
+    cells.Flush();
+    if (handler.bad_shared_refs() > 0) {
+      sink.Error(ErrorCode::kCorrupt,
+                 s.part + ": " + std::to_string(handler.bad_shared_refs()) +
+                     " cell(s) refer to a shared string that does not exist (first: " +
+                     handler.first_bad_ref() + "); their text could not be checked");
+    }
   }
   for (const ZipEntry& e : package.zip().entries()) {
     if (package.stopped()) return;

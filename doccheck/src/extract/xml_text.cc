@@ -288,13 +288,19 @@ bool DocumentTextHandler::Characters(std::string_view text) {
 void DocumentTextHandler::Break() { text_.Separator(cell_depth_ > 0 ? ' ' : '\n'); }
 
 std::string CellRef(std::uint64_t column, std::uint64_t row) {
-  std::string letters;
+  // Built backwards in a buffer: called once per spreadsheet cell.
+  char buf[48];
+  char* p = buf + sizeof buf;
+  do {
+    *--p = static_cast<char>('0' + row % 10);
+    row /= 10;
+  } while (row > 0);
   std::uint64_t n = column + 1;
   while (n > 0) {
-    letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+    *--p = static_cast<char>('A' + (n - 1) % 26);
     n = (n - 1) / 26;
   }
-  return letters + std::to_string(row);
+  return std::string(p, static_cast<std::size_t>(buf + sizeof buf - p));
 }
 
 bool ParseCellRef(std::string_view ref, std::uint64_t* column, std::uint64_t* row) {

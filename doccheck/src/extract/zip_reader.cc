@@ -415,8 +415,9 @@ std::optional<FileError> ZipArchive::Read(const ZipEntry& entry, Budget& budget,
                                           std::uint64_t max_bytes, std::string* out) const {
   out->clear();
   if (entry.sizes_known) {
-    // A reservation bounded by what this entry may legitimately produce.
-    out->reserve(std::min<std::uint64_t>({entry.uncompressed_size, max_bytes, 16u << 20}));
+    // A reservation bounded by what this entry may legitimately produce (up to 64 MiB, so
+    // that a large worksheet is not copied while it grows; untouched pages cost nothing).
+    out->reserve(std::min<std::uint64_t>({entry.uncompressed_size, max_bytes, 64u << 20}));
   }
   return Stream(entry, budget, max_bytes, [out](std::string_view piece) {
     out->append(piece);

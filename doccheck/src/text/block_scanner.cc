@@ -53,13 +53,48 @@ void Resolve(std::vector<Candidate>* cands) {
 }
 
 // Every detector that can find something in the block (see required_words.h).
-void RunDetectors(const ScanText& scan, std::vector<Candidate>* cands) {
+void RunDetectors(const ScanText& scan, std::vector<Candidate>* cands, std::uint64_t in_header) {
   const std::vector<const Detector*>& detectors = AllDetectors();
-  const std::uint64_t present = RequiredWords::ForAllDetectors().Present(scan.text, scan.header);
+  const std::uint64_t present =
+      RequiredWords::ForAllDetectors().PresentInText(scan.text, in_header);
   for (std::size_t i = 0; i < detectors.size(); ++i) {
     if (i >= 64 || ((present >> i) & 1) != 0) detectors[i]->Detect(scan, *cands);
   }
 }
+
+void RunDetectors(const ScanText& scan, std::vector<Candidate>* cands) {
+  RunDetectors(scan, cands, RequiredWords::ForAllDetectors().InHeader(scan.header));
+}
+
+// Column headings seen lately on this thread, normalised, with the detectors their words
+// allow: spreadsheet cells come a row at a time under a few headings, and normalising the
+// heading and looking for every required word in it once per cell was a tenth of the time.
+class HeadingCache {
+ public:
+  struct Heading {
+    std::string raw;
+    std::string normalized;
+    std::uint64_t in_header = 0;
+    bool valid = false;
+  };
+  const Heading& Get(std::string_view raw) {
+    for (Heading& h : slots_) {
+      if (h.valid && h.raw.size() == raw.size() && h.raw == raw) return h;
+    }
+    Heading& h = slots_[next_];
+    next_ = (next_ + 1) % kSlots;
+    h.valid = true;
+    h.raw.assign(raw);
+    h.normalized = raw.empty() ? std::string() : NormalizeForDetection(raw);
+    h.in_header = RequiredWords::ForAllDetectors().InHeader(h.normalized);
+    return h;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 16;
+  Heading slots_[kSlots];
+  std::size_t next_ = 0;
+};
 
 }  // namespace
 
@@ -75,16 +110,16 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   thread_local Scratch scratch;
   NormalizedText& nt = scratch.nt;
   NormalizeForDetection(utf8, &nt);
-  const std::string header =
-      info.header.empty() ? std::string() : NormalizeForDetection(info.header);
+  thread_local HeadingCache headings;
+  const HeadingCache::Heading& heading = headings.Get(info.header);
   std::vector<NumberToken>& numbers = scratch.numbers;
   numbers.clear();
   FindNumberTokens(nt.text, &numbers);
   TableIndex tables;
-  ScanText scan{nt.text, header, &numbers, &tables};
+  ScanText scan{nt.text, heading.normalized, &numbers, &tables};
   std::vector<Candidate>& cands = scratch.cands;
   cands.clear();
-  RunDetectors(scan, &cands);
+  RunDetectors(scan, &cands, heading.in_header);
   if (cands.empty()) return;
   Resolve(&cands);
 
@@ -98,6 +133,10 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
     counted = c.begin;
     Finding f;
     f.kind = c.kind;
+    if (info.kinds_only && c.kind != Kind::kClassificationLabel) {
+      out->push_back(std::move(f));
+      continue;
+    }
     f.masked = MaskValue(c.kind, c.normalized);
     f.normalized = std::move(c.normalized);
     f.confidence = c.confidence;
@@ -116,6 +155,78 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
     }
     out->push_back(std::move(f));
   }
+}
+
+void CellScanner::Scan(std::string_view utf8, std::string_view header, const Location& where,
+                       std::size_t detailed, std::vector<Finding>* out,
+                       std::vector<Kind>* counted) {
+  if (utf8.empty()) return;
+  auto emit = [&](const std::vector<Finding>& found) {
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const Finding& c = found[i];
+      if (i >= detailed && c.kind != Kind::kClassificationLabel) {
+        counted->push_back(c.kind);
+        continue;
+      }
+      Finding& f = out->emplace_back();
+      f.kind = c.kind;
+      f.masked = c.masked;
+      f.normalized = c.normalized;
+      f.confidence = c.confidence;
+      f.location = where;
+      f.location.offset = where.offset + c.location.offset;
+    }
+  };
+  // Scanned without a location: offsets are then those in the cell, and nothing else in
+  // a finding depends on where the cell is.
+  BlockInfo bare;
+  bare.header = header;
+  found_.clear();
+  if (utf8.size() > kMaxText) {
+    bare.kinds_only = detailed == 0;
+    ScanTextBlock(utf8, bare, &found_);
+    emit(found_);
+    return;
+  }
+  key_.clear();
+  const std::uint32_t header_size = static_cast<std::uint32_t>(header.size());
+  key_.append(reinterpret_cast<const char*>(&header_size), sizeof header_size);
+  key_.append(header);
+  key_.append(utf8);
+  if (seen_.empty()) seen_.assign(kSeenSlots, 0);
+  const std::uint64_t hash = std::hash<std::string_view>{}(key_);
+  // The slot holds the hash's upper half (0 marks a free slot). Every cell touches the
+  // table at random, so it is kept small (64 KiB) enough to stay in the cache while the
+  // sheet's XML streams past: a cell evicted by another before it repeats is scanned
+  // again, which costs time, never a finding.
+  const std::uint32_t mark = static_cast<std::uint32_t>(hash >> 32) | 1;
+  std::uint32_t& slot = seen_[hash % kSeenSlots];
+  const bool seen = slot == mark;
+  // Only a cell seen before can be in the cache: unique cells skip the lookup.
+  if (seen) {
+    if (auto it = cache_.find(hash); it != cache_.end() && it->second.key == key_) {
+      emit(it->second.found);
+      return;
+    }
+  }
+  // A first sighting is not cached: when none of its findings is reported in full, only
+  // their kinds are needed.
+  bare.kinds_only = !seen && detailed == 0;
+  ScanTextBlock(utf8, bare, &found_);
+  emit(found_);
+  if (!seen) {
+    slot = mark;
+    return;
+  }
+  if (bytes_ >= kMaxBytes) {
+    cache_.clear();
+    bytes_ = 0;
+  }
+  bytes_ += key_.size() + 96;
+  for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
+  Cached& entry = cache_[hash];  // a colliding entry is replaced
+  entry.key = key_;
+  entry.found = found_;
 }
 
 std::vector<TextSpan> FindInText(std::string_view utf8) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "doccheck/report.h"
@@ -28,10 +29,45 @@ struct BlockInfo {
   const std::vector<std::uint32_t>* source_line_starts = nullptr;
   int base_line = 0;            // lines before the block's first line
   std::size_t report_from = 0;  // drop candidates starting before this byte
+  // Findings carry only their kind (not masked, normalised or located), except
+  // classification labels: for findings a report past its cap only counts.
+  bool kinds_only = false;
 };
 
 // Appends the findings of `utf8` to `out`.
 void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out);
+
+// Spreadsheet and CSV cells, one block each: the findings of a short cell depend only on
+// its text and its column heading, and sheets repeat both (that is what shared strings
+// are for), so they are remembered per (heading, text) for the life of the scanner, up to
+// a fixed memory budget. Not thread-safe: one per report.
+class CellScanner {
+ public:
+  // Appends the findings of the cell `utf8` under the column heading `header`, at `where`
+  // (its offset that of the cell's text; no line), to `out`, the same as ScanTextBlock.
+  // Findings after the first `detailed` of this cell (a report past its findings cap only
+  // counts them) go to `counted` as their kind alone, except classification labels,
+  // which always go to `out` complete.
+  void Scan(std::string_view utf8, std::string_view header, const Location& where,
+            std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted);
+
+ private:
+  static constexpr std::size_t kMaxText = 512;         // longer cells are not remembered
+  static constexpr std::size_t kMaxBytes = 8u << 20;   // keys and findings held at most;
+                                                       // past it the cache starts afresh
+  static constexpr std::size_t kSeenSlots = 1u << 14;  // see Scan
+  // A cell is remembered the second time it is seen: hashes of cells seen once (a slot
+  // each, by hash; a collision forgets the older), so unique cells cost no allocation.
+  std::vector<std::uint32_t> seen_;
+  struct Cached {
+    std::string key;  // heading size, heading and text, as key_
+    std::vector<Finding> found;
+  };
+  std::unordered_map<std::uint64_t, Cached> cache_;  // by the hash of the key
+  std::size_t bytes_ = 0;
+  std::string key_;
+  std::vector<Finding> found_;
+};
 
 class TextStreamScanner {
  public:
