@@ -489,6 +489,48 @@ class PocoConsoleStore : public ConsoleStore {
     });
   }
 
+  Result<std::vector<UserWeeklyCount>> CountEventsByUserAndWeek(
+      const WeeklyCountQuery& q) override {
+    return Run<std::vector<
+        UserWeeklyCount>>("counting events per person and week", false, [&](DbSession& s) {
+      std::vector<UserWeeklyCount> out;
+      if (q.kinds.empty() || q.weeks <= 0) return out;
+      constexpr Poco::Int64 kWeek = 7LL * 24 * 3600 * 1000000;
+      // The desktop user when it is a string (as the events list shows it), else "".
+      const std::string user =
+          db_->dialect() == PocoDb::Dialect::kPostgres
+              ? "CASE WHEN json_typeof(j.body->'user') = 'string' THEN j.body->>'user' "
+                "ELSE '' END"
+              : "CASE WHEN json_valid(e.body) THEN CASE WHEN json_type(e.body, '$.user') = "
+                "'text' THEN json_extract(e.body, '$.user') ELSE '' END ELSE '' END";
+      std::string sql = "SELECT COALESCE(s.section, ''), " + user + ", (e.event_time - ?) / " +
+                        std::to_string(kWeek) +
+                        ", COUNT(*) FROM events e LEFT JOIN console_agent_sections s ON "
+                        "s.agent = e.agent " +
+                        (db_->dialect() == PocoDb::Dialect::kPostgres
+                             ? "CROSS JOIN LATERAL (SELECT e.body::json AS body) j "  // once
+                             : "") +
+                        "WHERE e.kind IN (";
+      for (std::size_t i = 0; i < q.kinds.size(); ++i) sql += i ? ", ?" : "?";
+      sql += ") AND e.event_time >= ? AND e.event_time < ?";
+      if (q.section) sql += " AND COALESCE(s.section, '') = ?";
+      sql += " GROUP BY 1, 2, 3";
+      const Poco::Int64 from = q.from, to = q.from + q.weeks * kWeek;
+      Statement stmt(s);
+      stmt << Q(sql), bind(from);
+      for (const std::string& k : q.kinds) stmt, bind(k);
+      stmt, bind(from), bind(to);
+      if (q.section) stmt, bind(*q.section);
+      std::vector<std::string> section, users;
+      std::vector<Poco::Int64> week, count;
+      stmt, into(section), into(users), into(week), into(count);
+      stmt.execute();
+      for (std::size_t i = 0; i < section.size(); ++i)
+        out.push_back(UserWeeklyCount{section[i], users[i], static_cast<int>(week[i]), count[i]});
+      return out;
+    });
+  }
+
   // CountEventsByWeek from event_day_counts: about kinds × agents × days rows, summed per
   // section and local day, then per week here (a week is 7 local days from q.from, a
   // Monday's midnight).

@@ -256,6 +256,47 @@ TEST_P(EventCountsTest, ConcurrentBatchesOnTheSameDaysLoseNoCountAndDoNotDeadloc
   EXPECT_EQ(Counted(), Expected(sections_));
 }
 
+// The near misses per person: the database reads the desktop user from each event's
+// JSON; a user that is not a string, or none, is "" as in the events list.
+TEST_P(EventCountsTest, EventsAreCountedPerSectionUserAndWeekByTheDatabase) {
+  std::vector<StoredEvent> events;
+  auto add = [&](const std::string& id, const std::string& agent, const std::string& kind, Micros t,
+                 const std::string& user_json) {
+    events.push_back(StoredEvent{id, agent, kind, t, t,
+                                 R"({"id":")" + id + R"(","kind":")" + kind + "\"" +
+                                     (user_json.empty() ? "" : R"(,"user":)" + user_json) + "}"});
+  };
+  add("a1", "pc-zeimu", "send_blocked", kFrom + kSecond, R"("hanako")");
+  add("a2", "pc-zeimu", "print_blocked", kFrom + kWeek, R"("hanako")");
+  add("a3", "pc-zeimu", "send_blocked", kFrom + kWeek + kSecond, R"("佐藤 \"x\"")");
+  add("a4", "pc-zeimu", "send_blocked", kFrom + 2 * kSecond, "42");
+  add("a5", "pc-zeimu", "send_blocked", kFrom + 3 * kSecond, "");
+  add("a6", "pc-soumu", "send_blocked", kFrom + 4 * kSecond, R"("taro")");
+  add("a7", "pc-zeimu", "send_allowed", kFrom + 5 * kSecond, R"("hanako")");  // not counted
+  add("a8", "pc-zeimu", "send_blocked", kFrom + 2 * kWeek, R"("hanako")");    // after
+  add("a9", "pc-zeimu", "send_blocked", kFrom - kSecond, R"("hanako")");      // before
+  ASSERT_TRUE(store_->InsertEvents(events).ok());
+  WeeklyCountQuery q;
+  q.kinds = {"send_blocked", "print_blocked"};
+  q.from = kFrom;
+  q.weeks = 2;
+  auto count = [&](std::optional<std::string> section) {
+    q.section = section;
+    auto r = cs_->CountEventsByUserAndWeek(q);
+    EXPECT_TRUE(r.ok()) << r.error();
+    std::map<std::string, std::int64_t> out;
+    for (const UserWeeklyCount& c : r.value())
+      out[c.section + "/" + c.user + "/" + std::to_string(c.week)] += c.count;
+    return out;
+  };
+  EXPECT_EQ(count(std::nullopt), (std::map<std::string, std::int64_t>{{"税務課/hanako/0", 1},
+                                                                      {"税務課/hanako/1", 1},
+                                                                      {"税務課/佐藤 \"x\"/1", 1},
+                                                                      {"税務課//0", 2},
+                                                                      {"総務課/taro/0", 1}}));
+  EXPECT_EQ(count("総務課"), (std::map<std::string, std::int64_t>{{"総務課/taro/0", 1}}));
+}
+
 TEST(LocalDayNumberTest, DaysChangeAtTheZonesMidnight) {
   ASSERT_TRUE(UseTimeZone("Asia/Tokyo").ok());
   EXPECT_EQ(LocalDayNumber(0), 0);                              // 09:00 on 1970-01-01

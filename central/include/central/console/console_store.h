@@ -84,6 +84,14 @@ struct WeeklyCount {
   std::int64_t count = 0;
 };
 
+// Events counted per section, desktop user and week (the near misses per person).
+struct UserWeeklyCount {
+  std::string section;  // the agent's section, "" for none
+  std::string user;     // the event's desktop login, "" when it has none
+  int week = 0;         // 0 = the first week (7 × 24 hours from the query's `from`)
+  std::int64_t count = 0;
+};
+
 struct ConsoleEvent {
   StoredEvent event;
   std::string section;  // the agent's section at query time; "" when it has none
@@ -161,6 +169,10 @@ class ConsoleStore {
   // (event_counts.h) when they are kept in the console's time zone, else by GROUP BY over
   // the events.
   virtual Result<std::vector<WeeklyCount>> CountEventsByWeek(const WeeklyCountQuery& query) = 0;
+  // Counted in the database per section, user and week (query.user is not used): the
+  // user is read from each event's JSON by the database, not by parsing it here.
+  virtual Result<std::vector<UserWeeklyCount>> CountEventsByUserAndWeek(
+      const WeeklyCountQuery& query) = 0;
   // Makes the day counts those of the console's time zone (serve calls it at start, after
   // UseTimeZone): the number of events recounted, or -1 when they were current.
   virtual Result<std::int64_t> PrepareEventCounts() = 0;
