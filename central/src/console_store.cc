@@ -360,46 +360,36 @@ class PocoConsoleStore : public ConsoleStore {
         std::sort(counted.begin(), counted.end());
         for (std::size_t i = 0; i < counted.size(); ++i) terms[i] = counted[i].second;
       }
-      const bool indexed = !terms.empty();
-      // Read one row more than a page (to know whether a next page exists). Filters on
-      // the JSON may drop rows (a subject's bigrams in another order, say): then read on in
-      // batches that double, up to kBatch. Nearly every candidate of the index passes, so a
-      // first batch of a whole kBatch read ten times the rows of a page, each its events
-      // row and section (the slow part of a search with a rare section).
+      if (!terms.empty()) return SearchByTerms(s, q, terms, body_filter, limit);
+      // Without index terms: the events in the time index's order. Read one row more than
+      // a page (to know whether a next page exists); a filter on the JSON (a user given as
+      // "", a domain with nothing to index) may drop rows: then read on in batches that
+      // double, up to kBatch.
       int batch = limit + 1;
-      const std::string k = indexed ? "t." : "e.";  // the table whose sort columns are used
       std::optional<EventKey> cursor = q.before;
       int scanned = 0;
       while (true) {
         std::string sql =
             "SELECT e.id, e.agent, e.kind, e.event_time, e.received_at, e.body, "
-            "COALESCE(s.section, '') FROM ";
-        sql += indexed ? "event_terms t JOIN events e ON e.id = t.event_id " : "events e ";
-        sql += "LEFT JOIN console_agent_sections s ON s.agent = e.agent WHERE ";
-        sql += indexed ? "t.term = ?" : "1 = 1";
-        if (q.from) sql += " AND " + k + "event_time >= ?";
-        if (q.to) sql += " AND " + k + "event_time < ?";
+            "COALESCE(s.section, '') FROM events e LEFT JOIN console_agent_sections s ON "
+            "s.agent = e.agent WHERE 1 = 1";
+        if (q.from) sql += " AND e.event_time >= ?";
+        if (q.to) sql += " AND e.event_time < ?";
         if (q.section) sql += " AND COALESCE(s.section, '') = ?";
         if (q.agent) sql += " AND e.agent = ?";
         if (q.kind) sql += " AND e.kind = ?";
         if (cursor) {
           // The first conjunct is a plain range, so the time index is searched from the
           // cursor on instead of scanned and sorted (deep pages stay as fast as the first).
-          sql += " AND " + k + "event_time <= ? AND (" + k + "event_time < ? OR (" + k +
-                 "event_time = ? AND (" + k + "received_at < ? OR (" + k + "received_at = ? AND " +
-                 k + (indexed ? "event_id" : "id") + " < ?))))";
-        }
-        for (std::size_t i = 1; i < terms.size(); ++i) {
           sql +=
-              " AND EXISTS (SELECT 1 FROM event_terms x WHERE x.term = ? AND x.event_time = "
-              "t.event_time AND x.received_at = t.received_at AND x.event_id = t.event_id)";
+              " AND e.event_time <= ? AND (e.event_time < ? OR (e.event_time = ? AND "
+              "(e.received_at < ? OR (e.received_at = ? AND e.id < ?))))";
         }
-        sql += " ORDER BY " + k + "event_time DESC, " + k + "received_at DESC, " + k +
-               (indexed ? "event_id" : "id") + " DESC LIMIT " + std::to_string(batch);
+        sql += " ORDER BY e.event_time DESC, e.received_at DESC, e.id DESC LIMIT " +
+               std::to_string(batch);
         Statement stmt(s);
         stmt << Q(sql);
         // Bound values must outlive execute(): bind() copies them.
-        if (indexed) stmt, bind(terms[0]);
         if (q.from) stmt, bind(static_cast<Poco::Int64>(*q.from));
         if (q.to) stmt, bind(static_cast<Poco::Int64>(*q.to));
         if (q.section) stmt, bind(*q.section);
@@ -412,7 +402,6 @@ class PocoConsoleStore : public ConsoleStore {
               bind(static_cast<Poco::Int64>(cursor->received_at)),
               bind(static_cast<Poco::Int64>(cursor->received_at)), bind(cursor->id);
         }
-        for (std::size_t i = 1; i < terms.size(); ++i) stmt, bind(terms[i]);
         std::vector<std::string> id, agent, kind, body, section;
         std::vector<Poco::Int64> time, received;
         stmt, into(id), into(agent), into(kind), into(time), into(received), into(body),
@@ -487,6 +476,101 @@ class PocoConsoleStore : public ConsoleStore {
         out.push_back(WeeklyCount{kind[i], section[i], static_cast<int>(week[i]), count[i]});
       return out;
     });
+  }
+
+  // SearchEvents through the index: candidates are read from the driving term's rows in
+  // page order, a bounded number per round (index only), and only those candidates are
+  // looked up in events with the other filters (other terms by key, section, agent, kind).
+  // Each statement's work is bounded whatever the planner estimates: PostgreSQL, taking
+  // two correlated subject bigrams for independent, hash-joined every row of both terms
+  // before sorting (2 s for a section head's subject search at a million events).
+  EventPage SearchByTerms(DbSession& s, const EventQuery& q, const std::vector<std::string>& terms,
+                          const EventQuery& body_filter, int limit) {
+    EventPage page;
+    constexpr int kMaxRound = 4000;
+    int round = limit + 1;  // a page and one, when every candidate passes
+    std::optional<EventKey> cursor = q.before;
+    int scanned = 0;
+    while (true) {
+      std::string sql = "SELECT event_time, received_at, event_id FROM event_terms WHERE term = ?";
+      if (q.from) sql += " AND event_time >= ?";
+      if (q.to) sql += " AND event_time < ?";
+      if (cursor) {
+        sql +=
+            " AND event_time <= ? AND (event_time < ? OR (event_time = ? AND (received_at < ? "
+            "OR (received_at = ? AND event_id < ?))))";
+      }
+      sql += " ORDER BY event_time DESC, received_at DESC, event_id DESC LIMIT " +
+             std::to_string(round);
+      std::vector<Poco::Int64> cand_time, cand_received;
+      std::vector<std::string> cand_id;
+      {
+        Statement stmt(s);
+        stmt << Q(sql), bind(terms[0]);
+        if (q.from) stmt, bind(static_cast<Poco::Int64>(*q.from));
+        if (q.to) stmt, bind(static_cast<Poco::Int64>(*q.to));
+        if (cursor) {
+          stmt, bind(static_cast<Poco::Int64>(cursor->time)),
+              bind(static_cast<Poco::Int64>(cursor->time)),
+              bind(static_cast<Poco::Int64>(cursor->time)),
+              bind(static_cast<Poco::Int64>(cursor->received_at)),
+              bind(static_cast<Poco::Int64>(cursor->received_at)), bind(cursor->id);
+        }
+        stmt, into(cand_time), into(cand_received), into(cand_id);
+        stmt.execute();
+      }
+      if (cand_id.empty()) return page;
+      const bool more_candidates = cand_id.size() == static_cast<std::size_t>(round);
+      // The candidates that pass every other filter, newest first.
+      std::string look =
+          "SELECT e.id, e.agent, e.kind, e.event_time, e.received_at, e.body, "
+          "COALESCE(s.section, '') FROM events e LEFT JOIN console_agent_sections s ON "
+          "s.agent = e.agent WHERE e.id IN (?";
+      for (std::size_t i = 1; i < cand_id.size(); ++i) look += ", ?";
+      look += ")";
+      if (q.section) look += " AND COALESCE(s.section, '') = ?";
+      if (q.agent) look += " AND e.agent = ?";
+      if (q.kind) look += " AND e.kind = ?";
+      for (std::size_t i = 1; i < terms.size(); ++i) {
+        look +=
+            " AND EXISTS (SELECT 1 FROM event_terms x WHERE x.term = ? AND x.event_time = "
+            "e.event_time AND x.received_at = e.received_at AND x.event_id = e.id)";
+      }
+      look += " ORDER BY e.event_time DESC, e.received_at DESC, e.id DESC";
+      std::vector<std::string> id, agent, kind, body, section;
+      std::vector<Poco::Int64> time, received;
+      {
+        Statement stmt(s);
+        stmt << Q(look);
+        for (const std::string& c : cand_id) stmt, bind(c);
+        if (q.section) stmt, bind(*q.section);
+        if (q.agent) stmt, bind(*q.agent);
+        if (q.kind) stmt, bind(*q.kind);
+        for (std::size_t i = 1; i < terms.size(); ++i) stmt, bind(terms[i]);
+        stmt, into(id), into(agent), into(kind), into(time), into(received), into(body),
+            into(section);
+        stmt.execute();
+      }
+      for (std::size_t i = 0; i < id.size(); ++i) {
+        if (!MatchesBody(body_filter, body[i])) continue;
+        page.events.push_back(ConsoleEvent{
+            StoredEvent{id[i], agent[i], kind[i], time[i], received[i], body[i]}, section[i]});
+        if (static_cast<int>(page.events.size()) == limit) {
+          // More may follow unless no other candidate passed and none is left.
+          if (i + 1 < id.size() || more_candidates)
+            page.next = EventKey{time[i], received[i], id[i]};
+          return page;
+        }
+      }
+      scanned += static_cast<int>(cand_id.size());
+      cursor = EventKey{cand_time.back(), cand_received.back(), cand_id.back()};
+      if (!more_candidates) return page;
+      if (scanned >= q.scan_limit) {
+        page.next = cursor;
+        return page;
+      }
+      round = std::min(round * 2, std::max(kMaxRound, limit + 1));
+    }
   }
 
   Result<std::vector<UserWeeklyCount>> CountEventsByUserAndWeek(

@@ -124,6 +124,8 @@ class EventIndexTest : public ::testing::TestWithParam<std::string> {
     std::vector<const Synthetic*> hits;
     for (const Synthetic& e : events_) {
       if (q.section && e.section != *q.section) continue;
+      if (q.agent && e.stored.agent != *q.agent) continue;
+      if (q.kind && e.stored.kind != *q.kind) continue;
       if (q.user && e.user != *q.user) continue;
       if (q.recipient_domain &&
           std::none_of(e.domains.begin(), e.domains.end(),
@@ -176,6 +178,20 @@ std::vector<EventQuery> Queries() {
   add([](EventQuery& q) {
     q.user = "tanaka";
     q.recipient_domain = "jp";
+    q.subject_words = {"住民"};
+  });
+  add([](EventQuery& q) {  // a rare section with two subject terms: many rounds
+    q.section = "税務課";
+    q.subject_words = {"送付", "課税"};
+    q.limit = 5;
+  });
+  add([](EventQuery& q) {
+    q.agent = "pc-2";
+    q.kind = "send_blocked";
+    q.recipient_domain = "example.co.jp";
+  });
+  add([](EventQuery& q) {
+    q.kind = "print_blocked";  // none of that kind
     q.subject_words = {"住民"};
   });
   add([](EventQuery& q) {
