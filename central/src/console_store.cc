@@ -579,6 +579,11 @@ class PocoConsoleStore : public ConsoleStore {
         UserWeeklyCount>>("counting events per person and week", false, [&](DbSession& s) {
       std::vector<UserWeeklyCount> out;
       if (q.kinds.empty() || q.weeks <= 0) return out;
+      const auto& per_user = PerUserCountedKinds();
+      const bool counted = std::all_of(q.kinds.begin(), q.kinds.end(), [&](const std::string& k) {
+        return std::find(per_user.begin(), per_user.end(), k) != per_user.end();
+      });
+      if (counted && EventCountsCurrent(s)) return CountUsersFromDays(s, q);
       constexpr Poco::Int64 kWeek = 7LL * 24 * 3600 * 1000000;
       // The desktop user when it is a string (as the events list shows it), else "".
       const std::string user =
@@ -613,6 +618,36 @@ class PocoConsoleStore : public ConsoleStore {
         out.push_back(UserWeeklyCount{section[i], users[i], static_cast<int>(week[i]), count[i]});
       return out;
     });
+  }
+
+  // CountEventsByUserAndWeek from event_user_day_counts (event_counts.h): no event read.
+  std::vector<UserWeeklyCount> CountUsersFromDays(DbSession& s, const WeeklyCountQuery& q) {
+    const std::int64_t first_day = LocalDayNumber(q.from);
+    std::string sql =
+        "SELECT COALESCE(s.section, ''), c.user_name, c.day, SUM(c.n) FROM "
+        "event_user_day_counts c LEFT JOIN console_agent_sections s ON s.agent = c.agent WHERE "
+        "c.kind IN (";
+    for (std::size_t i = 0; i < q.kinds.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ") AND c.day >= ? AND c.day < ?";
+    if (q.section) sql += " AND COALESCE(s.section, '') = ?";
+    sql += " GROUP BY COALESCE(s.section, ''), c.user_name, c.day";
+    Statement stmt(s);
+    stmt << Q(sql);
+    for (const std::string& k : q.kinds) stmt, bind(k);
+    stmt, bind(static_cast<Poco::Int64>(first_day)),
+        bind(static_cast<Poco::Int64>(first_day + 7LL * q.weeks));
+    if (q.section) stmt, bind(*q.section);
+    std::vector<std::string> section, user;
+    std::vector<Poco::Int64> day, count;
+    stmt, into(section), into(user), into(day), into(count);
+    stmt.execute();
+    std::map<std::tuple<std::string, std::string, int>, std::int64_t> weekly;
+    for (std::size_t i = 0; i < section.size(); ++i)
+      weekly[{section[i], user[i], static_cast<int>((day[i] - first_day) / 7)}] += count[i];
+    std::vector<UserWeeklyCount> out;
+    for (const auto& [key, n] : weekly)
+      out.push_back(UserWeeklyCount{std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+    return out;
   }
 
   // CountEventsByWeek from event_day_counts: about kinds × agents × days rows, summed per

@@ -3,6 +3,8 @@
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <map>
@@ -25,13 +27,33 @@ constexpr int kRebuildBatch = 50000;
 
 using Key = std::tuple<std::string, std::int64_t, std::string>;  // kind, day, agent
 using Counts = std::map<Key, std::int64_t>;  // sorted: upserts lock rows in one order
+// kind, day, agent, user (event_user_day_counts)
+using UserKey = std::tuple<std::string, std::int64_t, std::string, std::string>;
+using UserCounts = std::map<UserKey, std::int64_t>;
 
-std::string Placeholders(bool postgres, std::size_t rows) {
+bool CountedPerUser(const std::string& kind) {
+  const auto& kinds = PerUserCountedKinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+// The desktop user of an event's JSON when it is a string, else "" (as the events list).
+std::string UserOf(const std::string& json) {
+  try {
+    Poco::JSON::Parser parser;
+    auto o = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+    if (o && o->has("user") && o->get("user").isString()) return o->getValue<std::string>("user");
+  } catch (const Poco::Exception&) {
+  } catch (const std::exception&) {
+  }
+  return "";
+}
+
+std::string Placeholders(bool postgres, std::size_t rows, int columns) {
   std::string sql;
   int n = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     sql += r == 0 ? "(" : ", (";
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < columns; ++c) {
       if (c > 0) sql += ", ";
       sql += postgres ? "$" + std::to_string(++n) : std::string("?");
     }
@@ -49,12 +71,32 @@ void Upsert(Poco::Data::Session& s, bool postgres, const Counts& counts) {
     const std::size_t count = std::min(kRowsPerUpsert, rows.size() - start);
     Statement stmt(s);
     stmt << "INSERT INTO event_day_counts (kind, day, agent, n) VALUES " +
-                Placeholders(postgres, count) +
+                Placeholders(postgres, count, 4) +
                 " ON CONFLICT (kind, day, agent) DO UPDATE SET n = event_day_counts.n + "
                 "excluded.n";
     for (std::size_t i = start; i < start + count; ++i) {
       stmt, bind(std::get<0>(rows[i])), bind(std::get<1>(rows[i])), bind(std::get<2>(rows[i])),
           bind(std::get<3>(rows[i]));
+    }
+    stmt.execute();
+  }
+}
+
+void UpsertUsers(Poco::Data::Session& s, bool postgres, const UserCounts& counts) {
+  std::vector<std::tuple<std::string, Poco::Int64, std::string, std::string, Poco::Int64>> rows;
+  rows.reserve(counts.size());
+  for (const auto& [key, n] : counts)
+    rows.emplace_back(std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), n);
+  for (std::size_t start = 0; start < rows.size(); start += kRowsPerUpsert) {
+    const std::size_t count = std::min(kRowsPerUpsert, rows.size() - start);
+    Statement stmt(s);
+    stmt << "INSERT INTO event_user_day_counts (kind, day, agent, user_name, n) VALUES " +
+                Placeholders(postgres, count, 5) +
+                " ON CONFLICT (kind, day, agent, user_name) DO UPDATE SET n = "
+                "event_user_day_counts.n + excluded.n";
+    for (std::size_t i = start; i < start + count; ++i) {
+      stmt, bind(std::get<0>(rows[i])), bind(std::get<1>(rows[i])), bind(std::get<2>(rows[i])),
+          bind(std::get<3>(rows[i])), bind(std::get<4>(rows[i]));
     }
     stmt.execute();
   }
@@ -73,6 +115,21 @@ bool IsCurrent(const std::vector<std::string>& zones) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& PerUserCountedKinds() {
+  static const std::vector<std::string> kKinds = {"send_blocked", "print_blocked"};
+  return kKinds;
+}
+
+const std::vector<std::string>& EventUserCountSchema() {
+  static const std::vector<std::string> kSchema = {
+      "CREATE TABLE IF NOT EXISTS event_user_day_counts (kind TEXT NOT NULL, day BIGINT NOT "
+      "NULL, agent TEXT NOT NULL, user_name TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY "
+      "(kind, day, agent, user_name)){without_rowid}",
+      // Stale until serve recounts, now with the users.
+      "INSERT INTO event_day_counts_state (zone) VALUES ('')"};
+  return kSchema;
+}
 
 const std::vector<std::string>& EventCountSchema() {
   static const std::vector<std::string> kSchema = {
@@ -95,9 +152,14 @@ void CountEventBatch(Poco::Data::Session& session, bool postgres,
     return;
   }
   Counts counts;
-  for (const StoredEvent* e : events)
-    ++counts[Key{e->kind, console::LocalDayNumber(e->time), e->agent}];
+  UserCounts users;
+  for (const StoredEvent* e : events) {
+    const std::int64_t day = console::LocalDayNumber(e->time);
+    ++counts[Key{e->kind, day, e->agent}];
+    if (CountedPerUser(e->kind)) ++users[UserKey{e->kind, day, e->agent, UserOf(e->json)}];
+  }
   Upsert(session, postgres, counts);
+  UpsertUsers(session, postgres, users);
 }
 
 bool EventCountsCurrent(Poco::Data::Session& session) {
@@ -113,23 +175,34 @@ std::int64_t RebuildEventCounts(Poco::Data::Session& session, bool postgres) {
     // The first statement writes, so SQLite takes its write lock before reading.
     Statement(session) << "DELETE FROM event_day_counts_state", now;
     Statement(session) << "DELETE FROM event_day_counts", now;
+    Statement(session) << "DELETE FROM event_user_day_counts", now;
+    std::string per_user_kinds;  // for the SQL: 'send_blocked', 'print_blocked'
+    for (const std::string& k : PerUserCountedKinds())
+      per_user_kinds += (per_user_kinds.empty() ? "'" : ", '") + k + "'";
     std::int64_t total = 0;
     std::string after;
     bool first = true;
     while (true) {
       Counts counts;
-      std::vector<std::string> id, kind, agent;
+      UserCounts users;
+      std::vector<std::string> id, kind, agent, body;
       std::vector<Poco::Int64> time;
       Statement stmt(session);
-      stmt << std::string("SELECT id, kind, agent, event_time FROM events") +
+      // The JSON only of the events counted per user too.
+      stmt << "SELECT id, kind, agent, event_time, CASE WHEN kind IN (" + per_user_kinds +
+                  ") THEN body ELSE '' END FROM events" +
                   (first ? "" : (postgres ? " WHERE id > $1" : " WHERE id > ?")) +
                   " ORDER BY id LIMIT " + std::to_string(kRebuildBatch);
       if (!first) stmt, bind(after);
-      stmt, into(id), into(kind), into(agent), into(time);
+      stmt, into(id), into(kind), into(agent), into(time), into(body);
       stmt.execute();
-      for (std::size_t i = 0; i < id.size(); ++i)
-        ++counts[Key{kind[i], console::LocalDayNumber(time[i]), agent[i]}];
+      for (std::size_t i = 0; i < id.size(); ++i) {
+        const std::int64_t day = console::LocalDayNumber(time[i]);
+        ++counts[Key{kind[i], day, agent[i]}];
+        if (CountedPerUser(kind[i])) ++users[UserKey{kind[i], day, agent[i], UserOf(body[i])}];
+      }
       Upsert(session, postgres, counts);
+      UpsertUsers(session, postgres, users);
       total += static_cast<std::int64_t>(id.size());
       if (id.size() < static_cast<std::size_t>(kRebuildBatch)) break;
       after = id.back();

@@ -73,6 +73,9 @@ const std::vector<Migration>& Migrations() {
        {"CREATE TABLE IF NOT EXISTS review_queue (event_id TEXT PRIMARY KEY)",
         "INSERT INTO review_queue (event_id) SELECT id FROM events WHERE kind = "
         "'prompt_confirmed' ON CONFLICT DO NOTHING"}},
+      // 5: blocks per local day and desktop user, for the near misses per person
+      // (event_counts.h); recounted by `serve` at its next start.
+      {5, EventUserCountSchema()},
   };
   return kMigrations;
 }

@@ -289,12 +289,33 @@ TEST_P(EventCountsTest, EventsAreCountedPerSectionUserAndWeekByTheDatabase) {
       out[c.section + "/" + c.user + "/" + std::to_string(c.week)] += c.count;
     return out;
   };
-  EXPECT_EQ(count(std::nullopt), (std::map<std::string, std::int64_t>{{"税務課/hanako/0", 1},
-                                                                      {"税務課/hanako/1", 1},
-                                                                      {"税務課/佐藤 \"x\"/1", 1},
-                                                                      {"税務課//0", 2},
-                                                                      {"総務課/taro/0", 1}}));
+  const std::map<std::string, std::int64_t> want = {{"税務課/hanako/0", 1},
+                                                    {"税務課/hanako/1", 1},
+                                                    {"税務課/佐藤 \"x\"/1", 1},
+                                                    {"税務課//0", 2},
+                                                    {"総務課/taro/0", 1}};
+  // Read from the events' JSON by the database (the counts are not kept yet) ...
+  EXPECT_EQ(count(std::nullopt), want);
   EXPECT_EQ(count("総務課"), (std::map<std::string, std::int64_t>{{"総務課/taro/0", 1}}));
+  // ... and from event_user_day_counts once serve has counted: the same.
+  ASSERT_EQ(cs_->PrepareEventCounts().value(), static_cast<std::int64_t>(events.size()));
+  EXPECT_EQ(count(std::nullopt), want);
+  EXPECT_EQ(count("総務課"), (std::map<std::string, std::int64_t>{{"総務課/taro/0", 1}}));
+  {
+    auto raw = Raw();
+    Poco::Int64 rows = 0;
+    Poco::Data::Statement(*raw) << "SELECT COALESCE(SUM(n), 0) FROM event_user_day_counts",
+        Poco::Data::Keywords::into(rows), Poco::Data::Keywords::now;
+    EXPECT_EQ(rows, 8);  // every block, not the allowed send
+  }
+  // Stored after the recount: counted at intake.
+  ASSERT_TRUE(store_
+                  ->InsertEvents({StoredEvent{"b1", "pc-soumu", "print_blocked", kFrom + kWeek,
+                                              kFrom, R"({"kind":"print_blocked","user":"taro"})"}})
+                  .ok());
+  auto more = want;
+  more["総務課/taro/1"] = 1;
+  EXPECT_EQ(count(std::nullopt), more);
 }
 
 TEST(LocalDayNumberTest, DaysChangeAtTheZonesMidnight) {

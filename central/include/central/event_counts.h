@@ -35,13 +35,21 @@ class Session;
 
 namespace central {
 
+// The kinds also counted per desktop user (event_user_day_counts: kind, day, agent,
+// user_name, n), for the near misses per person: send_blocked and print_blocked.
+const std::vector<std::string>& PerUserCountedKinds();
+
+// The statements of schema migration 5: the per-user counts, and the counts marked stale
+// so that serve recounts them with the users.
+const std::vector<std::string>& EventUserCountSchema();
+
 // The statements of schema migration 3 (after the search index): the counts and their state,
 // which starts stale (no zone).
 const std::vector<std::string>& EventCountSchema();
 
-// Adds `events` (all newly stored) to the day counts on `session`, inside the caller's
-// transaction, when the counts are kept in the process's zone; marks them stale otherwise.
-// Poco exceptions pass through to the caller.
+// Adds `events` (all newly stored) to the day counts (and the per-user ones) on `session`, inside
+// the caller's transaction, when the counts are kept in the process's zone; marks them stale
+// otherwise. Poco exceptions pass through to the caller.
 void CountEventBatch(Poco::Data::Session& session, bool postgres,
                      const std::vector<const StoredEvent*>& events);
 
