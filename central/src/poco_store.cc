@@ -23,6 +23,7 @@
 #include "central/event_index.h"
 #include "central/group_commit.h"
 #include "central/store.h"
+#include "pg_array.h"
 
 namespace central {
 namespace {
@@ -97,13 +98,12 @@ class PostgresEventInsert {
   std::vector<bool> Run(const std::vector<const StoredEvent*>& events) {
     for (std::string* a : {&ids_, &agents_, &kinds_, &times_, &received_, &bodies_}) a->assign("{");
     for (const StoredEvent* e : events) {
-      const bool first = ids_.size() == 1;
-      AddText(ids_, e->id, first);
-      AddText(agents_, e->agent, first);
-      AddText(kinds_, e->kind, first);
-      AddNumber(times_, e->time, first);
-      AddNumber(received_, e->received_at, first);
-      AddText(bodies_, e->json, first);
+      pg::AppendText(ids_, e->id);
+      pg::AppendText(agents_, e->agent);
+      pg::AppendText(kinds_, e->kind);
+      pg::AppendNumber(times_, e->time);
+      pg::AppendNumber(received_, e->received_at);
+      pg::AppendText(bodies_, e->json);
     }
     for (std::string* a : {&ids_, &agents_, &kinds_, &times_, &received_, &bodies_})
       a->push_back('}');
@@ -116,21 +116,6 @@ class PostgresEventInsert {
   }
 
  private:
-  // An element of a PostgreSQL array literal: quoted, with '"' and '\\' escaped.
-  static void AddText(std::string& array, const std::string& value, bool first) {
-    if (!first) array.push_back(',');
-    array.push_back('"');
-    for (char c : value) {
-      if (c == '"' || c == '\\') array.push_back('\\');
-      array.push_back(c);
-    }
-    array.push_back('"');
-  }
-  static void AddNumber(std::string& array, Micros value, bool first) {
-    if (!first) array.push_back(',');
-    array += std::to_string(value);
-  }
-
   std::string ids_, agents_, kinds_, times_, received_, bodies_;  // array literals
   std::vector<std::string> stored_;
   Statement statement_;  // last: bound to the members above

@@ -1,0 +1,32 @@
+// PostgreSQL array literals ({"a","b"}, {1,2}): a batch's column bound as one parameter
+// and turned back into rows by unnest(), so that a batch is one statement however many
+// rows it has (no per-row protocol work, no plan for a VALUES list of hundreds of rows).
+// Internal to central_core.
+#ifndef CENTRAL_SRC_PG_ARRAY_H_
+#define CENTRAL_SRC_PG_ARRAY_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace central::pg {
+
+// Start a literal with "{", append elements, end it with "}".
+inline void AppendText(std::string& array, std::string_view value) {
+  if (array.size() > 1) array.push_back(',');
+  array.push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') array.push_back('\\');
+    array.push_back(c);
+  }
+  array.push_back('"');
+}
+
+inline void AppendNumber(std::string& array, std::int64_t value) {
+  if (array.size() > 1) array.push_back(',');
+  array += std::to_string(value);
+}
+
+}  // namespace central::pg
+
+#endif  // CENTRAL_SRC_PG_ARRAY_H_
