@@ -118,7 +118,7 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
       std::vector<ParsedMailbox> from = ParseAddressList(field.value, fast);
       if (!from.empty()) from_address = CanonicalAddress(from.front().Address());
     } else if (FieldNameIs(field, "Subject") && decision.subject.empty()) {
-      decision.subject = DecodeHeaderText(field.value);
+      decision.subject = DecodeHeaderText(field.value, fast);
     }
   }
   collector.ApplyEnvelope(envelope.rcpt_to);

@@ -210,6 +210,22 @@ std::optional<std::vector<ParsedMailbox>> ParseSimpleAddressList(std::string_vie
   return out;
 }
 
+std::optional<std::string> DecodeSimpleHeaderText(std::string_view value) {
+  // vmime reads such a value as one unencoded word, its leading white space skipped;
+  // DecodeHeaderText drops CR and LF before, and leading blanks after.
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '\r' || c == '\n') continue;
+    if ((c < 0x20 && c != '\t') || c > 0x7E) return std::nullopt;
+    if (c == '=' && i + 1 < value.size() && value[i + 1] == '?') return std::nullopt;
+    if (out.empty() && (c == ' ' || c == '\t')) continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::optional<std::vector<MessagePart>> ListSinglePartText(std::string_view raw_message,
                                                            const RawHeader& header) {
   // The header must split the same way for vmime as for SplitHeader: no bare CR, every

@@ -11,6 +11,7 @@
 #define MAILCHECK_FAST_PATH_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,10 @@ namespace mailcheck {
 // quoted local parts, 8-bit bytes, IDNA ("xn--") domains and addresses without a domain
 // are not simple.
 std::optional<std::vector<ParsedMailbox>> ParseSimpleAddressList(std::string_view value);
+
+// DecodeHeaderText for a value (folded or not) of printable ASCII and tabs without an
+// encoded word ("=?"): the unfolded text without its leading white space.
+std::optional<std::string> DecodeSimpleHeaderText(std::string_view value);
 
 // ExtractParts(raw_message, depth, /*with_content=*/false) for a single-part text
 // message: a header that splits cleanly into fields (no bare CR, every line a field),

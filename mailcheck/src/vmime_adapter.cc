@@ -247,7 +247,11 @@ std::string DecodeDisplayName(std::string_view name) {
   return TextToUtf8(text);
 }
 
-std::string DecodeHeaderText(std::string_view value) {
+std::string DecodeHeaderText(std::string_view value, bool fast_path) {
+  if (fast_path) {
+    std::optional<std::string> simple = DecodeSimpleHeaderText(value);
+    if (simple) return std::move(*simple);
+  }
   EnsurePlatform();
   std::string unfolded;
   for (char c : value) {

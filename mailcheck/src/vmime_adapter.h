@@ -37,7 +37,9 @@ std::string DecodeDisplayName(std::string_view name);
 
 // Decodes an unstructured header value (Subject) to UTF-8: unfolds it and decodes
 // RFC 2047 encoded words; raw 8-bit text is taken as UTF-8 when it is valid UTF-8.
-std::string DecodeHeaderText(std::string_view value);
+// With `fast_path`, printable ASCII without encoded words is taken as it is
+// (DecodeSimpleHeaderText in fast_path.h), with the same result.
+std::string DecodeHeaderText(std::string_view value, bool fast_path = true);
 
 // A leaf of the MIME tree, decoded (transfer encoding removed).
 struct MessagePart {

@@ -155,6 +155,13 @@ std::vector<std::string> EdgeCases() {
     m.push_back("From: a@city.honjo.lg.jp\r\nTo: b@city.honjo.lg.jp\r\nCc: " + list +
                 "\r\nBcc: " + list + "\r\n" + rest);
   }
+  // Subjects (unstructured text).
+  for (const char* subject :
+       {"", " ", "\t", "  plain", "plain  ", "a\tb", " folded\r\n line", " folded\r\n\tline",
+        " =?UTF-8?B?6LOH5paZ44Gu6YCB5LuY?=", " a =?UTF-8?Q?x?= b", " =?", " =?x",
+        " ?= =", " \xE8\xB3\x87\xE6\x96\x99", " a\x01b", " a\x7F", " a\rb", " [#123] Re: Fw: x"}) {
+    m.push_back(std::string("To: a@city.honjo.lg.jp\r\nSubject:") + subject + "\r\n\r\nx\r\n");
+  }
   // Many recipients (the BCC rule).
   std::string many = "To: ";
   for (int i = 0; i < 30; ++i) many += "u" + std::to_string(i) + "@example.ne.jp, ";
@@ -242,6 +249,14 @@ class FastPathTest : public ::testing::Test {
   bool SameParts(const std::string& raw, const std::string& what) {
     const RawHeader header = SplitHeader(raw);
     for (const RawField& f : header.fields) {
+      if (auto text = DecodeSimpleHeaderText(f.value)) {
+        ++texts_fast_;
+        const std::string full = DecodeHeaderText(f.value, /*fast_path=*/false);
+        if (*text != full) {
+          ADD_FAILURE() << what << ": " << f.value << "\nfast:  " << *text << "\nvmime: " << full;
+          return false;
+        }
+      }
       if (!IsAddressField(f)) continue;
       auto simple = ParseSimpleAddressList(f.value);
       if (!simple) continue;
@@ -270,6 +285,7 @@ class FastPathTest : public ::testing::Test {
   doccheck::Checker checker_;
   int addresses_fast_ = 0;
   int listed_fast_ = 0;
+  int texts_fast_ = 0;
 };
 
 TEST_F(FastPathTest, CorporaAndEdgeCasesDecideTheSameWithAndWithoutFastPaths) {
@@ -283,6 +299,7 @@ TEST_F(FastPathTest, CorporaAndEdgeCasesDecideTheSameWithAndWithoutFastPaths) {
   // The fast paths really ran (and were compared) on a good share of the inputs.
   EXPECT_GT(addresses_fast_, 150);
   EXPECT_GT(listed_fast_, 60);
+  EXPECT_GT(texts_fast_, 1000);
 }
 
 TEST_F(FastPathTest, ThePlainFormsTakeTheFastPathsAndTheRestIsDeclined) {
@@ -299,6 +316,9 @@ TEST_F(FastPathTest, ThePlainFormsTakeTheFastPathsAndTheRestIsDeclined) {
         "<@r.example:a@b.example>", "N <a@b.example> junk"}) {
     EXPECT_FALSE(ParseSimpleAddressList(declined).has_value()) << declined;
   }
+  EXPECT_EQ(DecodeSimpleHeaderText(" \tPlan for\r\n\tMonday  "), "Plan for\tMonday  ");
+  EXPECT_FALSE(DecodeSimpleHeaderText(" =?UTF-8?B?6LOH5paZ?=").has_value());
+  EXPECT_FALSE(DecodeSimpleHeaderText(" \xE8\xB3\x87").has_value());
   const std::string plain =
       "To: a@b.example\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\n\r\nx";
   EXPECT_TRUE(ListSinglePartText(plain, SplitHeader(plain)).has_value());
