@@ -147,6 +147,56 @@ bool ParseSimpleMailbox(std::string_view item, std::vector<ParsedMailbox>* out) 
   return true;
 }
 
+// The end of a clean RFC 2047 word starting at s[i] ("=?"), or npos: a charset of
+// letters, digits, '-' and '_'; B with whole base64 quanta (padding only at the end) or
+// Q with letters, digits and "=_.!*+/-"; then "?=".
+std::size_t CleanEncodedWordEnd(std::string_view s, std::size_t i) {
+  std::size_t j = i + 2;
+  const std::size_t charset_start = j;
+  while (j < s.size() && (IsAlnum(s[j]) || s[j] == '-' || s[j] == '_')) ++j;
+  if (j == charset_start || j + 2 >= s.size() || s[j] != '?' || s[j + 2] != '?') {
+    return std::string_view::npos;
+  }
+  const char encoding = s[j + 1];
+  j += 3;
+  const std::size_t data_start = j;
+  if (encoding == 'B' || encoding == 'b') {
+    while (j < s.size() && (IsAlnum(s[j]) || s[j] == '+' || s[j] == '/')) ++j;
+    std::size_t padding = 0;
+    while (j < s.size() && s[j] == '=' && padding < 2) ++j, ++padding;
+    if ((j - data_start) % 4 != 0) return std::string_view::npos;
+  } else if (encoding == 'Q' || encoding == 'q') {
+    while (j < s.size() &&
+           (IsAlnum(s[j]) || std::string_view("=_.!*+/-").find(s[j]) != std::string_view::npos)) {
+      ++j;
+    }
+  } else {
+    return std::string_view::npos;
+  }
+  if (j + 1 >= s.size() || s[j] != '?' || s[j + 1] != '=') return std::string_view::npos;
+  return j + 2;
+}
+
+// True when vmime's parse of these header fields cannot fail. vmime 0.9.2 throws while
+// parsing a header (and then lists no parts at all) on some malformed base64 encoded
+// words (word::parseWithState carries undecoded bytes past the end of the data), and its
+// parsers remove escapes, comments and white space before they look for encoded words.
+// So: no backslash, and every '?' belongs to a clean encoded word.
+bool HeaderIsPlainForVmime(std::string_view head) {
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    const char c = head[i];
+    if (c == '\\') return false;
+    if (c == '=' && i + 1 < head.size() && head[i + 1] == '?') {
+      const std::size_t end = CleanEncodedWordEnd(head, i);
+      if (end == std::string_view::npos) return false;
+      i = end - 1;
+    } else if (c == '?') {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::vector<ParsedMailbox>> ParseSimpleAddressList(std::string_view value) {
@@ -235,6 +285,7 @@ std::optional<std::vector<MessagePart>> ListSinglePartText(std::string_view raw_
        cr = head.find('\r', cr + 1)) {
     if (cr + 1 >= raw_message.size() || raw_message[cr + 1] != '\n') return std::nullopt;
   }
+  if (!HeaderIsPlainForVmime(head)) return std::nullopt;
   const RawField* content_type = nullptr;
   const RawField* disposition = nullptr;
   for (const RawField& field : header.fields) {

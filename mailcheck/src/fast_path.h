@@ -34,8 +34,9 @@ std::optional<std::string> DecodeSimpleHeaderText(std::string_view value);
 // ExtractParts(raw_message, depth, /*with_content=*/false) for a single-part text
 // message: a header that splits cleanly into fields (no bare CR, every line a field),
 // at most one Content-Type of exactly text/plain or text/html with plain parameters and
-// no file name, and no Content-Disposition other than a bare "inline". `header` is
-// SplitHeader(raw_message).
+// no file name, no Content-Disposition other than a bare "inline", and nothing in any
+// field that could make vmime's header parse fail (no backslash; every '?' inside a clean
+// encoded word). `header` is SplitHeader(raw_message).
 std::optional<std::vector<MessagePart>> ListSinglePartText(std::string_view raw_message,
                                                            const RawHeader& header);
 

@@ -159,7 +159,12 @@ std::vector<std::string> EdgeCases() {
   for (const char* subject :
        {"", " ", "\t", "  plain", "plain  ", "a\tb", " folded\r\n line", " folded\r\n\tline",
         " =?UTF-8?B?6LOH5paZ44Gu6YCB5LuY?=", " a =?UTF-8?Q?x?= b", " =?", " =?x",
-        " ?= =", " \xE8\xB3\x87\xE6\x96\x99", " a\x01b", " a\x7F", " a\rb", " [#123] Re: Fw: x"}) {
+        " ?= =", " \xE8\xB3\x87\xE6\x96\x99", " a\x01b", " a\x7F", " a\rb", " [#123] Re: Fw: x",
+        // vmime throws on these while parsing the header (and then lists no parts).
+        " =??B?\"Ta Yos\" <yhC?==??B?"
+        "?= <",
+        " =?UTF-8?B?5Lit5?= =?UTF-8?B?paH?=", " =?UTF-8?B?YQ==?= =?UTF-8?Q?a=3D?= ok", " Lunch?",
+        " =?UTF-8?X?abc?="}) {
     m.push_back(std::string("To: a@city.honjo.lg.jp\r\nSubject:") + subject + "\r\n\r\nx\r\n");
   }
   // Many recipients (the BCC rule).
@@ -173,6 +178,7 @@ std::vector<std::string> AllMessages() {
   std::vector<std::string> out;
   AddDir(testing::CorpusMailDir(), &out);
   AddDir(testing::TestDataDir() + "/rewrite", &out);
+  AddDir(testing::TestDataDir() + "/fast_path", &out);  // inputs the fuzzer found
   AddDir(std::string(SENDGUARD_SOURCE_DIR) + "/tests/agent/data", &out);
   AddDir(std::string(SENDGUARD_SOURCE_DIR) + "/fuzz/corpus/mail", &out);
   AddDir(kCpythonDir, &out);
