@@ -242,6 +242,59 @@ void BM_DecidePlain10KB(benchmark::State& state) {
 }
 BENCHMARK(BM_DecidePlain10KB)->Unit(benchmark::kMicrosecond);
 
+// Internal mail as the agent decides it (scan_only_when_needed): nothing is scanned, so
+// what is left is parsing the headers and listing the parts. Thunderbird's header shape.
+const char kInternalHeader[] =
+    "From: =?UTF-8?B?5ZCJ55SwIOaLk+S5nw==?= <yoshida-t@city.honjo.lg.jp>\r\n"
+    "To: =?UTF-8?B?5bGx55SwIOe+jg==?= <yamada-a@city.honjo.lg.jp>,\r\n"
+    " Taro Kimura <kimura-t@city.honjo.lg.jp>\r\n"
+    "Cc: \"Ai Arai\" <arai-a@city.honjo.lg.jp>\r\n"
+    "Subject: =?UTF-8?B?6LOH5paZ44Gu6YCB5LuY?=\r\n"
+    "Date: Mon, 02 Nov 2026 10:07:00 +0900\r\n"
+    "Message-ID: <bench.002@city.honjo.lg.jp>\r\n"
+    "User-Agent: Mozilla Thunderbird\r\n"
+    "Content-Language: ja\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n\r\n";
+
+void RunInternal(benchmark::State& state, bool fast_paths) {
+  static const std::string message = [] {
+    std::string m = PlainMessage();
+    return kInternalHeader + m.substr(m.find("\r\n\r\n") + 4);
+  }();
+  std::shared_ptr<const mailcheck::Policy> policy = mailcheck::DefaultPolicy();
+  doccheck::Checker checker(policy->doccheck_options());
+  mailcheck::Envelope envelope;
+  envelope.mail_from = "yoshida-t@city.honjo.lg.jp";
+  envelope.rcpt_to = {"yamada-a@city.honjo.lg.jp", "kimura-t@city.honjo.lg.jp",
+                      "arai-a@city.honjo.lg.jp"};
+  mailcheck::DecideOptions options;
+  options.scan_only_when_needed = true;
+  options.fast_paths = fast_paths;
+  mailcheck::Verdict verdict = mailcheck::Verdict::kAllow;
+  for (auto _ : state) {
+    auto decision = mailcheck::Decide(*policy, checker, message, envelope, options);
+    if (!decision.ok()) {
+      state.SkipWithError(decision.error().c_str());
+      return;
+    }
+    verdict = decision.value().verdict;
+    benchmark::DoNotOptimize(decision.value().transmit_bytes.data());
+  }
+  state.SetLabel(std::string(mailcheck::VerdictName(verdict)));
+  state.counters["decisions/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// What the agent runs for internal plain mail.
+void BM_DecidePlain10KBInternal(benchmark::State& state) { RunInternal(state, true); }
+BENCHMARK(BM_DecidePlain10KBInternal)->Unit(benchmark::kMicrosecond);
+
+// The same decision with every fast path off (vmime parses everything): the reference.
+void BM_DecidePlain10KBInternalVmimeOnly(benchmark::State& state) { RunInternal(state, false); }
+BENCHMARK(BM_DecidePlain10KBInternalVmimeOnly)->Unit(benchmark::kMicrosecond);
+
 void RunXlsx(benchmark::State& state, const std::string& message, const XlsxInfo& info) {
   state.counters["xlsx_bytes"] = static_cast<double>(info.xlsx_bytes);
   state.counters["sheet_xml_bytes"] = static_cast<double>(info.sheet_bytes);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
+#include "fast_path.h"
 #include "raw_header.h"
 #include "reason_text.h"
 #include "rule.h"
@@ -100,19 +102,23 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
   RecipientCollector collector;
   bool has_bcc_field = false;
   std::string from_address;
+  const bool fast = options.fast_paths;
+  // The From header only names the sender when the envelope does not: with a MAIL FROM
+  // it is not read at all (the fast path's answer; the reference reads it as before).
+  const bool from_needed = !fast || envelope.mail_from.empty();
   for (const RawField& field : header.fields) {
     if (FieldNameIs(field, "To")) {
-      collector.AddField(RecipientField::kTo, ParseAddressList(field.value));
+      collector.AddField(RecipientField::kTo, ParseAddressList(field.value, fast));
     } else if (FieldNameIs(field, "Cc")) {
-      collector.AddField(RecipientField::kCc, ParseAddressList(field.value));
+      collector.AddField(RecipientField::kCc, ParseAddressList(field.value, fast));
     } else if (FieldNameIs(field, "Bcc")) {
       has_bcc_field = true;
-      collector.AddField(RecipientField::kBcc, ParseAddressList(field.value));
-    } else if (FieldNameIs(field, "From") && from_address.empty()) {
-      std::vector<ParsedMailbox> from = ParseAddressList(field.value);
+      collector.AddField(RecipientField::kBcc, ParseAddressList(field.value, fast));
+    } else if (FieldNameIs(field, "From") && from_needed && from_address.empty()) {
+      std::vector<ParsedMailbox> from = ParseAddressList(field.value, fast);
       if (!from.empty()) from_address = CanonicalAddress(from.front().Address());
     } else if (FieldNameIs(field, "Subject") && decision.subject.empty()) {
-      decision.subject = DecodeHeaderText(field.value);
+      decision.subject = DecodeHeaderText(field.value, fast);
     }
   }
   collector.ApplyEnvelope(envelope.rcpt_to);
@@ -151,7 +157,12 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
   // Bodies and attachments, each checked on its own so reasons can name it.
   // More parts than doccheck's entry limit are not scanned one by one: the rest is one
   // unscannable attachment, so a message cannot buy time with thousands of parts.
-  std::vector<MessagePart> parts = ExtractParts(raw_message, 16, /*with_content=*/scan_needed);
+  // Parts that are only listed (nothing to scan) of a single-part text message need no
+  // MIME tree: it is one body.
+  std::optional<std::vector<MessagePart>> listed;
+  if (fast && !scan_needed) listed = ListSinglePartText(raw_message, header);
+  std::vector<MessagePart> parts =
+      listed ? std::move(*listed) : ExtractParts(raw_message, 16, /*with_content=*/scan_needed);
   const std::size_t max_parts =
       static_cast<std::size_t>(std::max<std::uint64_t>(1, checker.options().limits.max_entries));
   std::size_t skipped = 0;

@@ -1,10 +1,13 @@
 #include "vmime_adapter.h"
 
 #include <mutex>
+#include <optional>
 #include <vmime/contentDispositionField.hpp>
 #include <vmime/contentTypeField.hpp>
 #include <vmime/platforms/posix/posixHandler.hpp>
 #include <vmime/vmime.hpp>
+
+#include "fast_path.h"
 
 namespace mailcheck {
 namespace {
@@ -211,7 +214,11 @@ void Walk(const vmime::bodyPart& part, int depth, int max_depth, bool with_conte
 
 }  // namespace
 
-std::vector<ParsedMailbox> ParseAddressList(std::string_view value) {
+std::vector<ParsedMailbox> ParseAddressList(std::string_view value, bool fast_path) {
+  if (fast_path) {
+    std::optional<std::vector<ParsedMailbox>> simple = ParseSimpleAddressList(value);
+    if (simple) return std::move(*simple);
+  }
   EnsurePlatform();
   std::vector<ParsedMailbox> out;
   try {
@@ -233,7 +240,18 @@ std::vector<ParsedMailbox> ParseAddressList(std::string_view value) {
   return out;
 }
 
-std::string DecodeHeaderText(std::string_view value) {
+std::string DecodeDisplayName(std::string_view name) {
+  EnsurePlatform();
+  vmime::text text;
+  vmime::text::decodeAndUnfold(std::string(name), &text);
+  return TextToUtf8(text);
+}
+
+std::string DecodeHeaderText(std::string_view value, bool fast_path) {
+  if (fast_path) {
+    std::optional<std::string> simple = DecodeSimpleHeaderText(value);
+    if (simple) return std::move(*simple);
+  }
   EnsurePlatform();
   std::string unfolded;
   for (char c : value) {

@@ -26,11 +26,20 @@ struct ParsedMailbox {
 
 // Parses an address-list field value (To, Cc, Bcc, From, Sender), folded or not.
 // Groups are expanded; an empty group ("undisclosed-recipients:;") gives nothing.
-std::vector<ParsedMailbox> ParseAddressList(std::string_view value);
+// With `fast_path`, a list of plain mailboxes is read without vmime's parser
+// (ParseSimpleAddressList in fast_path.h), with the same result.
+std::vector<ParsedMailbox> ParseAddressList(std::string_view value, bool fast_path = true);
+
+// A mailbox's display name as vmime's mailbox parser has it before decoding (quotes
+// removed, trailing white space before '<' removed), decoded as ParseAddressList does.
+// May throw vmime's exceptions.
+std::string DecodeDisplayName(std::string_view name);
 
 // Decodes an unstructured header value (Subject) to UTF-8: unfolds it and decodes
 // RFC 2047 encoded words; raw 8-bit text is taken as UTF-8 when it is valid UTF-8.
-std::string DecodeHeaderText(std::string_view value);
+// With `fast_path`, printable ASCII without encoded words is taken as it is
+// (DecodeSimpleHeaderText in fast_path.h), with the same result.
+std::string DecodeHeaderText(std::string_view value, bool fast_path = true);
 
 // A leaf of the MIME tree, decoded (transfer encoding removed).
 struct MessagePart {

@@ -22,6 +22,11 @@ struct DecideOptions {
   // "allow" (typically internal mail). The parts are then listed with format
   // "not_checked" and no findings. The agent sets this; the CLI reports everything.
   bool scan_only_when_needed = false;
+  // Cheap paths that give exactly vmime's answer for the common simple forms (plain
+  // address lists; a single-part text message whose parts are only listed) and hand
+  // anything else to vmime. False makes vmime parse everything: the reference that the
+  // differential tests and the fuzzer compare against.
+  bool fast_paths = true;
 };
 
 // Fails only when the input is empty. Anything else is decided; a text without header
