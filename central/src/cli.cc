@@ -225,14 +225,6 @@ int Serve(int argc, char** argv) {
                                                                : console::kDefaultTimeZone);
       !tz.ok())
     return Fail(kUsage, tz.message());
-  // The dashboard's day counts are kept in the console's time zone: recounted at the first
-  // start and when --time-zone changed.
-  if (auto counted = console_store.value()->PrepareEventCounts(); !counted.ok()) {
-    return Fail(kUserError, counted.error());
-  } else if (counted.value() >= 0) {
-    std::printf("sendguard-central: ダッシュボードの日別件数を集計しました: %lld 件 (%s)\n",
-                static_cast<long long>(counted.value()), console::CurrentTimeZone().c_str());
-  }
   // The incident workflow (DESIGN.md "Incidents, following the ordinances").
   auto incident_service = incidents::IncidentService::Open(
       db, state_dir, *console_store.value(), [&](const std::string& k) { return args.Get(k); });
@@ -246,6 +238,14 @@ int Serve(int argc, char** argv) {
   if (args.flags.count("--check-config")) {
     std::puts("configuration OK");
     return kOk;
+  }
+  // The dashboard's day counts are kept in the console's time zone: recounted at the first
+  // start and when --time-zone changed (not by --check-config, which changes nothing).
+  if (auto counted = console_store.value()->PrepareEventCounts(); !counted.ok()) {
+    return Fail(kUserError, counted.error());
+  } else if (counted.value() >= 0) {
+    std::printf("sendguard-central: ダッシュボードの日別件数を集計しました: %lld 件 (%s)\n",
+                static_cast<long long>(counted.value()), console::CurrentTimeZone().c_str());
   }
 
   // SIGTERM/SIGINT: stop accepting, finish requests in flight, exit. Blocked before the
