@@ -336,7 +336,12 @@ class PocoConsoleStore : public ConsoleStore {
       std::vector<std::string> terms;
       EventQuery body_filter;  // what is left for MatchesBody
       body_filter.subject_words = q.subject_words;
-      if (q.recipient_domain) terms.push_back(DomainTerm(*q.recipient_domain));
+      if (q.recipient_domain) {
+        if (IsIndexedDomain(*q.recipient_domain))
+          terms.push_back(DomainTerm(*q.recipient_domain));
+        else
+          body_filter.recipient_domain = q.recipient_domain;  // "jp": in nearly every event
+      }
       if (q.user && !q.user->empty())
         terms.push_back(UserTerm(*q.user));
       else

@@ -55,10 +55,15 @@ bool IsSpace(const std::string& cp) {
   return cp == " " || cp == "\t" || cp == "\r" || cp == "\n" || cp == "\xE3\x80\x80";  // U+3000
 }
 
+// '*' is what the agent masks digits with (「住民票 ********5678」): a bigram with it is
+// in most masked subjects and narrows nothing, so it is neither stored nor looked up.
+bool IsMask(const std::string& cp) { return cp == "*"; }
+
 void AddSubjectBigrams(std::string_view text, std::set<std::string>* terms) {
   const std::vector<std::string> cps = CodePoints(text);
   for (std::size_t i = 0; i + 1 < cps.size(); ++i) {
     if (IsSpace(cps[i]) || IsSpace(cps[i + 1])) continue;
+    if (IsMask(cps[i]) || IsMask(cps[i + 1])) continue;
     terms->insert("s:" + cps[i] + cps[i + 1]);
   }
 }
@@ -130,6 +135,8 @@ std::string DomainTerm(std::string_view domain) {
   return "d:" + d;
 }
 
+bool IsIndexedDomain(std::string_view domain) { return domain.find('.') != std::string_view::npos; }
+
 std::string UserTerm(std::string_view user) { return "u:" + std::string(user); }
 
 std::vector<std::string> SubjectWordTerms(std::string_view word) {
@@ -155,8 +162,9 @@ std::vector<std::string> EventTerms(const StoredEvent& event) {
         auto r = recipients->getObject(static_cast<unsigned>(i));
         if (!r || !r->has("address") || !r->get("address").isString()) continue;
         std::string domain = console::AddressDomain(r->getValue<std::string>("address"));
-        // The domain and each parent, so that a parent domain is one equality lookup.
-        while (!domain.empty()) {
+        // The domain and each parent, so that a parent domain is one equality lookup;
+        // not a lone top-level label ("jp", "com"): in nearly every event, narrows nothing.
+        while (IsIndexedDomain(domain)) {
           terms.insert(DomainTerm(domain));
           const std::size_t dot = domain.find('.');
           if (dot == std::string::npos) break;

@@ -26,6 +26,7 @@ constexpr Micros kSecond = 1000000;
 const char* const kSubjects[] = {
     "住民票の写しの送付について", "課税台帳 送付", "会議のお知らせ", "Tax Notice 2026",
     "児童手当の申請書",           "住民税の通知",  "ご案内",         "見積書 (再送)",
+    "口座 ********5678 の確認",
 };
 const char* const kDomains[] = {"tax.example.co.jp", "example.co.jp", "city.sample.lg.jp",
                                 "Mail.Example.com", "partner.jp"};
@@ -175,6 +176,13 @@ std::vector<EventQuery> Queries() {
   add([](EventQuery& q) { q.subject_words = {"税"}; });  // one character: no bigram
   add([](EventQuery& q) { q.subject_words = {"写しの送付"}; });
   add([](EventQuery& q) { q.user = "sato"; });
+  add([](EventQuery& q) { q.recipient_domain = "jp"; });  // not indexed: checked on JSON
+  add([](EventQuery& q) {
+    q.recipient_domain = "COM";
+    q.subject_words = {"送付"};
+  });
+  add([](EventQuery& q) { q.subject_words = {"****5678"}; });  // the mask narrows nothing
+  add([](EventQuery& q) { q.subject_words = {"**"}; });
   add([](EventQuery& q) {
     q.user = "tanaka";
     q.recipient_domain = "jp";
@@ -246,11 +254,13 @@ TEST(EventTermsTest, TermsAreDomainsWithParentsUserAndSubjectBigrams) {
                 "send_blocked",
                 1,
                 1,
-                R"({"subject":"住民票 Ab","user":"hanako",)"
-                R"("recipients":[{"address":"a@Tax.Example.co.jp"},{"address":"b@x.jp"}]})"};
+                R"({"subject":"住民票 Ab **12","user":"hanako",)"
+                R"("recipients":[{"address":"a@Tax.Example.co.jp"},{"address":"b@x.jp"},)"
+                R"({"address":"c@localhost"}]})"};
+  // No lone top-level label ("jp", "localhost"), no bigram with the mask '*'.
   const std::vector<std::string> want = {
-      "d:co.jp", "d:example.co.jp", "d:jp",    "d:tax.example.co.jp", "d:x.jp", "s:ab",
-      "s:住民",  "s:民票",          "u:hanako"};
+      "d:co.jp", "d:example.co.jp", "d:tax.example.co.jp", "d:x.jp", "s:12", "s:ab", "s:住民",
+      "s:民票",  "u:hanako"};
   EXPECT_EQ(EventTerms(e), want);
   EXPECT_TRUE(EventTerms(StoredEvent{"id", "pc", "k", 1, 1, "not json"}).empty());
   EXPECT_TRUE(SubjectWordTerms("税").empty());

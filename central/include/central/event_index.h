@@ -8,13 +8,14 @@
 // event; its primary key starts with the term and continues with the console's sort order
 // (newest first), so one term's events are read in page order and another term of the same
 // event is one key lookup. Terms:
-//   "d:" + domain   every recipient's domain and each parent ("tax.example.co.jp",
-//                   "example.co.jp", "co.jp", "jp"), lower-cased
+//   "d:" + domain   every recipient's domain and each parent with a dot
+//                   ("tax.example.co.jp", "example.co.jp", "co.jp"; not "jp"), lower-cased
 //   "u:" + user     the desktop login in the event, as it is
 //   "s:" + bigram   two consecutive characters (Unicode code points) of the subject with
 //                   ASCII letters lower-cased and no white space in either: 「住民票の写し」
 //                   gives 住民, 民票, 票の, の写, 写し — so a search for 住民票 (住民 and 民票)
 //                   finds it. Bigrams narrow the candidates; the subject itself decides.
+//                   Bigrams with '*' (the agent's mask of digits) are left out.
 //
 // Pure functions and one writer that takes a whole batch (the event intake stores events
 // in batches). Thread-safe.
@@ -41,6 +42,9 @@ std::vector<std::string> EventTerms(const StoredEvent& event);
 std::vector<std::string> SubjectWordTerms(std::string_view word);
 // "d:" + the lower-cased domain.
 std::string DomainTerm(std::string_view domain);
+// Whether a domain has index terms: one with a dot ("example.co.jp", "co.jp"), not a lone
+// top-level label ("jp"), which a search checks on each event's JSON instead.
+bool IsIndexedDomain(std::string_view domain);
 // "u:" + the user.
 std::string UserTerm(std::string_view user);
 
