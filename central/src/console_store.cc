@@ -625,64 +625,54 @@ class PocoConsoleStore : public ConsoleStore {
     });
   }
 
-  // CountEventsByUserAndWeek from event_user_day_counts (event_counts.h): no event read.
-  std::vector<UserWeeklyCount> CountUsersFromDays(DbSession& s, const WeeklyCountQuery& q) {
+  // Sums of event_day_counts (or, `per_user`, event_user_day_counts; event_counts.h) per
+  // kind, section, user ("" without `per_user`) and week: about kinds × agents × days rows,
+  // no event read. A week is 7 local days from q.from, a Monday's midnight.
+  using WeekKey = std::tuple<std::string, std::string, std::string, int>;  // kind, section, user
+  std::map<WeekKey, std::int64_t> SumDays(DbSession& s, const WeeklyCountQuery& q, bool per_user) {
     const std::int64_t first_day = LocalDayNumber(q.from);
-    std::string sql =
-        "SELECT COALESCE(s.section, ''), c.user_name, c.day, SUM(c.n) FROM "
-        "event_user_day_counts c LEFT JOIN console_agent_sections s ON s.agent = c.agent WHERE "
-        "c.kind IN (";
+    const std::string user = per_user ? "c.user_name" : "''";
+    std::string sql = "SELECT c.kind, COALESCE(s.section, ''), " + user +
+                      ", c.day, SUM(c.n) FROM " +
+                      (per_user ? "event_user_day_counts" : "event_day_counts") +
+                      " c LEFT JOIN console_agent_sections s ON s.agent = c.agent WHERE "
+                      "c.kind IN (";
     for (std::size_t i = 0; i < q.kinds.size(); ++i) sql += i ? ", ?" : "?";
     sql += ") AND c.day >= ? AND c.day < ?";
     if (q.section) sql += " AND COALESCE(s.section, '') = ?";
-    sql += " GROUP BY COALESCE(s.section, ''), c.user_name, c.day";
+    sql += std::string(" GROUP BY c.kind, COALESCE(s.section, ''), ") +
+           (per_user ? "c.user_name, " : "") + "c.day";
     Statement stmt(s);
     stmt << Q(sql);
     for (const std::string& k : q.kinds) stmt, bind(k);
     stmt, bind(static_cast<Poco::Int64>(first_day)),
         bind(static_cast<Poco::Int64>(first_day + 7LL * q.weeks));
     if (q.section) stmt, bind(*q.section);
-    std::vector<std::string> section, user;
+    std::vector<std::string> kind, section, users;
     std::vector<Poco::Int64> day, count;
-    stmt, into(section), into(user), into(day), into(count);
+    stmt, into(kind), into(section), into(users), into(day), into(count);
     stmt.execute();
-    std::map<std::tuple<std::string, std::string, int>, std::int64_t> weekly;
-    for (std::size_t i = 0; i < section.size(); ++i)
-      weekly[{section[i], user[i], static_cast<int>((day[i] - first_day) / 7)}] += count[i];
+    std::map<WeekKey, std::int64_t> weekly;
+    for (std::size_t i = 0; i < kind.size(); ++i)
+      weekly[{kind[i], section[i], users[i], static_cast<int>((day[i] - first_day) / 7)}] +=
+          count[i];
+    return weekly;
+  }
+
+  std::vector<UserWeeklyCount> CountUsersFromDays(DbSession& s, const WeeklyCountQuery& q) {
+    std::map<std::tuple<std::string, std::string, int>, std::int64_t> by_user;
+    for (const auto& [key, n] : SumDays(s, q, true))
+      by_user[{std::get<1>(key), std::get<2>(key), std::get<3>(key)}] += n;
     std::vector<UserWeeklyCount> out;
-    for (const auto& [key, n] : weekly)
+    for (const auto& [key, n] : by_user)
       out.push_back(UserWeeklyCount{std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
     return out;
   }
 
-  // CountEventsByWeek from event_day_counts: about kinds × agents × days rows, summed per
-  // section and local day, then per week here (a week is 7 local days from q.from, a
-  // Monday's midnight).
   std::vector<WeeklyCount> CountFromDays(DbSession& s, const WeeklyCountQuery& q) {
-    const std::int64_t first_day = LocalDayNumber(q.from);
-    std::string sql =
-        "SELECT c.kind, COALESCE(s.section, ''), c.day, SUM(c.n) FROM event_day_counts c "
-        "LEFT JOIN console_agent_sections s ON s.agent = c.agent WHERE c.kind IN (";
-    for (std::size_t i = 0; i < q.kinds.size(); ++i) sql += i ? ", ?" : "?";
-    sql += ") AND c.day >= ? AND c.day < ?";
-    if (q.section) sql += " AND COALESCE(s.section, '') = ?";
-    sql += " GROUP BY c.kind, COALESCE(s.section, ''), c.day";
-    Statement stmt(s);
-    stmt << Q(sql);
-    for (const std::string& k : q.kinds) stmt, bind(k);
-    stmt, bind(static_cast<Poco::Int64>(first_day)),
-        bind(static_cast<Poco::Int64>(first_day + 7LL * q.weeks));
-    if (q.section) stmt, bind(*q.section);
-    std::vector<std::string> kind, section;
-    std::vector<Poco::Int64> day, count;
-    stmt, into(kind), into(section), into(day), into(count);
-    stmt.execute();
-    std::map<std::tuple<std::string, std::string, int>, std::int64_t> weekly;
-    for (std::size_t i = 0; i < kind.size(); ++i)
-      weekly[{kind[i], section[i], static_cast<int>((day[i] - first_day) / 7)}] += count[i];
     std::vector<WeeklyCount> out;
-    for (const auto& [key, n] : weekly)
-      out.push_back(WeeklyCount{std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+    for (const auto& [key, n] : SumDays(s, q, false))
+      out.push_back(WeeklyCount{std::get<0>(key), std::get<1>(key), std::get<3>(key), n});
     return out;
   }
 

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "central/console/console_time.h"
+#include "sql_rows.h"
 
 namespace central {
 namespace {
@@ -20,16 +21,14 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 
-// Rows per multi-row upsert: 4 values each, well under SQLite's variable limit.
+// Rows per multi-row upsert: 5 values at most each, well under SQLite's variable limit.
 constexpr std::size_t kRowsPerUpsert = 200;
 // Events read per step of a rebuild (bounded memory at any table size).
 constexpr int kRebuildBatch = 50000;
 
-using Key = std::tuple<std::string, std::int64_t, std::string>;  // kind, day, agent
+// kind, day, agent, user ("" in event_day_counts, which has no user)
+using Key = std::tuple<std::string, std::int64_t, std::string, std::string>;
 using Counts = std::map<Key, std::int64_t>;  // sorted: upserts lock rows in one order
-// kind, day, agent, user (event_user_day_counts)
-using UserKey = std::tuple<std::string, std::int64_t, std::string, std::string>;
-using UserCounts = std::map<UserKey, std::int64_t>;
 
 bool CountedPerUser(const std::string& kind) {
   const auto& kinds = PerUserCountedKinds();
@@ -48,55 +47,24 @@ std::string UserOf(const std::string& json) {
   return "";
 }
 
-std::string Placeholders(bool postgres, std::size_t rows, int columns) {
-  std::string sql;
-  int n = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r == 0 ? "(" : ", (";
-    for (int c = 0; c < columns; ++c) {
-      if (c > 0) sql += ", ";
-      sql += postgres ? "$" + std::to_string(++n) : std::string("?");
-    }
-    sql += ")";
-  }
-  return sql;
-}
-
-void Upsert(Poco::Data::Session& s, bool postgres, const Counts& counts) {
-  std::vector<std::tuple<std::string, Poco::Int64, std::string, Poco::Int64>> rows;
-  rows.reserve(counts.size());
-  for (const auto& [key, n] : counts)
-    rows.emplace_back(std::get<0>(key), std::get<1>(key), std::get<2>(key), n);
+// Adds `counts` to event_day_counts, or with `with_user` to event_user_day_counts.
+void Upsert(Poco::Data::Session& s, bool postgres, const Counts& counts, bool with_user) {
+  const std::string table = with_user ? "event_user_day_counts" : "event_day_counts";
+  const std::string key = with_user ? "kind, day, agent, user_name" : "kind, day, agent";
+  std::vector<Counts::const_iterator> rows;
+  for (auto it = counts.begin(); it != counts.end(); ++it) rows.push_back(it);
   for (std::size_t start = 0; start < rows.size(); start += kRowsPerUpsert) {
     const std::size_t count = std::min(kRowsPerUpsert, rows.size() - start);
     Statement stmt(s);
-    stmt << "INSERT INTO event_day_counts (kind, day, agent, n) VALUES " +
-                Placeholders(postgres, count, 4) +
-                " ON CONFLICT (kind, day, agent) DO UPDATE SET n = event_day_counts.n + "
-                "excluded.n";
+    stmt << "INSERT INTO " + table + " (" + key + ", n) VALUES " +
+                sql::RowPlaceholders(postgres, count, with_user ? 5 : 4) + " ON CONFLICT (" + key +
+                ") DO UPDATE SET n = " + table + ".n + excluded.n";
     for (std::size_t i = start; i < start + count; ++i) {
-      stmt, bind(std::get<0>(rows[i])), bind(std::get<1>(rows[i])), bind(std::get<2>(rows[i])),
-          bind(std::get<3>(rows[i]));
-    }
-    stmt.execute();
-  }
-}
-
-void UpsertUsers(Poco::Data::Session& s, bool postgres, const UserCounts& counts) {
-  std::vector<std::tuple<std::string, Poco::Int64, std::string, std::string, Poco::Int64>> rows;
-  rows.reserve(counts.size());
-  for (const auto& [key, n] : counts)
-    rows.emplace_back(std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), n);
-  for (std::size_t start = 0; start < rows.size(); start += kRowsPerUpsert) {
-    const std::size_t count = std::min(kRowsPerUpsert, rows.size() - start);
-    Statement stmt(s);
-    stmt << "INSERT INTO event_user_day_counts (kind, day, agent, user_name, n) VALUES " +
-                Placeholders(postgres, count, 5) +
-                " ON CONFLICT (kind, day, agent, user_name) DO UPDATE SET n = "
-                "event_user_day_counts.n + excluded.n";
-    for (std::size_t i = start; i < start + count; ++i) {
-      stmt, bind(std::get<0>(rows[i])), bind(std::get<1>(rows[i])), bind(std::get<2>(rows[i])),
-          bind(std::get<3>(rows[i])), bind(std::get<4>(rows[i]));
+      const auto& [k, n] = *rows[i];
+      stmt, bind(std::get<0>(k)), bind(static_cast<Poco::Int64>(std::get<1>(k))),
+          bind(std::get<2>(k));
+      if (with_user) stmt, bind(std::get<3>(k));
+      stmt, bind(static_cast<Poco::Int64>(n));
     }
     stmt.execute();
   }
@@ -151,15 +119,14 @@ void CountEventBatch(Poco::Data::Session& session, bool postgres,
       Statement(session) << "INSERT INTO event_day_counts_state (zone) VALUES ('')", now;
     return;
   }
-  Counts counts;
-  UserCounts users;
+  Counts counts, users;
   for (const StoredEvent* e : events) {
     const std::int64_t day = console::LocalDayNumber(e->time);
-    ++counts[Key{e->kind, day, e->agent}];
-    if (CountedPerUser(e->kind)) ++users[UserKey{e->kind, day, e->agent, UserOf(e->json)}];
+    ++counts[Key{e->kind, day, e->agent, ""}];
+    if (CountedPerUser(e->kind)) ++users[Key{e->kind, day, e->agent, UserOf(e->json)}];
   }
-  Upsert(session, postgres, counts);
-  UpsertUsers(session, postgres, users);
+  Upsert(session, postgres, counts, false);
+  Upsert(session, postgres, users, true);
 }
 
 bool EventCountsCurrent(Poco::Data::Session& session) {
@@ -183,8 +150,7 @@ std::int64_t RebuildEventCounts(Poco::Data::Session& session, bool postgres) {
     std::string after;
     bool first = true;
     while (true) {
-      Counts counts;
-      UserCounts users;
+      Counts counts, users;
       std::vector<std::string> id, kind, agent, body;
       std::vector<Poco::Int64> time;
       Statement stmt(session);
@@ -198,11 +164,11 @@ std::int64_t RebuildEventCounts(Poco::Data::Session& session, bool postgres) {
       stmt.execute();
       for (std::size_t i = 0; i < id.size(); ++i) {
         const std::int64_t day = console::LocalDayNumber(time[i]);
-        ++counts[Key{kind[i], day, agent[i]}];
-        if (CountedPerUser(kind[i])) ++users[UserKey{kind[i], day, agent[i], UserOf(body[i])}];
+        ++counts[Key{kind[i], day, agent[i], ""}];
+        if (CountedPerUser(kind[i])) ++users[Key{kind[i], day, agent[i], UserOf(body[i])}];
       }
-      Upsert(session, postgres, counts);
-      UpsertUsers(session, postgres, users);
+      Upsert(session, postgres, counts, false);
+      Upsert(session, postgres, users, true);
       total += static_cast<std::int64_t>(id.size());
       if (id.size() < static_cast<std::size_t>(kRebuildBatch)) break;
       after = id.back();

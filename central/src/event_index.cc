@@ -13,6 +13,7 @@
 
 #include "central/console/console_store.h"
 #include "pg_array.h"
+#include "sql_rows.h"
 
 namespace central {
 namespace {
@@ -68,20 +69,6 @@ void AddSubjectBigrams(std::string_view text, std::set<std::string>* terms) {
   }
 }
 
-std::string Placeholders(bool postgres, std::size_t rows) {
-  std::string sql;
-  int n = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r == 0 ? "(" : ", (";
-    for (int c = 0; c < 4; ++c) {
-      if (c > 0) sql += ", ";
-      sql += postgres ? "$" + std::to_string(++n) : std::string("?");
-    }
-    sql += ")";
-  }
-  return sql;
-}
-
 struct TermRow {
   std::string term;
   Poco::Int64 time;
@@ -118,7 +105,8 @@ void InsertRows(Poco::Data::Session& s, bool postgres, const std::vector<TermRow
     const std::size_t count = std::min(kRowsPerInsert, rows.size() - start);
     Statement stmt(s);
     stmt << "INSERT INTO event_terms (term, event_time, received_at, event_id) VALUES " +
-                Placeholders(postgres, count) + (may_exist ? " ON CONFLICT DO NOTHING" : "");
+                sql::RowPlaceholders(postgres, count, 4) +
+                (may_exist ? " ON CONFLICT DO NOTHING" : "");
     for (std::size_t i = start; i < start + count; ++i) {
       stmt, bind(rows[i].term), bind(rows[i].time), bind(rows[i].received), bind(rows[i].id);
     }

@@ -62,12 +62,7 @@ class EventCountsTest : public ::testing::TestWithParam<std::string> {
     cs_ = std::move(cs).value();
   }
 
-  std::unique_ptr<Poco::Data::Session> Raw() {
-    if (GetParam() == "sqlite")
-      return std::make_unique<Poco::Data::Session>("sqlite", db_.substr(7));
-    return std::make_unique<Poco::Data::Session>("postgresql",
-                                                 PostgresConnectionString(db_).value());
-  }
+  std::unique_ptr<Poco::Data::Session> Raw() { return central_test::RawSession(db_); }
 
   // Stores `events` in batches of `batch`, each event also sent a second time in the next
   // batch (an agent resending after a lost reply).

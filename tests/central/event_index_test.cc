@@ -99,12 +99,7 @@ class EventIndexTest : public ::testing::TestWithParam<std::string> {
   }
 
   // The database itself, for what no API does (undoing the index migration).
-  std::unique_ptr<Poco::Data::Session> Raw() {
-    if (GetParam() == "sqlite")
-      return std::make_unique<Poco::Data::Session>("sqlite", db_.substr(7));
-    return std::make_unique<Poco::Data::Session>("postgresql",
-                                                 PostgresConnectionString(db_).value());
-  }
+  std::unique_ptr<Poco::Data::Session> Raw() { return central_test::RawSession(db_); }
 
   // Every page of a search, newest first.
   std::vector<std::string> All(EventQuery q) {

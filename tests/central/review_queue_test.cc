@@ -40,12 +40,7 @@ class ReviewQueueTest : public ::testing::TestWithParam<std::string> {
     incidents_ = std::move(incidents).value();
   }
 
-  std::unique_ptr<Poco::Data::Session> Raw() {
-    if (GetParam() == "sqlite")
-      return std::make_unique<Poco::Data::Session>("sqlite", db_.substr(7));
-    return std::make_unique<Poco::Data::Session>("postgresql",
-                                                 PostgresConnectionString(db_).value());
-  }
+  std::unique_ptr<Poco::Data::Session> Raw() { return central_test::RawSession(db_); }
 
   static StoredEvent Event(const std::string& id, const std::string& agent, const std::string& kind,
                            bool external) {

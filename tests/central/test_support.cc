@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <Poco/Data/Session.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -17,6 +18,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "central/store.h"
 
 namespace central_test {
 namespace {
@@ -246,6 +249,13 @@ void RestartPostgres(const std::function<void()>& while_down) {
 std::string NewDatabase(const std::string& backend, const fs::path& dir) {
   if (backend == "postgresql") return NewPostgresDatabase();
   return "sqlite:" + (dir / "central.db").string();
+}
+
+std::unique_ptr<Poco::Data::Session> RawSession(const std::string& db) {
+  if (db.rfind("sqlite:", 0) == 0)
+    return std::make_unique<Poco::Data::Session>("sqlite", db.substr(7));
+  return std::make_unique<Poco::Data::Session>("postgresql",
+                                               central::PostgresConnectionString(db).value());
 }
 
 std::string CentralBinary() { return CENTRAL_BINARY; }

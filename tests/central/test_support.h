@@ -9,9 +9,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
+
+namespace Poco::Data {
+class Session;
+}
 
 namespace central_test {
 
@@ -93,6 +98,10 @@ void RestartPostgres(const std::function<void()>& while_down = {});
 
 // A --db value for a new database of the given backend ("sqlite" or "postgresql").
 std::string NewDatabase(const std::string& backend, const fs::path& dir);
+
+// A session of the test's own on a --db value (sqlite:PATH or postgresql://...), for what
+// no API does (undoing a migration, counting rows of a derived table).
+std::unique_ptr<Poco::Data::Session> RawSession(const std::string& db);
 
 // The sendguard-central binary under test.
 std::string CentralBinary();
