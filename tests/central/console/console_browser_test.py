@@ -22,10 +22,10 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import (NoAlertPresentException, StaleElementReferenceException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CENTRAL, ARTIFACTS = sys.argv[1], sys.argv[2]
@@ -109,6 +109,21 @@ def no_alert(driver):
     return False
 
 
+def page_left(old):
+    """Whether `old` (the previous page's <html>) is gone. Chromium 156 sometimes answers a
+    look at a node of an unloaded page with "Node with given id does not belong to the
+    document" instead of a stale-element error: that is gone too."""
+    try:
+        old.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
+
+
 def main():
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     os.makedirs(ARTIFACTS)
@@ -190,7 +205,7 @@ def main():
             """Clicks a submit button or link and waits for the next page."""
             old = driver.find_element(By.TAG_NAME, "html")
             element.click()
-            WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+            WebDriverWait(driver, 20).until(lambda d: page_left(old))
             WebDriverWait(driver, 20).until(
                 lambda d: d.execute_script("return document.readyState") == "complete")
 
