@@ -11,11 +11,15 @@
 
 namespace central::pg {
 
-// Start a literal with "{", append elements, end it with "}".
+// Start a literal with "{", append elements, end it with "}". A NUL byte is left out:
+// PostgreSQL text cannot hold one, and inside the literal it would end the parameter
+// (libpq sends C strings) and make the whole group's statement fail; a JSON string may
+// carry one ("\u0000" in a user or subject the index reads).
 inline void AppendText(std::string& array, std::string_view value) {
   if (array.size() > 1) array.push_back(',');
   array.push_back('"');
   for (char c : value) {
+    if (c == '\0') continue;
     if (c == '"' || c == '\\') array.push_back('\\');
     array.push_back(c);
   }

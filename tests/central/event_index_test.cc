@@ -243,6 +243,33 @@ TEST_P(EventIndexTest, OpeningADatabaseMadeBeforeTheIndexBackFillsIt) {
   EXPECT_EQ(cs_->SearchEvents(q).value().events.size(), static_cast<std::size_t>(kEvents / 500));
 }
 
+// A JSON string may carry U+0000 ("\u0000"): on PostgreSQL the index's terms travel in
+// an array literal, where a NUL byte once ended the parameter and failed the whole group
+// (every agent's batch answered "retry later" for ever).
+TEST_P(EventIndexTest, ANulInAUserSubjectOrDomainIsStoredAndFound) {
+  const std::string nul("\0", 1);
+  StoredEvent e{"ev-nul",
+                "pc-0",
+                "send_blocked",
+                5000 * kSecond,
+                5000 * kSecond,
+                "{\"id\":\"ev-nul\",\"kind\":\"send_blocked\",\"user\":\"nul\\u0000user\","
+                "\"subject\":\"ヌル\\u0000文字の件名\",\"recipients\":[{\"address\":"
+                "\"a@nul\\u0000.example.jp\",\"external\":true}]}"};
+  ASSERT_NE(EventTerms(e).size(), 0u);
+  bool has_nul = false;
+  for (const std::string& t : EventTerms(e)) has_nul = has_nul || t.find(nul) != std::string::npos;
+  ASSERT_TRUE(has_nul);  // the case this test is about
+  auto stored = store_->InsertEvents({e});
+  ASSERT_TRUE(stored.ok()) << stored.error();
+  EventQuery q;
+  q.subject_words = {"文字の件名"};
+  auto page = cs_->SearchEvents(q);
+  ASSERT_TRUE(page.ok()) << page.error();
+  ASSERT_EQ(page.value().events.size(), 1u);
+  EXPECT_EQ(page.value().events[0].event.id, "ev-nul");
+}
+
 TEST(EventTermsTest, TermsAreDomainsWithParentsUserAndSubjectBigrams) {
   StoredEvent e{"id",
                 "pc",
