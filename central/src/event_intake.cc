@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "central/event_index.h"
 #include "mailcheck/digit_runs.h"
 
 namespace central {
@@ -281,8 +282,16 @@ EventBatch ParseEventBatch(std::string_view body, const std::string& agent, Micr
              "an unmasked identifier? Identifiers must be masked before they leave the desktop");
       continue;
     }
-    batch.accepted.push_back(StoredEvent{id, agent, e->getValue<std::string>("kind"), *time,
-                                         received_at, Stringify(*e)});
+    StoredEvent stored{id,    agent,       e->getValue<std::string>("kind"),
+                       *time, received_at, Stringify(*e)};
+    // Read once here what storing needs from the JSON (the search terms, the user).
+    stored.user = e->has("user") ? e->getValue<std::string>("user") : std::string();
+    try {
+      stored.terms = EventTerms(*e);
+    } catch (const std::exception&) {
+      stored.terms.emplace();  // as EventTerms of a body it cannot read: no terms
+    }
+    batch.accepted.push_back(std::move(stored));
   }
   return batch;
 }

@@ -24,6 +24,7 @@
 #include "central/group_commit.h"
 #include "central/store.h"
 #include "pg_array.h"
+#include "sqlite_insert.h"
 
 namespace central {
 namespace {
@@ -508,22 +509,20 @@ class PocoStore : public Store {
   // event, whether it was inserted. PostgreSQL: one statement for the whole batch.
   std::vector<bool> InsertNewEvents(Connection& c, const std::vector<const StoredEvent*>& events) {
     if (dialect_ == Dialect::kPostgres) return PostgresEventInsert(*c.session).Run(events);
-    std::string id, agent, kind, body;
-    Poco::Int64 time = 0, received = 0;
-    Statement insert =
-        (*c.session << "INSERT INTO events (id, agent, kind, event_time, received_at, body) "
-                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-         use(id), use(agent), use(kind), use(time), use(received), use(body));
+    // One prepared statement stepped per event (sqlite_insert.h).
+    sql::SqliteInsert insert(*c.session,
+                             "INSERT INTO events (id, agent, kind, event_time, received_at, body) "
+                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
     std::vector<bool> stored(events.size());
     for (std::size_t i = 0; i < events.size(); ++i) {
       const StoredEvent& e = *events[i];
-      id = e.id;
-      agent = e.agent;
-      kind = e.kind;
-      time = e.time;
-      received = e.received_at;
-      body = e.json;
-      stored[i] = insert.execute() > 0;
+      stored[i] = insert.Text(1, e.id)
+                      .Text(2, e.agent)
+                      .Text(3, e.kind)
+                      .Int(4, e.time)
+                      .Int(5, e.received_at)
+                      .Text(6, e.json)
+                      .Run() > 0;
     }
     return stored;
   }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "central/event_index.h"
+
 namespace central {
 namespace {
 
@@ -311,6 +313,48 @@ TEST(ParseEventBatchTest, MoreThanAThousandEventsIs413) {
   std::string events;
   for (int i = 0; i < 1001; ++i) events += std::string(i ? "," : "") + kGood;
   EXPECT_EQ(ParseEventBatch(Batch(events), "pc", 1).status, 413);
+}
+
+// The intake reads each event's search terms and user once, from the JSON it parsed;
+// storing uses them instead of parsing the stored text again. They must be exactly what
+// the stored text gives (EventTerms of a StoredEvent without them parses its json).
+TEST(ParseEventBatchTest, TermsAndUserReadAtIntakeAreThoseOfTheStoredJson) {
+  const std::string t = R"("time":"2026-11-29T14:00:00Z")";
+  const std::vector<std::string> events = {
+      R"({"id":"e1","kind":"send_blocked",)" + t +
+          R"(,"user":"tanaka","subject":"住民票の写し Re: Ab","recipients":[)"
+          R"({"address":"a@Tax.Example.co.jp","external":true},{"address":"b@x.jp"},)"
+          R"({"address":"c@localhost"},{"address":"\u5c71\u7530 <d@city.sample.lg.jp>"}]})",
+      R"({"id":"e2","kind":"prompt_confirmed",)" + t + R"(,"subject":"","recipients":[]})",
+      R"({"id":"e3","kind":"send_blocked",)" + t +
+          R"(,"user":"","subject":"ヌル\u0000文字 **12 タブ\t改行\n全角　空白"})",
+      R"({"id":"e4","kind":"send_blocked",)" + t +
+          R"(,"extra":{"user":"not-this","recipients":[{"address":"z@nested.example.jp"}]},)"
+          R"("user":"nul\u0000user","recipients":[{"address":"no-domain"},{"address":"@"},)"
+          R"({"address":"x@y@z.example.jp"}]})",
+      R"({"id":"e5","kind":"heartbeat_gap",)" + t + "}",
+  };
+  std::string body;
+  for (const std::string& e : events) body += (body.empty() ? "" : ",") + e;
+  const EventBatch batch = ParseEventBatch(Batch(body), "pc-1", 1);
+  ASSERT_EQ(batch.status, 200) << batch.error;
+  ASSERT_TRUE(batch.rejected.empty()) << batch.rejected[0].error;
+  ASSERT_EQ(batch.accepted.size(), events.size());
+  for (const StoredEvent& e : batch.accepted) {
+    ASSERT_TRUE(e.terms.has_value()) << e.id;
+    ASSERT_TRUE(e.user.has_value()) << e.id;
+    StoredEvent plain(e.id, e.agent, e.kind, e.time, e.received_at, e.json);
+    EXPECT_EQ(*e.terms, EventTerms(plain)) << e.id;
+  }
+  EXPECT_EQ(*batch.accepted[0].user, "tanaka");
+  EXPECT_EQ(*batch.accepted[1].user, "");
+  EXPECT_EQ(*batch.accepted[3].user, std::string("nul\0user", 8));
+  EXPECT_EQ(*batch.accepted[4].user, "");
+  EXPECT_FALSE(batch.accepted[0].terms->empty());
+  // Not the nested object's user or recipients.
+  for (const std::string& term : *batch.accepted[3].terms)
+    EXPECT_TRUE(term.find("not-this") == std::string::npos && term != "d:nested.example.jp")
+        << term;
 }
 
 TEST(EventBatchReplyTest, CountsAndRejections) {

@@ -31,11 +31,17 @@
 namespace Poco::Data {
 class Session;
 }
+namespace Poco::JSON {
+class Object;
+}
 
 namespace central {
 
-// The distinct terms of one stored event (its JSON body); none when the body is not JSON.
+// The distinct terms of one stored event: event.terms when the intake set them, else read
+// from its JSON body (none when the body is not JSON).
 std::vector<std::string> EventTerms(const StoredEvent& event);
+// The distinct terms of an event's parsed JSON object, sorted.
+std::vector<std::string> EventTerms(const Poco::JSON::Object& event);
 
 // The terms that a subject search word needs ("s:" bigrams); empty for a one-character
 // word, which the index cannot narrow.

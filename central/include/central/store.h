@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "central/result.h"
@@ -42,12 +43,27 @@ struct Heartbeat {
 
 // One event as stored: the indexed columns plus the event's full JSON text.
 struct StoredEvent {
+  StoredEvent() = default;
+  StoredEvent(std::string id, std::string agent, std::string kind, Micros time, Micros received_at,
+              std::string json)
+      : id(std::move(id)),
+        agent(std::move(agent)),
+        kind(std::move(kind)),
+        time(time),
+        received_at(received_at),
+        json(std::move(json)) {}
+
   std::string id;
   std::string agent;
   std::string kind;
   Micros time = 0;
   Micros received_at = 0;
   std::string json;
+  // What the intake already read from the parsed JSON (ParseEventBatch), so that storing
+  // does not parse it again: the search terms (event_index.h) and the desktop user ("" when
+  // the event has none or it is not a string). When absent, they are read from `json`.
+  std::optional<std::vector<std::string>> terms;
+  std::optional<std::string> user;
 };
 
 struct EventFilter {
