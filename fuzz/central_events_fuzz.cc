@@ -1,15 +1,18 @@
 // Fuzzes central's event intake: the body of POST /api/v1/events, which any enrolled
 // agent (or anyone holding a stolen token) can send. Every input must give a status and
-// never crash, hang or grow without bound, and no accepted event may carry a string
+// never crash, hang or grow without bound, every accepted event is stored as Poco's writer
+// would write it, and no accepted event may carry a string
 // (other than its id) with 10 digits in a row: what the intake promises to reject.
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -41,6 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const central::StoredEvent& e : batch.accepted) {
     if (e.id.empty()) std::abort();
     CheckStrings(Poco::JSON::Parser().parse(e.json), true);  // accepted JSON must parse
+    // The stored text is what Poco's own writer gives for it (central/json_writer.h).
+    const auto again = Poco::JSON::Parser(new Poco::JSON::ParseHandler(true)).parse(e.json);
+    std::ostringstream poco;
+    again.extract<Poco::JSON::Object::Ptr>()->stringify(poco);
+    if (poco.str() != e.json) std::abort();
   }
   if (batch.status == 200) {
     central::InsertCounts counts;
