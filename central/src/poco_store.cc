@@ -230,11 +230,15 @@ class ConnectionPool {
 class PocoStore : public Store {
  public:
   // max_open: connections at most (0: no limit); concurrent_commits: event groups stored
-  // at once (GroupCommit).
+  // at once (GroupCommit). make_writer (SQLite): the one connection that writes — SQLite
+  // has one writer at a time anyway — kept apart so that only it holds the large page
+  // cache the index inserts need, not every connection that ever led a group.
   PocoStore(Dialect dialect, std::function<std::unique_ptr<Session>()> make, std::size_t max_open,
-            int concurrent_commits)
+            int concurrent_commits, std::function<std::unique_ptr<Session>()> make_writer = {})
       : dialect_(dialect),
         pool_(std::move(make), max_open),
+        writer_pool_(make_writer ? std::make_unique<ConnectionPool>(std::move(make_writer), 1)
+                                 : nullptr),
         group_commit_(concurrent_commits, kMaxGroupEvents,
                       [this](const std::vector<const StoredEvent*>& events) {
                         return StoreEventBatch(events);
@@ -546,13 +550,14 @@ class PocoStore : public Store {
     for (int attempt = 0;; ++attempt) {
       bool lost = false;
       try {
-        auto lease = pool_.Take();
+        ConnectionPool& pool = access != Access::kRead && writer_pool_ ? *writer_pool_ : pool_;
+        auto lease = pool.Take();
         try {
           return Result<T>(body(*lease));
         } catch (...) {
           lease.MarkFailed();
           lost = !lease->session->isConnected();
-          if (lost) pool_.CloseIdle();
+          if (lost) pool.CloseIdle();
           throw;
         }
       } catch (const Poco::Exception& e) {
@@ -576,6 +581,7 @@ class PocoStore : public Store {
 
   Dialect dialect_;
   ConnectionPool pool_;
+  std::unique_ptr<ConnectionPool> writer_pool_;  // SQLite only
   std::mutex write_mutex_;
   GroupCommit group_commit_;  // last: its leaders use the members above
 };
@@ -710,20 +716,23 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
       return Result<std::unique_ptr<Store>>::Error("--db sqlite: needs a file path");
     if (Status s = PrepareSqliteFile(path); !s.ok())
       return Result<std::unique_ptr<Store>>::Error(s.message());
+    auto open = [path](int cache_kib) {
+      auto s = std::make_unique<Session>("sqlite", path);
+      s->setConnectionTimeout(10);  // SQLite's busy timeout, in seconds
+      std::string mode;
+      Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
+      Statement(*s) << "PRAGMA synchronous=NORMAL", now;
+      Statement(*s) << "PRAGMA cache_size=-" + std::to_string(cache_kib), now;
+      return s;
+    };
+    // Readers keep SQLite's default 2 MiB of page cache each. The writer has 64 MiB: the
+    // search index (event_terms) is written at keys spread over the whole table; with 2 MiB
+    // most inserts wait for the disk. Before, any pooled connection could lead a group, so
+    // on a large database each of them could come to hold 64 MiB.
     store = std::make_unique<PocoStore>(
-        Dialect::kSqlite,
-        [path] {
-          auto s = std::make_unique<Session>("sqlite", path);
-          s->setConnectionTimeout(10);  // SQLite's busy timeout, in seconds
-          std::string mode;
-          Statement(*s) << "PRAGMA journal_mode=WAL", into(mode), now;
-          Statement(*s) << "PRAGMA synchronous=NORMAL", now;
-          // 64 MiB of page cache: the search index (event_terms) is written at keys spread
-          // over the whole table; with SQLite's default 2 MiB most inserts wait for the disk.
-          Statement(*s) << "PRAGMA cache_size=-65536", now;
-          return s;
-        },
-        /*max_open=*/0, /*concurrent_commits=*/1);  // one writer: it serialises them anyway
+        Dialect::kSqlite, [open] { return open(2000); },
+        /*max_open=*/0, /*concurrent_commits=*/1,  // one writer: it serialises them anyway
+        [open] { return open(65536); });
   } else if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
     auto conn = PostgresConnectionString(db);
     if (!conn.ok()) return Result<std::unique_ptr<Store>>::Error("--db: " + conn.error());

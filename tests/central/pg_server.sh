@@ -4,6 +4,8 @@
 #                                 listen on 127.0.0.1:PORT, create database "sendguard"
 #   pg_server.sh stop DIR PORT    stop it (the files stay; remove DIR yourself)
 # PG_SERVER_OPTIONS adds server options (e.g. "-c fsync=off" for fast throw-away tests).
+# PG_INITDB_LOCALE replaces initdb's --no-locale (e.g. "--locale=C.UTF-8", as a cluster made
+# by Debian's pg_createcluster on a machine in that locale).
 # Runs the server as "postgres" when started as root (PostgreSQL refuses to run as root),
 # as the current user otherwise. Fails with a clear message when PostgreSQL is missing.
 set -eu
@@ -29,7 +31,7 @@ case $cmd in
   start)
     if [ "$(id -u)" = 0 ]; then install -d -o postgres "$dir"; else mkdir -p "$dir"; fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
-      as_owner "$bin/initdb" -D "$dir/data" -A trust -U sendguard -E UTF8 --no-locale \
+      as_owner "$bin/initdb" -D "$dir/data" -A trust -U sendguard -E UTF8 ${PG_INITDB_LOCALE:---no-locale} \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
