@@ -2,9 +2,16 @@
 // cluster started by pg_server.sh). Each test gets a new, empty database.
 #include "central/store.h"
 
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "test_support.h"
@@ -357,6 +364,78 @@ TEST_P(PostgresStoreTest, ABatchTheDatabaseRefusesStoresNothingAndOthersAreStore
   ASSERT_TRUE(all.ok()) << all.error();
   EXPECT_EQ(all.value().size(), static_cast<std::size_t>((kThreads - 1) * kBatches + kBatches));
   for (const StoredEvent& e : all.value()) EXPECT_NE(e.id.substr(0, 3), "t0-") << e.id;
+}
+
+// SQLite on a disk that fills up (a real tmpfs of 1 MiB; root only, as in CI): every
+// batch acknowledged before is kept, the batch that did not fit is refused whole (no event,
+// no index row of it: the agent keeps it and sends it again), and once there is room again
+// the same batch is stored, once.
+TEST(SqliteStoreTest, AFullDiskRefusesTheBatchWholeAndStoringResumesWhenSpaceReturns) {
+  if (geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+  TempDir dir;
+  const std::string disk = (dir.path() / "small").string();
+  std::filesystem::create_directories(disk);
+  if (mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1m,mode=0700") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{disk};
+  const std::string db = "sqlite:" + disk + "/central.db";
+  std::unique_ptr<Store> store;
+  {
+    auto opened = OpenStore(db);
+    ASSERT_TRUE(opened.ok()) << opened.error();
+    store = std::move(opened).value();
+  }
+  auto batch_of = [](int b) {
+    std::vector<StoredEvent> batch;
+    for (int i = 0; i < 40; ++i) {
+      const std::string id = "ev-" + std::to_string(b) + "-" + std::to_string(i);
+      // Distinct subjects: index rows spread over the table, as in real use.
+      std::string subject = "件名" + std::to_string(b * 40 + i) + std::string(600, 'x');
+      batch.push_back(StoredEvent{id, "pc-1", "send_blocked", b * 1000 + i, b * 1000 + i,
+                                  R"({"id":")" + id + R"(","subject":")" + subject + R"("})"});
+    }
+    return batch;
+  };
+  int acknowledged = 0, failed_batch = -1;
+  std::string error;
+  for (int b = 0; b < 500 && failed_batch < 0; ++b) {
+    auto stored = store->InsertEvents(batch_of(b));
+    if (stored.ok()) {
+      ASSERT_EQ(stored.value().stored, 40);
+      acknowledged += 40;
+    } else {
+      failed_batch = b;
+      error = stored.error();
+    }
+  }
+  ASSERT_GE(failed_batch, 1) << "1 MiB never filled up";
+  EXPECT_NE(error.find("full"), std::string::npos) << error;
+  auto count = [&](const std::string& sql) {
+    Poco::Int64 n = -1;
+    auto session = central_test::RawSession(db);
+    Poco::Data::Statement(*session) << sql, Poco::Data::Keywords::into(n),
+        Poco::Data::Keywords::now;
+    return n;
+  };
+  const std::string failed_ids = "'ev-" + std::to_string(failed_batch) + "-%'";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), acknowledged);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events WHERE id LIKE " + failed_ids), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM event_terms WHERE event_id LIKE " + failed_ids), 0);
+
+  ASSERT_EQ(mount("tmpfs", disk.c_str(), "tmpfs", MS_REMOUNT, "size=16m,mode=0700"), 0)
+      << std::strerror(errno);
+  auto again = store->InsertEvents(batch_of(failed_batch));
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(again.value().stored, 40);
+  auto twice = store->InsertEvents(batch_of(failed_batch));  // the agent's retry of a lost reply
+  ASSERT_TRUE(twice.ok()) << twice.error();
+  EXPECT_EQ(twice.value().duplicates, 40);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), acknowledged + 40);
+  EXPECT_GT(count("SELECT COUNT(*) FROM event_terms WHERE event_id LIKE " + failed_ids), 0);
+  store.reset();
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, PostgresStoreTest, ::testing::Values("postgresql"),
