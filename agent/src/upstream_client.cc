@@ -237,9 +237,18 @@ std::string OneLine(std::string_view s) {
   return out;
 }
 
+// Eight bytes at a time (the compiler vectorises the OR): a byte loop over a 10 KB
+// message was most of Transact's own time.
 bool Has8Bit(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  std::uint64_t any = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, sizeof word);
+    any |= word;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & 0x8080808080808080ULL) != 0;
 }
 
 // The client-side parameters to keep: everything but BODY/SMTPUTF8/SIZE, which are set
@@ -473,7 +482,7 @@ std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::stri
   *keep = false;
   *stage = Stage::kEnvelope;
   std::string mail = "MAIL FROM:<" + envelope.mail_from + ">";
-  if (Has8Bit(message) && c.caps.Has("8BITMIME")) mail += " BODY=8BITMIME";
+  if (c.caps.Has("8BITMIME") && Has8Bit(message)) mail += " BODY=8BITMIME";
   if (envelope.smtputf8 && c.caps.Has("SMTPUTF8")) mail += " SMTPUTF8";
   if (c.caps.Has("SIZE")) mail += " SIZE=" + std::to_string(message.size());
   mail += PassThroughParams(envelope.mail_params) + "\r\n";

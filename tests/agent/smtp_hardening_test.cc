@@ -216,6 +216,33 @@ TEST_F(SmtpHardeningTest, DataGoesInOneWriteWithTheEnvelopeWhenUpstreamPipelines
       << log;
 }
 
+// BODY=8BITMIME is declared exactly when the message has an 8-bit byte and upstream
+// offers 8BITMIME, wherever the byte is (the check reads eight bytes at a time).
+TEST_F(SmtpHardeningTest, EightBitBodyIsDeclaredOnlyWhenTheMessageHasOne) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--ehlo", "8BITMIME"}));
+  const auto write =
+      [&](const std::string& name, const std::string& last_line) {
+        std::ofstream(dir_ / name)
+            << "From: <sender@city.honjo.lg.jp>\r\nTo: <arai-a@city.honjo.lg.jp>\r\n"
+               "Subject: eight\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+               "Content-Transfer-Encoding: 8bit\r\n\r\nplain ascii line\r\n"
+            << last_line << "\r\n";
+        return (dir_ / name).string();
+      };
+  EXPECT_NE(Send(write("seven.eml", "x"), "arai-a@city.honjo.lg.jp").output.find("<-  250"),
+            std::string::npos);
+  // The only 8-bit bytes in the last few bytes of the message (past the last full word).
+  EXPECT_NE(Send(write("eight.eml", "\xc3\xa9"), "arai-a@city.honjo.lg.jp").output.find("<-  250"),
+            std::string::npos);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  const std::size_t second = log.find("MAIL FROM", log.find("MAIL FROM") + 1);
+  ASSERT_NE(second, std::string::npos) << log;
+  EXPECT_EQ(log.substr(0, second).find("BODY=8BITMIME"), std::string::npos) << log;
+  EXPECT_NE(log.find("MAIL FROM:<sender@city.honjo.lg.jp> BODY=8BITMIME", second),
+            std::string::npos)
+      << log;
+}
+
 // One recipient of two refused upstream, DATA already sent behind it and answered 354:
 // the client hears the refusal, upstream gets no byte of the message (the connection is
 // dropped inside DATA, since RSET cannot be said there), and the next mail goes through.
