@@ -323,6 +323,15 @@ TEST_F(SmtpHardeningTest, WithoutPipeliningARefusedRecipientStopsTheTransaction)
   EXPECT_NE(log.find("RSET"), std::string::npos) << log;
 }
 
+// A fresh session dropped in the middle of the pipelined envelope: a temporary error for
+// the client (it keeps the mail in its outbox), nothing delivered.
+TEST_F(SmtpHardeningTest, FreshSessionDroppedMidPipelineGivesATemporaryError) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--drop-on-mail", "1"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 451 4.4."), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
 // A kept session that upstream drops in the middle of the pipelined envelope (before any
 // byte of the message went out) is replaced, and the mail is delivered exactly once.
 TEST_F(SmtpHardeningTest, KeptSessionDroppedMidPipelineIsReplacedAndSendsOnce) {
