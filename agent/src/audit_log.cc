@@ -1,11 +1,11 @@
 #include "agent/audit_log.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "agent/event_builder.h"
@@ -42,30 +42,62 @@ AuditLog::~AuditLog() {
   if (file_) std::fclose(file_);
 }
 
-std::string AuditLog::Format(const RelayReport& report) {
-  Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
-  line.set("time", EventTimeNow());
-  line.set("outcome", std::string(RelayOutcomeName(report.outcome)));
-  line.set("from", report.envelope.mail_from);
-  line.set("recipients", report.envelope.rcpt_to.size());
-  if (const mailcheck::Decision* d = report.decision) {
-    line.set("verdict", std::string(mailcheck::VerdictName(d->verdict)));
-    line.set("policy_version", d->policy_version);
-    Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
-    for (const mailcheck::Reason& r : d->reasons) {
-      Poco::JSON::Object::Ptr reason = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      reason->set("code", r.code);
-      reason->set("message", MaskFreeText(r.message));
-      reasons->add(reason);
-    }
-    line.set("reasons", reasons);
+namespace {
+
+// A JSON string exactly as Poco::JSON::Object::stringify writes it: printable ASCII that
+// needs no escape as it is (every relayed line's fields, usually), anything else through
+// Poco's own formatString.
+void AppendJsonString(std::string* out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/';
+  });
+  if (plain) {
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return;
   }
-  if (!report.prompt_id.empty()) line.set("prompt", std::string(report.prompt_id));
-  if (report.timed_out) line.set("timed_out", true);
-  if (!report.reply.empty()) line.set("reply", std::string(report.reply.substr(0, 3)));
-  std::ostringstream out;
-  line.stringify(out);
-  return out.str();
+  std::ostringstream escaped;
+  Poco::JSON::Stringifier::formatString(std::string(s), escaped, Poco::JSON_WRAP_STRINGS);
+  out->append(escaped.str());
+}
+
+void AppendField(std::string* out, std::string_view key, std::string_view value) {
+  out->append(",\"").append(key).append("\":");
+  AppendJsonString(out, value);
+}
+
+}  // namespace
+
+// Written directly, not through a Poco::JSON::Object (its Vars, ostream and key list
+// cost a few µs of a relayed message's ~100 µs); the bytes are the same, which
+// AuditLogTest.FormatWritesWhatPocoJsonWrote checks.
+std::string AuditLog::Format(const RelayReport& report) {
+  std::string line;
+  line.reserve(256);
+  line.append("{\"time\":");
+  AppendJsonString(&line, EventTimeNow());
+  AppendField(&line, "outcome", RelayOutcomeName(report.outcome));
+  AppendField(&line, "from", report.envelope.mail_from);
+  line.append(",\"recipients\":").append(std::to_string(report.envelope.rcpt_to.size()));
+  if (const mailcheck::Decision* d = report.decision) {
+    AppendField(&line, "verdict", mailcheck::VerdictName(d->verdict));
+    line.append(",\"policy_version\":").append(std::to_string(d->policy_version));
+    line.append(",\"reasons\":[");
+    for (std::size_t i = 0; i < d->reasons.size(); ++i) {
+      if (i > 0) line.push_back(',');
+      line.append("{\"code\":");
+      AppendJsonString(&line, d->reasons[i].code);
+      AppendField(&line, "message", MaskFreeText(d->reasons[i].message));
+      line.push_back('}');
+    }
+    line.push_back(']');
+  }
+  if (!report.prompt_id.empty()) AppendField(&line, "prompt", report.prompt_id);
+  if (report.timed_out) line.append(",\"timed_out\":true");
+  if (!report.reply.empty()) AppendField(&line, "reply", report.reply.substr(0, 3));
+  line.push_back('}');
+  return line;
 }
 
 namespace {

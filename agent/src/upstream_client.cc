@@ -9,9 +9,14 @@
 #include <Poco/Net/StreamSocket.h>
 #include <poll.h>
 #include <sodium.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -67,6 +72,7 @@ class UpstreamSession {
     secure->setReceiveTimeout(Poco::Timespan(config_.reply_timeout_seconds, 0));
     socket_ = std::move(secure);
     buffer_.clear();
+    read_ = 0;
   }
 
   void Write(std::string_view data) {
@@ -78,23 +84,90 @@ class UpstreamSession {
     }
   }
 
+  // Sends `message` (CRLF lines, not dot-stuffed) dot-stuffed and ended by the final dot.
+  // On a plain connection straight from the caller's buffer: one sendmsg(2) of pieces of
+  // `message` with a "." before each line that starts with one, no copy of the message.
+  // Over TLS (which must encrypt a copy anyway) the stuffed copy goes to Write.
+  void WriteMessage(std::string_view message) {
+    const std::string_view end =
+        message.size() >= 2 && message.substr(message.size() - 2) == "\r\n" ? ".\r\n" : "\r\n.\r\n";
+    if (config_.tls != UpstreamConfig::Tls::kNone) {
+      Write(DotStuffed(message, end));
+      return;
+    }
+    std::vector<iovec> pieces;
+    static constexpr char kDot = '.';
+    std::size_t from = 0;  // start of the piece not yet added
+    for (std::size_t line = 0; line < message.size();) {
+      if (message[line] == '.') {
+        if (line > from) pieces.push_back({const_cast<char*>(message.data() + from), line - from});
+        pieces.push_back({const_cast<char*>(&kDot), 1});
+        from = line;
+      }
+      const std::size_t dot_line = message.find("\n.", line);
+      line = dot_line == std::string_view::npos ? message.size() : dot_line + 1;
+    }
+    if (message.size() > from)
+      pieces.push_back({const_cast<char*>(message.data() + from), message.size() - from});
+    pieces.push_back({const_cast<char*>(end.data()), end.size()});
+    if (pieces.size() > IOV_MAX) {  // a message of thousands of dotted lines
+      Write(DotStuffed(message, end));
+      return;
+    }
+    const int fd = socket_->impl()->sockfd();
+    std::size_t first = 0;
+    while (first < pieces.size()) {
+      msghdr header{};
+      header.msg_iov = pieces.data() + first;
+      header.msg_iovlen = pieces.size() - first;
+      const ssize_t sent = ::sendmsg(fd, &header, MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))  // SO_SNDTIMEO ran out
+        throw Poco::TimeoutException("upstream stopped reading the message");
+      if (sent < 0) throw Poco::Net::NetException(std::strerror(errno));
+      if (sent == 0) throw Poco::IOException("upstream closed the connection while sending");
+      auto left = static_cast<std::size_t>(sent);
+      while (first < pieces.size() && left >= pieces[first].iov_len)
+        left -= pieces[first++].iov_len;
+      if (left > 0) {
+        pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + left;
+        pieces[first].iov_len -= left;
+      }
+    }
+  }
+
   SmtpReply ReadReply() {
     SmtpReply reply;
     while (true) {
-      const std::string line = ReadLine();
-      if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0]))) {
+      const std::string_view line = ReadLine();
+      if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0])) ||
+          !std::isdigit(static_cast<unsigned char>(line[1])) ||
+          !std::isdigit(static_cast<unsigned char>(line[2]))) {
         throw Poco::ProtocolException("malformed reply from upstream");
       }
-      reply.code = std::stoi(line.substr(0, 3));
-      reply.lines += line + "\r\n";
+      reply.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+      reply.lines.append(line).append("\r\n");
       if (line.size() == 3 || line[3] != '-') return reply;
     }
   }
 
-  // Sends QUIT without waiting for the answer: the session is over either way.
+  // Sends QUIT without waiting for the answer: the session is over either way. Inside
+  // DATA (see Abandon) nothing is sent: QUIT would be a line of the message.
   void Quit() {
+    if (abandoned_) return;
     try {
       Write("QUIT\r\n");
+    } catch (const Poco::Exception&) {
+    }
+  }
+
+  // Upstream said 354 to a pipelined DATA that must not go on: RSET cannot be said inside
+  // DATA, and anything sent would be message text, so the connection is closed without
+  // the final dot; upstream discards the transaction (RFC 5321 §4.1.1.4). Not reusable.
+  void Abandon() {
+    abandoned_ = true;
+    try {
+      socket_->close();
     } catch (const Poco::Exception&) {
     }
   }
@@ -102,7 +175,7 @@ class UpstreamSession {
   // True when upstream has said or closed something unasked: not fit for reuse. One
   // poll(2) on the descriptor (Poco 1.11's Socket::poll makes an epoll set per call).
   bool HasUnreadInput() {
-    if (!buffer_.empty()) return true;
+    if (read_ < buffer_.size()) return true;
     pollfd p{socket_->impl()->sockfd(), POLLIN, 0};
     const int ready = ::poll(&p, 1, 0);
     return ready != 0;  // readable, hung up, or poll failed: do not reuse
@@ -111,15 +184,34 @@ class UpstreamSession {
   EhloCapabilities caps;  // what upstream's last EHLO reply offered
 
  private:
-  std::string ReadLine() {
+  static std::string DotStuffed(std::string_view message, std::string_view end) {
+    std::string out;
+    out.reserve(message.size() + message.size() / 50 + end.size());
+    // Line by line (memchr), not byte by byte: a line that starts with '.' gets another.
+    for (std::size_t pos = 0; pos < message.size();) {
+      const std::size_t nl = message.find('\n', pos);
+      const std::size_t stop = nl == std::string_view::npos ? message.size() : nl + 1;
+      if (message[pos] == '.') out.push_back('.');
+      out.append(message.substr(pos, stop - pos));
+      pos = stop;
+    }
+    out.append(end);
+    return out;
+  }
+
+  // The next line without its CRLF; valid until the next call. Replies to pipelined
+  // commands usually arrive in one segment: one recv serves them all.
+  std::string_view ReadLine() {
     while (true) {
-      const std::size_t nl = buffer_.find('\n');
+      const std::size_t nl = buffer_.find('\n', read_);
       if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::string_view line(buffer_.data() + read_, nl - read_);
+        read_ = nl + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         return line;
       }
+      buffer_.erase(0, read_);
+      read_ = 0;
       if (buffer_.size() > 64 * 1024) throw Poco::ProtocolException("overlong reply from upstream");
       char chunk[4096];
       const int n = socket_->receiveBytes(chunk, sizeof chunk);
@@ -132,6 +224,8 @@ class UpstreamSession {
   const UpstreamTls* tls_;
   std::unique_ptr<Poco::Net::StreamSocket> socket_;
   std::string buffer_;
+  std::size_t read_ = 0;  // buffer_[read_, end): received, not yet read
+  bool abandoned_ = false;
 };
 
 namespace {
@@ -143,9 +237,18 @@ std::string OneLine(std::string_view s) {
   return out;
 }
 
+// Eight bytes at a time (the compiler vectorises the OR): a byte loop over a 10 KB
+// message was most of Transact's own time.
 bool Has8Bit(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  std::uint64_t any = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, sizeof word);
+    any |= word;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & 0x8080808080808080ULL) != 0;
 }
 
 // The client-side parameters to keep: everything but BODY/SMTPUTF8/SIZE, which are set
@@ -165,22 +268,6 @@ std::string PassThroughParams(std::string_view params) {
     }
     pos = end + 1;
   }
-  return out;
-}
-
-std::string DotStuff(std::string_view message) {
-  std::string out;
-  out.reserve(message.size() + message.size() / 50 + 8);
-  // Line by line (memchr), not byte by byte: a line that starts with '.' gets another.
-  for (std::size_t pos = 0; pos < message.size();) {
-    const std::size_t nl = message.find('\n', pos);
-    const std::size_t end = nl == std::string_view::npos ? message.size() : nl + 1;
-    if (message[pos] == '.') out.push_back('.');
-    out.append(message.substr(pos, end - pos));
-    pos = end;
-  }
-  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out.append("\r\n");
-  out.append(".\r\n");
   return out;
 }
 
@@ -395,7 +482,7 @@ std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::stri
   *keep = false;
   *stage = Stage::kEnvelope;
   std::string mail = "MAIL FROM:<" + envelope.mail_from + ">";
-  if (Has8Bit(message) && c.caps.Has("8BITMIME")) mail += " BODY=8BITMIME";
+  if (c.caps.Has("8BITMIME") && Has8Bit(message)) mail += " BODY=8BITMIME";
   if (envelope.smtputf8 && c.caps.Has("SMTPUTF8")) mail += " SMTPUTF8";
   if (c.caps.Has("SIZE")) mail += " SIZE=" + std::to_string(message.size());
   mail += PassThroughParams(envelope.mail_params) + "\r\n";
@@ -407,12 +494,14 @@ std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::stri
     }
     rcpts.push_back(rcpt + "\r\n");
   }
-  // With PIPELINING, MAIL and every RCPT go in one write (RFC 2920); DATA is sent only
-  // after every reply is read, so a refused recipient still stops the whole transaction.
+  // With PIPELINING, MAIL, every RCPT and DATA go in one write (RFC 2920 §3.1: DATA may
+  // end a group), then every reply is read; the message itself goes only after a 354 and
+  // only when MAIL and every RCPT were accepted. Without it, one command at a time.
   const bool pipelining = c.caps.Has("PIPELINING");
   if (pipelining) {
     std::string batch = mail;
     for (const std::string& r : rcpts) batch += r;
+    batch += "DATA\r\n";
     c.Write(batch);
   } else {
     c.Write(mail);
@@ -426,21 +515,32 @@ std::string Transact(UpstreamSession& c, const SmtpEnvelope& envelope, std::stri
     r = c.ReadReply();
     if (r.code / 100 != 2 && refused.empty()) refused = r.lines;
   }
+  if (pipelining) {
+    r = c.ReadReply();  // DATA's: read even after a refusal, to stay in step
+    if (!refused.empty() && r.code == 354) {
+      // No partial sends: a refused recipient (or sender) abandons the whole transaction,
+      // but DATA was accepted for the others; nothing of the message may follow.
+      c.Abandon();
+      return refused;
+    }
+  }
   if (!refused.empty()) {
     // No partial sends: abandon the whole transaction.
     c.Write("RSET\r\n");
     *keep = c.ReadReply().code == 250;
     return refused;
   }
-  c.Write("DATA\r\n");
-  r = c.ReadReply();
+  if (!pipelining) {
+    c.Write("DATA\r\n");
+    r = c.ReadReply();
+  }
   if (r.code != 354) {
     c.Write("RSET\r\n");
     *keep = c.ReadReply().code == 250;
     return r.lines;
   }
   *stage = Stage::kMessage;
-  c.Write(DotStuff(message));
+  c.WriteMessage(message);
   const SmtpReply final_reply = c.ReadReply();
   *stage = Stage::kDone;
   *keep = final_reply.code != 421;
@@ -511,8 +611,10 @@ std::unique_ptr<UpstreamSession> UpstreamClient::TakeIdle(const std::string& key
   return nullptr;
 }
 
+// Whether upstream said or closed anything meanwhile is checked when a session is taken
+// (Send), not here as well: one poll(2) a message fewer.
 void UpstreamClient::Keep(std::unique_ptr<UpstreamSession> session, std::string key) const {
-  if (config_.keep_idle_seconds <= 0 || session->HasUnreadInput()) {
+  if (config_.keep_idle_seconds <= 0) {
     session->Quit();
     return;
   }

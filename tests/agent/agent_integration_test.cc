@@ -332,6 +332,48 @@ TEST_F(AgentTest, LinesStartingWithADotArriveIntact) {
   EXPECT_NE(got.find("\n.\n..two\n.one\nmiddle . dot\nend\n"), std::string::npos) << got;
 }
 
+// The message goes upstream as pieces of the client's buffer with a "." before each dotted
+// line (issue 17): a large message (several partial sendmsg calls) with hundreds of dotted
+// lines, and one with more dotted lines than fit in one sendmsg (IOV_MAX), arrive intact.
+TEST_F(AgentTest, LargeMessagesWithManyDottedLinesArriveIntact) {
+  Start();
+  const auto make = [&](const std::string& name, int lines, int dot_every) {
+    std::string body;
+    for (int i = 0; i < lines; ++i) {
+      if (i % dot_every == 0) body += ".";
+      body +=
+          "line " + std::to_string(i) + " of the resident list, " + std::string(40, 'x') + "\r\n";
+    }
+    std::ofstream(dir_ / name, std::ios::binary)
+        << "From: <sender@city.honjo.lg.jp>\r\nTo: <arai-a@city.honjo.lg.jp>\r\n"
+           "Subject: many dots\r\n\r\n"
+        << body;
+    std::string unstuffed_lf = body;  // what smtp-sink stores: LF line ends
+    unstuffed_lf.erase(std::remove(unstuffed_lf.begin(), unstuffed_lf.end(), '\r'),
+                       unstuffed_lf.end());
+    return unstuffed_lf;
+  };
+  const std::string big = make("big.eml", 40000, 97);    // 3.4 MB, 413 dotted lines
+  const std::string dotty = make("dotty.eml", 3000, 1);  // every line dotted
+  for (const char* name : {"big.eml", "dotty.eml"}) {
+    const CommandRun r = Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                               " --from sender@city.honjo.lg.jp --to arai-a@city.honjo.lg.jp"
+                               " --data " +
+                               (dir_ / name).string());
+    EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << name;
+  }
+  const auto files = Delivered();
+  ASSERT_EQ(files.size(), 2u);
+  std::vector<std::string> got;
+  for (const fs::path& f : files) got.push_back(Read(f));
+  const auto holds = [&](const std::string& body) {
+    return std::any_of(got.begin(), got.end(),
+                       [&](const std::string& g) { return g.find(body) != std::string::npos; });
+  };
+  EXPECT_TRUE(holds(big));
+  EXPECT_TRUE(holds(dotty));
+}
+
 TEST_F(AgentTest, RecipientRefusedUpstreamAbortsTheWholeTransaction) {
   Start({"-r", "RCPT"});
   const CommandRun r =

@@ -1,5 +1,7 @@
 #include "agent/audit_log.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +9,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "agent/free_text_mask.h"
+#include "mailcheck/verdict.h"
 
 namespace agent {
 namespace {
@@ -81,6 +88,82 @@ TEST_F(AuditLogTest, FormatsAReportWithoutTheMessageText) {
   EXPECT_NE(line.find("\"recipients\":2"), std::string::npos) << line;
   EXPECT_NE(line.find("\"reply\":\"550\""), std::string::npos) << line;
   EXPECT_EQ(line.find("secret body text"), std::string::npos) << line;
+}
+
+// The line as the agent wrote it with Poco::JSON::Object up to issue 17, with `time` as
+// given (the two lines are compared with the same time).
+std::string FormatWithPocoJson(const RelayReport& report, const std::string& time) {
+  Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
+  line.set("time", time);
+  line.set("outcome", std::string(RelayOutcomeName(report.outcome)));
+  line.set("from", report.envelope.mail_from);
+  line.set("recipients", report.envelope.rcpt_to.size());
+  if (const mailcheck::Decision* d = report.decision) {
+    line.set("verdict", std::string(mailcheck::VerdictName(d->verdict)));
+    line.set("policy_version", d->policy_version);
+    Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
+    for (const mailcheck::Reason& r : d->reasons) {
+      Poco::JSON::Object::Ptr reason = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      reason->set("code", r.code);
+      reason->set("message", MaskFreeText(r.message));
+      reasons->add(reason);
+    }
+    line.set("reasons", reasons);
+  }
+  if (!report.prompt_id.empty()) line.set("prompt", std::string(report.prompt_id));
+  if (report.timed_out) line.set("timed_out", true);
+  if (!report.reply.empty()) line.set("reply", std::string(report.reply.substr(0, 3)));
+  std::ostringstream out;
+  line.stringify(out);
+  return out.str();
+}
+
+// Issue 17: Format writes the line itself; byte for byte what Poco::JSON wrote, for every
+// outcome and for text that needs escaping (quotes, backslashes, slashes, control bytes,
+// DEL, Japanese, invalid UTF-8).
+TEST_F(AuditLogTest, FormatWritesWhatPocoJsonWrote) {
+  std::vector<std::string> texts = {"",
+                                    "staff@city.honjo.lg.jp",
+                                    "quote\"d",
+                                    "back\\slash",
+                                    "a/b",
+                                    "tab\there",
+                                    "line\nbreak\r",
+                                    std::string("nul\0byte", 8),
+                                    "\x01\x1f\x7f",
+                                    "マイナンバー ********9018",
+                                    "\xff\xfe broken",
+                                    "<script>&amp;</script>",
+                                    "\u2028 separator"};
+  for (int c = 0x20; c < 0x7f; ++c) texts.push_back(std::string("ascii ") + static_cast<char>(c));
+  const RelayOutcome outcomes[] = {RelayOutcome::kRelayed,         RelayOutcome::kBlocked,
+                                   RelayOutcome::kPromptRaised,    RelayOutcome::kPromptConfirmed,
+                                   RelayOutcome::kPromptCancelled, RelayOutcome::kCheckFailed,
+                                   RelayOutcome::kPromptAbandoned};
+  int compared = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string& text = texts[i];
+    SmtpEnvelope envelope;
+    envelope.mail_from = text;
+    envelope.rcpt_to.assign(i % 4, "a@example.com");
+    mailcheck::Decision d;
+    d.verdict = static_cast<mailcheck::Verdict>(i % 3);
+    d.policy_version = static_cast<int>(i) * 7 - 3;
+    for (std::size_t r = 0; r < i % 3; ++r)
+      d.reasons.push_back({text + std::to_string(r), mailcheck::Verdict::kBlock, text, text});
+    const RelayOutcome outcome = outcomes[i % 7];
+    const std::string reply = i % 5 == 0 ? "" : "550 5.7.1 refused\r\n";
+    const std::string prompt = i % 2 ? text : "";
+    RelayReport report{envelope, i % 6 == 5 ? nullptr : &d, outcome, reply, prompt};
+    report.timed_out = i % 4 == 1;
+    const std::string line = AuditLog::Format(report);
+    // The same time in both: the one Format wrote.
+    ASSERT_EQ(line.rfind("{\"time\":\"", 0), 0u) << line;
+    const std::string time = line.substr(9, line.find('"', 9) - 9);
+    EXPECT_EQ(line, FormatWithPocoJson(report, time)) << "text #" << i;
+    ++compared;
+  }
+  EXPECT_EQ(compared, static_cast<int>(texts.size()));
 }
 
 // Plain relays are written in groups (issue 17); anything else is written at once, after

@@ -198,6 +198,158 @@ TEST_F(SmtpHardeningTest, OfferedPipeliningIsStillUsed) {
       << log;
 }
 
+// Issue 17: with PIPELINING, DATA goes in the same write as MAIL and every RCPT (RFC 2920
+// §3.1: DATA may end a group), one round trip upstream fewer per message. The log marks a
+// line as PIPELINED when more bytes had arrived behind it: the last RCPT is, by DATA.
+TEST_F(SmtpHardeningTest, DataGoesInOneWriteWithTheEnvelopeWhenUpstreamPipelines) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml",
+                            "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  EXPECT_EQ(Delivered().size(), 1u);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  EXPECT_NE(log.find("PIPELINED MAIL FROM:<sender@city.honjo.lg.jp>\n"
+                     "PIPELINED RCPT TO:<arai-a@city.honjo.lg.jp>\n"
+                     "PIPELINED RCPT TO:<kimura-t@city.honjo.lg.jp>\n"
+                     "DATA\n"),
+            std::string::npos)
+      << log;
+}
+
+// BODY=8BITMIME is declared exactly when the message has an 8-bit byte and upstream
+// offers 8BITMIME, wherever the byte is (the check reads eight bytes at a time).
+TEST_F(SmtpHardeningTest, EightBitBodyIsDeclaredOnlyWhenTheMessageHasOne) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--ehlo", "8BITMIME"}));
+  const auto write =
+      [&](const std::string& name, const std::string& last_line) {
+        std::ofstream(dir_ / name)
+            << "From: <sender@city.honjo.lg.jp>\r\nTo: <arai-a@city.honjo.lg.jp>\r\n"
+               "Subject: eight\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+               "Content-Transfer-Encoding: 8bit\r\n\r\nplain ascii line\r\n"
+            << last_line << "\r\n";
+        return (dir_ / name).string();
+      };
+  EXPECT_NE(Send(write("seven.eml", "x"), "arai-a@city.honjo.lg.jp").output.find("<-  250"),
+            std::string::npos);
+  // The only 8-bit bytes in the last few bytes of the message (past the last full word).
+  EXPECT_NE(Send(write("eight.eml", "\xc3\xa9"), "arai-a@city.honjo.lg.jp").output.find("<-  250"),
+            std::string::npos);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  const std::size_t second = log.find("MAIL FROM", log.find("MAIL FROM") + 1);
+  ASSERT_NE(second, std::string::npos) << log;
+  EXPECT_EQ(log.substr(0, second).find("BODY=8BITMIME"), std::string::npos) << log;
+  EXPECT_NE(log.find("MAIL FROM:<sender@city.honjo.lg.jp> BODY=8BITMIME", second),
+            std::string::npos)
+      << log;
+}
+
+// One recipient of two refused upstream, DATA already sent behind it and answered 354:
+// the client hears the refusal, upstream gets no byte of the message (the connection is
+// dropped inside DATA, since RSET cannot be said there), and the next mail goes through.
+TEST_F(SmtpHardeningTest, PipelinedRefusedRecipientSendsNothingAndTheClientHearsIt) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--refuse-rcpt", "kimura-t@city.honjo.lg.jp"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml",
+                            "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 550 5.1.1 <kimura-t@city.honjo.lg.jp>: Recipient address rejected"),
+            std::string::npos)
+      << r.output;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(Delivered().empty());
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  // No message line reached upstream (a transaction cut inside DATA is logged with its count).
+  EXPECT_EQ(log.find("DATA ABORTED after "), log.find("DATA ABORTED after 0 lines")) << log;
+  const CommandRun next = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(next.output.find("<-  250 2.0.0 Ok"), std::string::npos) << next.output;
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
+// Every recipient refused: upstream answers the pipelined DATA 554 (RFC 2920 §3.1). That
+// reply is read, so the kept session stays in step: the next mail goes over the same
+// connection and gets its own replies.
+TEST_F(SmtpHardeningTest, PipelinedAllRecipientsRefusedKeepsTheSessionInStep) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--refuse-rcpt", "arai-a@city.honjo.lg.jp",
+                            "--refuse-rcpt", "kimura-t@city.honjo.lg.jp"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml",
+                            "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 550 5.1.1 <arai-a@city.honjo.lg.jp>: Recipient address rejected"),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(Delivered().empty());
+  const CommandRun next = Send(kMail + "/p01_internal_only_to.eml", "tanaka-h@city.honjo.lg.jp");
+  EXPECT_NE(next.output.find("<-  250 2.0.0 Ok: queued as 1"), std::string::npos) << next.output;
+  EXPECT_EQ(Delivered().size(), 1u);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  EXPECT_EQ(log.find("EHLO"), log.rfind("EHLO")) << log;  // one session for both
+  EXPECT_EQ(log.find("DATA ABORTED"), std::string::npos) << log;
+}
+
+// A server that answers 354 although it accepted no recipient (not what RFC 2920 asks):
+// still no byte of the message goes out, and the client hears the refusal.
+TEST_F(SmtpHardeningTest, DataAcceptedWithoutRecipientsSendsNothing) {
+  StartAgent(StartScripted(
+      {"--ehlo", "PIPELINING", "--data-354-always", "--refuse-rcpt", "arai-a@city.honjo.lg.jp"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 550 5.1.1 <arai-a@city.honjo.lg.jp>"), std::string::npos)
+      << r.output;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(Delivered().empty());
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  // No message line reached upstream (a transaction cut inside DATA is logged with its count).
+  EXPECT_EQ(log.find("DATA ABORTED after "), log.find("DATA ABORTED after 0 lines")) << log;
+}
+
+// A refused sender: the pipelined RCPT and DATA get 503; the client hears the MAIL
+// refusal, nothing is sent.
+TEST_F(SmtpHardeningTest, PipelinedRefusedSenderIsWhatTheClientHears) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--refuse-mail"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 550 5.7.1 Sender refused"), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
+// Without PIPELINING nothing is pipelined, and a refused recipient stops the transaction
+// at once: no further RCPT, no DATA.
+TEST_F(SmtpHardeningTest, WithoutPipeliningARefusedRecipientStopsTheTransaction) {
+  StartAgent(StartScripted({"--ehlo", "8BITMIME", "--refuse-rcpt", "arai-a@city.honjo.lg.jp"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml",
+                            "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 550 5.1.1 <arai-a@city.honjo.lg.jp>"), std::string::npos)
+      << r.output;
+  EXPECT_TRUE(Delivered().empty());
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  EXPECT_EQ(log.find("PIPELINED"), std::string::npos) << log;
+  EXPECT_EQ(log.find("kimura-t"), std::string::npos) << log;
+  EXPECT_EQ(log.find("DATA"), std::string::npos) << log;
+  EXPECT_NE(log.find("RSET"), std::string::npos) << log;
+}
+
+// A fresh session dropped in the middle of the pipelined envelope: a temporary error for
+// the client (it keeps the mail in its outbox), nothing delivered.
+TEST_F(SmtpHardeningTest, FreshSessionDroppedMidPipelineGivesATemporaryError) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--drop-on-mail", "1"}));
+  const CommandRun r = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(r.output.find("<** 451 4.4."), std::string::npos) << r.output;
+  EXPECT_TRUE(Delivered().empty());
+}
+
+// A kept session that upstream drops in the middle of the pipelined envelope (before any
+// byte of the message went out) is replaced, and the mail is delivered exactly once.
+TEST_F(SmtpHardeningTest, KeptSessionDroppedMidPipelineIsReplacedAndSendsOnce) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--drop-on-mail", "2"}));
+  const CommandRun first = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(first.output.find("<-  250 2.0.0 Ok: queued as 1"), std::string::npos) << first.output;
+  const CommandRun second = Send(kMail + "/p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(second.output.find("<-  250 2.0.0 Ok: queued as 2"), std::string::npos)
+      << second.output;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(Delivered().size(), 2u);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  std::size_t sessions = 0;  // (the test's own port probe connects too, without EHLO)
+  for (std::size_t at = log.find("EHLO"); at != std::string::npos; at = log.find("EHLO", at + 1))
+    ++sessions;
+  EXPECT_EQ(sessions, 2u) << log;
+}
+
 // Issue 10, item 7: a web page can make the browser POST a form to the SMTP port. The
 // form's body holds a whole SMTP dialogue; the agent must close the connection at the
 // request line, so none of it reaches upstream, and curl is not left waiting.

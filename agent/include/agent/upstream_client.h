@@ -1,9 +1,12 @@
 // UpstreamClient: the agent's own small SMTP client for relaying one message to the
 // organisation's mail server (DESIGN.md decision 5: not vmime's transport). One call runs
-// one whole transaction: MAIL, every RCPT (pipelined when upstream offers PIPELINING),
-// DATA, the message. Any RCPT refused aborts the transaction (RSET) before DATA, so
-// nothing is ever partially sent. Upstream unreachable or silent gives a 4xx made here,
-// in time for the client to keep the message in its outbox.
+// one whole transaction: MAIL, every RCPT, DATA, the message. When upstream offers
+// PIPELINING, MAIL, every RCPT and DATA go in one write and their replies are read
+// together (RFC 2920); otherwise one command at a time. Any RCPT refused aborts the
+// transaction before a byte of the message is sent — with RSET, or, when a pipelined DATA
+// was already answered 354, by closing the connection without the final dot — so nothing
+// is ever partially sent. Upstream unreachable or silent gives a 4xx made here, in time
+// for the client to keep the message in its outbox.
 //
 // Sessions (connect, EHLO, STARTTLS or implicit TLS, AUTH) are kept open for a few
 // seconds after a transaction and reused for the next message with the same credentials

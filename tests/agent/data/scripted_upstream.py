@@ -2,6 +2,7 @@
 """A tiny SMTP server for tests that need an upstream which behaves in one precise way.
 
 usage: scripted_upstream.py PORT DIR [--greeting-host HOST] [--ehlo LINE]...
+       [--refuse-rcpt ADDRESS]... [--refuse-mail] [--data-354-always] [--drop-on-mail N]
 
 It greets as HOST (default auth.pipelining.starttls.example: a host name made of
 extension keywords that it does not offer), answers EHLO with "250-HOST" followed by the
@@ -10,6 +11,14 @@ Every command line it receives is appended to DIR/commands.log; a command that a
 while earlier bytes were still unanswered is logged as "PIPELINED <command>". AUTH,
 STARTTLS and BDAT are answered 502 (they were not offered). Each message is written to
 DIR/msgN.eml.
+
+A hostile or strict upstream, for the pipelined relay: each connection is logged as
+"CONNECT"; --refuse-rcpt ADDRESS answers RCPT TO:<ADDRESS> with 550; --refuse-mail answers
+every MAIL with 550 (and RCPT and DATA after it with 503); DATA is answered 554 when no
+recipient of the transaction was accepted (RFC 2920 §3.1), or 354 regardless with
+--data-354-always (a server that does not follow that); --drop-on-mail N closes the
+connection without a reply when the N-th MAIL of a connection arrives. A message whose
+connection ends before its final dot is not stored; "DATA ABORTED after K lines" is logged.
 """
 import argparse
 import os
@@ -46,7 +55,11 @@ def serve(conn, args):
             yield line.rstrip(b"\r").decode("utf-8", "replace"), bool(buffer)
 
     send("220 %s ESMTP scripted" % args.greeting_host)
+    log(args.dir, "CONNECT")
     it = lines()
+    mails = 0
+    mail_ok = False
+    accepted = 0
     for line, more in it:
         verb = line.split(" ", 1)[0].upper()
         log(args.dir, ("PIPELINED " if more and verb != "QUIT" else "") + line)
@@ -58,15 +71,48 @@ def serve(conn, args):
                 for i, ext in enumerate(args.ehlo):
                     out.append(("250 " if i == len(args.ehlo) - 1 else "250-") + ext)
                 conn.sendall(("\r\n".join(out) + "\r\n").encode())
-        elif verb in ("MAIL", "RCPT", "RSET", "NOOP"):
+        elif verb == "MAIL":
+            mails += 1
+            if mails == args.drop_on_mail:
+                break
+            mail_ok = not args.refuse_mail
+            accepted = 0
+            send("250 2.1.0 Ok" if mail_ok else "550 5.7.1 Sender refused")
+        elif verb == "RCPT":
+            address = line[line.find("<") + 1:line.find(">")] if "<" in line else ""
+            if not mail_ok:
+                send("503 5.5.1 Need MAIL command")
+            elif address in args.refuse_rcpt:
+                send("550 5.1.1 <%s>: Recipient address rejected" % address)
+            else:
+                accepted += 1
+                send("250 2.1.5 Ok")
+        elif verb == "RSET":
+            mail_ok = False
+            accepted = 0
+            send("250 2.0.0 Ok")
+        elif verb == "NOOP":
             send("250 2.0.0 Ok")
         elif verb == "DATA":
+            if not mail_ok:
+                send("503 5.5.1 Need MAIL command")
+                continue
+            if accepted == 0 and not args.data_354_always:
+                send("554 5.5.1 Error: no valid recipients")
+                continue
             send("354 End data with <CR><LF>.<CR><LF>")
+            mail_ok = False
+            accepted = 0
             body = []
+            ended = False
             for data_line, _ in it:
                 if data_line == ".":
+                    ended = True
                     break
                 body.append(data_line)
+            if not ended:
+                log(args.dir, "DATA ABORTED after %d lines" % len(body))
+                break
             with lock:
                 count += 1
                 n = count
@@ -88,6 +134,10 @@ def main():
     parser.add_argument("dir")
     parser.add_argument("--greeting-host", default="auth.pipelining.starttls.example")
     parser.add_argument("--ehlo", action="append", default=[])
+    parser.add_argument("--refuse-rcpt", action="append", default=[])
+    parser.add_argument("--refuse-mail", action="store_true")
+    parser.add_argument("--data-354-always", action="store_true")
+    parser.add_argument("--drop-on-mail", type=int, default=0)
     args = parser.parse_args()
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
