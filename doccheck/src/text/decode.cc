@@ -3,21 +3,77 @@
 #include <unicode/ucnv.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "text/utf8.h"
 
 namespace doccheck {
 namespace {
 
+// Which bytes occur in a sample: every byte of every small file passes here, so 16 at a
+// time where SSE2 is there (the scalar loop was a quarter of the CPU on many small files).
+struct ByteClasses {
+  bool nul = false;   // 0x00
+  bool high = false;  // >= 0x80
+  bool esc = false;   // 0x1B
+};
+
+ByteClasses ClassifyBytes(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  ByteClasses r;
+#if defined(__SSE2__)
+  __m128i nul = _mm_setzero_si128(), esc = _mm_setzero_si128(), high = _mm_setzero_si128();
+  const __m128i zero = _mm_setzero_si128(), escape = _mm_set1_epi8(0x1B);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, zero));
+    esc = _mm_or_si128(esc, _mm_cmpeq_epi8(v, escape));
+    high = _mm_or_si128(high, v);
+  }
+  r.nul = _mm_movemask_epi8(nul) != 0;
+  r.esc = _mm_movemask_epi8(esc) != 0;
+  r.high = _mm_movemask_epi8(high) != 0;
+#endif
+  for (; i < n; ++i) {
+    r.nul |= p[i] == 0;
+    r.high |= p[i] >= 0x80;
+    r.esc |= p[i] == 0x1B;
+  }
+  return r;
+}
+
 bool IsValidUtf8(std::string_view s, bool allow_truncated_end) {
   std::size_t i = 0;
   const std::size_t n = s.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   while (i < n) {
-    const auto b = static_cast<unsigned char>(s[i]);
+    const auto b = p[i];
     if (b < 0x80) {
+#if defined(__SSE2__)
+      // Runs of ASCII skipped 16 bytes at a time.
+      while (i + 16 <= n) {
+        const int mask =
+            _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+        if (mask != 0) {
+          i += static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+          break;
+        }
+        i += 16;
+      }
+      if (i + 16 > n) {
+        while (i < n && p[i] < 0x80) ++i;
+      }
+#else
       ++i;
+#endif
       continue;
     }
     std::size_t len;
@@ -156,16 +212,8 @@ Charset DetectCharset(std::string_view s) {
   if (s.size() >= 2 && std::memcmp(s.data(), "\xFE\xFF", 2) == 0) return Charset::kUtf16Be;
 
   // UTF-16 without BOM: NULs in mostly one parity.
-  // Counted without branches (the compiler vectorises this loop): it reads every byte of
-  // every small file.
-  std::size_t nul = 0, high = 0, esc = 0;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    nul += b == 0;
-    high += b >= 0x80;
-    esc += b == 0x1B;
-  }
-  if (nul > 0) {
+  const ByteClasses bytes = ClassifyBytes(s);
+  if (bytes.nul) {
     std::size_t even_nul = 0, odd_nul = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
       if (s[i] == 0) (i % 2 ? odd_nul : even_nul)++;
@@ -176,8 +224,8 @@ Charset DetectCharset(std::string_view s) {
       return Charset::kUtf16Be;
     return Charset::kBinary;
   }
-  if (high == 0) {
-    if (esc > 0 &&
+  if (!bytes.high) {
+    if (bytes.esc &&
         (s.find("\x1B$B") != std::string_view::npos || s.find("\x1B$@") != std::string_view::npos ||
          s.find("\x1B(J") != std::string_view::npos ||
          s.find("\x1B(I") != std::string_view::npos)) {
