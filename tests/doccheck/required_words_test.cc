@@ -88,6 +88,28 @@ TEST(RequiredWordsTest, ShortBlocksAndAHeadingComputedOnceAgreeWithAPlainSearch)
   }
 }
 
+// The pass compares a third byte where all words of a pair share it (年金: the 金 after
+// 年), and the pair alone where they do not (口座, 口調): near misses that share the pair
+// are not words, and every word is found at every position, also among near misses.
+TEST(RequiredWordsTest, NearMissesSharingTheFirstCharacterAreNotWords) {
+  const WordsDetector none({});
+  const WordsDetector pension({"年金"});
+  const WordsDetector mouth({"口座", "口調"});
+  const WordsDetector latin({"DOBX", "DOBY"});
+  const RequiredWords words({&none, &pension, &mouth, &latin});
+  std::string misses;
+  for (int i = 0; i < 8; ++i) misses += "年度 年額 年鑑、口頭 口述 DOBZ 入口 ";
+  EXPECT_EQ(words.Present(misses, ""), 0b0001u);
+  for (std::size_t at = 0; at <= misses.size(); ++at) {
+    if (at < misses.size() && (static_cast<unsigned char>(misses[at]) & 0xC0) == 0x80) continue;
+    for (std::string_view word : {"年金", "口座", "口調", "DOBY"}) {
+      const std::string text = misses.substr(0, at) + std::string(word) + misses.substr(at);
+      const std::uint64_t want = word == "年金" ? 0b0011u : word == "DOBY" ? 0b1001u : 0b0101u;
+      ASSERT_EQ(words.Present(text, ""), want) << word << " at " << at;
+    }
+  }
+}
+
 TEST(RequiredWordsTest, ChunksOnTwoThreadsGiveWhatOneThreadGives) {
   std::string text;
   for (int i = 0; text.size() < 200000; ++i) {
