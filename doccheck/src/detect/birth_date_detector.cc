@@ -108,7 +108,8 @@ bool Tail(Cursor c, int* m, int* d, std::size_t* end) {
 const Era* EraEndingAt(std::string_view t, std::size_t pos) {
   if (pos < 6) return nullptr;
   for (const Era& era : kEras) {
-    if (t.compare(pos - era.kanji.size(), era.kanji.size(), era.kanji) == 0) return &era;
+    // BytesAt, not compare: a memcmp call per era and digit run was 2 % of plain text.
+    if (BytesAt(t, pos - era.kanji.size(), era.kanji)) return &era;
   }
   return nullptr;
 }
