@@ -120,6 +120,24 @@ TEST(PersonNameDetectorTest, TableHeaderLineNamesTheColumn) {
               ElementsAreArray({"梶美智子", "都築拓海"}));
 }
 
+// A header word (名, 者, 主, 人, カナ, かな, よみ, ...) is looked for 16 positions at a
+// time: the heading names its column wherever it stands in the line, and a line with none
+// (or only part of one) is no heading.
+TEST(PersonNameDetectorTest, TableHeaderWordIsFoundAtEveryPositionOfTheLine) {
+  for (std::string_view heading : {"職員名", "申請者", "世帯主", "担当者", "氏名"}) {
+    for (std::size_t pad = 0; pad <= 20; ++pad) {
+      std::string lead;
+      for (std::size_t k = 0; k < pad; ++k) lead += k % 3 == 0 ? "番" : "x";
+      const std::string text = lead + "\t" + std::string(heading) + "\t内線\n" + lead +
+                               "\t梶 美智子\t201\n" + lead + "\t都築 拓海\t202\n";
+      EXPECT_THAT(Names(text), ElementsAreArray({"梶美智子", "都築拓海"}))
+          << heading << " after " << lead;
+    }
+  }
+  EXPECT_THAT(Names("部署\t職員\t内線\n財政課\t梶 美智子\t201\n会計課\t都築 拓海\t202\n"),
+              IsEmpty());
+}
+
 TEST(PersonNameDetectorTest, CommonSurnameWithGivenNameInAList) {
   EXPECT_THAT(Names("現所属 氏名 異動先\n財政課長 佐藤 明 会計課長\n財政係長 林 さくら 税務課長"),
               ElementsAreArray({"佐藤明", "林さくら"}));

@@ -1011,11 +1011,39 @@ class PersonNameDetectorImpl final : public Detector {
       return last;
     }();
     const unsigned char* s = Bytes(line);
-    for (std::size_t i = SkipAscii(line, 0); i < line.size(); ++i) {  // every word is Japanese
-      if (!kLastBytes[s[i]]) continue;
+    const std::size_t size = line.size();
+    // Whether a word ends at byte i.
+    const auto word_ends_at = [&](std::size_t i) {
       for (std::string_view w : kWords) {
         if (i + 1 >= w.size() && BytesAt(line, i + 1 - w.size(), w)) return true;
       }
+      return false;
+    };
+    std::size_t i = SkipAscii(line, 0);  // every word is Japanese
+#if defined(__SSE2__)
+    // Every word ends with 名 者 主 人 ナ な or み: their last two bytes are looked for 16
+    // positions at a time (man pages: nearly every line is indented with two spaces, so
+    // every line came here, and the byte-by-byte test was a sixth of the time).
+    static constexpr unsigned char kEndings[][2] = {{0x90, 0x8D}, {0x80, 0x85}, {0xB8, 0xBB},
+                                                    {0xBA, 0xBA}, {0x83, 0x8A}, {0x81, 0xAA},
+                                                    {0x81, 0xBF}};
+    if (i == 0 && size > 0) i = 1;  // i is a word's last byte: one byte at least before it
+    for (; i + 16 <= size; i += 16) {
+      const __m128i prev = Load16(s + i - 1);
+      const __m128i last = Load16(s + i);
+      __m128i hits = _mm_setzero_si128();
+      for (const auto& e : kEndings) {
+        hits = _mm_or_si128(hits, _mm_and_si128(_mm_cmpeq_epi8(prev, Splat(e[0])),
+                                                _mm_cmpeq_epi8(last, Splat(e[1]))));
+      }
+      for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0;
+           mask &= mask - 1) {
+        if (word_ends_at(i + FirstBit(static_cast<int>(mask)))) return true;
+      }
+    }
+#endif
+    for (; i < size; ++i) {
+      if (kLastBytes[s[i]] && word_ends_at(i)) return true;
     }
     return false;
   }
