@@ -1,5 +1,11 @@
 #include "detect/number_tokens.h"
 
+#include <bit>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "detect/context.h"
 
 namespace doccheck {
@@ -7,14 +13,32 @@ namespace {
 
 constexpr std::size_t kMaxDigits = 24;
 
+// The first ASCII digit at or after `i`, or t.size(): 16 bytes at a time where SSE2 is
+// there (byte by byte, the skip was half of this pass and a tenth of the man-page run).
+std::size_t NextDigit(std::string_view t, std::size_t i) {
+  const std::size_t n = t.size();
+#if defined(__SSE2__)
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i d = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), zero);
+    const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d));  // d <= 9
+    if (mask != 0)
+      return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < n && !IsAsciiDigit(t[i])) ++i;
+  return i;
+}
+
 }  // namespace
 
 void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
   const std::size_t n = t.size();
   std::size_t i = 0;
   while (i < n) {
-    // Fast skip to the next digit.
-    while (i < n && !IsAsciiDigit(t[i])) ++i;
+    i = NextDigit(t, i);
     if (i >= n) break;
     NumberToken tok;
     tok.begin = i;
