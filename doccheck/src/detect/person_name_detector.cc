@@ -13,6 +13,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <tmmintrin.h>
+#define DOCCHECK_NIBBLE_FILTER 1
+#endif
 
 #include "detect/context.h"
 #include "detect/municipalities.h"
@@ -198,6 +202,66 @@ std::size_t SkipAscii(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+#if defined(DOCCHECK_NIBBLE_FILTER)
+bool HasSsse3() {
+  static const bool has = __builtin_cpu_supports("ssse3");
+  return has;
+}
+
+// FindEachThreeBytes' 16 positions at a time with SSSE3's byte shuffle (the "Teddy"
+// matcher of Hyperscan): pattern k is bucket k; for each of its three bytes, a table per
+// nibble says which buckets accept it, and a position survives when a bucket accepts all
+// six nibbles. Survivors are compared exactly. Returns where the bytes left start.
+__attribute__((target("ssse3"))) std::size_t EachThreeBytesBlocks(
+    const unsigned char* s, std::size_t size, const unsigned char (*const* patterns)[3],
+    std::size_t count, std::vector<std::size_t>* at) {
+  alignas(16) unsigned char low[3][16] = {};
+  alignas(16) unsigned char high[3][16] = {};
+  for (std::size_t k = 0; k < count; ++k) {
+    for (int j = 0; j < 3; ++j) {
+      const unsigned char b = (*patterns[k])[j];
+      low[j][b & 15] |= static_cast<unsigned char>(1u << k);
+      high[j][b >> 4] |= static_cast<unsigned char>(1u << k);
+    }
+  }
+  const __m128i nibble = _mm_set1_epi8(0x0F);
+  __m128i lows[3], highs[3];
+  for (int j = 0; j < 3; ++j) {
+    lows[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(low[j]));
+    highs[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(high[j]));
+  }
+  std::size_t pos = 0;
+  alignas(16) unsigned char buckets[16];
+  for (; pos + 18 <= size; pos += 16) {
+    __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+    for (int j = 0; j < 3; ++j) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos + j));
+      all = _mm_and_si128(
+          all,
+          _mm_and_si128(_mm_shuffle_epi8(lows[j], _mm_and_si128(v, nibble)),
+                        _mm_shuffle_epi8(highs[j], _mm_and_si128(_mm_srli_epi16(v, 4), nibble))));
+    }
+    auto lanes =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(all, _mm_setzero_si128()))) ^
+        0xFFFFu;
+    if (lanes == 0) continue;
+    _mm_store_si128(reinterpret_cast<__m128i*>(buckets), all);
+    for (; lanes != 0; lanes &= lanes - 1) {
+      const std::size_t lane = static_cast<std::size_t>(std::countr_zero(lanes));
+      const std::size_t p = pos + lane;
+      for (unsigned b = buckets[lane]; b != 0; b &= b - 1) {
+        const std::size_t k = static_cast<std::size_t>(std::countr_zero(b));
+        if (s[p] == (*patterns[k])[0] && s[p + 1] == (*patterns[k])[1] &&
+            s[p + 2] == (*patterns[k])[2]) {
+          at[k].push_back(p);
+        }
+      }
+    }
+  }
+  return pos;
+}
+#endif
+
 // Where the three bytes `c` occur at or after `pos`, or kNpos.
 std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigned char (&c)[3]) {
   const unsigned char* s = Bytes(text);
@@ -217,6 +281,32 @@ std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigne
     if (s[pos] == c[0] && s[pos + 1] == c[1] && s[pos + 2] == c[2]) return pos;
   }
   return kNpos;
+}
+
+// Where each of up to 8 three-byte sequences occurs in `text`, found in one pass: at[k]
+// gets, in ascending order, every position of patterns[k] (what FindThreeBytes would give
+// one after the other; a three-byte UTF-8 character never overlaps itself). The person-
+// name detector's honorifics were eight passes over every block.
+template <std::size_t N>
+void FindEachThreeBytes(std::string_view text, const unsigned char (*const (&patterns)[N])[3],
+                        std::array<std::vector<std::size_t>, N>* at) {
+  static_assert(N <= 8);
+  for (auto& v : *at) v.clear();
+  const unsigned char* s = Bytes(text);
+  const std::size_t size = text.size();
+  std::size_t pos = 0;
+  const auto match = [&](std::size_t p, std::size_t k) {
+    return s[p] == (*patterns[k])[0] && s[p + 1] == (*patterns[k])[1] &&
+           s[p + 2] == (*patterns[k])[2];
+  };
+#if defined(DOCCHECK_NIBBLE_FILTER)
+  if (HasSsse3()) pos = EachThreeBytesBlocks(s, size, patterns, N, at->data());
+#endif
+  for (; pos + 3 <= size; ++pos) {
+    for (std::size_t k = 0; k < N; ++k) {
+      if (match(pos, k)) (*at)[k].push_back(pos);
+    }
+  }
 }
 
 // The first space at or after `pos` that follows a non-ASCII byte, or kNpos.
@@ -1282,10 +1372,16 @@ class PersonNameDetectorImpl final : public Detector {
         {"殿", {0xE6, 0xAE, 0xBF}},   {"君", {0xE5, 0x90, 0x9B}},     {"先生", {0xE5, 0x85, 0x88}},
         {"くん", {0xE3, 0x81, 0x8F}}, {"ちゃん", {0xE3, 0x81, 0xA1}},
     };
+    static constexpr std::size_t kCount = std::size(kAfterName);
+    static constexpr const unsigned char(*kFirstBytes[kCount])[3] = {
+        &kAfterName[0].bytes, &kAfterName[1].bytes, &kAfterName[2].bytes, &kAfterName[3].bytes,
+        &kAfterName[4].bytes, &kAfterName[5].bytes, &kAfterName[6].bytes, &kAfterName[7].bytes};
     thread_local std::vector<Morpheme> morphemes;
-    for (const Honorific& h : kAfterName) {
-      for (std::size_t at = FindThreeBytes(text, 0, h.bytes); at != kNpos;
-           at = FindThreeBytes(text, at + 3, h.bytes)) {
+    thread_local std::array<std::vector<std::size_t>, kCount> starts;  // kept between blocks
+    FindEachThreeBytes(text, kFirstBytes, &starts);
+    for (std::size_t hk = 0; hk < kCount; ++hk) {
+      const Honorific& h = kAfterName[hk];
+      for (const std::size_t at : starts[hk]) {
         if (!BytesAt(text, at, h.text)) continue;
         // 氏名, 様式, 君主: the honorific's character starting another word.
         const std::size_t after = at + h.text.size();
