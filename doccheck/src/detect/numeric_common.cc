@@ -46,22 +46,6 @@ bool GluedToAlphanumeric(std::string_view text, const NumberToken& token) {
   return false;
 }
 
-bool ShapeIs(const NumberToken& token,
-             std::initializer_list<std::initializer_list<unsigned char>> shapes) {
-  // Compared byte by byte: std::equal on bytes calls memcmp, for shapes of one to four
-  // groups, for every digit run and detector (9 % of plain text).
-  for (const auto& shape : shapes) {
-    if (shape.size() != token.groups.size()) continue;
-    std::size_t i = 0;
-    for (const unsigned char g : shape) {
-      if (g != token.groups[i]) break;
-      ++i;
-    }
-    if (i == shape.size()) return true;
-  }
-  return false;
-}
-
 void Emit(std::vector<Candidate>& out, Kind kind, std::size_t begin, std::size_t end,
           std::string normalized, double confidence) {
   Candidate c;
