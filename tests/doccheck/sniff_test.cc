@@ -99,9 +99,27 @@ TEST(DetectCharsetTest, OneDecidingByteAtEveryPositionOfEveryLength) {
                                              "\xC3\xA9",      // é
                                              "\x82\xA0",      // あ in Shift_JIS: not UTF-8
                                              "\xFF",
-                                             "\xE3\x41\x41"};
+                                             "\xE3\x41\x41",
+                                             "\xC1\xBF",  // C1 never starts a sequence
+                                             "\xC0\x80",  // nor C0
+                                             "\xF5\x80\x80\x80",
+                                             "\x80",              // a continuation byte on its own
+                                             "\xE3\x81\x82\x82",  // one too many
+                                             "\xF0\x9F\x98\x80",  // four bytes
+                                             "\xF0\x9F\x98",      // cut: valid only at the end
+                                             "\xED\xA0\x80"};     // a surrogate: accepted
+  // In ASCII and among three-byte characters (日), past the 16-byte steps.
   for (std::size_t len = 0; len <= 70; ++len) {
     const std::string ascii(len, 'a');
+    std::string kanji;
+    while (kanji.size() < len) kanji += "日";
+    for (const std::string& d : deciders) {
+      for (std::size_t pos = 0; pos <= kanji.size(); pos += 3) {
+        std::string s = kanji;
+        s.insert(pos, d);
+        ExpectSameVerdict(s);
+      }
+    }
     ExpectSameVerdict(ascii);
     for (const std::string& d : deciders) {
       for (std::size_t pos = 0; pos <= len; ++pos) {
