@@ -52,9 +52,14 @@ bool HasSsse3() {
 // -1 accepts every byte.
 void Accept(NibbleTables* t, int k, int b, int bucket) {
   const auto bit = static_cast<unsigned char>(1u << bucket);
+  if (b >= 0) {
+    t->low[k][b & 15] |= bit;
+    t->high[k][b >> 4] |= bit;
+    return;
+  }
   for (int n = 0; n < 16; ++n) {
-    if (b < 0 || (b & 15) == n) t->low[k][n] |= bit;
-    if (b < 0 || (b >> 4) == n) t->high[k][n] |= bit;
+    t->low[k][n] |= bit;
+    t->high[k][n] |= bit;
   }
 }
 
