@@ -138,6 +138,20 @@ TEST(PersonNameDetectorTest, TableHeaderWordIsFoundAtEveryPositionOfTheLine) {
               IsEmpty());
 }
 
+// Outside a table the detector goes from one line holding a heading word to the next:
+// lines split into cells without one (indented text, as in man pages) and lines with one
+// but no cells are passed over, and a table after them is still read; so is a second
+// table after the first has ended.
+TEST(PersonNameDetectorTest, TablesAfterIndentedTextAndHeadingWordsWithoutCells) {
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "       設定  ファイル  の  説明  です\n";
+  text += "ファイル名を指定する。\n";
+  text += "番号  職員名  内線\n1  梶 美智子  201\n2  都築 拓海  202\n";
+  text += "以上\n       説明  の  続き\n";
+  text += "部署,申請者,電話\n総務課,水谷 沙織,0495-00-0000\n";
+  EXPECT_THAT(Names(text), ElementsAreArray({"梶美智子", "都築拓海", "水谷沙織"}));
+}
+
 TEST(PersonNameDetectorTest, CommonSurnameWithGivenNameInAList) {
   EXPECT_THAT(Names("現所属 氏名 異動先\n財政課長 佐藤 明 会計課長\n財政係長 林 さくら 税務課長"),
               ElementsAreArray({"佐藤明", "林さくら"}));

@@ -327,31 +327,6 @@ std::size_t FindSpaceAfterNonAscii(std::string_view text, std::size_t pos) {
   return kNpos;
 }
 
-// The first tab, comma or pair of spaces at or after `pos` (what a line needs to be
-// split into cells), or kNpos.
-std::size_t FindCellSeparator(std::string_view text, std::size_t pos) {
-  const unsigned char* s = Bytes(text);
-  const std::size_t size = text.size();
-#if defined(__SSE2__)
-  const __m128i tab = Splat('\t');
-  const __m128i comma = Splat(',');
-  const __m128i space = Splat(' ');
-  for (; pos + 17 <= size; pos += 16) {
-    const __m128i v = Load16(s + pos);
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, comma)),
-        _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(Load16(s + pos + 1), space)));
-    if (const int mask = _mm_movemask_epi8(hits); mask != 0) return pos + FirstBit(mask);
-  }
-#endif
-  for (; pos < size; ++pos) {
-    if (s[pos] == '\t' || s[pos] == ',' || (s[pos] == ' ' && pos + 1 < size && s[pos + 1] == ' ')) {
-      return pos;
-    }
-  }
-  return kNpos;
-}
-
 // FindText(text, "氏名") != kNpos || FindText(text, "名前") != kNpos, from the rare 名.
 bool HasNameWord(std::string_view text) {
   static constexpr unsigned char kMei[3] = {0xE5, 0x90, 0x8D};  // 名
@@ -1093,6 +1068,12 @@ class PersonNameDetectorImpl final : public Detector {
   // (kNameHeaders, kReadingWords and the endings IsNameHeader accepts) holds one of these.
   // Byte-wise, like FindText: candidates are the pattern's last byte, a rare one.
   static bool MayHoldNameHeader(std::string_view line) {
+    return NameHeaderWordEnd(line, 0) != kNpos;
+  }
+
+  // The last byte of the first heading word (MayHoldNameHeader's words) that ends at or
+  // after `from`, or kNpos. `from` must not be inside a character.
+  static std::size_t NameHeaderWordEnd(std::string_view text, std::size_t from) {
     static constexpr std::string_view kWords[] = {"名",   "者",   "主",   "人",   "カナ",
                                                   "ガナ", "かな", "がな", "よみ", "読み"};
     static const std::array<bool, 256> kLastBytes = [] {
@@ -1100,16 +1081,16 @@ class PersonNameDetectorImpl final : public Detector {
       for (std::string_view w : kWords) last[static_cast<unsigned char>(w.back())] = true;
       return last;
     }();
-    const unsigned char* s = Bytes(line);
-    const std::size_t size = line.size();
+    const unsigned char* s = Bytes(text);
+    const std::size_t size = text.size();
     // Whether a word ends at byte i.
     const auto word_ends_at = [&](std::size_t i) {
       for (std::string_view w : kWords) {
-        if (i + 1 >= w.size() && BytesAt(line, i + 1 - w.size(), w)) return true;
+        if (i + 1 >= w.size() && BytesAt(text, i + 1 - w.size(), w)) return true;
       }
       return false;
     };
-    std::size_t i = SkipAscii(line, 0);  // every word is Japanese
+    std::size_t i = SkipAscii(text, from);  // every word is Japanese
 #if defined(__SSE2__)
     // Every word ends with 名 者 主 人 ナ な or み: their last two bytes are looked for 16
     // positions at a time (man pages: nearly every line is indented with two spaces, so
@@ -1128,14 +1109,15 @@ class PersonNameDetectorImpl final : public Detector {
       }
       for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0;
            mask &= mask - 1) {
-        if (word_ends_at(i + FirstBit(static_cast<int>(mask)))) return true;
+        const std::size_t end = i + FirstBit(static_cast<int>(mask));
+        if (word_ends_at(end)) return end;
       }
     }
 #endif
     for (; i < size; ++i) {
-      if (kLastBytes[s[i]] && word_ends_at(i)) return true;
+      if (kLastBytes[s[i]] && word_ends_at(i)) return i;
     }
-    return false;
+    return kNpos;
   }
 
   // '\t' if the line holds a tab, else ',' if two commas, else ' ' if two spaces in a row.
@@ -1182,11 +1164,13 @@ class PersonNameDetectorImpl final : public Detector {
     std::size_t line_begin = 0;
     while (line_begin < text.size()) {
       if (table_sep == 0 && !near_label) {
-        // Outside a table and with no label for foreign lines, only a line that can be
-        // split into cells does anything: go straight to the next one.
-        const std::size_t sep_at = FindCellSeparator(text, line_begin);
-        if (sep_at == kNpos) break;
-        line_begin = LineStartFrom(text, line_begin, sep_at);
+        // Outside a table and with no label for foreign lines, only a line that holds a
+        // heading word and can be split into cells does anything: go straight to the next
+        // line with a heading word (in a man page nearly every line has two spaces in a
+        // row, so looking for cell separators first stopped at every line).
+        const std::size_t word_at = NameHeaderWordEnd(text, line_begin);
+        if (word_at == kNpos) break;
+        line_begin = LineStartFrom(text, line_begin, word_at);
       }
       std::size_t line_end = LineEnd(text, line_begin);
       std::string_view line = text.substr(line_begin, line_end - line_begin);
