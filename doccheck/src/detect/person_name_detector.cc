@@ -1099,13 +1099,19 @@ class PersonNameDetectorImpl final : public Detector {
                                                     {0xBA, 0xBA}, {0x83, 0x8A}, {0x81, 0xAA},
                                                     {0x81, 0xBF}};
     if (i == 0 && size > 0) i = 1;  // i is a word's last byte: one byte at least before it
+    constexpr std::size_t kCount = std::size(kEndings);
+    __m128i firsts[kCount], seconds[kCount];  // splat once, not per 16 bytes
+    for (std::size_t k = 0; k < kCount; ++k) {
+      firsts[k] = Splat(kEndings[k][0]);
+      seconds[k] = Splat(kEndings[k][1]);
+    }
     for (; i + 16 <= size; i += 16) {
       const __m128i prev = Load16(s + i - 1);
       const __m128i last = Load16(s + i);
       __m128i hits = _mm_setzero_si128();
-      for (const auto& e : kEndings) {
-        hits = _mm_or_si128(hits, _mm_and_si128(_mm_cmpeq_epi8(prev, Splat(e[0])),
-                                                _mm_cmpeq_epi8(last, Splat(e[1]))));
+      for (std::size_t k = 0; k < kCount; ++k) {
+        hits = _mm_or_si128(
+            hits, _mm_and_si128(_mm_cmpeq_epi8(prev, firsts[k]), _mm_cmpeq_epi8(last, seconds[k])));
       }
       for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0;
            mask &= mask - 1) {
