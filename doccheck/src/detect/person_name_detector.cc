@@ -283,6 +283,9 @@ std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigne
   return kNpos;
 }
 
+// Below this many bytes FindEachThreeBytes searches pattern by pattern.
+constexpr std::size_t kOnePassFrom = 256;
+
 // Where each of up to 8 three-byte sequences occurs in `text`, found in one pass: at[k]
 // gets, in ascending order, every position of patterns[k] (what FindThreeBytes would give
 // one after the other; a three-byte UTF-8 character never overlaps itself). The person-
@@ -299,6 +302,17 @@ void FindEachThreeBytes(std::string_view text, const unsigned char (*const (&pat
     return s[p] == (*patterns[k])[0] && s[p + 1] == (*patterns[k])[1] &&
            s[p + 2] == (*patterns[k])[2];
   };
+  if (size < kOnePassFrom) {
+    // Short blocks (spreadsheet cells): a search per pattern costs less than building the
+    // one pass's tables.
+    for (std::size_t k = 0; k < N; ++k) {
+      for (std::size_t p = FindThreeBytes(text, 0, *patterns[k]); p != kNpos;
+           p = FindThreeBytes(text, p + 3, *patterns[k])) {
+        (*at)[k].push_back(p);
+      }
+    }
+    return;
+  }
 #if defined(DOCCHECK_NIBBLE_FILTER)
   if (HasSsse3()) pos = EachThreeBytesBlocks(s, size, patterns, N, at->data());
 #endif

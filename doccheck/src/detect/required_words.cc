@@ -208,7 +208,8 @@ std::uint64_t RequiredWords::PresentInText(std::string_view text, std::uint64_t 
   NibbleTables tables;
   bool nibbles = false;
   const auto make_tables = [&] {
-    nibbles = HasSsse3() && groups[0].empty() && groups[1].empty();
+    // Not for short blocks (spreadsheet cells): building the tables costs more there.
+    nibbles = size >= 256 && HasSsse3() && groups[0].empty() && groups[1].empty();
     if (!nibbles) return;
     tables = {};
     int bucket = 0;
