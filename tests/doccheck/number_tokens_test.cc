@@ -13,14 +13,18 @@ namespace doccheck {
 namespace {
 
 TEST(FindNumberTokensTest, RunsAreFoundTheSameAtEveryPosition) {
-  const std::string sample = "電話 0495-12-3456、金額 1,234,567円、〒367-0053 ｘ 12";
+  // Runs starting with every digit, '0' and '9' (the ends of the range) among them.
+  const std::string sample =
+      "電話 0495-12-3456、金額 1,234,567円、〒367-0053 ｘ 12 番号 9876 、2 4 5 6 7 8 ";
   std::vector<NumberToken> alone;
   FindNumberTokens(sample, &alone);
-  ASSERT_EQ(alone.size(), 4u);
+  ASSERT_EQ(alone.size(), 6u);
   EXPECT_EQ(alone[0].digits, "0495123456");
   EXPECT_TRUE(alone[1].has_comma);
   EXPECT_EQ(alone[2].digits, "3670053");
   EXPECT_EQ(alone[3].digits, "12");
+  EXPECT_EQ(alone[4].digits, "9876");
+  EXPECT_EQ(alone[5].digits, "245678");
   // 0xB0-0xB9 continuation bytes: 対 (E5 AF BE), 逸 (E9 80 B8), 田 (E7 94 B0), 年 (E5 B9 B4).
   const std::string fillers[] = {"/", ":", "対", "逸", "田年", "a", " "};
   for (std::size_t pad = 0; pad <= 40; ++pad) {

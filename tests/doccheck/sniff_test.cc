@@ -168,9 +168,12 @@ TEST(SniffFormatTest, ControlBytesDecideBinaryAtTheSameCountWhereverTheyAre) {
     for (const std::size_t first : {std::size_t{0}, std::size_t{5}, n - 20}) {
       std::string text(n, 'x');
       for (std::size_t i = 0; i < n; i += 7) text[i] = (i % 2 == 0) ? '\n' : '\t';
-      text[n - 3] = '\x1B';
-      text[n - 5] = '\x0C';
-      text[n - 6] = '\r';
+      // The allowed control bytes, in the 16-byte steps and in the bytes after them.
+      for (const std::size_t at : {std::size_t{40}, std::size_t{61}, n - 6}) {
+        text[at] = '\x1B';
+        text[at + 1] = '\x0C';
+        text[at + 2] = '\r';
+      }
       const std::size_t allowed = n / 100;  // 10 control bytes in 1000 or 1007
       std::string ok = text, binary = text;
       for (std::size_t k = 0; k < allowed; ++k) ok[first + k] = '\x01';
