@@ -47,5 +47,17 @@ TEST(FindNumberTokensTest, RunsAreFoundTheSameAtEveryPosition) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST(FindNumberTokensTest, LongRunsKeepSixtyFourDigitsAndTheirLength) {
+  std::string run;
+  for (int i = 0; i < 300; ++i) run.push_back(static_cast<char>('0' + i % 10));
+  std::vector<NumberToken> tokens;
+  FindNumberTokens("番号 " + run + " 以上", &tokens);
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0].digits, run.substr(0, 64));
+  ASSERT_EQ(tokens[0].groups.size(), 1u);
+  EXPECT_EQ(tokens[0].groups[0], 255);  // counted up to 255
+  EXPECT_EQ(tokens[0].end - tokens[0].begin, run.size());
+}
+
 }  // namespace
 }  // namespace doccheck

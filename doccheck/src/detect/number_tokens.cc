@@ -1,5 +1,6 @@
 #include "detect/number_tokens.h"
 
+#include <algorithm>
 #include <bit>
 
 #if defined(__SSE2__)
@@ -46,11 +47,12 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
     tok.begin = i;
     std::size_t end = i;
     while (true) {
-      std::size_t g = 0;
-      while (end < n && IsAsciiDigit(t[end])) {
-        if (tok.digits.size() < 64) tok.digits.push_back(t[end]);
-        ++end;
-        ++g;
+      // The run appended at once (up to 64 digits in all), not a push_back per digit.
+      const std::size_t run_begin = end;
+      while (end < n && IsAsciiDigit(t[end])) ++end;
+      const std::size_t g = end - run_begin;
+      if (tok.digits.size() < 64) {
+        tok.digits.append(t.data() + run_begin, std::min(g, 64 - tok.digits.size()));
       }
       tok.groups.push_back(static_cast<unsigned char>(g > 255 ? 255 : g));
       if (end >= n || tok.digits.size() > kMaxDigits) break;
