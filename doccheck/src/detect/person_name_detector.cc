@@ -262,6 +262,39 @@ __attribute__((target("ssse3"))) std::size_t EachThreeBytesBlocks(
 }
 #endif
 
+#if defined(DOCCHECK_NIBBLE_FILTER)
+// Nibble tables for up to 8 two-byte patterns (bucket k: pattern k), for NextPairBlock.
+struct PairNibbles {
+  alignas(16) unsigned char low[2][16];
+  alignas(16) unsigned char high[2][16];
+};
+
+// The first i' = i + 16 * m (i >= 1) whose 16 positions e hold, for some bucket, the
+// bucket's first byte at e - 1 and second at e (by nibbles: a superset of the exact
+// matches), or the first i' with i' + 16 > size.
+__attribute__((target("ssse3"))) std::size_t NextPairBlock(const unsigned char* s, std::size_t i,
+                                                           std::size_t size, const PairNibbles& t) {
+  const __m128i nibble = _mm_set1_epi8(0x0F);
+  __m128i lows[2], highs[2];
+  for (int j = 0; j < 2; ++j) {
+    lows[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(t.low[j]));
+    highs[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(t.high[j]));
+  }
+  for (; i + 16 <= size; i += 16) {
+    __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+    for (int j = 0; j < 2; ++j) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i - 1 + j));
+      all = _mm_and_si128(
+          all,
+          _mm_and_si128(_mm_shuffle_epi8(lows[j], _mm_and_si128(v, nibble)),
+                        _mm_shuffle_epi8(highs[j], _mm_and_si128(_mm_srli_epi16(v, 4), nibble))));
+    }
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(all, _mm_setzero_si128())) != 0xFFFF) return i;
+  }
+  return i;
+}
+#endif
+
 // Where the three bytes `c` occur at or after `pos`, or kNpos.
 std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigned char (&c)[3]) {
   const unsigned char* s = Bytes(text);
@@ -1119,7 +1152,28 @@ class PersonNameDetectorImpl final : public Detector {
       firsts[k] = Splat(kEndings[k][0]);
       seconds[k] = Splat(kEndings[k][1]);
     }
+#if defined(DOCCHECK_NIBBLE_FILTER)
+    // With SSSE3, the nibble filter (each ending a bucket) passes over the 16-byte steps
+    // where no ending can be; the others are compared exactly below.
+    static const PairNibbles kNibbles = [] {
+      PairNibbles t{};
+      for (std::size_t k = 0; k < kCount; ++k) {
+        for (int j = 0; j < 2; ++j) {
+          t.low[j][kEndings[k][j] & 15] |= static_cast<unsigned char>(1u << k);
+          t.high[j][kEndings[k][j] >> 4] |= static_cast<unsigned char>(1u << k);
+        }
+      }
+      return t;
+    }();
+    const bool nibbles = HasSsse3();
+#endif
     for (; i + 16 <= size; i += 16) {
+#if defined(DOCCHECK_NIBBLE_FILTER)
+      if (nibbles) {
+        i = NextPairBlock(s, i, size, kNibbles);
+        if (i + 16 > size) break;
+      }
+#endif
       const __m128i prev = Load16(s + i - 1);
       const __m128i last = Load16(s + i);
       __m128i hits = _mm_setzero_si128();
