@@ -172,9 +172,8 @@ TEST(NormalizeOffsetsTest, FoldsTheSameAtEveryPositionInThe16ByteSteps) {
       "電話０３－１２３４－５６７８、平成３０年（２０１８年）　担当：ｶﾞｽ課\r\n",
       "ひらがなとカタカナのメールアドレス：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ。",
       "〒１００ー０００１　東京都千代田区１ー１ー１　コーヒー　ｺｰﾋｰ",
-      "㍻３年㋿元年㍼㍽㍾　￥１，０００円—税込み−割引─以上﹣「」『"
-      "』"
-      "〜",
+      "㍻３年㋿元年㍼㍽㍾　￥１，０００円",
+      "—税込み−割引─以上﹣「」『』〜",
       "半角ｶﾀｶﾅﾊﾟﾋﾟﾌﾟ｡｢｣､･ｦｧｨ ﾞﾟ\r\r\n\r",
       std::string("\xE3\x81\xE3\x80\xEF\xBC\xE2\x80\x41\xE3\x83\xBC\xE3\x80\x80x") +
           "\xEF\xBC\x91\xE3"};  // cut and broken sequences among real ones
