@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <vector>
 
 #include "classify.h"
@@ -249,7 +250,8 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
   std::string head(stat_size > 0 && stat_size < kSniffBytes ? stat_size + 1 : kSniffBytes, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
-  const std::string_view format = SniffFormat(head, path);
+  std::optional<Charset> head_charset;  // DetectCharset(head), when SniffFormat judged it
+  const std::string_view format = SniffFormat(head, path, &head_charset);
   const auto size = static_cast<std::uint64_t>(st.st_size);
 
   if (format == "txt") {
@@ -258,7 +260,7 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
     Budget budget(impl_->options.limits);
     const std::uint64_t cap = impl_->options.limits.max_findings;
     TextStreamScanner scanner(
-        DetectCharset(head), Location{},
+        head_charset ? *head_charset : DetectCharset(head), Location{},
         [&report, cap](std::vector<Finding>&& found) { report.AddFindings(std::move(found), cap); },
         kReadChunk, impl_->options.threads_per_file);
     if (head.size() > impl_->options.limits.max_file_bytes) {

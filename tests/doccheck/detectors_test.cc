@@ -588,6 +588,18 @@ std::vector<Case> BirthDateCases() {
       {"BirthdayLabel", "誕生日 1985年11月20日\n", {"1985-11-20"}},
       {"TableColumnHeader", "氏名\t生年月日\t備考\n見本\t1985/11/20\tなし\n", {"1985-11-20"}},
       {"CommaTableColumnHeader", "氏名,生年月日,備考\n見本,1985/11/20,なし\n", {"1985-11-20"}},
+      // Tables found after lines without a tab or comma (passed over 16 bytes at a time),
+      // and a row after a table has ended is no longer under its heading.
+      {"TableAfterProse",
+       "本日の会議の議事録です。\n次回は未定。\nNote: a, b\n氏名\t生年月日\t備考\n見本\t1985/11/"
+       "20\tなし\n",
+       {"1985-11-20"}},
+      {"SecondTableAfterProse",
+       "氏名,申請日\n見本,2024/4/1\n以上です。\n氏名,生年月日,備考\n見本,1985/11/20,なし\n",
+       {"1985-11-20"}},
+      {"RowAfterTheTableEnded",
+       "氏名\t生年月日\t備考\n見本\t1985/11/20\tなし\n以上\n見本\t1985/11/21\tなし\n",
+       {"1985-11-20"}},
       {"CellBefore", "生年月日\t1985/11/20\n", {"1985-11-20"}},
       {"LabelLineAbove", "生年月日\n昭和60年4月1日\n", {"1985-04-01"}},
       {"OnlyTheLabelledDateOfALine",

@@ -164,6 +164,35 @@ TEST(NormalizeOffsetsTest, OutputReplacesPreviousContents) {
   EXPECT_EQ(Offsets(nt), (std::vector<std::uint32_t>{0, 1, 4}));
 }
 
+// The fold is found 16 bytes at a time: whatever the position of a character in those 16
+// bytes, or across the last ones read one by one, it folds the same and maps back to the
+// same source byte. Each sample is shifted by 0..40 ASCII bytes and compared with itself.
+TEST(NormalizeOffsetsTest, FoldsTheSameAtEveryPositionInThe16ByteSteps) {
+  const std::vector<std::string> samples = {
+      "電話０３－１２３４－５６７８、平成３０年（２０１８年）　担当：ｶﾞｽ課\r\n",
+      "ひらがなとカタカナのメールアドレス：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ。",
+      "〒１００ー０００１　東京都千代田区１ー１ー１　コーヒー　ｺｰﾋｰ",
+      "㍻３年㋿元年㍼㍽㍾　￥１，０００円",
+      "—税込み−割引─以上﹣「」『』〜",
+      "半角ｶﾀｶﾅﾊﾟﾋﾟﾌﾟ｡｢｣､･ｦｧｨ ﾞﾟ\r\r\n\r",
+      std::string("\xE3\x81\xE3\x80\xEF\xBC\xE2\x80\x41\xE3\x83\xBC\xE3\x80\x80x") +
+          "\xEF\xBC\x91\xE3"};  // cut and broken sequences among real ones
+  for (const std::string& sample : samples) {
+    NormalizedText alone;
+    NormalizeForDetection(sample, &alone);
+    for (std::size_t pad = 0; pad <= 40; ++pad) {
+      const std::string prefix(pad, 'a');
+      NormalizedText shifted;
+      NormalizeForDetection(prefix + sample, &shifted);
+      ASSERT_EQ(shifted.text, prefix + alone.text) << "pad " << pad;
+      for (std::size_t k = 0; k <= alone.text.size(); ++k) {
+        ASSERT_EQ(shifted.SourceOffset(pad + k), pad + alone.SourceOffset(k))
+            << "pad " << pad << " byte " << k;
+      }
+    }
+  }
+}
+
 struct NfkcCase {
   const char* name;
   std::string input;

@@ -120,6 +120,38 @@ TEST(PersonNameDetectorTest, TableHeaderLineNamesTheColumn) {
               ElementsAreArray({"梶美智子", "都築拓海"}));
 }
 
+// A header word (名, 者, 主, 人, カナ, かな, よみ, ...) is looked for 16 positions at a
+// time: the heading names its column wherever it stands in the line, and a line with none
+// (or only part of one) is no heading.
+TEST(PersonNameDetectorTest, TableHeaderWordIsFoundAtEveryPositionOfTheLine) {
+  for (std::string_view heading : {"職員名", "申請者", "世帯主", "担当者", "氏名"}) {
+    for (std::size_t pad = 0; pad <= 20; ++pad) {
+      std::string lead;
+      for (std::size_t k = 0; k < pad; ++k) lead += k % 3 == 0 ? "番" : "x";
+      const std::string text = lead + "\t" + std::string(heading) + "\t内線\n" + lead +
+                               "\t梶 美智子\t201\n" + lead + "\t都築 拓海\t202\n";
+      EXPECT_THAT(Names(text), ElementsAreArray({"梶美智子", "都築拓海"}))
+          << heading << " after " << lead;
+    }
+  }
+  EXPECT_THAT(Names("部署\t職員\t内線\n財政課\t梶 美智子\t201\n会計課\t都築 拓海\t202\n"),
+              IsEmpty());
+}
+
+// Outside a table the detector goes from one line holding a heading word to the next:
+// lines split into cells without one (indented text, as in man pages) and lines with one
+// but no cells are passed over, and a table after them is still read; so is a second
+// table after the first has ended.
+TEST(PersonNameDetectorTest, TablesAfterIndentedTextAndHeadingWordsWithoutCells) {
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "       設定  ファイル  の  説明  です\n";
+  text += "ファイル名を指定する。\n";
+  text += "番号  職員名  内線\n1  梶 美智子  201\n2  都築 拓海  202\n";
+  text += "以上\n       説明  の  続き\n";
+  text += "部署,申請者,電話\n総務課,水谷 沙織,0495-00-0000\n";
+  EXPECT_THAT(Names(text), ElementsAreArray({"梶美智子", "都築拓海", "水谷沙織"}));
+}
+
 TEST(PersonNameDetectorTest, CommonSurnameWithGivenNameInAList) {
   EXPECT_THAT(Names("現所属 氏名 異動先\n財政課長 佐藤 明 会計課長\n財政係長 林 さくら 税務課長"),
               ElementsAreArray({"佐藤明", "林さくら"}));

@@ -119,6 +119,32 @@ TEST_F(PersonNameMecabTest, WordsBeforeHonorificsThatAreNotNames) {
   }
 }
 
+// The honorifics' characters are found for all eight in one pass, 16 positions at a
+// time: every honorific gives the same names wherever it stands, in the order the
+// detector gave them one honorific after the other.
+TEST_F(PersonNameMecabTest, HonorificsAreFoundAtEveryPosition) {
+  std::string sample;
+  for (const char* h : {"様", "さん", "氏", "殿", "君", "先生", "くん", "ちゃん"}) {
+    sample += std::string("本日、山田太郎") + h + "から電話。会議には佐藤花子" + h + "が。\n";
+  }
+  const std::string text = NormalizeForDetection(sample);
+  std::vector<Candidate> alone;
+  PersonNameDetector().Detect(ScanText{text, ""}, alone);
+  ASSERT_GE(alone.size(), 10u);
+  for (std::size_t pad = 0; pad <= 20; ++pad) {
+    const std::string prefix(pad, 'x');
+    const std::string shifted_text = prefix + "\n" + text;
+    std::vector<Candidate> shifted;
+    PersonNameDetector().Detect(ScanText{shifted_text, ""}, shifted);
+    ASSERT_EQ(shifted.size(), alone.size()) << pad;
+    for (std::size_t i = 0; i < alone.size(); ++i) {
+      EXPECT_EQ(shifted[i].normalized, alone[i].normalized) << pad << " " << i;
+      EXPECT_EQ(shifted[i].begin, alone[i].begin + pad + 1) << pad << " " << i;
+      EXPECT_EQ(shifted[i].confidence, alone[i].confidence) << pad << " " << i;
+    }
+  }
+}
+
 TEST_F(PersonNameMecabTest, SameResultsFromManyThreads) {
   const std::string text = NormalizeForDetection(
       "本日、山田太郎様から電話。会議には佐藤花子さんが。\n豊田 一郎\n氏名：生越 種市\n");

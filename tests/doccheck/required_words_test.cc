@@ -88,6 +88,69 @@ TEST(RequiredWordsTest, ShortBlocksAndAHeadingComputedOnceAgreeWithAPlainSearch)
   }
 }
 
+// The pass compares a third byte where all words of a pair share it (年金: the 金 after
+// 年), and the pair alone where they do not (口座, 口調): near misses that share the pair
+// are not words, and every word is found at every position, also among near misses.
+TEST(RequiredWordsTest, NearMissesSharingTheFirstCharacterAreNotWords) {
+  const WordsDetector none({});
+  const WordsDetector pension({"年金"});
+  const WordsDetector mouth({"口座", "口調"});
+  const WordsDetector latin({"DOBX", "DOBY"});
+  const RequiredWords words({&none, &pension, &mouth, &latin});
+  const RequiredWords japanese({&none, &pension, &mouth});
+  std::string misses;
+  for (int i = 0; i < 8; ++i) misses += "年度 年額 年鑑、口頭 口述 DOBZ 入口 ";
+  EXPECT_EQ(words.Present(misses, ""), 0b0001u);
+  for (std::size_t at = 0; at <= misses.size(); ++at) {
+    if (at < misses.size() && (static_cast<unsigned char>(misses[at]) & 0xC0) == 0x80) continue;
+    for (std::string_view word : {"年金", "口座", "口調", "DOBY"}) {
+      const std::string text = misses.substr(0, at) + std::string(word) + misses.substr(at);
+      const std::uint64_t want = word == "年金" ? 0b0011u : word == "DOBY" ? 0b1001u : 0b0101u;
+      ASSERT_EQ(words.Present(text, ""), want) << word << " at " << at;
+      if (word != "DOBY") {  // Japanese words only: the SSSE3 nibble filter's path
+        ASSERT_EQ(japanese.Present(text, ""), want & 0b0111u) << word << " at " << at;
+      }
+    }
+  }
+}
+
+// Every detector's words (more pairs than the nibble filter's 8 buckets) at every
+// position among near misses, as a plain search finds them.
+TEST(RequiredWordsTest, EveryDetectorsWordsAgreeWithAPlainSearch) {
+  const RequiredWords& words = RequiredWords::ForAllDetectors();
+  const std::vector<const Detector*>& detectors = AllDetectors();
+  const auto plain = [&](std::string_view text) {
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < detectors.size() && i < 64; ++i) {
+      const std::vector<std::string_view> list = detectors[i]->RequiredWords();
+      bool found = list.empty();
+      for (std::string_view w : list) found = found || text.find(w) != std::string_view::npos;
+      if (found) bits |= std::uint64_t{1} << i;
+    }
+    return bits;
+  };
+  // Near misses: each word's first character followed by something else.
+  std::string misses = "本日の議事録 2026年12月15日、";
+  for (const Detector* d : detectors) {
+    for (std::string_view w : d->RequiredWords()) {
+      if (w.size() > 3) misses += std::string(w.substr(0, 3)) + "田 ";
+    }
+  }
+  // Short (under 256 bytes: the plain vector loop) and long (the nibble filter).
+  for (const std::string& base : {misses, misses + misses + misses}) {
+    ASSERT_EQ(words.Present(base, ""), plain(base));
+    for (const Detector* d : detectors) {
+      for (std::string_view w : d->RequiredWords()) {
+        for (std::size_t at = 0; at <= base.size(); ++at) {
+          if (at < base.size() && (static_cast<unsigned char>(base[at]) & 0xC0) == 0x80) continue;
+          const std::string text = base.substr(0, at) + std::string(w) + base.substr(at);
+          ASSERT_EQ(words.Present(text, ""), plain(text)) << w << " at " << at;
+        }
+      }
+    }
+  }
+}
+
 TEST(RequiredWordsTest, ChunksOnTwoThreadsGiveWhatOneThreadGives) {
   std::string text;
   for (int i = 0; text.size() < 200000; ++i) {

@@ -1,5 +1,12 @@
 #include "detect/number_tokens.h"
 
+#include <algorithm>
+#include <bit>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "detect/context.h"
 
 namespace doccheck {
@@ -7,24 +14,45 @@ namespace {
 
 constexpr std::size_t kMaxDigits = 24;
 
+// The first ASCII digit at or after `i`, or t.size(): 16 bytes at a time where SSE2 is
+// there (byte by byte, the skip was half of this pass and a tenth of the man-page run).
+std::size_t NextDigit(std::string_view t, std::size_t i) {
+  const std::size_t n = t.size();
+#if defined(__SSE2__)
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i d = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), zero);
+    const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d));  // d <= 9
+    if (mask != 0)
+      return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < n && !IsAsciiDigit(t[i])) ++i;
+  return i;
+}
+
 }  // namespace
 
 void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
   const std::size_t n = t.size();
   std::size_t i = 0;
   while (i < n) {
-    // Fast skip to the next digit.
-    while (i < n && !IsAsciiDigit(t[i])) ++i;
+    i = NextDigit(t, i);
     if (i >= n) break;
-    NumberToken tok;
+    // Built in place: moving each finished token into the vector was a twentieth of the
+    // plain-text run (a hundred thousand tokens a chunk).
+    NumberToken& tok = out->emplace_back();
     tok.begin = i;
     std::size_t end = i;
     while (true) {
-      std::size_t g = 0;
-      while (end < n && IsAsciiDigit(t[end])) {
-        if (tok.digits.size() < 64) tok.digits.push_back(t[end]);
-        ++end;
-        ++g;
+      // The run appended at once (up to 64 digits in all), not a push_back per digit.
+      const std::size_t run_begin = end;
+      while (end < n && IsAsciiDigit(t[end])) ++end;
+      const std::size_t g = end - run_begin;
+      if (tok.digits.size() < 64) {
+        tok.digits.append(t.data() + run_begin, std::min(g, 64 - tok.digits.size()));
       }
       tok.groups.push_back(static_cast<unsigned char>(g > 255 ? 255 : g));
       if (end >= n || tok.digits.size() > kMaxDigits) break;
@@ -75,7 +103,6 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
     }
     tok.end = end;
     i = end;
-    out->push_back(std::move(tok));
   }
 }
 

@@ -46,16 +46,6 @@ bool GluedToAlphanumeric(std::string_view text, const NumberToken& token) {
   return false;
 }
 
-bool ShapeIs(const NumberToken& token,
-             std::initializer_list<std::initializer_list<unsigned char>> shapes) {
-  for (const auto& shape : shapes) {
-    if (shape.size() == token.groups.size() &&
-        std::equal(shape.begin(), shape.end(), token.groups.begin()))
-      return true;
-  }
-  return false;
-}
-
 void Emit(std::vector<Candidate>& out, Kind kind, std::size_t begin, std::size_t end,
           std::string normalized, double confidence) {
   Candidate c;

@@ -13,6 +13,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <tmmintrin.h>
+#define DOCCHECK_NIBBLE_FILTER 1
+#endif
 
 #include "detect/context.h"
 #include "detect/municipalities.h"
@@ -198,6 +202,99 @@ std::size_t SkipAscii(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+#if defined(DOCCHECK_NIBBLE_FILTER)
+bool HasSsse3() {
+  static const bool has = __builtin_cpu_supports("ssse3");
+  return has;
+}
+
+// FindEachThreeBytes' 16 positions at a time with SSSE3's byte shuffle (the "Teddy"
+// matcher of Hyperscan): pattern k is bucket k; for each of its three bytes, a table per
+// nibble says which buckets accept it, and a position survives when a bucket accepts all
+// six nibbles. Survivors are compared exactly. Returns where the bytes left start.
+__attribute__((target("ssse3"))) std::size_t EachThreeBytesBlocks(
+    const unsigned char* s, std::size_t size, const unsigned char (*const* patterns)[3],
+    std::size_t count, std::vector<std::size_t>* at) {
+  alignas(16) unsigned char low[3][16] = {};
+  alignas(16) unsigned char high[3][16] = {};
+  for (std::size_t k = 0; k < count; ++k) {
+    for (int j = 0; j < 3; ++j) {
+      const unsigned char b = (*patterns[k])[j];
+      low[j][b & 15] |= static_cast<unsigned char>(1u << k);
+      high[j][b >> 4] |= static_cast<unsigned char>(1u << k);
+    }
+  }
+  const __m128i nibble = _mm_set1_epi8(0x0F);
+  __m128i lows[3], highs[3];
+  for (int j = 0; j < 3; ++j) {
+    lows[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(low[j]));
+    highs[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(high[j]));
+  }
+  std::size_t pos = 0;
+  alignas(16) unsigned char buckets[16];
+  for (; pos + 18 <= size; pos += 16) {
+    __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+    for (int j = 0; j < 3; ++j) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos + j));
+      all = _mm_and_si128(
+          all,
+          _mm_and_si128(_mm_shuffle_epi8(lows[j], _mm_and_si128(v, nibble)),
+                        _mm_shuffle_epi8(highs[j], _mm_and_si128(_mm_srli_epi16(v, 4), nibble))));
+    }
+    auto lanes =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(all, _mm_setzero_si128()))) ^
+        0xFFFFu;
+    if (lanes == 0) continue;
+    _mm_store_si128(reinterpret_cast<__m128i*>(buckets), all);
+    for (; lanes != 0; lanes &= lanes - 1) {
+      const std::size_t lane = static_cast<std::size_t>(std::countr_zero(lanes));
+      const std::size_t p = pos + lane;
+      for (unsigned b = buckets[lane]; b != 0; b &= b - 1) {
+        const std::size_t k = static_cast<std::size_t>(std::countr_zero(b));
+        if (s[p] == (*patterns[k])[0] && s[p + 1] == (*patterns[k])[1] &&
+            s[p + 2] == (*patterns[k])[2]) {
+          at[k].push_back(p);
+        }
+      }
+    }
+  }
+  return pos;
+}
+#endif
+
+#if defined(DOCCHECK_NIBBLE_FILTER)
+// Nibble tables for up to 8 two-byte patterns (bucket k: pattern k), for NextPairBlock.
+struct PairNibbles {
+  alignas(16) unsigned char low[2][16];
+  alignas(16) unsigned char high[2][16];
+};
+
+// The first i' = i + 16 * m (i >= 1) whose 16 positions e hold, for some bucket, the
+// bucket's first byte at e - 1 and second at e (by nibbles: a superset of the exact
+// matches), or the first i' with i' + 16 > size.
+__attribute__((target("ssse3"))) std::size_t NextPairBlock(const unsigned char* s, std::size_t i,
+                                                           std::size_t size, const PairNibbles& t) {
+  const __m128i nibble = _mm_set1_epi8(0x0F);
+  __m128i lows[2], highs[2];
+  for (int j = 0; j < 2; ++j) {
+    lows[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(t.low[j]));
+    highs[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(t.high[j]));
+  }
+  for (; i + 16 <= size; i += 16) {
+    __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+    for (int j = 0; j < 2; ++j) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i - 1 + j));
+      all = _mm_and_si128(
+          all,
+          _mm_and_si128(_mm_shuffle_epi8(lows[j], _mm_and_si128(v, nibble)),
+                        _mm_shuffle_epi8(highs[j], _mm_and_si128(_mm_srli_epi16(v, 4), nibble))));
+    }
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(all, _mm_setzero_si128())) != 0xFFFF) return i;
+  }
+  return i;
+}
+#endif
+
 // Where the three bytes `c` occur at or after `pos`, or kNpos.
 std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigned char (&c)[3]) {
   const unsigned char* s = Bytes(text);
@@ -219,6 +316,46 @@ std::size_t FindThreeBytes(std::string_view text, std::size_t pos, const unsigne
   return kNpos;
 }
 
+// Below this many bytes FindEachThreeBytes searches pattern by pattern.
+constexpr std::size_t kOnePassFrom = 256;
+
+// Where each of up to 8 three-byte sequences occurs in `text`, found in one pass: at[k]
+// gets, in ascending order, every position of patterns[k] (what FindThreeBytes would give
+// one after the other; a three-byte UTF-8 character never overlaps itself). The person-
+// name detector's honorifics were eight passes over every block.
+template <std::size_t N>
+void FindEachThreeBytes(std::string_view text, const unsigned char (*const (&patterns)[N])[3],
+                        std::array<std::vector<std::size_t>, N>* at) {
+  static_assert(N <= 8);
+  for (auto& v : *at) v.clear();
+  const unsigned char* s = Bytes(text);
+  const std::size_t size = text.size();
+  std::size_t pos = 0;
+  const auto match = [&](std::size_t p, std::size_t k) {
+    return s[p] == (*patterns[k])[0] && s[p + 1] == (*patterns[k])[1] &&
+           s[p + 2] == (*patterns[k])[2];
+  };
+  if (size < kOnePassFrom) {
+    // Short blocks (spreadsheet cells): a search per pattern costs less than building the
+    // one pass's tables.
+    for (std::size_t k = 0; k < N; ++k) {
+      for (std::size_t p = FindThreeBytes(text, 0, *patterns[k]); p != kNpos;
+           p = FindThreeBytes(text, p + 3, *patterns[k])) {
+        (*at)[k].push_back(p);
+      }
+    }
+    return;
+  }
+#if defined(DOCCHECK_NIBBLE_FILTER)
+  if (HasSsse3()) pos = EachThreeBytesBlocks(s, size, patterns, N, at->data());
+#endif
+  for (; pos + 3 <= size; ++pos) {
+    for (std::size_t k = 0; k < N; ++k) {
+      if (match(pos, k)) (*at)[k].push_back(pos);
+    }
+  }
+}
+
 // The first space at or after `pos` that follows a non-ASCII byte, or kNpos.
 std::size_t FindSpaceAfterNonAscii(std::string_view text, std::size_t pos) {
   const unsigned char* s = Bytes(text);
@@ -233,31 +370,6 @@ std::size_t FindSpaceAfterNonAscii(std::string_view text, std::size_t pos) {
 #endif
   for (; pos < size; ++pos) {
     if (s[pos] == ' ' && s[pos - 1] >= 0x80) return pos;
-  }
-  return kNpos;
-}
-
-// The first tab, comma or pair of spaces at or after `pos` (what a line needs to be
-// split into cells), or kNpos.
-std::size_t FindCellSeparator(std::string_view text, std::size_t pos) {
-  const unsigned char* s = Bytes(text);
-  const std::size_t size = text.size();
-#if defined(__SSE2__)
-  const __m128i tab = Splat('\t');
-  const __m128i comma = Splat(',');
-  const __m128i space = Splat(' ');
-  for (; pos + 17 <= size; pos += 16) {
-    const __m128i v = Load16(s + pos);
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, comma)),
-        _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(Load16(s + pos + 1), space)));
-    if (const int mask = _mm_movemask_epi8(hits); mask != 0) return pos + FirstBit(mask);
-  }
-#endif
-  for (; pos < size; ++pos) {
-    if (s[pos] == '\t' || s[pos] == ',' || (s[pos] == ' ' && pos + 1 < size && s[pos + 1] == ' ')) {
-      return pos;
-    }
   }
   return kNpos;
 }
@@ -1003,6 +1115,12 @@ class PersonNameDetectorImpl final : public Detector {
   // (kNameHeaders, kReadingWords and the endings IsNameHeader accepts) holds one of these.
   // Byte-wise, like FindText: candidates are the pattern's last byte, a rare one.
   static bool MayHoldNameHeader(std::string_view line) {
+    return NameHeaderWordEnd(line, 0) != kNpos;
+  }
+
+  // The last byte of the first heading word (MayHoldNameHeader's words) that ends at or
+  // after `from`, or kNpos. `from` must not be inside a character.
+  static std::size_t NameHeaderWordEnd(std::string_view text, std::size_t from) {
     static constexpr std::string_view kWords[] = {"名",   "者",   "主",   "人",   "カナ",
                                                   "ガナ", "かな", "がな", "よみ", "読み"};
     static const std::array<bool, 256> kLastBytes = [] {
@@ -1010,14 +1128,70 @@ class PersonNameDetectorImpl final : public Detector {
       for (std::string_view w : kWords) last[static_cast<unsigned char>(w.back())] = true;
       return last;
     }();
-    const unsigned char* s = Bytes(line);
-    for (std::size_t i = SkipAscii(line, 0); i < line.size(); ++i) {  // every word is Japanese
-      if (!kLastBytes[s[i]]) continue;
+    const unsigned char* s = Bytes(text);
+    const std::size_t size = text.size();
+    // Whether a word ends at byte i.
+    const auto word_ends_at = [&](std::size_t i) {
       for (std::string_view w : kWords) {
-        if (i + 1 >= w.size() && BytesAt(line, i + 1 - w.size(), w)) return true;
+        if (i + 1 >= w.size() && BytesAt(text, i + 1 - w.size(), w)) return true;
+      }
+      return false;
+    };
+    std::size_t i = SkipAscii(text, from);  // every word is Japanese
+#if defined(__SSE2__)
+    // Every word ends with 名 者 主 人 ナ な or み: their last two bytes are looked for 16
+    // positions at a time (man pages: nearly every line is indented with two spaces, so
+    // every line came here, and the byte-by-byte test was a sixth of the time).
+    static constexpr unsigned char kEndings[][2] = {{0x90, 0x8D}, {0x80, 0x85}, {0xB8, 0xBB},
+                                                    {0xBA, 0xBA}, {0x83, 0x8A}, {0x81, 0xAA},
+                                                    {0x81, 0xBF}};
+    if (i == 0 && size > 0) i = 1;  // i is a word's last byte: one byte at least before it
+    constexpr std::size_t kCount = std::size(kEndings);
+    __m128i firsts[kCount], seconds[kCount];  // splat once, not per 16 bytes
+    for (std::size_t k = 0; k < kCount; ++k) {
+      firsts[k] = Splat(kEndings[k][0]);
+      seconds[k] = Splat(kEndings[k][1]);
+    }
+#if defined(DOCCHECK_NIBBLE_FILTER)
+    // With SSSE3, the nibble filter (each ending a bucket) passes over the 16-byte steps
+    // where no ending can be; the others are compared exactly below.
+    static const PairNibbles kNibbles = [] {
+      PairNibbles t{};
+      for (std::size_t k = 0; k < kCount; ++k) {
+        for (int j = 0; j < 2; ++j) {
+          t.low[j][kEndings[k][j] & 15] |= static_cast<unsigned char>(1u << k);
+          t.high[j][kEndings[k][j] >> 4] |= static_cast<unsigned char>(1u << k);
+        }
+      }
+      return t;
+    }();
+    const bool nibbles = HasSsse3();
+#endif
+    for (; i + 16 <= size; i += 16) {
+#if defined(DOCCHECK_NIBBLE_FILTER)
+      if (nibbles) {
+        i = NextPairBlock(s, i, size, kNibbles);
+        if (i + 16 > size) break;
+      }
+#endif
+      const __m128i prev = Load16(s + i - 1);
+      const __m128i last = Load16(s + i);
+      __m128i hits = _mm_setzero_si128();
+      for (std::size_t k = 0; k < kCount; ++k) {
+        hits = _mm_or_si128(
+            hits, _mm_and_si128(_mm_cmpeq_epi8(prev, firsts[k]), _mm_cmpeq_epi8(last, seconds[k])));
+      }
+      for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0;
+           mask &= mask - 1) {
+        const std::size_t end = i + FirstBit(static_cast<int>(mask));
+        if (word_ends_at(end)) return end;
       }
     }
-    return false;
+#endif
+    for (; i < size; ++i) {
+      if (kLastBytes[s[i]] && word_ends_at(i)) return i;
+    }
+    return kNpos;
   }
 
   // '\t' if the line holds a tab, else ',' if two commas, else ' ' if two spaces in a row.
@@ -1064,11 +1238,13 @@ class PersonNameDetectorImpl final : public Detector {
     std::size_t line_begin = 0;
     while (line_begin < text.size()) {
       if (table_sep == 0 && !near_label) {
-        // Outside a table and with no label for foreign lines, only a line that can be
-        // split into cells does anything: go straight to the next one.
-        const std::size_t sep_at = FindCellSeparator(text, line_begin);
-        if (sep_at == kNpos) break;
-        line_begin = LineStartFrom(text, line_begin, sep_at);
+        // Outside a table and with no label for foreign lines, only a line that holds a
+        // heading word and can be split into cells does anything: go straight to the next
+        // line with a heading word (in a man page nearly every line has two spaces in a
+        // row, so looking for cell separators first stopped at every line).
+        const std::size_t word_at = NameHeaderWordEnd(text, line_begin);
+        if (word_at == kNpos) break;
+        line_begin = LineStartFrom(text, line_begin, word_at);
       }
       std::size_t line_end = LineEnd(text, line_begin);
       std::string_view line = text.substr(line_begin, line_end - line_begin);
@@ -1254,10 +1430,16 @@ class PersonNameDetectorImpl final : public Detector {
         {"殿", {0xE6, 0xAE, 0xBF}},   {"君", {0xE5, 0x90, 0x9B}},     {"先生", {0xE5, 0x85, 0x88}},
         {"くん", {0xE3, 0x81, 0x8F}}, {"ちゃん", {0xE3, 0x81, 0xA1}},
     };
+    static constexpr std::size_t kCount = std::size(kAfterName);
+    static constexpr const unsigned char(*kFirstBytes[kCount])[3] = {
+        &kAfterName[0].bytes, &kAfterName[1].bytes, &kAfterName[2].bytes, &kAfterName[3].bytes,
+        &kAfterName[4].bytes, &kAfterName[5].bytes, &kAfterName[6].bytes, &kAfterName[7].bytes};
     thread_local std::vector<Morpheme> morphemes;
-    for (const Honorific& h : kAfterName) {
-      for (std::size_t at = FindThreeBytes(text, 0, h.bytes); at != kNpos;
-           at = FindThreeBytes(text, at + 3, h.bytes)) {
+    thread_local std::array<std::vector<std::size_t>, kCount> starts;  // kept between blocks
+    FindEachThreeBytes(text, kFirstBytes, &starts);
+    for (std::size_t hk = 0; hk < kCount; ++hk) {
+      const Honorific& h = kAfterName[hk];
+      for (const std::size_t at : starts[hk]) {
         if (!BytesAt(text, at, h.text)) continue;
         // 氏名, 様式, 君主: the honorific's character starting another word.
         const std::size_t after = at + h.text.size();

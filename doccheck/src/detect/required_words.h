@@ -47,6 +47,11 @@ class RequiredWords {
     unsigned char first, second;
     std::uint64_t detectors;  // union of its words'
     std::vector<Word> words;  // the words whose bytes at `offset` are this pair
+    // A third byte all its words share, two after the pair's second (the first
+    // continuation byte of a Japanese word's second character), or -1: the pair alone
+    // (the bytes of 年 in 年金, of 口 in 口座) matches thousands of times in a block that
+    // holds none of the words; with the third byte it rarely does.
+    int third = -1;
   };
   void Verify(const Pair& pair, std::string_view text, std::size_t start,
               std::uint64_t* found) const;

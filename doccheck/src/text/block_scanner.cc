@@ -13,6 +13,7 @@
 #include "detect/required_words.h"
 #include "doccheck/text_scan.h"
 #include "mask.h"
+#include "text/count_bytes.h"
 #include "text/normalize.h"
 
 namespace doccheck {
@@ -128,8 +129,8 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   for (Candidate& c : cands) {
     const std::uint32_t in_text = nt.SourceOffset(c.begin);
     if (in_text < info.report_from) continue;
-    line +=
-        static_cast<int>(std::count(nt.text.begin() + counted, nt.text.begin() + c.begin, '\n'));
+    line += static_cast<int>(
+        CountByte(std::string_view(nt.text).substr(counted, c.begin - counted), '\n'));
     counted = c.begin;
     Finding f;
     f.kind = c.kind;
@@ -470,8 +471,7 @@ void TextStreamScanner::ScanPending(bool last) {
   }
 
   // Keep the last lines (at most 1 KiB) and any open table's header for the next chunk.
-  lines_before_carry_ +=
-      static_cast<int>(std::count(text.begin(), text.end(), '\n')) - prefix_lines;
+  lines_before_carry_ += static_cast<int>(CountByte(text, '\n')) - prefix_lines;
   std::size_t keep_from = text.size();
   for (int lines = 0; lines < 3 && keep_from > 0;) {
     const std::size_t p = text.rfind('\n', keep_from - 1);
@@ -493,7 +493,7 @@ void TextStreamScanner::ScanPending(bool last) {
   if (header == carry_.substr(0, header.size())) header.clear();  // already in the carry
   header_ = std::move(header);
   if (!offsets.empty()) carry_offsets_.assign(offsets.begin() + keep_from, offsets.end() - 1);
-  lines_before_carry_ -= static_cast<int>(std::count(carry_.begin(), carry_.end(), '\n'));
+  lines_before_carry_ -= static_cast<int>(CountByte(carry_, '\n'));
   pending_base_ += piece.size();
   pending_.erase(0, cut);
   if (last || active_ >= jobs_.size()) RunJobs();
