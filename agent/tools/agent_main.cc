@@ -3,6 +3,7 @@
 // start, wait for signals (SIGHUP reloads the policy and token files; SIGTERM/SIGINT stop).
 // Exit status: 0 stopped cleanly, 2 a configuration error (bad setting, unreadable file,
 // a port already in use).
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -23,6 +24,12 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Buffers of 1 MiB and more (a scanned attachment's text, its sheet XML) come from mmap
+  // and go back to the system when freed. glibc's default raises this threshold after the
+  // first large free, and from then on keeps such buffers in the freeing thread's arena:
+  // after scans on many SMTP workers the agent held ~300 MB it no longer used
+  // (docs/PERFORMANCE.md, "A scanned attachment"). Set before any thread starts.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   auto options = agent::ParseAgentOptions(std::vector<std::string>(argv + 1, argv + argc));
   if (!options.ok()) return Fail(options.error());
   if (options.value().help) {

@@ -61,6 +61,7 @@ class Process {
   }
   ~Process() { Stop(SIGTERM); }
   Process(const Process&) = delete;
+  pid_t pid() const { return pid_; }
   Process& operator=(const Process&) = delete;
 
   // Sends `sig` and waits for the exit; returns the wait status (-1 when already gone).

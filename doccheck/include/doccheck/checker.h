@@ -38,6 +38,12 @@ class Checker {
   std::unique_ptr<Impl> impl_;
 };
 
+// Frees the scratch memory the calling thread keeps between checks (buffers sized by the
+// largest text block it has scanned: about 13 MB after a large spreadsheet or text file).
+// For long-lived threads that check a large document now and then (the agent's SMTP
+// workers); a thread that checks many documents should keep it.
+void ReleaseThreadMemory();
+
 }  // namespace doccheck
 
 #endif  // DOCCHECK_CHECKER_H_

@@ -97,18 +97,22 @@ class HeadingCache {
   std::size_t next_ = 0;
 };
 
+// Scratch space reused across ScanTextBlock calls on one thread: spreadsheets call it
+// once per cell, and allocating per cell dominated their cost. Sized by the largest block
+// the thread has scanned (a 4 MiB text chunk: ~13 MB) until ReleaseThreadMemory.
+struct Scratch {
+  NormalizedText nt;
+  std::vector<NumberToken> numbers;
+  std::vector<Candidate> cands;
+};
+thread_local Scratch scratch;
+
 }  // namespace
+
+void ReleaseThreadMemory() { scratch = Scratch(); }
 
 void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Finding>* out) {
   if (utf8.empty()) return;
-  // Scratch space reused across calls on this thread: spreadsheets call this once per
-  // cell, and allocating per cell dominated their cost.
-  struct Scratch {
-    NormalizedText nt;
-    std::vector<NumberToken> numbers;
-    std::vector<Candidate> cands;
-  };
-  thread_local Scratch scratch;
   NormalizedText& nt = scratch.nt;
   NormalizeForDetection(utf8, &nt);
   thread_local HeadingCache headings;
