@@ -11,7 +11,9 @@
 #
 # PG_STATS=1: the PostgreSQL server also loads pg_stat_statements, and after each run
 # prints its own account of the run: the statements by total time (calls, rows, mean),
-# transactions committed and WAL flushes (pg_stat_database, pg_stat_wal).
+# transactions committed and WAL flushes (pg_stat_database, pg_stat_wal), and the
+# checkpoints started during the run (pg_stat_bgwriter).
+# PG_SERVER_OPTIONS: server settings for the private cluster (e.g. "-c max_wal_size=4GB").
 # BACKENDS="sqlite postgresql": the backends to run (both by default).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,7 +57,8 @@ pg_pids() {
 
 stats_reset() {
   [ "${PG_STATS:-0}" = 1 ] && [ "$1" = postgresql ] || return 0
-  psql_bench -c "SELECT pg_stat_statements_reset(), pg_stat_reset(), pg_stat_reset_shared('wal')" >/dev/null
+  psql_bench -c "SELECT pg_stat_statements_reset(), pg_stat_reset(), pg_stat_reset_shared('wal'),
+    pg_stat_reset_shared('bgwriter')" >/dev/null
 }
 stats_report() {
   [ "${PG_STATS:-0}" = 1 ] && [ "$1" = postgresql ] || return 0
@@ -68,6 +71,10 @@ stats_report() {
       FROM pg_stat_database WHERE datname = 'sendguard'" | sed 's/^/           /'
   psql_bench -F ' ' -c "SELECT 'WAL records', wal_records, 'WAL MB', round(wal_bytes / 1e6, 1), 'WAL flushes', wal_sync
       FROM pg_stat_wal" | sed 's/^/           /'
+  # A checkpoint during the run (max_wal_size filled) writes full pages into the WAL and
+  # competes for the disk and the cores: the first thing to look at when p99 jumps.
+  psql_bench -F ' ' -c "SELECT 'checkpoints started: by time', checkpoints_timed, 'by WAL volume', checkpoints_req
+      FROM pg_stat_bgwriter" | sed 's/^/           /'
 }
 
 run() {  # run NAME DB
