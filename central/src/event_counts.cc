@@ -123,7 +123,8 @@ void CountEventBatch(Poco::Data::Session& session, bool postgres,
   for (const StoredEvent* e : events) {
     const std::int64_t day = console::LocalDayNumber(e->time);
     ++counts[Key{e->kind, day, e->agent, ""}];
-    if (CountedPerUser(e->kind)) ++users[Key{e->kind, day, e->agent, e->user ? *e->user : UserOf(e->json)}];
+    if (CountedPerUser(e->kind))
+      ++users[Key{e->kind, day, e->agent, e->user ? *e->user : UserOf(e->json)}];
   }
   Upsert(session, postgres, counts, false);
   Upsert(session, postgres, users, true);
