@@ -13,25 +13,14 @@
 
 #include "central/event_intake.h"
 #include "central/store.h"
+#include "typical_event.h"
 
 namespace {
 
-// The event of bench/central_load.cc: about 600 bytes, what an agent sends after a block.
-std::string Event(const std::string& id) {
-  return R"({"id":")" + id +
-         R"(","kind":"send_blocked","time":"2026-11-29T14:00:00Z","user":"yamada.taro",)"
-         R"("host":"PC-SOMU-012","agent_version":"0.1.0","policy_version":3,"verdict":"block",)"
-         R"("sender":"yamada@city.honjo.lg.jp","recipients":[{"address":"a@example.com",)"
-         R"("external":true},{"address":"b@example.net","external":true}],)"
-         R"("subject":"住民票の写し ********5678","attachments":[{"name":"名簿.xlsx","class":1,)"
-         R"("findings":{"my_number":3,"person_name":12},"fully_checked":true}],)"
-         R"("findings":{"my_number":3,"person_name":12},"samples":["1234 **** ***8"],)"
-         R"("reasons":["attachment_my_number"],"reply":"550"})";
-}
-
 std::string Body(long long first, int n) {
   std::string body = R"({"events":[)";
-  for (int i = 0; i < n; ++i) body += (i ? "," : "") + Event("ev-" + std::to_string(first + i));
+  for (int i = 0; i < n; ++i)
+    body += (i ? "," : "") + TypicalEvent("ev-" + std::to_string(first + i));
   return body + "]}";
 }
 

@@ -29,6 +29,8 @@
 #include <thread>
 #include <vector>
 
+#include "typical_event.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -41,19 +43,6 @@ struct Options {
   double seconds = 10;
   double rate = 0;  // events/s offered by all agents together; 0: each posts back to back
 };
-
-// A typical violation event (about 600 bytes): what an agent sends after a blocked send.
-std::string Event(const std::string& id) {
-  return R"({"id":")" + id +
-         R"(","kind":"send_blocked","time":"2026-11-29T14:00:00Z","user":"yamada.taro",)"
-         R"("host":"PC-SOMU-012","agent_version":"0.1.0","policy_version":3,"verdict":"block",)"
-         R"("sender":"yamada@city.honjo.lg.jp","recipients":[{"address":"a@example.com",)"
-         R"("external":true},{"address":"b@example.net","external":true}],)"
-         R"("subject":"住民票の写し ********5678","attachments":[{"name":"名簿.xlsx","class":1,)"
-         R"("findings":{"my_number":3,"person_name":12},"fully_checked":true}],)"
-         R"("findings":{"my_number":3,"person_name":12},"samples":["1234 **** ***8"],)"
-         R"("reasons":["attachment_my_number"],"reply":"550"})";
-}
 
 struct AgentResult {
   long long events = 0, requests = 0, errors = 0;
@@ -84,7 +73,7 @@ void RunAgent(const Options& o, const std::string& token, int index, Clock::time
     }
     std::string body = R"({"events":[)";
     for (int i = 0; i < o.batch; ++i) {
-      body += (i ? "," : "") + Event(std::string(prefix) + "-" + std::to_string(seq++));
+      body += (i ? "," : "") + TypicalEvent(std::string(prefix) + "-" + std::to_string(seq++));
     }
     body += "]}";
     const auto start = Clock::now();
