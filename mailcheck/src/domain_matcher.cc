@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -112,6 +113,27 @@ struct DomainMatcher::Impl {
   // Checks (a), (b), (c) of CONTRACTS.md §3 against the internal domains.
   std::optional<Lookalike> AgainstInternal(const NormalizedDomain& d,
                                            const std::string& skeleton) const;
+
+  // What the ICU calls gave for domains seen before: a desktop sends to the same few
+  // domains all day, and the IDNA and spoof-checker calls were half of a plain internal
+  // mail's Decide. Keyed by the exact input, so a hit is what the calls would give.
+  // Emptied when it reaches kCacheEntries (it is small and rebuilt in a few mails).
+  static constexpr std::size_t kCacheEntries = 1024;
+  mutable std::mutex cache_mutex;
+  mutable std::unordered_map<std::string, NormalizedDomain> normalized_cache;
+  mutable std::unordered_map<std::string, std::string> skeleton_cache;
+
+  std::string CachedSkeleton(const std::string& unicode) const {
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex);
+      if (auto it = skeleton_cache.find(unicode); it != skeleton_cache.end()) return it->second;
+    }
+    std::string skeleton = Skeleton(unicode);
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    if (skeleton_cache.size() >= kCacheEntries) skeleton_cache.clear();
+    skeleton_cache.emplace(unicode, skeleton);
+    return skeleton;
+  }
 };
 
 DomainMatcher::DomainMatcher(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
@@ -149,6 +171,21 @@ Result<DomainMatcher> DomainMatcher::Create(const std::vector<std::string>& inte
 }
 
 NormalizedDomain DomainMatcher::Normalize(std::string_view domain) const {
+  const Impl& impl = *impl_;
+  const std::string key(domain);
+  {
+    std::lock_guard<std::mutex> lock(impl.cache_mutex);
+    if (auto it = impl.normalized_cache.find(key); it != impl.normalized_cache.end())
+      return it->second;
+  }
+  NormalizedDomain out = NormalizeUncached(domain);
+  std::lock_guard<std::mutex> lock(impl.cache_mutex);
+  if (impl.normalized_cache.size() >= Impl::kCacheEntries) impl.normalized_cache.clear();
+  impl.normalized_cache.emplace(key, out);
+  return out;
+}
+
+NormalizedDomain DomainMatcher::NormalizeUncached(std::string_view domain) const {
   NormalizedDomain out;
   std::string_view trimmed = StripTrailingDot(domain);
   if (!trimmed.empty() && trimmed.find_first_of(" \t@[]") == std::string_view::npos &&
@@ -230,8 +267,9 @@ std::vector<std::optional<Lookalike>> DomainMatcher::FindLookalikes(
   // so many recipients cost n ICU calls, not n².
   for (std::size_t i = 0; i < domains.size(); ++i) {
     normalized.push_back(Normalize(domains[i]));
-    skeletons.push_back(normalized.back().ascii.empty() ? std::string()
-                                                        : impl.Skeleton(normalized.back().unicode));
+    skeletons.push_back(normalized.back().ascii.empty()
+                            ? std::string()
+                            : impl.CachedSkeleton(normalized.back().unicode));
   }
   std::unordered_map<std::string, std::vector<std::size_t>> by_skeleton;
   for (std::size_t i = 0; i < domains.size(); ++i) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace mailcheck {
 namespace {
 
@@ -115,6 +119,56 @@ TEST(DomainMatcherTest, BatchGivesOneResultPerDomainInOrder) {
   EXPECT_FALSE(r[3]);
   ASSERT_TRUE(r[4]);
   EXPECT_EQ(r[4]->resembles, "example.com");
+}
+
+// Normalize and the skeletons are remembered per domain (a desktop mails the same few
+// domains all day). A remembered answer must be the answer: the same results from a
+// matcher that has seen the domains before, from one that has not, after the memory was
+// emptied (more distinct domains than it keeps), and from several threads at once.
+TEST(DomainMatcherTest, RememberedDomainsGiveTheSameAnswers) {
+  const std::vector<std::string> domains = {"city.honjo.lg.jp",
+                                            "CITY.Honjo.LG.JP.",
+                                            "kyoiku.city.honjo.lg.jp",
+                                            "example.com",
+                                            "examp1e.com",
+                                            "xcity.honjo.lg.jp",
+                                            "city.honjo.lg.jp.evil.example",
+                                            "сity.honjo.lg.jp",
+                                            "例え.jp",
+                                            "xn--r8jz45g.jp",
+                                            "",
+                                            "bad domain",
+                                            "honjo.lg.jp"};
+  auto answers = [&](const DomainMatcher& m) {
+    std::string out;
+    for (const std::string& d : domains) {
+      const NormalizedDomain n = m.Normalize(d);
+      out += n.ascii + "|" + n.unicode + "|" + (n.valid ? "v" : "-") + "|" +
+             (m.IsInternal(d) ? "i" : "e") + ";";
+    }
+    for (const auto& l : m.FindLookalikes(domains))
+      out += l ? std::to_string(static_cast<int>(l->why)) + l->resembles + ";" : "none;";
+    return out;
+  };
+  const std::string fresh = answers(Honjo());
+  DomainMatcher m = Honjo();
+  EXPECT_EQ(answers(m), fresh);
+  EXPECT_EQ(answers(m), fresh);     // now from memory
+  for (int i = 0; i < 3000; ++i) {  // more than it keeps: emptied on the way
+    m.Normalize("d" + std::to_string(i) + ".example.jp");
+    m.FindLookalikes({"d" + std::to_string(i) + ".example.jp"});
+  }
+  EXPECT_EQ(answers(m), fresh);
+  std::vector<std::thread> threads;
+  std::vector<std::string> seen(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) m.Normalize("t" + std::to_string(t * 1000 + i) + ".example");
+      seen[t] = answers(m);
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::string& s2 : seen) EXPECT_EQ(s2, fresh);
 }
 
 TEST(EditDistanceTest, CountsCodePointsAndStopsAboveTheLimit) {

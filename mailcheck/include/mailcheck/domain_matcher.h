@@ -3,7 +3,8 @@
 //
 // Domains are compared in their IDNA (UTS #46) form, lower-case, without a trailing dot.
 // Built once from the policy's internal domains; const and thread-safe afterwards (the
-// ICU IDNA and spoof-checker objects it holds are only used through const calls).
+// ICU IDNA and spoof-checker objects it holds are only used through const calls; what
+// they gave for a domain is remembered behind a mutex, shared by copies).
 #ifndef MAILCHECK_DOMAIN_MATCHER_H_
 #define MAILCHECK_DOMAIN_MATCHER_H_
 
@@ -64,6 +65,7 @@ class DomainMatcher {
  private:
   struct Impl;
   explicit DomainMatcher(std::shared_ptr<const Impl> impl);
+  NormalizedDomain NormalizeUncached(std::string_view domain) const;
   std::shared_ptr<const Impl> impl_;
 };
 
