@@ -502,6 +502,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       const std::string body = Body(req);
       const PolicyInForce in_force = s_.policies.Current();
       const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, body);
+      ReleaseMemoryAfterCheck(body.size());
       if (!result.ok()) {
         Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(result.error()));
         return;
@@ -515,6 +516,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       mailcheck::DecideOptions options;
       options.scan_only_when_needed = true;  // as the relay decides, so the binding matches
       const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, body, {}, options);
+      ReleaseMemoryAfterCheck(body.size());
       if (!result.ok()) {
         Json(res, HTTPResponse::HTTP_BAD_REQUEST, Error(result.error()));
         return;

@@ -10,9 +10,6 @@
 namespace agent {
 namespace {
 
-// Mails at least this large are scanned with large temporary buffers (see Handle).
-constexpr std::size_t kReleaseAfterBytes = 1 << 20;
-
 // The refusal a sender reads in the mail client's error dialog: `headline_ja` and each
 // reason in Japanese first, then `headline_en` and each reason in English (code: text).
 // File names and other text stay as they are, in UTF-8 (MultiLineReply keeps lines short
@@ -34,6 +31,15 @@ std::string Refusal(int code, std::string_view enhanced, std::string headline_ja
 
 }  // namespace
 
+void ReleaseMemoryAfterCheck(std::size_t checked_bytes) {
+  // A large mail (a 5 MB XLSX unpacks to ~30 MB of XML) leaves the checking thread with
+  // doccheck's scratch and free memory in its malloc arena, which glibc keeps per thread.
+  constexpr std::size_t kLarge = 1 << 20;
+  if (checked_bytes < kLarge) return;
+  doccheck::ReleaseThreadMemory();
+  malloc_trim(0);
+}
+
 Relay::Relay(const PolicyStore& policies, const UpstreamTransport& upstream,
              PromptRegistry* prompts, std::chrono::milliseconds prompt_timeout)
     : policies_(policies),
@@ -52,14 +58,7 @@ std::string Relay::Handle(const SmtpEnvelope& envelope, std::string&& message,
   mailcheck::DecideOptions options;
   options.scan_only_when_needed = true;  // internal mail under an all-allow policy: no scan
   const auto result = mailcheck::Decide(*in_force.policy, *in_force.checker, message, env, options);
-  // Checking a large mail (a 5 MB XLSX unpacks to ~30 MB of XML) leaves this worker
-  // thread with doccheck's scratch buffers (~13 MB) and tens of MB free in its malloc
-  // arena, which glibc keeps; with a worker per connection, that is per worker. Give both
-  // back now (docs/PERFORMANCE.md, "A scanned attachment").
-  if (message.size() >= kReleaseAfterBytes) {
-    doccheck::ReleaseThreadMemory();
-    malloc_trim(0);
-  }
+  ReleaseMemoryAfterCheck(message.size());
   if (!result.ok()) {
     const std::string reply = Refusal(
         451, "4.3.0",

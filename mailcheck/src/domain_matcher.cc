@@ -124,6 +124,7 @@ struct DomainMatcher::Impl {
   mutable std::unordered_map<std::string, std::string> skeleton_cache;
 
   std::string CachedSkeleton(const std::string& unicode) const {
+    if (unicode.size() > 1024) return Skeleton(unicode);  // not a domain; see Normalize
     {
       std::lock_guard<std::mutex> lock(cache_mutex);
       if (auto it = skeleton_cache.find(unicode); it != skeleton_cache.end()) return it->second;
@@ -171,6 +172,10 @@ Result<DomainMatcher> DomainMatcher::Create(const std::vector<std::string>& inte
 }
 
 NormalizedDomain DomainMatcher::Normalize(std::string_view domain) const {
+  // Only what can be a domain name (253 bytes) is remembered: a recipient in a header can
+  // be any length, and the memory must stay small whatever a message says.
+  constexpr std::size_t kLongestDomain = 253;
+  if (domain.size() > kLongestDomain) return NormalizeUncached(domain);
   const Impl& impl = *impl_;
   const std::string key(domain);
   {

@@ -434,10 +434,11 @@ TEST_F(AgentTest, ConcurrentClientsAreAllRelayed) {
   EXPECT_EQ(Delivered().size(), 50u);
 }
 
-// A large attachment checked on several SMTP workers: what the checks needed is given back
-// afterwards. glibc kept it in each worker's malloc arena (raising its mmap threshold after
-// the first large free): ~30 MB per worker, 300-450 MB after the relay benchmark's loads.
-TEST_F(AgentTest, LargeAttachmentsCheckedOnSeveralWorkersDoNotKeepTheirMemory) {
+// A large attachment checked on several SMTP workers and control API threads: what the
+// checks needed is given back afterwards. glibc kept it in each worker's malloc arena (raising its
+// mmap threshold after the first large free): ~30 MB per worker, 300-450 MB after the relay
+// benchmark's loads.
+TEST_F(AgentTest, LargeAttachmentsCheckedOnSeveralThreadsDoNotKeepTheirMemory) {
   Start({}, false, {"--prompt-timeout", "0"});  // to outside: checked, then refused at once
   // A 4 MB list of synthetic residents as a CSV attachment (checked in full, as text).
   std::string csv = "氏名,生年月日,電話番号,住所\r\n";
@@ -483,6 +484,15 @@ TEST_F(AgentTest, LargeAttachmentsCheckedOnSeveralWorkersDoNotKeepTheirMemory) {
       EXPECT_NE(r.output.find("<** 5"), std::string::npos) << r.output.substr(0, 2000);
   }
   EXPECT_TRUE(Delivered().empty());
+  // The same mail checked through the control API (the Thunderbird add-on's path), on its
+  // own threads, four at a time.
+  const std::string mail = Read(eml);
+  std::vector<std::thread> checks;
+  std::vector<int> statuses(4);
+  for (int i = 0; i < 4; ++i)
+    checks.emplace_back([&, i] { statuses[i] = Http("POST", "/v1/check", mail).status; });
+  for (std::thread& t : checks) t.join();
+  for (int status : statuses) EXPECT_EQ(status, 200);
   const long after = anonymous_kb();
   EXPECT_LT(after - before, 32 * 1024) << "before " << before << " kB, after " << after << " kB";
 }
