@@ -357,6 +357,28 @@ TEST(ParseEventBatchTest, TermsAndUserReadAtIntakeAreThoseOfTheStoredJson) {
         << term;
 }
 
+// A hostile agent's deeply nested value: stored as sent when the JSON parser takes it
+// (the identifier search, the terms and the stored text's writer walk it recursively),
+// refused as not JSON, with a Japanese reason, beyond the parser's depth limit (about 128
+// in Poco 1.11): never a stack overflow.
+TEST(ParseEventBatchTest, DeeplyNestedValuesAreStoredOrRefusedNeverCrash) {
+  for (int depth : {100, 1000, 100000}) {
+    const std::string nested = std::string(depth, '[') + std::string(depth, ']');
+    const EventBatch batch = ParseEventBatch(
+        Batch(R"({"id":"d1","kind":"send_blocked","time":"2026-11-29T14:00:00Z","x":)" + nested +
+              "}"),
+        "pc-1", 1);
+    if (depth == 100) {
+      ASSERT_EQ(batch.status, 200) << batch.error;
+      ASSERT_EQ(batch.accepted.size(), 1u);
+      EXPECT_NE(batch.accepted[0].json.find(nested), std::string::npos);
+    } else {
+      EXPECT_EQ(batch.status, 400) << depth;
+      EXPECT_FALSE(batch.error_ja.empty()) << depth;
+    }
+  }
+}
+
 TEST(EventBatchReplyTest, CountsAndRejections) {
   EXPECT_EQ(EventBatchReply({2, 1}, {{"b", "bad \"kind\""}}),
             R"({"stored":2,"duplicates":1,"rejected":[{"id":"b","error":"bad \"kind\""}]})");
