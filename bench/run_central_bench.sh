@@ -15,6 +15,8 @@
 # checkpoints started during the run (pg_stat_bgwriter).
 # PG_SERVER_OPTIONS: server settings for the private cluster (e.g. "-c max_wal_size=4GB").
 # BACKENDS="sqlite postgresql": the backends to run (both by default).
+# OFFERED="max RATE": the runs, in order (both by default); OFFERED=RATE measures the
+# latency at that load on a fresh database, without the back-to-back run before it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${1:?usage: run_central_bench.sh BUILD_DIR [AGENTS] [BATCH] [SECONDS] [RATE]}"
@@ -94,7 +96,7 @@ run() {  # run NAME DB
   done
   local offered hz
   hz=$(getconf CLK_TCK)
-  for offered in max "$rate"; do
+  for offered in ${OFFERED:-max $rate}; do
     local out central_before pg_before stored
     stats_reset "$name"
     central_before=$(cpu_ticks "$pid"); pg_before=$(cpu_ticks $(pg_pids))
@@ -109,6 +111,10 @@ run() {  # run NAME DB
       if (pg == "postgresql") printf ", PostgreSQL %.0f ms", p * 1000 / hz * 1000 / n
       printf "\n" }'
     stats_report "$name"
+    # PostgreSQL writes the search terms after the commit (central/event_index.h): what
+    # was still to be written when the run ended.
+    [ "$name" = postgresql ] &&
+      echo "           search terms still to be written: $(psql_bench -c "SELECT COUNT(*) FROM event_terms_pending") events"
   done
   echo "           central RSS after: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
   kill -TERM "$pid"; wait "$pid" || true

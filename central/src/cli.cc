@@ -115,8 +115,8 @@ std::string LoginName() {
 }
 
 // Opens the store named by --db; errors are printed.
-std::unique_ptr<Store> Open(const std::string& db) {
-  auto store = OpenStore(db);
+std::unique_ptr<Store> Open(const std::string& db, const StoreOptions& options = {}) {
+  auto store = OpenStore(db, options);
   if (!store.ok()) {
     Fail(kUserError,
          store.error() + "\n(データベースを開けませんでした / cannot open the database)");
@@ -216,7 +216,7 @@ int Serve(int argc, char** argv) {
   const std::string db = args.Has("--db")
                              ? args.Get("--db")
                              : "sqlite:" + (fs::path(state_dir) / "central.db").string();
-  auto store = Open(db);
+  auto store = Open(db, StoreOptions{.index_writer = true});
   if (!store) return kUserError;
   // The web console (DESIGN.md "The web console"), on the same listener.
   auto console_store = console::ConsoleStore::Open(db);

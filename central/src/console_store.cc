@@ -351,6 +351,7 @@ class PocoConsoleStore : public ConsoleStore {
       std::sort(terms.begin(), terms.end());
       terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
       if (terms.empty()) body_filter.recipient_domain = q.recipient_domain;
+      if (!terms.empty()) WritePendingTerms(s);
       if (terms.size() > 1) {
         // Drive by the rarest term (counted up to a cap: a cheap range scan each).
         std::vector<std::pair<Poco::Int64, std::string>> counted;
@@ -453,6 +454,7 @@ class PocoConsoleStore : public ConsoleStore {
       std::vector<WeeklyCount> out;
       if (q.kinds.empty() || q.weeks <= 0) return out;
       if (!q.user && EventCountsCurrent(s)) return CountFromDays(s, q);
+      if (q.user) WritePendingTerms(s);
       constexpr Poco::Int64 kWeek = 7LL * 24 * 3600 * 1000000;
       const Poco::Int64 from = q.from, to = q.from + q.weeks * kWeek;
       std::string sql =
@@ -481,6 +483,13 @@ class PocoConsoleStore : public ConsoleStore {
         out.push_back(WeeklyCount{kind[i], section[i], static_cast<int>(week[i]), count[i]});
       return out;
     });
+  }
+
+  // Before a search reads event_terms: on PostgreSQL the intake writes an event's terms
+  // after its commit (event_index.h); the terms still pending are written now, waiting
+  // for a writer that holds some, so that the search sees every event stored before it.
+  void WritePendingTerms(DbSession& s) {
+    if (db_->dialect() == PocoDb::Dialect::kPostgres) IndexPendingEvents(s, PendingSweep::kAll);
   }
 
   // SearchEvents through the index: candidates are read from the driving term's rows in

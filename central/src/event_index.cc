@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 
 #include "central/console/console_store.h"
 #include "pg_array.h"
@@ -24,8 +26,11 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 
-// Events read per step of the back-fill.
+// Events read per step of the back-fill and of a sweep of pending events.
 constexpr int kBackfillBatch = 2000;
+// Steps of a sweep at most (4 million events): a sweep ends even if events were to keep
+// arriving faster than it writes them.
+constexpr int kMaxSweepSteps = 2000;
 
 // The code points of UTF-8 text as their byte strings (ASCII letters lower-cased); an
 // invalid byte stands for itself.
@@ -170,21 +175,120 @@ std::vector<std::string> EventTerms(const StoredEvent& event) {
 
 namespace {
 
+// In key order: consecutive inserts land on the same B-tree pages (PostgreSQL's index,
+// SQLite's table), not on a random page each.
+void SortRows(std::vector<TermRow>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const TermRow& a, const TermRow& b) {
+    return std::tie(a.term, a.time, a.received, a.id) < std::tie(b.term, b.time, b.received, b.id);
+  });
+}
+
 std::vector<TermRow> RowsOf(const std::vector<const StoredEvent*>& events) {
   std::vector<TermRow> rows;
   for (const StoredEvent* e : events) {
     for (std::string& term : EventTerms(*e))
       rows.push_back(TermRow{std::move(term), e->time, e->received_at, e->id});
   }
-  // In key order: consecutive inserts land on the same B-tree pages (PostgreSQL's index,
-  // SQLite's table), not on a random page each.
-  std::sort(rows.begin(), rows.end(), [](const TermRow& a, const TermRow& b) {
-    return std::tie(a.term, a.time, a.received, a.id) < std::tie(b.term, b.time, b.received, b.id);
-  });
+  SortRows(rows);
   return rows;
 }
 
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string array = "{";
+  for (const std::string& v : values) pg::AppendText(array, v);
+  array.push_back('}');
+  return array;
+}
+
+// The events with these ids, as stored.
+std::vector<StoredEvent> ReadEvents(Poco::Data::Session& session, const std::string& id_array) {
+  std::vector<std::string> id, agent, kind, body;
+  std::vector<Poco::Int64> time, received;
+  std::string ids = id_array;
+  Statement(session) << "SELECT id, agent, kind, event_time, received_at, body FROM events "
+                        "WHERE id = ANY($1::text[])",
+      Poco::Data::Keywords::use(ids), into(id), into(agent), into(kind), into(time), into(received),
+      into(body), now;
+  std::vector<StoredEvent> out(id.size());
+  for (std::size_t i = 0; i < id.size(); ++i)
+    out[i] = StoredEvent{id[i], agent[i], kind[i], time[i], received[i], body[i]};
+  return out;
+}
+
 }  // namespace
+
+std::size_t IndexClaimed(Poco::Data::Session& session, const std::vector<IndexItem>& items) {
+  if (items.empty()) return 0;
+  std::vector<std::string> ids;
+  ids.reserve(items.size());
+  for (const IndexItem& item : items) ids.push_back(item.id);
+  std::string id_array = TextArray(ids);
+  // Locked in id order, as IndexPendingEvents locks them: two writers never wait for each
+  // other in a circle.
+  std::vector<std::string> claimed;
+  Statement(session) << "DELETE FROM event_terms_pending WHERE event_id IN (SELECT event_id "
+                        "FROM event_terms_pending WHERE event_id = ANY($1::text[]) ORDER BY "
+                        "event_id FOR UPDATE) RETURNING event_id",
+      Poco::Data::Keywords::use(id_array), into(claimed), now;
+  // Ids travel without NUL bytes (pg_array.h): compare them as stored.
+  auto stored_form = [](std::string id) {
+    id.erase(std::remove(id.begin(), id.end(), '\0'), id.end());
+    return id;
+  };
+  const std::unordered_set<std::string> mine(claimed.begin(), claimed.end());
+  std::vector<TermRow> rows;
+  std::size_t indexed = 0;
+  for (const IndexItem& item : items) {
+    if (!mine.count(stored_form(item.id))) continue;  // another writer got there first
+    ++indexed;
+    for (const std::string& term : item.terms)
+      rows.push_back(TermRow{term, item.time, item.received_at, item.id});
+  }
+  SortRows(rows);
+  InsertRows(session, true, rows, false);
+  return indexed;
+}
+
+std::size_t IndexPendingEvents(Poco::Data::Session& session, PendingSweep sweep,
+                               std::int64_t received_before) {
+  std::size_t total = 0;
+  Poco::Int64 before = received_before;
+  for (int step = 0; step < kMaxSweepSteps; ++step) {
+    session.begin();
+    std::vector<std::string> ids;
+    const std::string limit = " ORDER BY event_id LIMIT " + std::to_string(kBackfillBatch);
+    if (sweep == PendingSweep::kAll) {
+      Statement(session) << "SELECT event_id FROM event_terms_pending" + limit + " FOR UPDATE",
+          into(ids), now;
+    } else {
+      Statement(session) << "SELECT p.event_id FROM event_terms_pending p JOIN events e ON e.id "
+                            "= p.event_id WHERE e.received_at < $1" +
+                                limit + " FOR UPDATE OF p SKIP LOCKED",
+          Poco::Data::Keywords::use(before), into(ids), now;
+    }
+    if (ids.empty()) {
+      session.commit();
+      return total;
+    }
+    std::string id_array = TextArray(ids);
+    Statement(session) << "DELETE FROM event_terms_pending WHERE event_id = ANY($1::text[])",
+        Poco::Data::Keywords::use(id_array), now;
+    const std::vector<StoredEvent> events = ReadEvents(session, id_array);
+    std::vector<const StoredEvent*> pointers;
+    for (const StoredEvent& e : events) pointers.push_back(&e);
+    InsertRows(session, true, RowsOf(pointers), true);
+    session.commit();
+    total += ids.size();
+    if (ids.size() < static_cast<std::size_t>(kBackfillBatch)) return total;
+  }
+  return total;
+}
+
+const std::vector<std::string>& PendingIndexSchema() {
+  static const std::vector<std::string> kSchema = {
+      "CREATE TABLE IF NOT EXISTS event_terms_pending (event_id TEXT PRIMARY KEY)"};
+  return kSchema;
+}
 
 void IndexEventBatch(Poco::Data::Session& session, bool postgres,
                      const std::vector<const StoredEvent*>& events) {

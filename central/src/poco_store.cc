@@ -11,8 +11,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string_view>
@@ -78,6 +81,10 @@ const std::vector<Migration>& Migrations() {
       // 5: blocks per local day and desktop user, for the near misses per person
       // (event_counts.h); recounted by `serve` at its next start.
       {5, EventUserCountSchema()},
+      // 6: events whose search terms are still to be written (event_index.h: deferred
+      // indexing on PostgreSQL; on SQLite the intake writes them at once and this stays
+      // empty).
+      {6, PendingIndexSchema()},
   };
   return kMigrations;
 }
@@ -88,9 +95,13 @@ const std::vector<Migration>& Migrations() {
 class PostgresEventInsert {
  public:
   explicit PostgresEventInsert(Session& s) : statement_(s) {
-    statement_ << "INSERT INTO events (id, agent, kind, event_time, received_at, body) "
-                  "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], "
-                  "$5::bigint[], $6::text[]) ON CONFLICT (id) DO NOTHING RETURNING id",
+    // Each newly stored event also gets its row in event_terms_pending (event_index.h):
+    // its search terms are written after the commit.
+    statement_ << "WITH stored AS (INSERT INTO events (id, agent, kind, event_time, "
+                  "received_at, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], "
+                  "$4::bigint[], $5::bigint[], $6::text[]) ON CONFLICT (id) DO NOTHING "
+                  "RETURNING id), pending AS (INSERT INTO event_terms_pending (event_id) SELECT "
+                  "id FROM stored) SELECT id FROM stored",
         use(ids_), use(agents_), use(kinds_), use(times_), use(received_), use(bodies_),
         into(stored_);
   }
@@ -243,6 +254,14 @@ class PocoStore : public Store {
                       [this](const std::vector<const StoredEvent*>& events) {
                         return StoreEventBatch(events);
                       }) {}
+
+  ~PocoStore() override { StopIndexWriter(); }
+
+  // After Migrate: starts the index writer (PostgreSQL).
+  void StartIndexWriter() {
+    if (dialect_ != Dialect::kPostgres) return;
+    index_writer_ = std::thread([this] { IndexWriterLoop(); });
+  }
 
   Status Migrate() {
     return ToStatus(Run<bool>("migrating the database schema", true, [&](Session& s) {
@@ -483,12 +502,107 @@ class PocoStore : public Store {
       std::vector<const StoredEvent*> fresh;
       for (std::size_t i = 0; i < events.size(); ++i)
         if (stored[i]) fresh.push_back(events[i]);
-      IndexEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
+      // PostgreSQL: the terms are written after the commit, off the reply's path (their
+      // pending rows went in with the events); SQLite, one writer, writes them now.
+      if (dialect_ == Dialect::kSqlite) IndexEventBatch(s, false, fresh);
       CountEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
       QueueForReview(s, fresh);
       s.commit();
+      if (dialect_ == Dialect::kPostgres) QueueForIndex(fresh);
       return stored;
     });
+  }
+
+  // The index writer (PostgreSQL): writes the terms of events stored by this process after
+  // their commit, from what the intake read; and sweeps what is pending from the stored
+  // JSON at start (what an earlier run left) and every kSweepEvery (what a failed write or
+  // another central left; only events older than kStaleAfter, which their own writer has
+  // had time for).
+  static constexpr std::size_t kMaxQueuedIndexItems = 50000;  // about 25 MB of terms
+  static constexpr std::size_t kMaxIndexGroup = 10000;
+  static constexpr std::chrono::seconds kSweepEvery{30};
+  static constexpr Micros kStaleAfter = 60 * 1000000LL;
+
+  void QueueForIndex(const std::vector<const StoredEvent*>& fresh) {
+    if (fresh.empty()) return;
+    {
+      std::lock_guard<std::mutex> lock(index_mutex_);
+      for (const StoredEvent* e : fresh) {
+        // Full (the database has been too slow for minutes): left pending in the table, for
+        // the next sweep.
+        if (index_queue_.size() >= kMaxQueuedIndexItems) break;
+        index_queue_.push_back(IndexItem{e->id, e->time, e->received_at, EventTerms(*e)});
+      }
+    }
+    index_ready_.notify_one();
+  }
+
+  // Writes what is queued before it returns (a clean stop leaves nothing pending unless
+  // the database is unreachable).
+  void StopIndexWriter() {
+    {
+      std::lock_guard<std::mutex> lock(index_mutex_);
+      index_stopping_ = true;
+    }
+    index_ready_.notify_one();
+    if (index_writer_.joinable()) index_writer_.join();
+  }
+
+  void IndexWriterLoop() {
+    bool sweep_all = true;  // at start
+    auto next_sweep = std::chrono::steady_clock::now();
+    while (true) {
+      std::vector<IndexItem> items;
+      bool stopping = false;
+      {
+        std::unique_lock<std::mutex> lock(index_mutex_);
+        index_ready_.wait_until(lock, next_sweep,
+                                [&] { return index_stopping_ || !index_queue_.empty(); });
+        const std::size_t n = std::min(index_queue_.size(), kMaxIndexGroup);
+        items.assign(std::make_move_iterator(index_queue_.begin()),
+                     std::make_move_iterator(index_queue_.begin() + static_cast<long>(n)));
+        index_queue_.erase(index_queue_.begin(), index_queue_.begin() + static_cast<long>(n));
+        stopping = index_stopping_;
+      }
+      if (!items.empty()) {
+        auto written = RunOn<std::size_t>("writing the search terms of stored events",
+                                          Access::kWrite, [&](Connection& c) {
+                                            Session& s = *c.session;
+                                            s.begin();
+                                            const std::size_t n = IndexClaimed(s, items);
+                                            s.commit();
+                                            return n;
+                                          });
+        if (!written.ok()) {
+          ReportIndexError(written.error());
+          next_sweep = std::min(next_sweep, std::chrono::steady_clock::now() + kSweepEvery);
+        }
+        continue;  // what is queued first; the sweep when the queue is empty
+      }
+      if (stopping) return;
+      if (std::chrono::steady_clock::now() < next_sweep) continue;
+      const Micros now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+      auto swept = RunOn<std::size_t>(
+          "writing the search terms of pending events", Access::kWrite, [&](Connection& c) {
+            return IndexPendingEvents(*c.session,
+                                      sweep_all ? PendingSweep::kAll : PendingSweep::kStale,
+                                      now_us - kStaleAfter);
+          });
+      if (swept.ok())
+        sweep_all = false;
+      else
+        ReportIndexError(swept.error());
+      next_sweep = std::chrono::steady_clock::now() + kSweepEvery;
+    }
+  }
+
+  static void ReportIndexError(const std::string& error) {
+    std::fprintf(stderr,
+                 "sendguard-central: 検索用の索引を書き込めませんでした。あとで書き直します "
+                 "(could not write the search index; it is written again later): %s\n",
+                 error.c_str());
   }
 
   // Queues the newly stored confirmed sends for the review sweep (migration 4), in the
@@ -583,6 +697,11 @@ class PocoStore : public Store {
   ConnectionPool pool_;
   std::unique_ptr<ConnectionPool> writer_pool_;  // SQLite only
   std::mutex write_mutex_;
+  std::mutex index_mutex_;  // guards index_queue_ and index_stopping_
+  std::condition_variable index_ready_;
+  std::deque<IndexItem> index_queue_;
+  bool index_stopping_ = false;
+  std::thread index_writer_;  // PostgreSQL only; stopped by ~PocoStore before the pools go
   GroupCommit group_commit_;  // last: its leaders use the members above
 };
 
@@ -707,7 +826,7 @@ Status PrepareSqliteFile(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& db, const StoreOptions& options) {
   RegisterConnectors();
   std::unique_ptr<PocoStore> store;
   if (db.rfind("sqlite:", 0) == 0) {
@@ -754,6 +873,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
   }
   Status migrated = store->Migrate();
   if (!migrated.ok()) return Result<std::unique_ptr<Store>>::Error(migrated.message());
+  if (options.index_writer) store->StartIndexWriter();
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -10,7 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include "central/console/console_store.h"
 #include "test_support.h"
@@ -291,6 +294,181 @@ TEST(EventTermsTest, TermsAreDomainsWithParentsUserAndSubjectBigrams) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventIndexTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// Deferred indexing on PostgreSQL (event_index.h): the intake replies before the terms are
+// written; the store's index writer, the sweep at start and every search write them, each
+// event's exactly once.
+class DeferredIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = central_test::NewPostgresDatabase();
+    ASSERT_FALSE(db_.empty());
+    auto cs = ConsoleStore::Open(db_);
+    ASSERT_TRUE(cs.ok()) << cs.error();
+    cs_ = std::move(cs).value();
+  }
+
+  std::unique_ptr<Store> OpenWith(bool index_writer) {
+    auto store = OpenStore(db_, StoreOptions{.index_writer = index_writer});
+    EXPECT_TRUE(store.ok()) << store.error();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  // Event `n`: one recipient at a domain of its own ("d-N.example.jp"), so a search finds
+  // exactly it.
+  static StoredEvent Event(int n) {
+    const std::string id = "ev-" + std::to_string(n);
+    const Micros t = (1000 + n) * kSecond;
+    return StoredEvent{id,
+                       "pc-1",
+                       "send_blocked",
+                       t,
+                       t,
+                       R"({"id":")" + id +
+                           R"(","kind":"send_blocked","user":"tanaka",)"
+                           R"("subject":"住民票の写し 第)" +
+                           std::to_string(n) + R"(号","recipients":[{"address":"a@d-)" +
+                           std::to_string(n) + R"(.example.jp","external":true}]})"};
+  }
+
+  std::int64_t Count(const std::string& sql) {
+    Poco::Int64 n = -1;
+    auto raw = central_test::RawSession(db_);
+    Poco::Data::Statement(*raw) << sql, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
+    return n;
+  }
+
+  // Waits (up to a minute) until no event's terms are pending; false if some still are.
+  bool NothingPending() {
+    for (int i = 0; i < 600; ++i) {
+      if (Count("SELECT COUNT(*) FROM event_terms_pending") == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  // The index holds exactly the terms of events 0..n-1, each once (the primary key would
+  // refuse a second copy; a writer that tried would have failed and left events pending).
+  void ExpectIndexed(int n) {
+    std::size_t want = 0;
+    for (int i = 0; i < n; ++i) want += EventTerms(Event(i)).size();
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM event_terms"), static_cast<std::int64_t>(want));
+    EXPECT_EQ(Count("SELECT COUNT(DISTINCT event_id) FROM event_terms"), n);
+    for (int i : {0, n / 2, n - 1}) {
+      EventQuery q;
+      q.recipient_domain = "d-" + std::to_string(i) + ".example.jp";
+      auto page = cs_->SearchEvents(q);
+      ASSERT_TRUE(page.ok()) << page.error();
+      ASSERT_EQ(page.value().events.size(), 1u) << i;
+      EXPECT_EQ(page.value().events[0].event.id, Event(i).id);
+    }
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::unique_ptr<ConsoleStore> cs_;
+};
+
+TEST_F(DeferredIndexTest, TheIndexWriterWritesTheTermsAfterTheCommit) {
+  auto store = OpenWith(true);
+  ASSERT_TRUE(store);
+  std::vector<StoredEvent> batch;
+  for (int i = 0; i < 2000; ++i) {
+    batch.push_back(Event(i));
+    if (batch.size() == 100) {
+      ASSERT_TRUE(store->InsertEvents(batch).ok());
+      batch.clear();
+    }
+  }
+  // No search ran: only the writer can have emptied the pending table.
+  ASSERT_TRUE(NothingPending());
+  ExpectIndexed(2000);
+}
+
+// A central stopped between an event's commit and its terms (killed, or the database
+// refused the terms): the next one writes them at start, from the stored JSON.
+TEST_F(DeferredIndexTest, TermsLeftPendingAreWrittenByTheNextStart) {
+  {
+    auto stopped = OpenWith(false);
+    ASSERT_TRUE(stopped);
+    std::vector<StoredEvent> batch;
+    for (int i = 0; i < 3000; ++i) batch.push_back(Event(i));  // two sweep steps and more
+    ASSERT_TRUE(stopped->InsertEvents(batch).ok());
+  }
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM event_terms_pending"), 3000);
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM event_terms"), 0);
+  auto next = OpenWith(true);
+  ASSERT_TRUE(next);
+  ASSERT_TRUE(NothingPending());
+  ExpectIndexed(3000);
+}
+
+// Read your writes: a search right after a batch's reply finds its events, whether the
+// writer has got to them, is writing them, or has not started.
+TEST_F(DeferredIndexTest, ASearchFindsEveryEventStoredBeforeIt) {
+  for (bool writer : {true, false}) {
+    SCOPED_TRACE(writer ? "with the writer" : "without a writer");
+    auto store = OpenWith(writer);
+    ASSERT_TRUE(store);
+    const int base = writer ? 0 : 1000;
+    for (int i = base; i < base + 200; ++i) {
+      ASSERT_TRUE(store->InsertEvents({Event(i)}).ok());
+      EventQuery q;
+      q.recipient_domain = "d-" + std::to_string(i) + ".example.jp";
+      auto page = cs_->SearchEvents(q);
+      ASSERT_TRUE(page.ok()) << page.error();
+      ASSERT_EQ(page.value().events.size(), 1u) << i;
+      q = EventQuery();
+      q.user = "tanaka";
+      q.limit = 1;
+      page = cs_->SearchEvents(q);
+      ASSERT_TRUE(page.ok()) << page.error();
+      ASSERT_EQ(page.value().events.size(), 1u);
+      EXPECT_EQ(page.value().events[0].event.id, Event(i).id);  // the newest
+    }
+  }
+}
+
+// Two centrals on one database (an agent that retries at the other one sends some events
+// to both), and a console searching all along: every batch and search succeeds, and each
+// event's terms are written once.
+TEST_F(DeferredIndexTest, TwoCentralsAndSearchesWriteEachEventsTermsOnce) {
+  auto a = OpenWith(true);
+  auto b = OpenWith(true);
+  ASSERT_TRUE(a && b);
+  constexpr int kEvents = 4000;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  testing::internal::CaptureStderr();
+  auto intake = [&](Store* store, int start) {
+    for (int i = start; i < kEvents; i += 100) {
+      std::vector<StoredEvent> batch;
+      for (int j = i; j < i + 150 && j < kEvents; ++j) batch.push_back(Event(j));  // overlap
+      if (!store->InsertEvents(batch).ok()) ++failures;
+    }
+  };
+  std::thread searcher([&] {
+    int n = 0;
+    while (!done) {
+      EventQuery q;
+      q.recipient_domain = "d-" + std::to_string(n++ % kEvents) + ".example.jp";
+      if (!cs_->SearchEvents(q).ok()) ++failures;
+    }
+  });
+  std::thread ta(intake, a.get(), 0), tb(intake, b.get(), 50);
+  ta.join();
+  tb.join();
+  done = true;
+  searcher.join();
+  const bool drained = NothingPending();
+  a.reset();
+  b.reset();
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(log, "");
+  ASSERT_TRUE(drained);
+  ExpectIndexed(kEvents);
+}
 
 }  // namespace
 }  // namespace central::console

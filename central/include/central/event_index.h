@@ -22,6 +22,8 @@
 #ifndef CENTRAL_EVENT_INDEX_H_
 #define CENTRAL_EVENT_INDEX_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +65,45 @@ void IndexEventBatch(Poco::Data::Session& session, bool postgres,
 // Fills event_terms for every stored event (the migration that adds the index), in
 // batches, inside the caller's transaction.
 void BackfillEventIndex(Poco::Data::Session& session, bool postgres);
+
+// Deferred indexing (PostgreSQL; issue 17). Index rows were three quarters of the
+// server's work at intake, and a batch's reply waited for them. Now the intake stores each
+// new event together with a row in event_terms_pending, in the same transaction, and
+// replies; the terms are written afterwards:
+//   - by the store's index writer, from the terms the intake already read (IndexClaimed);
+//   - or from the stored JSON (IndexPendingEvents): at start (what a stopped or crashed
+//     central left), every half minute (what another central or a failed write left), and
+//     before every search that reads event_terms, so that a search sees every event
+//     stored before it began.
+// Each writer claims an event by deleting its pending row in the transaction that writes
+// the event's terms, locking pending rows in event id order: whichever gets there first
+// writes them, exactly once, and a search waits for a writer that holds rows it needs.
+
+// An event whose terms are to be written.
+struct IndexItem {
+  std::string id;
+  std::int64_t time = 0;
+  std::int64_t received_at = 0;
+  std::vector<std::string> terms;
+};
+
+// Claims the pending rows of `items` and writes the terms of the events claimed (those
+// no other writer got to first), inside the caller's transaction. PostgreSQL only.
+// Returns the number of events indexed.
+std::size_t IndexClaimed(Poco::Data::Session& session, const std::vector<IndexItem>& items);
+
+enum class PendingSweep {
+  kAll,    // every pending event, waiting for writers that hold some (a search, a start)
+  kStale,  // those received before a time that no writer holds now (never waits)
+};
+// Writes the terms of pending events from their stored JSON, in transactions of its own
+// (the session must not be in one) of up to 2,000 events; kStale: only events received
+// before `received_before` (microseconds). PostgreSQL only. Returns the number indexed.
+std::size_t IndexPendingEvents(Poco::Data::Session& session, PendingSweep sweep,
+                               std::int64_t received_before = 0);
+
+// The statements that create event_terms_pending (schema migration 6).
+const std::vector<std::string>& PendingIndexSchema();
 
 // The statements that create event_terms (schema migration 2); "{without_rowid}" is
 // " WITHOUT ROWID" on SQLite and "" on PostgreSQL.

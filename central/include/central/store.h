@@ -130,7 +130,14 @@ class Store {
 // Opens (creating and migrating as needed) the store named by a --db value:
 //   "sqlite:PATH"                              embedded SQLite file
 //   "postgresql://user[:password]@host[:port]/dbname"
-Result<std::unique_ptr<Store>> OpenStore(const std::string& db);
+struct StoreOptions {
+  // PostgreSQL: a thread of the store's writes the search terms of stored events after
+  // their commit, and at start those an earlier run left (event_index.h); `serve` has it.
+  // Without it they stay pending until a search, or a store with it, writes them (a
+  // command-line store is gone before that would matter).
+  bool index_writer = false;
+};
+Result<std::unique_ptr<Store>> OpenStore(const std::string& db, const StoreOptions& options = {});
 
 // The libpq connection string ("host=... port=... user=... dbname=...") for a
 // postgresql:// URL; percent-escapes are decoded and values quoted as libpq wants.
