@@ -350,6 +350,51 @@ TEST_F(SmtpHardeningTest, KeptSessionDroppedMidPipelineIsReplacedAndSendsOnce) {
   EXPECT_EQ(sessions, 2u) << log;
 }
 
+// A hostile but valid upstream against the pipelined envelope (issue 17): its replies
+// split one byte per segment, several replies in one segment, replies of two lines. Each
+// time the client hears upstream's own refusal, a refused recipient sends nothing, the
+// kept session stays in step (the next mail gets its own replies, not an earlier one's),
+// and each accepted mail is delivered once.
+class SmtpReplyShapeTest : public SmtpHardeningTest,
+                           public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(SmtpReplyShapeTest, PipelinedEnvelopeIsReadWhateverShapeTheRepliesHave) {
+  StartAgent(StartScripted({"--ehlo", "PIPELINING", "--refuse-rcpt", "kimura-t@city.honjo.lg.jp",
+                            "--refuse-rcpt", "sato-k@city.honjo.lg.jp", GetParam()}));
+  const std::string eml = kMail + "/p01_internal_only_to.eml";
+  const CommandRun all_refused = Send(eml, "kimura-t@city.honjo.lg.jp,sato-k@city.honjo.lg.jp");
+  EXPECT_NE(all_refused.output.find("550 5.1.1 <kimura-t@city.honjo.lg.jp>: Recipient address "
+                                    "rejected"),
+            std::string::npos)
+      << all_refused.output;
+  const CommandRun one_refused = Send(eml, "arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp");
+  EXPECT_NE(one_refused.output.find("550 5.1.1 <kimura-t@city.honjo.lg.jp>: Recipient address "
+                                    "rejected"),
+            std::string::npos)
+      << one_refused.output;
+  EXPECT_EQ(one_refused.output.find("queued as"), std::string::npos) << one_refused.output;
+  const CommandRun first = Send(eml, "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(first.output.find("<-  250 2.0.0 Ok: queued as 1"), std::string::npos) << first.output;
+  const CommandRun second = Send(eml, "arai-a@city.honjo.lg.jp,tanaka-h@city.honjo.lg.jp");
+  EXPECT_NE(second.output.find("<-  250 2.0.0 Ok: queued as 2"), std::string::npos)
+      << second.output;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(Delivered().size(), 2u);
+  const std::string log = Read(dir_ / "sink" / "commands.log");
+  // No message line reached upstream in a refused transaction.
+  EXPECT_EQ(log.find("DATA ABORTED after "), log.find("DATA ABORTED after 0 lines")) << log;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, SmtpReplyShapeTest,
+                         ::testing::Values("--reply-bytes-apart", "--coalesce-replies",
+                                           "--multiline-replies"),
+                         [](const auto& info) {
+                           std::string name;
+                           for (char c : std::string(info.param))
+                             if (std::isalnum(static_cast<unsigned char>(c))) name.push_back(c);
+                           return name;
+                         });
+
 // Issue 10, item 7: a web page can make the browser POST a form to the SMTP port. The
 // form's body holds a whole SMTP dialogue; the agent must close the connection at the
 // request line, so none of it reaches upstream, and curl is not left waiting.

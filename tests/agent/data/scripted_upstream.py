@@ -19,11 +19,19 @@ recipient of the transaction was accepted (RFC 2920 §3.1), or 354 regardless wi
 --data-354-always (a server that does not follow that); --drop-on-mail N closes the
 connection without a reply when the N-th MAIL of a connection arrives. A message whose
 connection ends before its final dot is not stored; "DATA ABORTED after K lines" is logged.
+
+How replies travel, for a relay that must read them whatever their shape:
+--reply-bytes-apart sends every reply one byte per TCP segment, 2 ms apart (a reply, even
+its code, split anywhere); --coalesce-replies holds replies until every command received
+so far is answered and then sends them in one write (a pipelined group's replies
+together, several in one segment); --multiline-replies answers MAIL, RCPT and the final
+dot with two-line replies ("250-..." then "250 ...", "550-..." then "550 ...").
 """
 import argparse
 import os
 import socket
 import threading
+import time
 
 lock = threading.Lock()
 count = 0
@@ -39,14 +47,38 @@ def log(directory, line):
 def serve(conn, args):
     global count
     buffer = b""
+    held = []
+    if args.reply_bytes_apart:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def write(data):
+        if args.coalesce_replies:
+            held.append(data)
+        elif args.reply_bytes_apart:
+            for i in range(len(data)):
+                conn.sendall(data[i:i + 1])
+                time.sleep(0.002)
+        else:
+            conn.sendall(data)
+
+    def flush():
+        if held:
+            conn.sendall(b"".join(held))
+            held.clear()
 
     def send(text):
-        conn.sendall(text.encode() + b"\r\n")
+        write(text.encode() + b"\r\n")
+
+    def send_two(code, first, last):
+        if args.multiline_replies:
+            send("%s-%s" % (code, first))
+        send("%s %s" % (code, last))
 
     def lines():
         nonlocal buffer
         while True:
             while b"\n" not in buffer:
+                flush()  # every command received so far is answered
                 chunk = conn.recv(65536)
                 if not chunk:
                     return
@@ -70,23 +102,27 @@ def serve(conn, args):
                 out = ["250-%s" % args.greeting_host]
                 for i, ext in enumerate(args.ehlo):
                     out.append(("250 " if i == len(args.ehlo) - 1 else "250-") + ext)
-                conn.sendall(("\r\n".join(out) + "\r\n").encode())
+                write(("\r\n".join(out) + "\r\n").encode())
         elif verb == "MAIL":
             mails += 1
             if mails == args.drop_on_mail:
                 break
             mail_ok = not args.refuse_mail
             accepted = 0
-            send("250 2.1.0 Ok" if mail_ok else "550 5.7.1 Sender refused")
+            if mail_ok:
+                send_two("250", "2.1.0 Sender looks fine", "2.1.0 Ok")
+            else:
+                send_two("550", "5.7.1 Policy says no", "5.7.1 Sender refused")
         elif verb == "RCPT":
             address = line[line.find("<") + 1:line.find(">")] if "<" in line else ""
             if not mail_ok:
                 send("503 5.5.1 Need MAIL command")
             elif address in args.refuse_rcpt:
-                send("550 5.1.1 <%s>: Recipient address rejected" % address)
+                send_two("550", "5.1.1 Unknown here",
+                         "5.1.1 <%s>: Recipient address rejected" % address)
             else:
                 accepted += 1
-                send("250 2.1.5 Ok")
+                send_two("250", "2.1.5 Recipient looks fine", "2.1.5 Ok")
         elif verb == "RSET":
             mail_ok = False
             accepted = 0
@@ -119,13 +155,22 @@ def serve(conn, args):
             with open(os.path.join(args.dir, "msg%d.eml" % n), "w", encoding="utf-8",
                       errors="replace") as f:
                 f.write("\n".join(body) + "\n")
-            send("250 2.0.0 Ok: queued as %d" % n)
+            send_two("250", "2.0.0 Accepted", "2.0.0 Ok: queued as %d" % n)
         elif verb == "QUIT":
             send("221 2.0.0 Bye")
             break
         else:
             send("502 5.5.1 Not offered")
+    flush()
     conn.close()
+
+
+def serve_logged(conn, args):
+    try:
+        serve(conn, args)
+    except OSError as e:  # the relay closed the connection while a reply was on its way
+        log(args.dir, "CONNECTION LOST: %s" % e)
+        conn.close()
 
 
 def main():
@@ -138,6 +183,9 @@ def main():
     parser.add_argument("--refuse-mail", action="store_true")
     parser.add_argument("--data-354-always", action="store_true")
     parser.add_argument("--drop-on-mail", type=int, default=0)
+    parser.add_argument("--reply-bytes-apart", action="store_true")
+    parser.add_argument("--coalesce-replies", action="store_true")
+    parser.add_argument("--multiline-replies", action="store_true")
     args = parser.parse_args()
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -145,7 +193,7 @@ def main():
     server.listen(16)
     while True:
         conn, _ = server.accept()
-        threading.Thread(target=serve, args=(conn, args), daemon=True).start()
+        threading.Thread(target=serve_logged, args=(conn, args), daemon=True).start()
 
 
 if __name__ == "__main__":
