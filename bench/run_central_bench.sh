@@ -113,8 +113,19 @@ run() {  # run NAME DB
     stats_report "$name"
     # PostgreSQL writes the search terms after the commit (central/event_index.h): what
     # was still to be written when the run ended.
-    [ "$name" = postgresql ] &&
-      echo "           search terms still to be written: $(psql_bench -c "SELECT COUNT(*) FROM event_terms_pending") events"
+    if [ "$name" = postgresql ]; then
+      local pending started pg_at
+      pending=$(psql_bench -c "SELECT COUNT(*) FROM event_terms_pending")
+      echo "           search terms still to be written: $pending events"
+      if [ "$pending" -gt 0 ]; then  # how long, and how much of the server, catching up takes
+        started=$(date +%s.%N); pg_at=$(cpu_ticks $(pg_pids))
+        while [ "$(psql_bench -c "SELECT COUNT(*) FROM event_terms_pending")" -gt 0 ]; do sleep 0.1; done
+        awk -v s="$started" -v e="$(date +%s.%N)" -v p=$(( $(cpu_ticks $(pg_pids)) - pg_at )) \
+            -v n="$pending" -v hz="$hz" 'BEGIN {
+          printf "           ... written %.1f s later, PostgreSQL CPU %.0f ms (%.0f ms per 1,000 events)\n",
+                 e - s, p * 1000 / hz, p * 1000 / hz * 1000 / n }'
+      fi
+    fi
   done
   echo "           central RSS after: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
   kill -TERM "$pid"; wait "$pid" || true

@@ -503,12 +503,21 @@ class PocoStore : public Store {
       for (std::size_t i = 0; i < events.size(); ++i)
         if (stored[i]) fresh.push_back(events[i]);
       // PostgreSQL: the terms are written after the commit, off the reply's path (their
-      // pending rows went in with the events); SQLite, one writer, writes them now.
-      if (dialect_ == Dialect::kSqlite) IndexEventBatch(s, false, fresh);
+      // pending rows went in with the events), unless the index writer is that far behind
+      // (or there is none): then now, as SQLite, one writer, always does. The intake then
+      // goes at the pace of the index again, and the terms a search may have to write
+      // first stay a few seconds' worth.
+      const bool later = dialect_ == Dialect::kPostgres && IndexWriterHasRoom();
+      if (!later && !fresh.empty()) {
+        if (dialect_ == Dialect::kSqlite)
+          IndexEventBatch(s, false, fresh);
+        else
+          IndexClaimed(s, IndexItems(fresh));
+      }
       CountEventBatch(s, dialect_ == Dialect::kPostgres, fresh);
       QueueForReview(s, fresh);
       s.commit();
-      if (dialect_ == Dialect::kPostgres) QueueForIndex(fresh);
+      if (later) QueueForIndex(fresh);
       return stored;
     });
   }
@@ -518,21 +527,34 @@ class PocoStore : public Store {
   // JSON at start (what an earlier run left) and every kSweepEvery (what a failed write or
   // another central left; only events older than kStaleAfter, which their own writer has
   // had time for).
-  static constexpr std::size_t kMaxQueuedIndexItems = 50000;  // about 25 MB of terms
-  static constexpr std::size_t kMaxIndexGroup = 10000;
+  // Events waiting for the writer at most (a soft limit: groups being stored may add
+  // theirs): about a second of a busy intake.
+  static constexpr std::size_t kMaxQueuedIndexItems = 5000;
+  // Events per write: a search waits for a write in progress that holds events it needs.
+  static constexpr std::size_t kMaxIndexGroup = 5000;
   static constexpr std::chrono::seconds kSweepEvery{30};
   static constexpr Micros kStaleAfter = 60 * 1000000LL;
 
+  static std::vector<IndexItem> IndexItems(const std::vector<const StoredEvent*>& events) {
+    std::vector<IndexItem> items;
+    items.reserve(events.size());
+    for (const StoredEvent* e : events)
+      items.push_back(IndexItem{e->id, e->time, e->received_at, EventTerms(*e)});
+    return items;
+  }
+
+  bool IndexWriterHasRoom() {
+    std::lock_guard<std::mutex> lock(index_mutex_);
+    return index_writer_.joinable() && !index_stopping_ &&
+           index_queue_.size() < kMaxQueuedIndexItems;
+  }
+
   void QueueForIndex(const std::vector<const StoredEvent*>& fresh) {
     if (fresh.empty()) return;
+    std::vector<IndexItem> items = IndexItems(fresh);
     {
       std::lock_guard<std::mutex> lock(index_mutex_);
-      for (const StoredEvent* e : fresh) {
-        // Full (the database has been too slow for minutes): left pending in the table, for
-        // the next sweep.
-        if (index_queue_.size() >= kMaxQueuedIndexItems) break;
-        index_queue_.push_back(IndexItem{e->id, e->time, e->received_at, EventTerms(*e)});
-      }
+      for (IndexItem& item : items) index_queue_.push_back(std::move(item));
     }
     index_ready_.notify_one();
   }
