@@ -533,6 +533,7 @@ class PocoStore : public Store {
   // Events per write: a search waits for a write in progress that holds events it needs.
   static constexpr std::size_t kMaxIndexGroup = 5000;
   static constexpr std::chrono::seconds kSweepEvery{30};
+  static constexpr std::chrono::milliseconds kIndexGather{200};
   static constexpr Micros kStaleAfter = 60 * 1000000LL;
 
   static std::vector<IndexItem> IndexItems(const std::vector<const StoredEvent*>& events) {
@@ -580,6 +581,12 @@ class PocoStore : public Store {
         std::unique_lock<std::mutex> lock(index_mutex_);
         index_ready_.wait_until(lock, next_sweep,
                                 [&] { return index_stopping_ || !index_queue_.empty(); });
+        // Let a few groups gather: one write of many events costs the server less than
+        // many small ones (a commit and a claim each; consecutive terms share pages).
+        if (!index_queue_.empty())
+          index_ready_.wait_for(lock, kIndexGather, [&] {
+            return index_stopping_ || index_queue_.size() >= kMaxIndexGroup / 2;
+          });
         const std::size_t n = std::min(index_queue_.size(), kMaxIndexGroup);
         items.assign(std::make_move_iterator(index_queue_.begin()),
                      std::make_move_iterator(index_queue_.begin() + static_cast<long>(n)));
