@@ -104,6 +104,7 @@ class HeadingCache {
 struct Scratch {
   NormalizedText nt;
   std::vector<NumberToken> numbers;
+  std::string digit_pool;  // digits of the numbers that are not one run in the text
   std::vector<Candidate> cands;
 };
 thread_local Scratch scratch;
@@ -120,7 +121,7 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   const HeadingCache::Heading& heading = headings.Get(info.header);
   std::vector<NumberToken>& numbers = scratch.numbers;
   numbers.clear();
-  FindNumberTokens(nt.text, &numbers);
+  FindNumberTokens(nt.text, &numbers, &scratch.digit_pool);
   TableIndex tables;
   ScanText scan{nt.text, heading.normalized, &numbers, &tables};
   std::vector<Candidate>& cands = scratch.cands;
@@ -239,7 +240,8 @@ std::vector<TextSpan> FindInText(std::string_view utf8) {
   NormalizedText nt;
   NormalizeForDetection(utf8, &nt);
   std::vector<NumberToken> numbers;
-  FindNumberTokens(nt.text, &numbers);
+  std::string digit_pool;
+  FindNumberTokens(nt.text, &numbers, &digit_pool);
   TableIndex tables;
   ScanText scan{nt.text, {}, &numbers, &tables};
   std::vector<Candidate> cands;
