@@ -114,9 +114,11 @@ bool ContainsAny(std::string_view window, std::initializer_list<std::string_view
 
 std::size_t LineStart(std::string_view text, std::size_t pos) {
   if (pos > text.size()) pos = text.size();
-  std::size_t p = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-  if (p == std::string_view::npos || (pos == 0)) return 0;
-  return p + 1;
+  if (pos == 0) return 0;
+  // memrchr, not rfind (a byte at a time): the label of every value asks for its line.
+  const void* nl = memrchr(text.data(), '\n', pos);
+  return nl == nullptr ? 0
+                       : static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
 }
 
 std::size_t LineEnd(std::string_view text, std::size_t pos) {
