@@ -18,7 +18,7 @@ bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 }  // namespace
 
-char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length) {
+char32_t DecodeCodePointAt(std::string_view text, std::size_t pos, std::size_t* length) {
   if (pos >= text.size()) {
     if (length) *length = 0;
     return 0;
@@ -39,7 +39,7 @@ char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length
   return cp;
 }
 
-char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* length) {
+char32_t DecodeCodePointBefore(std::string_view text, std::size_t pos, std::size_t* length) {
   if (pos == 0 || pos > text.size()) {
     if (length) *length = 0;
     return 0;
@@ -51,7 +51,7 @@ char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* le
     ++steps;
   }
   std::size_t n = 0;
-  char32_t cp = CodePointAt(text, start, &n);
+  char32_t cp = DecodeCodePointAt(text, start, &n);
   if (start + n != pos) {  // malformed: treat the last byte alone
     if (length) *length = 1;
     return 0xFFFD;
