@@ -126,6 +126,15 @@ const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos
         // line and delimiter was 5 % of plain text).
         const std::size_t sep = NextTabOrComma(text, line);
         if (sep >= n) break;
+        if ((sep > 0 && IsAsciiDigit(text[sep - 1])) ||
+            (sep + 1 < n && IsAsciiDigit(text[sep + 1]))) {
+          // "1,024": a digit next to the delimiter, so its line cannot open a table (see
+          // below); on to the line after, without looking for the line's start.
+          const void* next_nl = std::memchr(base + sep, '\n', n - sep);
+          if (next_nl == nullptr) break;
+          line = static_cast<std::size_t>(static_cast<const char*>(next_nl) - base) + 1;
+          continue;
+        }
         const void* prev_nl = sep > line ? memrchr(base + line, '\n', sep - line) : nullptr;
         if (prev_nl != nullptr)
           line = static_cast<std::size_t>(static_cast<const char*>(prev_nl) - base) + 1;
