@@ -316,6 +316,46 @@ INSTANTIATE_TEST_SUITE_P(
              std::to_string(std::get<2>(info.param));
     });
 
+// A text file over max_file_bytes: the bytes read past the limit into the scanner's
+// buffer are given back (Commit with fewer bytes than were read), so a number just below
+// the limit is found and one just above it is not, with one thread and with the pipeline.
+TEST(StreamLimitTest, OnlyTheBytesBelowTheLimitAreChecked) {
+  const std::string below = MakeMyNumber("40000000001");
+  const std::string above = MakeMyNumber("40000000002");
+  const std::size_t limit = 150000;  // past the 64 KiB head, inside the first read
+  std::string text;
+  while (text.size() < limit - 200) text += "見本の文章です。番号はありません。\n";
+  text += "個人番号 " + below + "\n";
+  const std::size_t below_at = text.rfind(below);
+  while (text.size() < limit + 100) text += "見本の文章です。番号はありません。\n";
+  text += "個人番号 " + above + "\n";
+  while (text.size() < 400000) text += "見本の文章です。番号はありません。\n";
+  ASSERT_LT(below_at + 13, limit);
+  const std::string path = TempPath("limit.txt");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  for (const int threads : {1, 2}) {
+    Options options;
+    options.reveal = true;
+    options.threads_per_file = threads;
+    options.limits.max_file_bytes = limit;
+    const FileReport report = Checker(options).CheckFile(path);
+    EXPECT_EQ(MyNumbers(report.findings, 0.9),
+              (std::vector<Expected>{
+                  {below,
+                   static_cast<int>(
+                       std::count(text.begin(), text.begin() + static_cast<long>(below_at), '\n')) +
+                       1,
+                   below_at}}))
+        << threads;
+    ASSERT_EQ(report.errors.size(), 1u) << threads;
+    EXPECT_EQ(report.errors[0].code, ErrorCode::kLimit);
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(StreamLongLineTest, NumberAcrossAForcedCutInALineWithoutBreaksIsFound) {
   // A single line longer than four chunks is cut anyway; a number on the cut must not be lost.
   const std::string value = MakeMyNumber("30000000001");
