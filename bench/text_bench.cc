@@ -92,9 +92,10 @@ BENCHMARK(BM_Normalize)->Unit(benchmark::kMillisecond);
 void BM_NumberTokens(benchmark::State& state) {
   const std::string text = NormalizeForDetection(Sample());
   std::vector<NumberToken> tokens;
+  std::string pool;
   for (auto _ : state) {
     tokens.clear();
-    FindNumberTokens(text, &tokens);
+    FindNumberTokens(text, &tokens, &pool);
     benchmark::DoNotOptimize(tokens.data());
   }
   SetBytes(state, text.size());
@@ -106,7 +107,8 @@ void BM_Detector(benchmark::State& state) {
   state.SetLabel(std::string(d->name()));
   const std::string text = NormalizeForDetection(Sample());
   std::vector<NumberToken> tokens;
-  FindNumberTokens(text, &tokens);
+  std::string pool;
+  FindNumberTokens(text, &tokens, &pool);
   std::vector<Candidate> out;
   for (auto _ : state) {
     TableIndex tables;

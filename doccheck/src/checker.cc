@@ -273,34 +273,33 @@ FileReport Checker::CheckFile(const std::string& path, const std::string& displa
       return report;
     }
     scanner.Feed(head, false);
-    std::string chunk;  // sized on first use, to what is left of the file (at least 64 KiB)
+    // Read straight into the scanner's chunk (UTF-8: the buffer that is scanned), so
+    // each byte is copied once before normalisation instead of three times.
+    std::size_t want = 0;  // set on first use, to what is left of the file (at least 64 KiB)
     const std::uint64_t limit = impl_->options.limits.max_file_bytes;
     std::uint64_t fed = head.size();
     while (in) {
-      if (chunk.empty()) {
+      if (want == 0) {
         const std::uint64_t left = stat_size > fed ? stat_size - fed : 0;
-        chunk.resize(
-            static_cast<std::size_t>(std::clamp<std::uint64_t>(left, kSniffBytes, kReadChunk)));
+        want = static_cast<std::size_t>(std::clamp<std::uint64_t>(left, kSniffBytes, kReadChunk));
       }
       if (budget.Expired()) {
         report.errors.push_back({ErrorCode::kLimit, "time limit reached in " + BaseName(shown)});
         break;
       }
-      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      in.read(scanner.Reserve(want), static_cast<std::streamsize>(want));
       const auto got = static_cast<std::size_t>(in.gcount());
-      if (got == 0) break;
       if (fed + got > limit) {
         // Check up to the limit, then say the rest was not checked.
-        scanner.Feed(
-            std::string_view(chunk.data(), static_cast<std::size_t>(limit - std::min(limit, fed))),
-            false);
+        scanner.Commit(static_cast<std::size_t>(limit - std::min(limit, fed)), false);
         report.errors.push_back({ErrorCode::kLimit, "only the first " + std::to_string(limit) +
                                                         " bytes of " + BaseName(shown) +
                                                         " were checked"});
         break;
       }
       fed += got;
-      scanner.Feed(std::string_view(chunk.data(), got), false);
+      scanner.Commit(got, false);
+      if (got == 0) break;
     }
     if (in.bad()) report.errors.push_back({ErrorCode::kIo, "read error in " + BaseName(shown)});
     scanner.Feed({}, true);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -120,6 +121,37 @@ TEST(MunicipalitiesTest, TablesAreComplete) {
     EXPECT_FALSE(IsMunicipality(name)) << name;
   }
   EXPECT_GT(Municipalities().size(), 1900u);
+}
+
+// The hashed lookup says what a binary search of the sorted tables says: for every name,
+// every piece of it cut at character boundaries, and every name with a character more.
+TEST(MunicipalitiesTest, LookupAgreesWithTheSortedTables) {
+  for (const auto& [table, is] :
+       {std::pair{Municipalities(), &IsMunicipality}, std::pair{Prefectures(), &IsPrefecture}}) {
+    const auto listed = [&](std::string_view s) {
+      return std::binary_search(table.begin(), table.end(), s);
+    };
+    std::size_t asked = 0;
+    for (const std::string_view name : table) {
+      ASSERT_TRUE(is(name)) << name;
+      for (std::size_t b = 0; b <= name.size(); ++b) {
+        if (b < name.size() && (static_cast<unsigned char>(name[b]) & 0xC0) == 0x80) continue;
+        for (std::size_t e = b; e <= name.size(); ++e) {
+          if (e < name.size() && (static_cast<unsigned char>(name[e]) & 0xC0) == 0x80) continue;
+          const std::string_view piece = name.substr(b, e - b);
+          ASSERT_EQ(is(piece), listed(piece)) << piece;
+          ++asked;
+        }
+      }
+      for (const char* more : {"市", "区", "町", "村", "x", "ヶ"}) {
+        const std::string longer = std::string(name) + more;
+        ASSERT_EQ(is(longer), listed(longer)) << longer;
+        const std::string before = more + std::string(name);
+        ASSERT_EQ(is(before), listed(before)) << before;
+      }
+    }
+    EXPECT_GT(asked, table.size() * 5);
+  }
 }
 
 // Every expected address of a corpus text file is found, and nothing else.

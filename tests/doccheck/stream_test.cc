@@ -234,6 +234,128 @@ INSTANTIATE_TEST_SUITE_P(
              std::to_string(std::get<2>(info.param));
     });
 
+// Every finding with everything a report shows of it, in the order the sink got them.
+std::vector<std::string> Described(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const Finding& f : findings) {
+    out.push_back(std::to_string(static_cast<int>(f.kind)) + " " + f.normalized + " " + f.masked +
+                  " " + std::to_string(f.confidence) + " @" + std::to_string(f.location.offset) +
+                  " L" + std::to_string(f.location.line.value_or(-1)));
+  }
+  return out;
+}
+
+// A small document with findings on nearly every line (so that every chunk, the last
+// ones too, has some: findings out of order would show), lines of every length.
+std::string BusyDoc(const StreamEncoding& enc) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    const std::string n = std::to_string(1000 + i);
+    text += std::string(static_cast<std::size_t>(i % 37), 'x');
+    if (i % 5 == 0) text += "個人番号 " + MakeMyNumber("200000" + n + "0") + " ";
+    if (i % 3 != 2) text += "電話 03-5555-" + n + " ";
+    text += "〒100-" + std::to_string(8000 + i) + enc.eol;
+  }
+  return enc.bom + Encode(text, enc.icu);
+}
+
+// The pipeline (threads scanning while the calling thread reads the next chunk) hands the
+// findings to the sink in text order, exactly as one thread does, whatever the chunk size
+// and however the bytes are fed, through Feed or straight into the buffer with Reserve.
+class PipelineTest
+    : public ::testing::TestWithParam<std::tuple<StreamEncoding, std::size_t, std::size_t>> {};
+
+TEST_P(PipelineTest, ThreadsAndReserveGiveWhatOneThreadFedGives) {
+  const auto& [enc, chunk, piece] = GetParam();
+  const std::string doc = BusyDoc(enc);
+  const std::string_view all = doc;
+  std::vector<Finding> one;
+  {
+    TextStreamScanner scanner(enc.charset, Location{}, &one, chunk, 1);
+    for (std::size_t p = 0; p < all.size(); p += piece) scanner.Feed(all.substr(p, piece), false);
+    scanner.Feed({}, true);
+  }
+  ASSERT_EQ(MyNumbers(one, 0.0).size(), 40u);
+  ASSERT_GT(one.size(), 300u);
+  ASSERT_GT(one.back().location.offset, all.size() - 100);  // the last chunk has findings too
+  for (const int threads : {1, 2, 3}) {
+    for (const bool reserve : {false, true}) {
+      std::vector<Finding> out;
+      TextStreamScanner scanner(enc.charset, Location{}, &out, chunk, threads);
+      for (std::size_t p = 0; p < all.size(); p += piece) {
+        const std::string_view bytes = all.substr(p, piece);
+        if (!reserve) {
+          scanner.Feed(bytes, false);
+          continue;
+        }
+        // More room than is used, as when a read returns less than asked.
+        char* room = scanner.Reserve(bytes.size() + 13);
+        std::copy(bytes.begin(), bytes.end(), room);
+        scanner.Commit(bytes.size(), false);
+      }
+      if (reserve) {
+        scanner.Reserve(100);
+        scanner.Commit(0, true);
+      } else {
+        scanner.Feed({}, true);
+      }
+      EXPECT_EQ(Described(out), Described(one)) << threads << " threads, reserve " << reserve;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sweep, PipelineTest,
+    ::testing::Combine(::testing::Values(kStreamEncodings[0], kStreamEncodings[2],
+                                         kStreamEncodings[5]),
+                       ::testing::Values(std::size_t{64}, std::size_t{257}, std::size_t{1000}),
+                       ::testing::Values(std::size_t{1}, std::size_t{61}, std::size_t{4096})),
+    [](const auto& info) {
+      return std::string(std::get<0>(info.param).name) + "_chunk" +
+             std::to_string(std::get<1>(info.param)) + "_piece" +
+             std::to_string(std::get<2>(info.param));
+    });
+
+// A text file over max_file_bytes: the bytes read past the limit into the scanner's
+// buffer are given back (Commit with fewer bytes than were read), so a number just below
+// the limit is found and one just above it is not, with one thread and with the pipeline.
+TEST(StreamLimitTest, OnlyTheBytesBelowTheLimitAreChecked) {
+  const std::string below = MakeMyNumber("40000000001");
+  const std::string above = MakeMyNumber("40000000002");
+  const std::size_t limit = 150000;  // past the 64 KiB head, inside the first read
+  std::string text;
+  while (text.size() < limit - 200) text += "見本の文章です。番号はありません。\n";
+  text += "個人番号 " + below + "\n";
+  const std::size_t below_at = text.rfind(below);
+  while (text.size() < limit + 100) text += "見本の文章です。番号はありません。\n";
+  text += "個人番号 " + above + "\n";
+  while (text.size() < 400000) text += "見本の文章です。番号はありません。\n";
+  ASSERT_LT(below_at + 13, limit);
+  const std::string path = TempPath("limit.txt");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  for (const int threads : {1, 2}) {
+    Options options;
+    options.reveal = true;
+    options.threads_per_file = threads;
+    options.limits.max_file_bytes = limit;
+    const FileReport report = Checker(options).CheckFile(path);
+    EXPECT_EQ(MyNumbers(report.findings, 0.9),
+              (std::vector<Expected>{
+                  {below,
+                   static_cast<int>(
+                       std::count(text.begin(), text.begin() + static_cast<long>(below_at), '\n')) +
+                       1,
+                   below_at}}))
+        << threads;
+    ASSERT_EQ(report.errors.size(), 1u) << threads;
+    EXPECT_EQ(report.errors[0].code, ErrorCode::kLimit);
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(StreamLongLineTest, NumberAcrossAForcedCutInALineWithoutBreaksIsFound) {
   // A single line longer than four chunks is cut anyway; a number on the cut must not be lost.
   const std::string value = MakeMyNumber("30000000001");

@@ -18,7 +18,7 @@ bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 }  // namespace
 
-char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length) {
+char32_t DecodeCodePointAt(std::string_view text, std::size_t pos, std::size_t* length) {
   if (pos >= text.size()) {
     if (length) *length = 0;
     return 0;
@@ -39,7 +39,7 @@ char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length
   return cp;
 }
 
-char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* length) {
+char32_t DecodeCodePointBefore(std::string_view text, std::size_t pos, std::size_t* length) {
   if (pos == 0 || pos > text.size()) {
     if (length) *length = 0;
     return 0;
@@ -51,7 +51,7 @@ char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* le
     ++steps;
   }
   std::size_t n = 0;
-  char32_t cp = CodePointAt(text, start, &n);
+  char32_t cp = DecodeCodePointAt(text, start, &n);
   if (start + n != pos) {  // malformed: treat the last byte alone
     if (length) *length = 1;
     return 0xFFFD;
@@ -114,9 +114,11 @@ bool ContainsAny(std::string_view window, std::initializer_list<std::string_view
 
 std::size_t LineStart(std::string_view text, std::size_t pos) {
   if (pos > text.size()) pos = text.size();
-  std::size_t p = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-  if (p == std::string_view::npos || (pos == 0)) return 0;
-  return p + 1;
+  if (pos == 0) return 0;
+  // memrchr, not rfind (a byte at a time): the label of every value asks for its line.
+  const void* nl = memrchr(text.data(), '\n', pos);
+  return nl == nullptr ? 0
+                       : static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
 }
 
 std::size_t LineEnd(std::string_view text, std::size_t pos) {

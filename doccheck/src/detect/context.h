@@ -39,10 +39,40 @@ bool ContainsAny(std::string_view window, std::initializer_list<std::string_view
 std::size_t LineStart(std::string_view text, std::size_t pos);
 std::size_t LineEnd(std::string_view text, std::size_t pos);
 
+// The general decoders behind CodePointAt and CodePointBefore (any input, malformed too).
+char32_t DecodeCodePointAt(std::string_view text, std::size_t pos, std::size_t* length);
+char32_t DecodeCodePointBefore(std::string_view text, std::size_t pos, std::size_t* length);
+
 // Decodes the UTF-8 code point at `pos` (returns U+FFFD on bad input) and its length.
-char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length);
+// Inline for ASCII: detectors ask it around every number and label.
+inline char32_t CodePointAt(std::string_view text, std::size_t pos, std::size_t* length) {
+  if (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) {
+    if (length) *length = 1;
+    return static_cast<unsigned char>(text[pos]);
+  }
+  return DecodeCodePointAt(text, pos, length);
+}
 // The code point that ends at byte `pos` (exclusive) and its length; 0 at the start.
-char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* length);
+// Inline for ASCII and well-formed three-byte characters (all of kana and kanji), the
+// same as the general decoder gives.
+inline char32_t CodePointBefore(std::string_view text, std::size_t pos, std::size_t* length) {
+  if (pos > 0 && pos <= text.size()) {
+    const auto b1 = static_cast<unsigned char>(text[pos - 1]);
+    if (b1 < 0x80) {
+      if (length) *length = 1;
+      return b1;
+    }
+    if (pos >= 3 && (b1 & 0xC0) == 0x80) {
+      const auto b2 = static_cast<unsigned char>(text[pos - 2]);
+      const auto b3 = static_cast<unsigned char>(text[pos - 3]);
+      if ((b2 & 0xC0) == 0x80 && (b3 & 0xF0) == 0xE0) {
+        if (length) *length = 3;
+        return static_cast<char32_t>(((b3 & 0x0F) << 12) | ((b2 & 0x3F) << 6) | (b1 & 0x3F));
+      }
+    }
+  }
+  return DecodeCodePointBefore(text, pos, length);
+}
 
 inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 inline bool IsAsciiAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }

@@ -24,7 +24,8 @@ class CorporateNumberDetectorImpl final : public Detector {
       if (!invoice && GluedToAlphanumeric(scan.text, t)) continue;
       const LabelParts label = LabelPartsAt(scan, t.begin);
       if (!invoice && !label.Has({"法人番号", "会社法人等番号", "登録番号", "法人"})) continue;
-      Emit(out, Kind::kCorporateNumber, invoice ? t.begin - 1 : t.begin, t.end, t.digits, 0.9);
+      Emit(out, Kind::kCorporateNumber, invoice ? t.begin - 1 : t.begin, t.end,
+           std::string(t.digits), 0.9);
     }
   }
 

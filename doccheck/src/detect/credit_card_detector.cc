@@ -38,7 +38,7 @@ class CreditCardDetectorImpl final : public Detector {
       const bool labelled = label.Has({"カード", "クレジット", "card", "Card", "CARD"});
       if (!labelled && (n < 14 || n > 16 || label.Has({"JAN", "製造", "シリアル", "注文"})))
         continue;
-      Emit(out, Kind::kCreditCard, t.begin, t.end, t.digits, labelled ? 0.95 : 0.8);
+      Emit(out, Kind::kCreditCard, t.begin, t.end, std::string(t.digits), labelled ? 0.95 : 0.8);
     }
   }
 };

@@ -42,7 +42,7 @@ class DigitGroups {
 
  private:
   unsigned char g_[kMax] = {};
-  std::size_t size_ = 0;
+  unsigned char size_ = 0;
 };
 
 // A run of digits with single separators between groups: "0495-25-1111", "8221 2716 8547",
@@ -51,7 +51,9 @@ class DigitGroups {
 struct NumberToken {
   std::size_t begin = 0;  // byte offsets in ScanText::text, [begin, end)
   std::size_t end = 0;
-  std::string digits;      // the digits only
+  // The digits only: in the text itself when they are one run, else in the digit pool
+  // that FindNumberTokens was given (no allocation per token; 48 bytes instead of 72).
+  std::string_view digits;
   DigitGroups groups;      // digit count of each group
   char separator = 0;      // '-', ' ' or '(' (for 03(1234)5678); 0 for one group
   bool has_comma = false;  // 1,234 grouping: an amount, never an identifier

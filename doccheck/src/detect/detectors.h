@@ -20,6 +20,8 @@ const Detector& PhoneDetector();
 const Detector& EmailDetector();
 const Detector& PostalCodeDetector();
 const Detector& BirthDateDetector();
+// The same without its filter on label marks, which must not change what it finds.
+const Detector& BirthDateDetectorWithoutMarksForTest();
 const Detector& ClassificationLabelDetector();
 
 }  // namespace doccheck

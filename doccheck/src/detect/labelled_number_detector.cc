@@ -37,7 +37,7 @@ void LabelledNumberDetector::Detect(const ScanText& scan, std::vector<Candidate>
     // The nearest label decides: "口座番号 1234567 支店番号 123" must not make 123 an account.
     const std::string_view nearest = InlineLabel(scan.text, t.begin, 8);
     if (AnyIn(nearest, spec_.not_labels)) continue;
-    Emit(out, spec_.kind, t.begin, t.end, t.digits, spec_.confidence);
+    Emit(out, spec_.kind, t.begin, t.end, std::string(t.digits), spec_.confidence);
   }
 }
 

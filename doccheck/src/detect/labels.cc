@@ -33,6 +33,22 @@ std::size_t NextTabOrComma(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+// True when [b, e) holds an ASCII digit: 16 bytes at a time where SSE2 is there.
+bool HasDigit(const char* b, const char* e) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9);
+  for (; e - b >= 16; b += 16) {
+    const __m128i d = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b)), zero);
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d)) != 0) return true;  // d <= 9
+  }
+#endif
+  for (; b < e; ++b) {
+    if (*b >= '0' && *b <= '9') return true;
+  }
+  return false;
+}
+
 bool IsBoundary(char32_t c) {
   return c == '\n' || c == '\t' || c == ',' || c == 0x3001 /*、*/ || c == 0x3002 /*。*/ ||
          c == 0xFF09 || c == ')' || c == 0x3011 /*】*/ || c == 0x300D /*」*/;
@@ -110,6 +126,15 @@ const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos
         // line and delimiter was 5 % of plain text).
         const std::size_t sep = NextTabOrComma(text, line);
         if (sep >= n) break;
+        if ((sep > 0 && IsAsciiDigit(text[sep - 1])) ||
+            (sep + 1 < n && IsAsciiDigit(text[sep + 1]))) {
+          // "1,024": a digit next to the delimiter, so its line cannot open a table (see
+          // below); on to the line after, without looking for the line's start.
+          const void* next_nl = std::memchr(base + sep, '\n', n - sep);
+          if (next_nl == nullptr) break;
+          line = static_cast<std::size_t>(static_cast<const char*>(next_nl) - base) + 1;
+          continue;
+        }
         const void* prev_nl = sep > line ? memrchr(base + line, '\n', sep - line) : nullptr;
         if (prev_nl != nullptr)
           line = static_cast<std::size_t>(static_cast<const char*>(prev_nl) - base) + 1;
@@ -119,6 +144,14 @@ const TableIndex::Table* TableIndex::Find(std::string_view text, std::size_t pos
       const std::size_t eol = nl ? static_cast<std::size_t>(nl - base) : n;
       const char* b = base + line;
       const char* e = base + eol;
+      if (!open && HasDigit(b, e)) {
+        // With no table open, a line with a digit cannot open one (a header has none) and
+        // changes nothing: counting its tabs and commas first was most of this index on
+        // text whose sentences have commas ("1,024 files").
+        if (!nl) break;
+        line = eol + 1;
+        continue;
+      }
       const int tabs = count(b, e, '\t');
       const int commas = tabs ? 0 : count(b, e, ',');
       const bool continues =

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -2880,6 +2881,40 @@ constexpr std::array<std::string_view, 2848> kMunicipalities = {
 static_assert(std::is_sorted(kPrefectures.begin(), kPrefectures.end()));
 static_assert(std::is_sorted(kMunicipalities.begin(), kMunicipalities.end()));
 
+// FNV-1a over the name's bytes.
+inline std::uint32_t NameHash(std::string_view s) {
+  std::uint32_t h = 2166136261u;
+  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+// The names by hash (open addressing, at most half full): the address detector asks
+// for every run of letters before 市, 区, 町 or 村, and a binary search of 2,848 names,
+// a dozen memcmp each, was 7 % of the plain-text run.
+template <std::size_t N, std::size_t Slots>
+class NameSet {
+  static_assert((Slots & (Slots - 1)) == 0 && Slots >= 2 * N && N < 65535);
+
+ public:
+  explicit NameSet(const std::array<std::string_view, N>& names) : names_(names) {
+    for (std::size_t i = 0; i < N; ++i) {
+      std::size_t s = NameHash(names[i]) & (Slots - 1);
+      while (slots_[s] != 0) s = (s + 1) & (Slots - 1);
+      slots_[s] = static_cast<std::uint16_t>(i + 1);
+    }
+  }
+  bool Contains(std::string_view name) const {
+    for (std::size_t s = NameHash(name) & (Slots - 1); slots_[s] != 0; s = (s + 1) & (Slots - 1)) {
+      if (names_[slots_[s] - 1] == name) return true;
+    }
+    return false;
+  }
+
+ private:
+  const std::array<std::string_view, N>& names_;
+  std::array<std::uint16_t, Slots> slots_{};  // index + 1 of a name, 0 = free
+};
+
 }  // namespace
 
 std::span<const std::string_view> Prefectures() { return kPrefectures; }
@@ -2887,11 +2922,13 @@ std::span<const std::string_view> Prefectures() { return kPrefectures; }
 std::span<const std::string_view> Municipalities() { return kMunicipalities; }
 
 bool IsPrefecture(std::string_view name) {
-  return std::binary_search(kPrefectures.begin(), kPrefectures.end(), name);
+  static const NameSet<kPrefectures.size(), 256> set(kPrefectures);
+  return set.Contains(name);
 }
 
 bool IsMunicipality(std::string_view name) {
-  return std::binary_search(kMunicipalities.begin(), kMunicipalities.end(), name);
+  static const NameSet<kMunicipalities.size(), 8192> set(kMunicipalities);
+  return set.Contains(name);
 }
 
 }  // namespace doccheck

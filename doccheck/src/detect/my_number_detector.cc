@@ -25,7 +25,7 @@ class MyNumberDetectorImpl final : public Detector {
       } else if (label.Has(kOtherNumberLabels)) {
         continue;
       }
-      Emit(out, Kind::kMyNumber, t.begin, t.end, t.digits, confidence);
+      Emit(out, Kind::kMyNumber, t.begin, t.end, std::string(t.digits), confidence);
     }
   }
 };

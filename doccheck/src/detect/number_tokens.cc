@@ -35,7 +35,11 @@ std::size_t NextDigit(std::string_view t, std::size_t i) {
 
 }  // namespace
 
-void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
+void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out, std::string* digit_pool) {
+  // Each digit of `t` goes into at most one token, so the pool never outgrows `t` and,
+  // reserved that big (pages untouched until written), never moves the digits it holds.
+  digit_pool->clear();
+  digit_pool->reserve(t.size());
   const std::size_t n = t.size();
   std::size_t i = 0;
   while (i < n) {
@@ -45,17 +49,36 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
     // plain-text run (a hundred thousand tokens a chunk).
     NumberToken& tok = out->emplace_back();
     tok.begin = i;
+    // The digits: while they are one run, where they are in the text; from the second
+    // group on, copied to the pool. (A std::string per token made tokens 72 bytes and
+    // allocated for 16 digits or more.)
+    const char* digits = t.data() + i;
+    std::size_t count = 0;
+    bool pooled = false;
+    auto append = [&](std::size_t from, std::size_t len) {
+      if (count == 0) {
+        digits = t.data() + from;
+        count = len;
+        return;
+      }
+      if (!pooled) {
+        pooled = true;
+        const std::size_t at = digit_pool->size();
+        digit_pool->append(digits, count);
+        digits = digit_pool->data() + at;
+      }
+      digit_pool->append(t.data() + from, len);
+      count += len;
+    };
     std::size_t end = i;
     while (true) {
       // The run appended at once (up to 64 digits in all), not a push_back per digit.
       const std::size_t run_begin = end;
       while (end < n && IsAsciiDigit(t[end])) ++end;
       const std::size_t g = end - run_begin;
-      if (tok.digits.size() < 64) {
-        tok.digits.append(t.data() + run_begin, std::min(g, 64 - tok.digits.size()));
-      }
+      if (count < 64) append(run_begin, std::min(g, 64 - count));
       tok.groups.push_back(static_cast<unsigned char>(g > 255 ? 255 : g));
-      if (end >= n || tok.digits.size() > kMaxDigits) break;
+      if (end >= n || count > kMaxDigits) break;
       const char c = t[end];
       if (c == ',' && end + 1 < n && IsAsciiDigit(t[end + 1])) {
         // 1,234: exactly three digits after the comma.
@@ -92,7 +115,7 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
         std::size_t k = end + 1;
         while (k < n && IsAsciiDigit(t[k])) ++k;
         if (k < n && t[k] == ')' && k + 1 < n && IsAsciiDigit(t[k + 1])) {
-          for (std::size_t d = end + 1; d < k; ++d) tok.digits.push_back(t[d]);
+          append(end + 1, k - end - 1);  // all of them, past 64 too
           tok.groups.push_back(static_cast<unsigned char>(k - end - 1));
           tok.separator = '(';
           end = k + 1;
@@ -101,6 +124,7 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out) {
       }
       break;
     }
+    tok.digits = std::string_view(digits, count);
     tok.end = end;
     i = end;
   }

@@ -2,6 +2,7 @@
 #ifndef DOCCHECK_SRC_DETECT_NUMBER_TOKENS_H_
 #define DOCCHECK_SRC_DETECT_NUMBER_TOKENS_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,7 +13,10 @@ namespace doccheck {
 // Appends every digit run of `text` to `out`. Groups are joined by one '-', one ' ', or
 // parentheses ("070(5428)3483"); ',' followed by exactly three digits marks an amount.
 // Runs longer than 24 digits are still one token (so nothing inside them matches).
-void FindNumberTokens(std::string_view text, std::vector<NumberToken>* out);
+// A token's digits point into `text` or, when they are not one run there ("090-1234-5678"),
+// into `*digit_pool`, which is cleared first: both must outlive the tokens.
+void FindNumberTokens(std::string_view text, std::vector<NumberToken>* out,
+                      std::string* digit_pool);
 
 // Digits with the check digits of the Japanese identifiers.
 bool MyNumberCheckDigitValid(std::string_view twelve_digits);

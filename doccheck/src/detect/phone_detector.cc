@@ -53,7 +53,7 @@ class PhoneDetectorImpl final : public Detector {
       std::size_t begin = t.begin;
       // +81 forms: "+81 90-1234-5678", "+81-3-1234-5678", "+81(0)3…" (the 0 dropped).
       if (international && t.digits.rfind("81", 0) == 0) {
-        std::string rest = t.digits.substr(2);
+        std::string rest(t.digits.substr(2));
         if (!rest.empty() && rest[0] == '0') rest.erase(0, 1);
         national = "0" + rest;
         begin = t.begin - 1;

@@ -20,7 +20,7 @@ class PostalCodeDetectorImpl final : public Detector {
       const bool mark = before.find("〒") != std::string_view::npos;
       if (!mark && !LabelPartsAt(scan, t.begin).Has({"郵便番号", "〒", "郵便", "住所", "所在地"}))
         continue;
-      Emit(out, Kind::kPostalCode, t.begin, t.end, t.digits, mark ? 0.95 : 0.9);
+      Emit(out, Kind::kPostalCode, t.begin, t.end, std::string(t.digits), mark ? 0.95 : 0.9);
     }
   }
 };

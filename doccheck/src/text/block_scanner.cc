@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <iterator>
 #include <mutex>
@@ -103,6 +104,7 @@ class HeadingCache {
 struct Scratch {
   NormalizedText nt;
   std::vector<NumberToken> numbers;
+  std::string digit_pool;  // digits of the numbers that are not one run in the text
   std::vector<Candidate> cands;
 };
 thread_local Scratch scratch;
@@ -119,7 +121,7 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
   const HeadingCache::Heading& heading = headings.Get(info.header);
   std::vector<NumberToken>& numbers = scratch.numbers;
   numbers.clear();
-  FindNumberTokens(nt.text, &numbers);
+  FindNumberTokens(nt.text, &numbers, &scratch.digit_pool);
   TableIndex tables;
   ScanText scan{nt.text, heading.normalized, &numbers, &tables};
   std::vector<Candidate>& cands = scratch.cands;
@@ -238,7 +240,8 @@ std::vector<TextSpan> FindInText(std::string_view utf8) {
   NormalizedText nt;
   NormalizeForDetection(utf8, &nt);
   std::vector<NumberToken> numbers;
-  FindNumberTokens(nt.text, &numbers);
+  std::string digit_pool;
+  FindNumberTokens(nt.text, &numbers, &digit_pool);
   TableIndex tables;
   ScanText scan{nt.text, {}, &numbers, &tables};
   std::vector<Candidate> cands;
@@ -292,36 +295,40 @@ TextStreamScanner::TextStreamScanner(Charset charset, Location where, FindingsSi
       sink_(std::move(sink)),
       chunk_bytes_(chunk_bytes),
       threads_(threads < 1 ? 1 : threads) {
-  jobs_.resize(static_cast<std::size_t>(threads_));
+  jobs_.resize(threads_ > 1 ? static_cast<std::size_t>(threads_) + 1 : 1);
+  in_flight_.assign(jobs_.size(), false);
 }
 
+// `count` threads take submitted jobs in order, each as soon as it is free; the calling
+// thread meanwhile reads and decodes the next chunk. (Batches of one job per thread, all
+// started together and awaited together, left a core idle while the calling thread read
+// the next batch and while the slower job of a batch finished: 1.5 of 2 cores were busy.)
 class TextStreamScanner::Workers {
  public:
-  // Worker i (0-based) runs job i + 1 of each batch; the calling thread runs job 0.
-  Workers(std::vector<Job>* jobs, int count) : jobs_(jobs) {
-    for (int i = 0; i < count; ++i) threads_.emplace_back([this, i] { Loop(i + 1); });
+  Workers(std::vector<Job>* jobs, int count) : jobs_(jobs), done_(jobs->size(), 0) {
+    for (int i = 0; i < count; ++i) threads_.emplace_back([this] { Loop(); });
   }
-  ~Workers() {
+  ~Workers() {  // scans under way finish; queued ones are dropped
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
     }
-    start_.notify_all();
+    work_.notify_all();
     for (std::thread& t : threads_) t.join();
   }
 
-  // Scans jobs [0, active) and returns when all are done.
-  void Run(std::size_t active) {
+  void Submit(std::size_t slot) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      active_ = active;
-      running_ = threads_.size();
-      ++batch_;
+      done_[slot] = 0;
+      queue_.push_back(slot);
     }
-    start_.notify_all();
-    Scan((*jobs_)[0]);
+    work_.notify_one();
+  }
+
+  void Wait(std::size_t slot) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return running_ == 0; });
+    finished_.wait(lock, [&] { return done_[slot] != 0; });
   }
 
   static void Scan(Job& job) {
@@ -330,57 +337,120 @@ class TextStreamScanner::Workers {
   }
 
  private:
-  void Loop(std::size_t index) {
-    std::uint64_t seen = 0;
+  void Loop() {
     while (true) {
-      std::size_t active = 0;
+      std::size_t slot = 0;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        start_.wait(lock, [&] { return stop_ || batch_ != seen; });
+        work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
         if (stop_) return;
-        seen = batch_;
-        active = active_;
+        slot = queue_.front();
+        queue_.pop_front();
       }
-      if (index < active) Scan((*jobs_)[index]);
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--running_ == 0) done_.notify_one();
+      Scan((*jobs_)[slot]);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_[slot] = 1;
+      }
+      finished_.notify_all();
     }
   }
 
   std::vector<Job>* jobs_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
-  std::condition_variable start_, done_;
-  std::uint64_t batch_ = 0;
-  std::size_t active_ = 0;
-  std::size_t running_ = 0;
+  std::condition_variable work_, finished_;
+  std::deque<std::size_t> queue_;  // submitted slots, oldest first
+  std::vector<char> done_;         // per slot
   bool stop_ = false;
 };
 
 TextStreamScanner::~TextStreamScanner() = default;
 
-void TextStreamScanner::RunJobs() {
-  if (active_ == 1) {
-    Workers::Scan(jobs_[0]);
-  } else if (active_ > 1) {
-    if (!workers_) workers_ = std::make_unique<Workers>(&jobs_, threads_ - 1);
-    workers_->Run(active_);
+TextStreamScanner::Job& TextStreamScanner::FreeJob() {
+  Job& job = jobs_[next_];
+  if (in_flight_[next_]) {
+    workers_->Wait(next_);
+    sink_(std::move(job.findings));
+    job.findings.clear();
+    in_flight_[next_] = false;
   }
-  for (std::size_t i = 0; i < active_; ++i) {
-    sink_(std::move(jobs_[i].findings));
-    jobs_[i].findings.clear();
+  return job;
+}
+
+void TextStreamScanner::Submit() {
+  const std::size_t slot = next_;
+  next_ = (next_ + 1) % jobs_.size();
+  Job& job = jobs_[slot];
+  if (threads_ == 1) {
+    Workers::Scan(job);
+    sink_(std::move(job.findings));
+    job.findings.clear();
+    return;
   }
-  active_ = 0;
+  if (!workers_) workers_ = std::make_unique<Workers>(&jobs_, threads_);
+  in_flight_[slot] = true;
+  workers_->Submit(slot);
+}
+
+void TextStreamScanner::Drain() {
+  // jobs_[next_] is the oldest job still in flight, if any.
+  for (std::size_t k = 0; k < jobs_.size(); ++k) {
+    const std::size_t slot = (next_ + k) % jobs_.size();
+    if (!in_flight_[slot]) continue;
+    workers_->Wait(slot);
+    sink_(std::move(jobs_[slot].findings));
+    jobs_[slot].findings.clear();
+    in_flight_[slot] = false;
+  }
 }
 
 void TextStreamScanner::Feed(std::string_view bytes, bool last) {
-  pending_.append(bytes.data(), bytes.size());
-  while (pending_.size() >= chunk_bytes_) {
-    const std::size_t before = pending_.size();
-    ScanPending(false);
-    if (pending_.size() == before) break;  // no line break in a whole chunk: wait for more
+  if (!decoder_.identity()) {
+    pending_.append(bytes.data(), bytes.size());
+  } else {
+    if (!open_) OpenJob();
+    jobs_[next_].text.append(bytes.data(), bytes.size());
   }
-  if (last) ScanPending(true);
+  Settle(last);
+}
+
+char* TextStreamScanner::Reserve(std::size_t want) {
+  std::string* into = &pending_;
+  if (decoder_.identity()) {
+    if (!open_) OpenJob();
+    into = &jobs_[next_].text;
+  }
+  reserved_from_ = into->size();
+  into->resize(reserved_from_ + want);
+  return into->data() + reserved_from_;
+}
+
+void TextStreamScanner::Commit(std::size_t written, bool last) {
+  (decoder_.identity() ? jobs_[next_].text : pending_).resize(reserved_from_ + written);
+  Settle(last);
+}
+
+void TextStreamScanner::Settle(bool last) {
+  if (!decoder_.identity()) {
+    while (pending_.size() >= chunk_bytes_) {
+      const std::size_t before = pending_.size();
+      ScanPending(false);
+      if (pending_.size() == before) break;  // no line break in a whole chunk: wait for more
+    }
+    if (last) {
+      ScanPending(true);
+      Drain();
+    }
+    return;
+  }
+  // The same cuts as when the bytes waited in pending_: at the last line break of what
+  // has come once there is a chunk's worth.
+  while (jobs_[next_].text.size() - open_prefix_ >= chunk_bytes_ && Cut(false)) OpenJob();
+  if (last) {
+    Cut(true);
+    Drain();
+  }
 }
 
 namespace {
@@ -430,49 +500,84 @@ std::string OpenTableHeader(std::string_view text) {
 }  // namespace
 
 void TextStreamScanner::ScanPending(bool last) {
+  // Other charsets: the source bytes wait in pending_ and are decoded into the job.
   std::size_t cut = last ? pending_.size() : LastLineBreak(pending_, charset_);
   if (cut == 0 && !last) {
     // A single line longer than four chunks: cut it anyway, where no number is split.
     if (pending_.size() < chunk_bytes_ * 4) return;
     cut = ForcedCut(pending_, charset_);
   }
-  std::string_view piece(pending_.data(), cut);
-  if (first_) {
-    const std::size_t bom =
-        BomLength(piece, charset_ == Charset::kUtf8 ? Charset::kUtf8 : charset_);
-    if (charset_ == Charset::kUtf8 && bom) {
-      piece.remove_prefix(bom);
-      pending_base_ += bom;
-    }
-  }
+  const std::string_view piece(pending_.data(), cut);
   first_ = false;
 
   // The block: [table header carried from earlier chunks] [last lines of the previous
   // chunk] [this piece]. Only the piece is reported; the rest is context.
-  Job& job = jobs_[active_++];
+  Job& job = FreeJob();
   job.info = BlockInfo{};
   std::string& text = job.text;
   const std::size_t prefix_len = header_.size() + carry_.size();
-  const int prefix_lines = header_.empty() ? 0 : 1;
   text = header_;
   text += carry_;
   std::vector<std::uint32_t>& offsets = job.offsets;
-  offsets.clear();
+  offsets.assign(header_.size(), 0);
+  offsets.insert(offsets.end(), carry_offsets_.begin(), carry_offsets_.end());
+  decoder_.Decode(piece, pending_base_, last, &text, &offsets);
+  offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
+  Finish(job, prefix_len, header_.empty() ? 0 : 1, piece.size());
+  pending_.erase(0, cut);
+}
+
+void TextStreamScanner::OpenJob() {
+  Job& job = FreeJob();
+  job.text = header_;
+  job.text += carry_;
+  open_prefix_ = job.text.size();
+  open_prefix_lines_ = header_.empty() ? 0 : 1;
+  job.text += pending_;
+  pending_.clear();
+  open_ = true;
+}
+
+bool TextStreamScanner::Cut(bool last) {
+  // UTF-8: the carried lines and the piece are one contiguous run of the source (the
+  // header is not, but nothing in it is reported).
+  Job& job = jobs_[next_];
+  std::string& text = job.text;
+  const std::string_view all = std::string_view(text).substr(open_prefix_);
+  std::size_t cut = last ? all.size() : LastLineBreak(all, charset_);
+  if (cut == 0 && !last) {
+    // A single line longer than four chunks: cut it anyway, where no number is split.
+    if (all.size() < chunk_bytes_ * 4) return false;
+    cut = ForcedCut(all, charset_);
+  }
+  pending_.assign(all.substr(cut));
+  text.resize(open_prefix_ + cut);
+  std::size_t piece = cut;
+  if (first_) {
+    const std::size_t bom = BomLength(std::string_view(text).substr(open_prefix_), Charset::kUtf8);
+    if (bom != 0) {
+      text.erase(open_prefix_, bom);
+      pending_base_ += bom;
+      piece -= bom;
+    }
+  }
+  first_ = false;
+  open_ = false;
+  job.offsets.clear();
+  job.info = BlockInfo{};
+  job.info.base_offset = pending_base_ - open_prefix_;
+  Finish(job, open_prefix_, open_prefix_lines_, piece);
+  return true;
+}
+
+void TextStreamScanner::Finish(Job& job, std::size_t prefix_len, int prefix_lines,
+                               std::size_t piece_size) {
+  std::string& text = job.text;
+  const std::vector<std::uint32_t>& offsets = job.offsets;
   BlockInfo& info = job.info;
   info.where = where_;
   info.base_line = lines_before_carry_ - prefix_lines;
   info.report_from = prefix_len;
-  if (decoder_.identity()) {
-    // UTF-8: the carried lines and this piece are one contiguous run of the source (the
-    // header is not, but nothing in it is reported).
-    text.append(piece.data(), piece.size());
-    info.base_offset = pending_base_ - prefix_len;
-  } else {
-    offsets.assign(header_.size(), 0);
-    offsets.insert(offsets.end(), carry_offsets_.begin(), carry_offsets_.end());
-    decoder_.Decode(piece, pending_base_, last, &text, &offsets);
-    offsets.push_back(static_cast<std::uint32_t>(pending_base_ + piece.size()));
-  }
 
   // Keep the last lines (at most 1 KiB) and any open table's header for the next chunk.
   lines_before_carry_ += static_cast<int>(CountByte(text, '\n')) - prefix_lines;
@@ -498,9 +603,8 @@ void TextStreamScanner::ScanPending(bool last) {
   header_ = std::move(header);
   if (!offsets.empty()) carry_offsets_.assign(offsets.begin() + keep_from, offsets.end() - 1);
   lines_before_carry_ -= static_cast<int>(CountByte(carry_, '\n'));
-  pending_base_ += piece.size();
-  pending_.erase(0, cut);
-  if (last || active_ >= jobs_.size()) RunJobs();
+  pending_base_ += piece_size;
+  Submit();
 }
 
 }  // namespace doccheck

@@ -72,8 +72,9 @@ class CellScanner {
 class TextStreamScanner {
  public:
   // `chunk_bytes`: how much source is decoded and scanned at a time. With `threads` > 1,
-  // that many chunks are scanned at once (decoding stays in order on the calling thread);
-  // findings still come out in text order, and memory stays at `threads` chunks.
+  // that many threads scan chunks while the calling thread reads and decodes the next one
+  // (a pipeline: no thread waits for a batch to finish); findings still come out in text
+  // order, and memory stays at `threads` + 1 chunks.
   using FindingsSink = std::function<void(std::vector<Finding>&&)>;
   TextStreamScanner(Charset charset, Location where, FindingsSink sink,
                     std::size_t chunk_bytes = 4u << 20, int threads = 1);
@@ -87,15 +88,13 @@ class TextStreamScanner {
   // Consecutive source bytes of the text; `last` on the final call (may be empty).
   void Feed(std::string_view bytes, bool last);
 
+  // The same as Feed, without the copy: Reserve gives room for up to `want` source bytes
+  // (UTF-8 text is read straight into the chunk that will be scanned), Commit says how
+  // many of them were written. Nothing else may be called in between.
+  char* Reserve(std::size_t want);
+  void Commit(std::size_t written, bool last);
+
  private:
-  void ScanPending(bool last);
-  void RunJobs();
-
-  // Threads that scan a batch's jobs beside the calling thread. They live as long as the
-  // scanner (started on the first batch of two or more chunks), so the scratch buffers of
-  // ScanTextBlock on each thread stay allocated from one batch to the next.
-  class Workers;
-
   struct Job {
     std::string text;
     std::vector<std::uint32_t> offsets;  // empty for UTF-8 (contiguous with the source)
@@ -103,12 +102,29 @@ class TextStreamScanner {
     std::vector<Finding> findings;
   };
 
+  void Settle(bool last);  // scans what makes whole chunks (everything when `last`)
+  void ScanPending(bool last);
+  // UTF-8: the open job's text holds [header][carry][source bytes]; Cut scans up to its
+  // last line break (false when there is none yet and the caller should feed more).
+  void OpenJob();
+  bool Cut(bool last);
+  // Keeps the carry and heading for the next chunk and hands the job to be scanned.
+  void Finish(Job& job, std::size_t prefix_len, int prefix_lines, std::size_t piece_size);
+  Job& FreeJob();  // the next slot, its previous job's findings handed to the sink
+  void Submit();
+  void Drain();  // waits for every job, findings to the sink in order
+
+  // Threads that scan jobs beside the calling thread. They live as long as the scanner
+  // (started with the first chunk), so the scratch buffers of ScanTextBlock on each
+  // thread stay allocated from one chunk to the next.
+  class Workers;
+
   TextDecoder decoder_;
   Charset charset_;
   Location where_;
   FindingsSink sink_;
   std::size_t chunk_bytes_;
-  std::string pending_;  // source bytes not yet decoded
+  std::string pending_;  // source bytes not yet in a job (UTF-8: the tail after a cut)
   std::uint64_t pending_base_ = 0;
   std::string header_;  // header line of a table open at the previous chunk's end
   std::string carry_;   // last lines of the previous chunk (UTF-8), for context
@@ -116,9 +132,14 @@ class TextStreamScanner {
   int lines_before_carry_ = 0;
   bool first_ = true;
   int threads_ = 1;
-  std::vector<Job> jobs_;   // one per thread, reused from batch to batch (buffers kept)
-  std::size_t active_ = 0;  // jobs_[0, active_) are this batch's
-  std::unique_ptr<Workers> workers_;
+  std::vector<Job> jobs_;        // a ring: threads + 1 slots (1 without threads)
+  std::vector<bool> in_flight_;  // submitted, findings not yet handed to the sink
+  std::size_t next_ = 0;         // the slot to fill next
+  bool open_ = false;            // UTF-8: jobs_[next_] is being filled
+  std::size_t open_prefix_ = 0;  // its header + carry bytes
+  int open_prefix_lines_ = 0;
+  std::size_t reserved_from_ = 0;     // where Reserve's room starts
+  std::unique_ptr<Workers> workers_;  // after jobs_: stopped before they are destroyed
 };
 
 }  // namespace doccheck
