@@ -9,13 +9,14 @@ namespace doccheck {
 SheetCells::SheetCells(ExtractSink& sink, std::string part, std::string sheet)
     : sink_(sink), part_(std::move(part)), sheet_(std::move(sheet)) {}
 
-void SheetCells::Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text) {
+void SheetCells::Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text,
+                     std::uint64_t text_id) {
   if (value.empty()) return;
   if (row != row_) {
     Flush();
     row_ = row;
   }
-  cells_.push_back(Cell{column, std::move(value), is_text});
+  cells_.push_back(Cell{column, std::move(value), is_text, text_id});
 }
 
 SheetCells::Column* SheetCells::Direct(std::uint64_t column) {
@@ -63,6 +64,7 @@ void SheetCells::Flush() {
       }
     }
     block.text = c.value;
+    block.text_id = c.text_id;
     block.header = header;
     block.where.cell = CellRef(c.column, row_);
     sink_.Text(block);

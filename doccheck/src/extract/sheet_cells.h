@@ -27,8 +27,10 @@ class SheetCells {
   SheetCells& operator=(const SheetCells&) = delete;
 
   // Adds the cell at 0-based `column`, 1-based `row`. Rows must come in ascending order;
-  // `is_text` is false for numbers and dates (they never become headings).
-  void Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text);
+  // `is_text` is false for numbers and dates (they never become headings); `text_id` is
+  // passed on as TextBlock::text_id.
+  void Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text,
+           std::uint64_t text_id = 0);
   // Emits the buffered row, if any.
   void Flush();
 
@@ -37,6 +39,7 @@ class SheetCells {
     std::uint64_t column;
     std::string value;
     bool is_text;
+    std::uint64_t text_id;
   };
 
   ExtractSink& sink_;

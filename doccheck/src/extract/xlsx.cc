@@ -279,11 +279,13 @@ class SheetHandler : public XmlHandler {
   void EndCell() {
     std::string text;
     bool is_text = true;
+    std::uint64_t text_id = 0;
     if (type_ == "s") {
       char* end = nullptr;
       const std::size_t index = std::strtoul(value_.c_str(), &end, 10);
       if (end != value_.c_str() && index < shared_.size()) {
         text = shared_[index];
+        text_id = index + 1;
       } else if (bad_shared_refs_++ == 0) {
         first_bad_ref_ = CellRef(column_, row_);
       }
@@ -300,7 +302,7 @@ class SheetHandler : public XmlHandler {
       }
       if (text.empty()) text = FormatNumber(value_);
     }
-    cells_->Add(column_, row_, std::move(text), is_text);
+    cells_->Add(column_, row_, std::move(text), is_text, text_id);
   }
 
   SheetCells* cells_;

@@ -26,6 +26,7 @@ bool Exclusive(Kind k) {
 }
 
 void Resolve(std::vector<Candidate>* cands) {
+  if (cands->size() < 2) return;  // most cells: nothing to sort, no buffer to allocate
   std::stable_sort(cands->begin(), cands->end(),
                    [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
   std::vector<Candidate> kept;
@@ -163,8 +164,8 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 }
 
 void CellScanner::Scan(std::string_view utf8, std::string_view header, const Location& where,
-                       std::size_t detailed, std::vector<Finding>* out,
-                       std::vector<Kind>* counted) {
+                       std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted,
+                       std::uint64_t text_id) {
   if (utf8.empty()) return;
   auto emit = [&](const std::vector<Finding>& found) {
     for (std::size_t i = 0; i < found.size(); ++i) {
@@ -189,9 +190,28 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   found_.clear();
   if (utf8.size() > kMaxText) {
     bare.kinds_only = detailed == 0;
+    ++blocks_scanned_;
     ScanTextBlock(utf8, bare, &found_);
     emit(found_);
     return;
+  }
+  // A text id seen for the first time: scanned, not remembered (as a first sighting
+  // below). Seen before, the cell goes the way of any other (key, hash, cache), so the
+  // cache still compares the whole text and heading: an id only says where to look.
+  bool id_seen = false;
+  if (text_id != 0 && text_id < kMaxIds) {
+    const std::size_t word = static_cast<std::size_t>(text_id / 64);
+    if (ids_seen_.size() <= word) ids_seen_.resize(std::max(word + 1, ids_seen_.size() * 2), 0);
+    const std::uint64_t bit = std::uint64_t{1} << (text_id % 64);
+    if ((ids_seen_[word] & bit) == 0) {
+      ids_seen_[word] |= bit;
+      bare.kinds_only = detailed == 0;
+      ++blocks_scanned_;
+      ScanTextBlock(utf8, bare, &found_);
+      emit(found_);
+      return;
+    }
+    id_seen = true;
   }
   key_.clear();
   const std::uint32_t header_size = static_cast<std::uint32_t>(header.size());
@@ -206,7 +226,7 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   // again, which costs time, never a finding.
   const std::uint32_t mark = static_cast<std::uint32_t>(hash >> 32) | 1;
   std::uint32_t& slot = seen_[hash % kSeenSlots];
-  const bool seen = slot == mark;
+  const bool seen = id_seen || slot == mark;
   // Only a cell seen before can be in the cache: unique cells skip the lookup.
   if (seen) {
     if (auto it = cache_.find(hash); it != cache_.end() && it->second.key == key_) {
@@ -217,6 +237,7 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   // A first sighting is not cached: when none of its findings is reported in full, only
   // their kinds are needed.
   bare.kinds_only = !seen && detailed == 0;
+  ++blocks_scanned_;
   ScanTextBlock(utf8, bare, &found_);
   emit(found_);
   if (!seen) {

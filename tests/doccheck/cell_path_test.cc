@@ -1,0 +1,171 @@
+// The XLSX cell path's fast paths (issue #17): each must give the findings the plain
+// path gives, on friendly and on hostile input. CellScanner's text ids (XLSX shared-string
+// indexes) only say which cells may repeat; the cache still compares text and heading.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "doccheck/checker.h"
+#include "doccheck/extract_recording_sink.h"
+#include "doccheck/extract_zip_builder.h"
+#include "extract/container_extractors.h"
+#include "text/block_scanner.h"
+
+namespace doccheck {
+namespace {
+
+Location CellAt(const std::string& cell) {
+  Location where;
+  where.part = "xl/worksheets/sheet1.xml";
+  where.sheet = "S";
+  where.cell = cell;
+  return where;
+}
+
+// Every finding as one line: kind, masked and normalised value, confidence, location.
+std::string Describe(const std::vector<Finding>& found, const std::vector<Kind>& counted) {
+  std::string out;
+  for (const Finding& f : found) {
+    out += std::to_string(static_cast<int>(f.kind)) + " " + f.masked + " " + f.normalized + " " +
+           std::to_string(f.confidence) + " " + f.location.cell + "+" +
+           std::to_string(f.location.offset) + "\n";
+  }
+  for (const Kind k : counted) out += "counted " + std::to_string(static_cast<int>(k)) + "\n";
+  return out;
+}
+
+struct Cell {
+  std::string text, header;
+  std::uint64_t id;
+};
+
+// The findings of `cells` scanned one by one by a CellScanner, with their ids or without.
+std::string ScanAll(const std::vector<Cell>& cells, bool with_ids, std::size_t detailed,
+                    std::size_t* scanned = nullptr) {
+  CellScanner scanner;
+  std::string out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    std::vector<Finding> found;
+    std::vector<Kind> counted;
+    scanner.Scan(cells[i].text, cells[i].header, CellAt("A" + std::to_string(i + 1)), detailed,
+                 &found, &counted, with_ids ? cells[i].id : 0);
+    out += Describe(found, counted);
+  }
+  if (scanned != nullptr) *scanned = scanner.blocks_scanned();
+  return out;
+}
+
+// Cells of every kind the bench has, at the 256- and 512-byte boundaries, and empty.
+std::vector<Cell> MixedCells() {
+  std::vector<Cell> cells;
+  const std::string texts[] = {
+      "山田 太郎", "090-1234-5678", "815908301661", "埼玉県本庄市本庄3丁目5番7号",
+      "",          "SMITH JOHN"};
+  const std::string headers[] = {"氏名", "電話番号", "個人番号", "住所", "", "備考"};
+  for (int r = 0; r < 30; ++r) {
+    for (int c = 0; c < 6; ++c) {
+      cells.push_back({texts[c], headers[(c + r % 3) % 6], static_cast<std::uint64_t>(c + 1)});
+    }
+  }
+  for (std::size_t size : {255u, 256u, 257u, 511u, 512u, 513u, 4000u}) {
+    std::string text(size - 14, 'x');
+    text += " 0495-25-1111";  // 13 bytes + the space
+    text.resize(size, ' ');
+    for (int k = 0; k < 3; ++k) cells.push_back({text, "電話", 100 + size});
+  }
+  return cells;
+}
+
+TEST(CellScannerTextIdTest, SameFindingsWithIdsAsWithout) {
+  const std::vector<Cell> cells = MixedCells();
+  for (std::size_t detailed : {std::size_t{0}, std::size_t{1}, std::size_t{1000}}) {
+    EXPECT_EQ(ScanAll(cells, true, detailed), ScanAll(cells, false, detailed)) << detailed;
+  }
+  EXPECT_NE(ScanAll(cells, true, 1000).find("山田太郎"), std::string::npos);
+}
+
+// The id decides only whether a cell may have been seen: a repeated one is scanned once
+// more (then remembered), later ones come from the cache.
+TEST(CellScannerTextIdTest, RepeatedIdIsScannedTwiceThenRemembered) {
+  std::vector<Cell> cells;
+  for (int i = 0; i < 50; ++i) cells.push_back({"埼玉県本庄市本庄3丁目5番7号", "住所", 7});
+  std::size_t scanned = 0;
+  const std::string with_ids = ScanAll(cells, true, 1000, &scanned);
+  EXPECT_EQ(scanned, 2u);
+  EXPECT_EQ(with_ids, ScanAll(cells, false, 1000));
+  // Thousands of unique cells between two sightings do not make the id forgotten.
+  cells.clear();
+  cells.push_back({"埼玉県本庄市本庄3丁目5番7号", "住所", 1});
+  for (int i = 0; i < 40000; ++i) cells.push_back({std::to_string(100000 + i), "", 2u + i});
+  for (int i = 0; i < 3; ++i) cells.push_back({"埼玉県本庄市本庄3丁目5番7号", "住所", 1});
+  ScanAll(cells, true, 0, &scanned);
+  EXPECT_EQ(scanned, 40000u + 2u);
+}
+
+// Hostile or mistaken ids: one id for different texts, or one text under two headings,
+// or ids past the bitmap's range: still each cell's own findings.
+TEST(CellScannerTextIdTest, IdsThatLieChangeNoFinding) {
+  std::vector<Cell> cells;
+  for (int i = 0; i < 20; ++i) {
+    cells.push_back({"山田 太郎", "氏名", 5});
+    cells.push_back({"090-1234-5678", "電話", 5});
+    cells.push_back({"山田 太郎", "", 5});
+    cells.push_back({"080-2222-3333", "電話", ~std::uint64_t{0}});
+    cells.push_back({"佐藤 花子", "氏名", std::uint64_t{1} << 24});
+    cells.push_back({"佐藤 花子", "氏名", (std::uint64_t{1} << 24) - 1});
+  }
+  const std::string with_ids = ScanAll(cells, true, 1000);
+  EXPECT_EQ(with_ids, ScanAll(cells, false, 1000));
+  EXPECT_NE(with_ids.find("09012345678"), std::string::npos);
+  EXPECT_NE(with_ids.find("佐藤花子"), std::string::npos);
+}
+
+std::string XlsxWith(const std::string& sheet, const std::string& shared) {
+  return ZipBuilder()
+      .Add("xl/workbook.xml",
+           "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"
+           "</sheets></workbook>")
+      .Add("xl/_rels/workbook.xml.rels",
+           "<Relationships><Relationship Id=\"rId1\" Type=\"urn:x/worksheet\" "
+           "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" "
+           "Type=\"urn:x/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>")
+      .Add("xl/worksheets/sheet1.xml", sheet)
+      .Add("xl/sharedStrings.xml", shared)
+      .Build();
+}
+
+// Shared-string cells carry their index + 1; inline strings and numbers carry none.
+TEST(XlsxTextIdTest, SharedStringCellsCarryTheirIndex) {
+  const std::string xlsx = XlsxWith(
+      "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c>"
+      "<c r=\"B1\" t=\"s\"><v>0</v></c><c r=\"C1\" t=\"inlineStr\"><is><t>x</t></is></c>"
+      "<c r=\"D1\"><v>12</v></c><c r=\"E1\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>",
+      "<sst><si><t>氏名</t></si><si><t>電話</t></si></sst>");
+  RecordingSink sink(Limits{});
+  XlsxExtractor().Extract(xlsx, sink);
+  ASSERT_NE(sink.Cell("S", "E1"), nullptr);
+  EXPECT_EQ(sink.Cell("S", "A1")->text_id, 2u);
+  EXPECT_EQ(sink.Cell("S", "B1")->text_id, 1u);
+  EXPECT_EQ(sink.Cell("S", "C1")->text_id, 0u);
+  EXPECT_EQ(sink.Cell("S", "D1")->text_id, 0u);
+  EXPECT_EQ(sink.Cell("S", "E1")->text_id, 2u);
+}
+
+// Resolve sorts even two candidates (it returns early only for fewer): findings come in
+// text order, not in the order of the detectors that found them.
+TEST(CellScannerTextIdTest, TwoFindingsOfACellComeInTextOrder) {
+  std::vector<Finding> found;
+  BlockInfo info;
+  ScanTextBlock("埼玉県本庄市本庄3丁目5番7号 090-1234-5678", info, &found);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].kind, Kind::kAddress);
+  EXPECT_EQ(found[1].kind, Kind::kPhone);
+  found.clear();
+  ScanTextBlock("090-1234-5678", info, &found);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, Kind::kPhone);
+}
+
+}  // namespace
+}  // namespace doccheck
