@@ -6,11 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "detect/detector.h"
+#include "detect/number_tokens.h"
+#include "detect/required_words.h"
 #include "doccheck/checker.h"
 #include "doccheck/extract_recording_sink.h"
 #include "doccheck/extract_zip_builder.h"
 #include "extract/container_extractors.h"
 #include "text/block_scanner.h"
+#include "text/normalize.h"
 
 namespace doccheck {
 namespace {
@@ -165,6 +169,104 @@ TEST(CellScannerTextIdTest, TwoFindingsOfACellComeInTextOrder) {
   ScanTextBlock("090-1234-5678", info, &found);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].kind, Kind::kPhone);
+}
+
+// Texts without a letter, as cells hold them (and as their normalised form is: full-width
+// digits and dashes fold to ASCII), and some with one.
+std::vector<std::string> LetterlessTexts() {
+  std::vector<std::string> texts = {"0495-25-1111",
+                                    "090-1234-5678",
+                                    "815908301661",
+                                    "8159 0830 1661",
+                                    "1985/04/01",
+                                    "1985-04-01",
+                                    "367-0031",
+                                    "03(1234)5678",
+                                    "4111 1111 1111 1111",
+                                    "1,234,567",
+                                    "１２３４５６７８９０１８",
+                                    "０９０－１２３４－５６７８",
+                                    "(0)",
+                                    "-",
+                                    "12.5",
+                                    "1234567890123",
+                                    "0120-123-456",
+                                    "#1 @2 %3",
+                                    "2024/1/1 12:00",
+                                    "\t123\n456"};
+  std::string digits;
+  for (int i = 0; i < 300; ++i) digits += static_cast<char>('0' + (i * 7) % 10);
+  for (std::size_t n : {200u, 254u, 255u, 256u, 257u, 300u}) texts.push_back(digits.substr(0, n));
+  return texts;
+}
+
+const char* const kHeadings[] = {"",         "氏名",     "住所",       "電話番号", "個人番号",
+                                 "生年月日", "口座番号", "保険者番号", "備考",     "Name"};
+
+// What Detector::NeedsLetter promises: nothing found in a text without a letter, under any
+// heading. (The text layer skips these detectors for such short blocks.)
+TEST(ShortCellPrefilterTest, DetectorsThatNeedALetterFindNothingWithoutOne) {
+  int needing = 0;
+  for (const Detector* d : AllDetectors()) {
+    if (!d->NeedsLetter()) continue;
+    ++needing;
+    for (const std::string& text : LetterlessTexts()) {
+      for (const char* heading : kHeadings) {
+        const std::string normalized = NormalizeForDetection(text);
+        const std::string header = NormalizeForDetection(heading);
+        std::vector<NumberToken> numbers;
+        FindNumberTokens(normalized, &numbers);
+        TableIndex* tables = nullptr;
+        ScanText scan{normalized, header, &numbers, tables};
+        std::vector<Candidate> out;
+        d->Detect(scan, out);
+        EXPECT_TRUE(out.empty()) << d->name() << " found something in " << text << " under "
+                                 << heading;
+      }
+    }
+  }
+  EXPECT_GE(needing, 2);  // person names and addresses
+}
+
+// The short path (a block under 256 bytes, looked at whole first) gives what the long path
+// gives: the same cell padded past 256 bytes with trailing spaces.
+TEST(ShortCellPrefilterTest, ShortBlocksFindWhatLongBlocksFind) {
+  std::vector<std::string> texts = LetterlessTexts();
+  for (const char* t : {"山田 太郎", "SMITH JOHN", "埼玉県本庄市本庄3丁目5番7号", "taro@example.jp",
+                        "秘", "Tel 0495-25-1111", "本庄市 1-2-3", "ｻﾄｳ ﾀﾛｳ"}) {
+    texts.push_back(t);
+  }
+  int found_some = 0;
+  for (const std::string& text : texts) {
+    if (text.size() >= 256) continue;
+    for (const char* heading : kHeadings) {
+      BlockInfo info;
+      info.header = heading;
+      std::vector<Finding> short_found, long_found;
+      ScanTextBlock(text, info, &short_found);
+      ScanTextBlock(text + std::string(300, ' '), info, &long_found);
+      ASSERT_EQ(short_found.size(), long_found.size()) << text << " under " << heading;
+      for (std::size_t i = 0; i < short_found.size(); ++i) {
+        EXPECT_EQ(short_found[i].kind, long_found[i].kind) << text;
+        EXPECT_EQ(short_found[i].normalized, long_found[i].normalized) << text;
+        EXPECT_EQ(short_found[i].location.offset, long_found[i].location.offset) << text;
+        EXPECT_EQ(short_found[i].confidence, long_found[i].confidence) << text;
+      }
+      found_some += short_found.empty() ? 0 : 1;
+    }
+  }
+  EXPECT_GT(found_some, 20);
+}
+
+// What the prefilter relies on for required words: a text without a letter holds none, so
+// the heading alone decides.
+TEST(ShortCellPrefilterTest, RequiredWordsAreNeverFoundInATextWithoutALetter) {
+  const RequiredWords& words = RequiredWords::ForAllDetectors();
+  for (const std::string& text : LetterlessTexts()) {
+    for (const char* heading : kHeadings) {
+      EXPECT_EQ(words.Present(text, heading), words.Present("", heading)) << text;
+    }
+  }
 }
 
 }  // namespace

@@ -54,11 +54,58 @@ void Resolve(std::vector<Candidate>* cands) {
   *cands = std::move(kept);
 }
 
+// Blocks shorter than this (spreadsheet cells, mostly) are looked at as a whole first, for
+// what their detectors need (Detector::NeedsLetter).
+constexpr std::size_t kShortBlock = 256;
+
+// Bit i set when detector i of AllDetectors() needs a letter.
+std::uint64_t NeedLetterDetectors() {
+  static const std::uint64_t bits = [] {
+    std::uint64_t b = 0;
+    const std::vector<const Detector*>& detectors = AllDetectors();
+    for (std::size_t i = 0; i < detectors.size() && i < 64; ++i) {
+      if (detectors[i]->NeedsLetter()) b |= std::uint64_t{1} << i;
+    }
+    return b;
+  }();
+  return bits;
+}
+
+// True when `text` holds an ASCII letter or a non-ASCII byte.
+bool HasLetter(std::string_view text) {
+  for (const char ch : text) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || static_cast<unsigned char>((c | 0x20) - 'a') < 26) return true;
+  }
+  return false;
+}
+
+// True when every required word of every detector holds a letter: then a text without
+// letters holds none of them, and only the header decides (RequiredWords need not look).
+bool AllRequiredWordsHaveLetters() {
+  static const bool all = [] {
+    for (const Detector* d : AllDetectors()) {
+      for (std::string_view w : d->RequiredWords()) {
+        if (!HasLetter(w)) return false;
+      }
+    }
+    return true;
+  }();
+  return all;
+}
+
 // Every detector that can find something in the block (see required_words.h).
 void RunDetectors(const ScanText& scan, std::vector<Candidate>* cands, std::uint64_t in_header) {
   const std::vector<const Detector*>& detectors = AllDetectors();
-  const std::uint64_t present =
-      RequiredWords::ForAllDetectors().PresentInText(scan.text, in_header);
+  const RequiredWords& words = RequiredWords::ForAllDetectors();
+  std::uint64_t present;
+  if (scan.text.size() < kShortBlock && !HasLetter(scan.text)) {
+    present = words.PresentInText(AllRequiredWordsHaveLetters() ? std::string_view() : scan.text,
+                                  in_header) &
+              ~NeedLetterDetectors();
+  } else {
+    present = words.PresentInText(scan.text, in_header);
+  }
   for (std::size_t i = 0; i < detectors.size(); ++i) {
     if (i >= 64 || ((present >> i) & 1) != 0) detectors[i]->Detect(scan, *cands);
   }
