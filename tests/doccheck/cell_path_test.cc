@@ -13,6 +13,8 @@
 #include "doccheck/extract_recording_sink.h"
 #include "doccheck/extract_zip_builder.h"
 #include "extract/container_extractors.h"
+#include "extract/lean_xml.h"
+#include "extract/xml_text.h"
 #include "text/block_scanner.h"
 #include "text/normalize.h"
 
@@ -266,6 +268,101 @@ TEST(ShortCellPrefilterTest, RequiredWordsAreNeverFoundInATextWithoutALetter) {
     for (const char* heading : kHeadings) {
       EXPECT_EQ(words.Present(text, heading), words.Present("", heading)) << text;
     }
+  }
+}
+
+// Cell values as sheets write them, and as hostile ones might: the quick reading of plain
+// digits must agree with strtoul on everything else (spaces, signs, 10+ digits, overflow).
+TEST(XlsxTextIdTest, SharedStringIndexesReadAsStrtoulReadsThem) {
+  const std::string xlsx = XlsxWith(
+      "<worksheet><sheetData><row r=\" 7\"><c t=\"s\"><v>1</v></c>"
+      "<c t=\"s\"><v> 1</v></c><c t=\"s\"><v>-1</v></c><c t=\"s\"><v>1x</v></c>"
+      "<c t=\"s\"><v>0000000001</v></c><c t=\"s\"><v>18446744073709551617</v></c>"
+      "<c t=\"s\"><v>000000000</v></c><c t=\"s\"><v></v></c><c t=\"s\"><v>+1</v></c>"
+      "</row><row r=\"x\"><c t=\"s\" s=\" 1\"><v>0</v></c></row></sheetData></worksheet>",
+      "<sst><si><t>氏名</t></si><si><t>電話</t></si></sst>");
+  RecordingSink sink(Limits{});
+  XlsxExtractor().Extract(xlsx, sink);
+  const char* const expected[][2] = {
+      {"A7", "電話"},  {"B7", "電話"}, {"C7", nullptr}, {"D7", "電話"}, {"E7", "電話"},
+      {"F7", nullptr}, {"G7", "氏名"}, {"H7", nullptr}, {"I7", "電話"}, {"A8", "氏名"}};
+  for (const auto& [cell, text] : expected) {
+    const RecordedBlock* b = sink.Cell("S", cell);
+    if (text == nullptr) {
+      EXPECT_EQ(b, nullptr) << cell;
+    } else {
+      ASSERT_NE(b, nullptr) << cell;
+      EXPECT_EQ(b->text, text) << cell;
+    }
+  }
+  bool named = false;
+  for (const auto& e : sink.errors) {
+    named = named || e.message.find("3 cell(s)") != std::string::npos;
+  }
+  EXPECT_TRUE(named);
+}
+
+// Every event and attribute, to compare the lean scanner with expat.
+class AttributeLog : public XmlHandler {
+ public:
+  bool StartElement(std::string_view local, const XmlAttributes& a) override {
+    log += "<" + std::string(local);
+    for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h", "属性"}) {
+      if (auto v = a.Get(name)) log += " " + std::string(name) + "=[" + std::string(*v) + "]";
+    }
+    log += ">";
+    return true;
+  }
+  bool EndElement(std::string_view local) override {
+    log += "</" + std::string(local) + ">";
+    return true;
+  }
+  bool Characters(std::string_view text) override {
+    log += std::string(text);
+    return true;
+  }
+  std::string log;
+};
+
+std::string LeanLog(std::string_view xml, std::string* error) {
+  Budget budget{Limits{}};
+  AttributeLog log;
+  auto e = ParseLeanXml(xml, "part.xml", log, budget);
+  *error = e ? e->message : "";
+  return log.log;
+}
+
+// The scanner's quick paths (plain attribute values, ASCII names) and the general ones
+// they leave the rest to: the same events as expat, the same errors at the same bytes.
+TEST(LeanXmlQuickPathTest, PlainValuesAndNamesGiveWhatExpatGives) {
+  const std::string parts[] = {
+      "<r a=\"it's\" b='say \"hi\"' c=\"x&#9;y\" d=\"\" e=\"~ !\" f=\"\x7F\" g=\"山田\" "
+      "h=\"A1\"/>",
+      "<名前 属性=\"1\" a='q'><x:b x:a=\"v\" xmlns:x=\"u\">t</x:b></名前>",
+      "<r a=\"x\ty\" b=\"1&amp;2\" c=\"&lt;\"/>",
+  };
+  for (const std::string& xml : parts) {
+    Budget budget{Limits{}};
+    AttributeLog expat;
+    ASSERT_FALSE(ParseXml(xml, "part.xml", expat, budget)) << xml;
+    std::string error;
+    EXPECT_EQ(LeanLog(xml, &error), expat.log) << xml;
+    EXPECT_EQ(error, "") << xml;
+  }
+  const std::pair<std::string, std::string> bad[] = {
+      {"<r a=\"<\"/>", "('<' in an attribute value at byte 5)"},
+      {"<r a=\"1", "(unterminated attribute value at byte 5)"},
+      {"<r a=\"1\" a='2'/>", "(duplicate attribute at byte 9)"},
+      {"<r a=\"\x01\"/>", "(invalid character at byte 6)"},
+      {"<r a=\"\xC3\"/>", "(invalid character at byte 6)"},
+      {"<r\xFF/>", "(invalid character in a name at byte 2)"},
+      {"<r\xE5\xB1/>", "(invalid character in a name at byte 2)"},
+      {"<r a=\"1\"b=\"2\"/>", "(space expected between attributes at byte 8)"},
+  };
+  for (const auto& [xml, words] : bad) {
+    std::string error;
+    LeanLog(xml, &error);
+    EXPECT_EQ(error, "part.xml is not well-formed XML " + words) << xml;
   }
 }
 

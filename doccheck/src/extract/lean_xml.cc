@@ -17,13 +17,32 @@ constexpr std::size_t kPairwiseAttributes = 16;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-bool IsNameStart(unsigned char c) {
+constexpr bool IsNameStart(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
 }
 
-bool IsNameChar(unsigned char c) {
+constexpr bool IsNameChar(unsigned char c) {
   return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
+
+// IsNameChar as a table: 1 for an ASCII name character, 2 for a non-ASCII byte (a name
+// character whose UTF-8 must be checked), 0 for the rest.
+constexpr auto kNameByte = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (IsNameChar(static_cast<unsigned char>(c))) t[c] = c >= 0x80 ? 2 : 1;
+  }
+  return t;
+}();
+
+// Bytes an attribute value of plain printable ASCII holds: not a control, not non-ASCII,
+// not '<' or '&', not a quote (where it may end). Values that hold anything else take the
+// general path.
+constexpr auto kPlainValueByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7F; ++c) t[c] = c != '<' && c != '&' && c != '"' && c != '\'';
+  return t;
+}();
 
 // Length of the valid XML character (UTF-8) at s[0..n), or 0 when it is not one: malformed
 // UTF-8, a control character other than tab, LF and CR, U+FFFE or U+FFFF.
@@ -238,7 +257,14 @@ class LeanParser {
       Fail(i, "name expected");
     }
     std::size_t n = i + 1;
-    while (n < xml_.size() && IsNameChar(static_cast<unsigned char>(xml_[n]))) ++n;
+    unsigned seen = kNameByte[static_cast<unsigned char>(xml_[i])];
+    while (n < xml_.size()) {
+      const unsigned b = kNameByte[static_cast<unsigned char>(xml_[n])];
+      if (b == 0) break;
+      seen |= b;
+      ++n;
+    }
+    if ((seen & 2) == 0) return n;     // ASCII only: nothing to check
     for (std::size_t k = i; k < n;) {  // non-ASCII name characters must be valid UTF-8
       if (static_cast<unsigned char>(xml_[k]) < 0x80) {
         ++k;
@@ -359,6 +385,27 @@ class LeanParser {
       if (q >= xml_.size() || xml_[q] != '=') Fail(q, "'=' expected after an attribute name");
       q = SkipSpace(q + 1);
       if (q >= xml_.size() || (xml_[q] != '"' && xml_[q] != '\'')) Fail(q, "quote expected");
+      // Most values ("A1", "s", "12") are a few plain bytes: one look at each finds the
+      // closing quote, and nothing in them needs checking or decoding.
+      std::size_t plain_end = q + 1;
+      while (plain_end < xml_.size() &&
+             kPlainValueByte[static_cast<unsigned char>(xml_[plain_end])]) {
+        ++plain_end;
+      }
+      if (plain_end < xml_.size() && xml_[plain_end] == xml_[q]) {
+        LeanAttributes::Attribute a;
+        a.qname = xml_.substr(after_space, an_end - after_space);
+        a.local = LocalName(a.qname);
+        a.raw = xml_.substr(q + 1, plain_end - q - 1);
+        if (attrs_.list_.size() < kPairwiseAttributes) {
+          for (const LeanAttributes::Attribute& other : attrs_.list_) {
+            if (SameName(other.qname, a.qname)) Fail(after_space, "duplicate attribute");
+          }
+        }
+        attrs_.list_.push_back(a);
+        p = plain_end + 1;
+        continue;
+      }
       const std::size_t close = xml_.find(xml_[q], q + 1);
       if (close == std::string_view::npos) Fail(q, "unterminated attribute value");
       const std::string_view raw = xml_.substr(q + 1, close - q - 1);
