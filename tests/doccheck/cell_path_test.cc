@@ -15,6 +15,7 @@
 #include "extract/container_extractors.h"
 #include "extract/lean_xml.h"
 #include "extract/xml_text.h"
+#include "extract/zip_reader.h"
 #include "text/block_scanner.h"
 #include "text/normalize.h"
 
@@ -363,6 +364,89 @@ TEST(LeanXmlQuickPathTest, PlainValuesAndNamesGiveWhatExpatGives) {
     std::string error;
     LeanLog(xml, &error);
     EXPECT_EQ(error, "part.xml is not well-formed XML " + words) << xml;
+  }
+}
+
+// ZipArchive::Read inflates an intact entry of known size in one call (libdeflate); every
+// entry must come out as Stream gives it: the same bytes, error and budget charged,
+// whether intact, lying about its size or CRC, truncated, corrupt or over a limit.
+struct ReadResult {
+  std::string bytes;
+  std::string error;
+  std::uint64_t charged = 0;
+};
+
+ReadResult ReadEntry(const std::string& zip, const Limits& limits, std::uint64_t max_bytes,
+                     bool streamed) {
+  ZipArchive archive(zip);
+  EXPECT_TRUE(archive.ok());
+  Budget budget(limits);
+  ReadResult r;
+  std::optional<FileError> e;
+  if (streamed) {
+    e = archive.Stream(archive.entries()[0], budget, max_bytes, [&](std::string_view piece) {
+      r.bytes.append(piece);
+      return true;
+    });
+  } else {
+    e = archive.Read(archive.entries()[0], budget, max_bytes, &r.bytes);
+  }
+  if (e) r.error = std::to_string(static_cast<int>(e->code)) + " " + e->message;
+  r.charged = budget.bytes_used();
+  return r;
+}
+
+TEST(ZipReadWholeTest, ReadGivesWhatStreamGives) {
+  std::string sheet;
+  for (int i = 0; sheet.size() < 300000; ++i) {
+    sheet += "<c r=\"A" + std::to_string(i) + "\" t=\"s\"><v>" + std::to_string(i * 7) + "</v></c>";
+  }
+  std::vector<std::pair<std::string, ZipBuilderEntry>> cases;
+  cases.push_back({"intact", ZipBuilderEntry("s.xml", sheet)});
+  cases.push_back({"stored", ZipBuilderEntry("s.xml", sheet, false)});
+  cases.push_back({"one byte", ZipBuilderEntry("s.xml", "x")});
+  ZipBuilderEntry bad_crc("s.xml", sheet);
+  bad_crc.declared_crc = 12345;
+  cases.push_back({"bad crc", bad_crc});
+  ZipBuilderEntry longer("s.xml", sheet);
+  longer.declared_size = static_cast<std::uint32_t>(sheet.size() + 1);
+  cases.push_back({"declared longer", longer});
+  ZipBuilderEntry shorter("s.xml", sheet);
+  shorter.declared_size = static_cast<std::uint32_t>(sheet.size() - 1);
+  cases.push_back({"declared shorter", shorter});
+  ZipBuilderEntry huge("s.xml", sheet);
+  huge.declared_size = 0xFFFFFFF0u;
+  cases.push_back({"declared huge", huge});
+  for (const auto& [label, entry] : cases) {
+    const std::string zip = ZipBuilder().Add(entry).Build();
+    for (std::uint64_t tree :
+         {std::uint64_t{1} << 40, std::uint64_t{200000}, std::uint64_t{65536}, std::uint64_t{1}}) {
+      Limits limits;
+      limits.max_tree_bytes = tree;
+      for (std::uint64_t max_bytes : {std::uint64_t{1} << 30, std::uint64_t{100000}}) {
+        const ReadResult read = ReadEntry(zip, limits, max_bytes, false);
+        const ReadResult streamed = ReadEntry(zip, limits, max_bytes, true);
+        EXPECT_EQ(read.error, streamed.error) << label << " " << tree << " " << max_bytes;
+        EXPECT_EQ(read.bytes, streamed.bytes) << label << " " << tree << " " << max_bytes;
+        EXPECT_EQ(read.charged, streamed.charged) << label << " " << tree << " " << max_bytes;
+      }
+    }
+  }
+  EXPECT_EQ(ReadEntry(ZipBuilder().Add("s.xml", sheet).Build(), Limits{}, 1u << 30, false).bytes,
+            sheet);
+  // Corrupt deflate data and a truncated archive.
+  std::string zip = ZipBuilder().Add("s.xml", sheet).Build();
+  for (std::size_t at : {std::size_t{40}, std::size_t{500}, zip.size() / 2}) {
+    std::string broken = zip;
+    broken[at] = static_cast<char>(broken[at] ^ 0x5A);
+    for (const std::string& z : {broken, zip.substr(0, zip.size() / 2)}) {
+      ZipArchive archive(z);
+      if (!archive.ok() || archive.entries().empty()) continue;
+      const ReadResult read = ReadEntry(z, Limits{}, 1u << 30, false);
+      const ReadResult streamed = ReadEntry(z, Limits{}, 1u << 30, true);
+      EXPECT_EQ(read.error, streamed.error) << at;
+      EXPECT_EQ(read.bytes, streamed.bytes) << at;
+    }
   }
 }
 
