@@ -272,6 +272,44 @@ TEST(ShortCellPrefilterTest, RequiredWordsAreNeverFoundInATextWithoutALetter) {
   }
 }
 
+// Shared-string cells are views of the table, not copies: headings, first texts and the
+// cells themselves must still read right, over rows enough to regrow every buffer.
+TEST(XlsxTextIdTest, SharedStringCellsKeepTheirTextHeadingsAndFirstTexts) {
+  std::string rows =
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c><c r=\"B2\" t=\"s\"><v>2</v></c></row>"
+      "<row r=\"3\"><c r=\"C3\" t=\"s\"><v>5</v></c></row>";
+  for (int r = 4; r < 200; ++r) {
+    const std::string n = std::to_string(r);
+    rows += "<row r=\"" + n + "\"><c r=\"A" + n + "\" t=\"s\"><v>3</v></c><c r=\"B" + n +
+            "\" t=\"s\"><v>4</v></c><c r=\"C" + n + "\" t=\"inlineStr\"><is><t>" + n +
+            "</t></is></c><c r=\"D" + n + "\" t=\"s\"><v>" + std::to_string(r % 2 ? 5 : 3) +
+            "</v></c></row>";
+  }
+  const std::string xlsx =
+      XlsxWith("<worksheet><sheetData>" + rows + "</sheetData></worksheet>",
+               "<sst><si><t>名簿</t></si><si><t>氏名</t></si><si><t>電話番号</t></si>"
+               "<si><t>山田 太郎</t></si><si><t>090-1234-5678</t></si><si><t>メモ欄</t></si>"
+               "</sst>");
+  RecordingSink sink(Limits{});
+  XlsxExtractor().Extract(xlsx, sink);
+  ASSERT_NE(sink.Cell("S", "D199"), nullptr);
+  EXPECT_EQ(sink.Cell("S", "A1")->text, "名簿");
+  EXPECT_EQ(sink.Cell("S", "A2")->header, "");
+  EXPECT_EQ(sink.Cell("S", "C3")->text, "メモ欄");
+  for (int r = 4; r < 200; ++r) {
+    const std::string n = std::to_string(r);
+    EXPECT_EQ(sink.Cell("S", "A" + n)->text, "山田 太郎");
+    EXPECT_EQ(sink.Cell("S", "A" + n)->header, "氏名");
+    EXPECT_EQ(sink.Cell("S", "B" + n)->text, "090-1234-5678");
+    EXPECT_EQ(sink.Cell("S", "B" + n)->header, "電話番号");
+    EXPECT_EQ(sink.Cell("S", "C" + n)->text, n);
+    EXPECT_EQ(sink.Cell("S", "C" + n)->header, "メモ欄");  // the column's first text
+    EXPECT_EQ(sink.Cell("S", "D" + n)->text, r % 2 ? "メモ欄" : "山田 太郎");
+    EXPECT_EQ(sink.Cell("S", "D" + n)->header, r == 4 ? "" : "山田 太郎");  // D4 is its first
+  }
+}
+
 // Cell values as sheets write them, and as hostile ones might: the quick reading of plain
 // digits must agree with strtoul on everything else (spaces, signs, 10+ digits, overflow).
 TEST(XlsxTextIdTest, SharedStringIndexesReadAsStrtoulReadsThem) {

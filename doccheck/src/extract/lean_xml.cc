@@ -116,7 +116,7 @@ bool IsXmlChar(std::uint32_t cp) {
          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-std::string_view LocalName(std::string_view qname) {
+inline __attribute__((always_inline)) std::string_view LocalName(std::string_view qname) {
   for (std::size_t i = 0; i < qname.size(); ++i) {  // names are short: no memchr call
     if (qname[i] == ':') return qname.substr(i + 1);
   }

@@ -304,13 +304,13 @@ class SheetHandler : public XmlHandler {
   void EndCell() {
     std::string text;
     bool is_text = true;
-    std::uint64_t text_id = 0;
     if (type_ == Type::kShared) {
       bool parsed = false;
       const std::uint64_t index = ParseUnsigned(value_, &parsed);
       if (parsed && index < shared_.size()) {
-        text = shared_[index];
-        text_id = index + 1;
+        // The table outlives the sheet: the cell is a view of it, not a copy.
+        cells_->AddShared(column_, row_, shared_[index], index + 1);
+        return;
       } else if (bad_shared_refs_++ == 0) {
         first_bad_ref_ = CellRef(column_, row_);
       }
@@ -327,7 +327,7 @@ class SheetHandler : public XmlHandler {
       }
       if (text.empty()) text = FormatNumber(value_);
     }
-    cells_->Add(column_, row_, std::move(text), is_text, text_id);
+    cells_->Add(column_, row_, std::move(text), is_text);
   }
 
   SheetCells* cells_;
