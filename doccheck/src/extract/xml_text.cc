@@ -8,6 +8,7 @@
 #include <Poco/SAX/SAXParser.h>
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 
 namespace doccheck {
@@ -306,7 +307,9 @@ void AssignCellRef(std::uint64_t column, std::uint64_t row, std::string* out) {
     *--p = static_cast<char>('A' + (n - 1) % 26);
     n = (n - 1) / 26;
   }
-  out->assign(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  const std::size_t size = static_cast<std::size_t>(buf + sizeof buf - p);
+  out->resize(size);  // within the small-string buffer: no allocation, no aliasing checks
+  std::memcpy(out->data(), p, size);
 }
 
 bool ParseCellRef(std::string_view ref, std::uint64_t* column, std::uint64_t* row) {
