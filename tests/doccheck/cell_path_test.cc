@@ -310,6 +310,28 @@ TEST(XlsxTextIdTest, SharedStringCellsKeepTheirTextHeadingsAndFirstTexts) {
   }
 }
 
+// Cell references, written into a reused string (once per cell): short after long, the
+// last column of a sheet, and past it.
+TEST(XlsxTextIdTest, CellReferencesReuseTheirString) {
+  std::string ref = "a much longer earlier value than any reference";
+  AssignCellRef(0, 1, &ref);
+  EXPECT_EQ(ref, "A1");
+  AssignCellRef(25, 10, &ref);
+  EXPECT_EQ(ref, "Z10");
+  AssignCellRef(26, 1, &ref);
+  EXPECT_EQ(ref, "AA1");
+  AssignCellRef(16383, 1048576, &ref);
+  EXPECT_EQ(ref, "XFD1048576");
+  AssignCellRef(0, 18446744073709551615u, &ref);
+  EXPECT_EQ(ref, "A18446744073709551615");
+  EXPECT_EQ(CellRef(701, 7), "ZZ7");
+  EXPECT_EQ(CellRef(702, 7), "AAA7");
+  std::uint64_t column = 0, row = 0;
+  ASSERT_TRUE(ParseCellRef(CellRef(16383, 1048576), &column, &row));
+  EXPECT_EQ(column, 16383u);
+  EXPECT_EQ(row, 1048576u);
+}
+
 // Cell values as sheets write them, and as hostile ones might: the quick reading of plain
 // digits must agree with strtoul on everything else (spaces, signs, 10+ digits, overflow).
 TEST(XlsxTextIdTest, SharedStringIndexesReadAsStrtoulReadsThem) {
