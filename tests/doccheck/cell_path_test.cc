@@ -65,13 +65,24 @@ std::string ScanAll(const std::vector<Cell>& cells, bool with_ids, std::size_t d
 // Cells of every kind the bench has, at the 256- and 512-byte boundaries, and empty.
 std::vector<Cell> MixedCells() {
   std::vector<Cell> cells;
+  // With a classification label (always reported whole, past the cap too) and with five
+  // findings in one cell (more than the cache keeps inline).
   const std::string texts[] = {
-      "山田 太郎", "090-1234-5678", "815908301661", "埼玉県本庄市本庄3丁目5番7号",
-      "",          "SMITH JOHN"};
-  const std::string headers[] = {"氏名", "電話番号", "個人番号", "住所", "", "備考"};
+      "山田 太郎",
+      "090-1234-5678",
+      "815908301661",
+      "埼玉県本庄市本庄3丁目5番7号",
+      "",
+      "SMITH JOHN",
+      "【秘】 090-1234-5678",
+      "090-1234-5678 0495-25-1111 080-2222-3333 03-1234-5678 06-6123-4567"};
+  const std::string headers[] = {"氏名", "電話番号", "個人番号", "住所",
+                                 "",     "備考",     "メモ",     "連絡先"};
   for (int r = 0; r < 30; ++r) {
-    for (int c = 0; c < 6; ++c) {
-      cells.push_back({texts[c], headers[(c + r % 3) % 6], static_cast<std::uint64_t>(c + 1)});
+    for (int c = 0; c < 8; ++c) {
+      // Ten rows under one heading, then the next: ids repeat under one heading and
+      // under others.
+      cells.push_back({texts[c], headers[(c + r / 10) % 8], static_cast<std::uint64_t>(c + 1)});
     }
   }
   for (std::size_t size : {255u, 256u, 257u, 511u, 512u, 513u, 4000u}) {
@@ -88,7 +99,35 @@ TEST(CellScannerTextIdTest, SameFindingsWithIdsAsWithout) {
   for (std::size_t detailed : {std::size_t{0}, std::size_t{1}, std::size_t{1000}}) {
     EXPECT_EQ(ScanAll(cells, true, detailed), ScanAll(cells, false, detailed)) << detailed;
   }
-  EXPECT_NE(ScanAll(cells, true, 1000).find("山田太郎"), std::string::npos);
+  const std::string all = ScanAll(cells, true, 1000);
+  EXPECT_NE(all.find("山田太郎"), std::string::npos);
+  EXPECT_NE(all.find("0661234567"), std::string::npos) << all;
+  // Past the cap, the label still comes whole from the cache; the phone numbers as kinds.
+  const std::string capped = ScanAll(cells, true, 0);
+  EXPECT_NE(capped.find(" 秘 "), std::string::npos) << capped;
+}
+
+// More repeated cells than the cache's 8 MiB: it starts afresh and still gives each cell
+// its own findings (and remembers again).
+TEST(CellScannerTextIdTest, CacheStartsAfreshPastItsBudget) {
+  std::vector<Cell> cells;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 24000; ++i) {
+      std::string text = "埼玉県本庄市本庄" + std::to_string(1 + i % 9) + "丁目" +
+                         std::to_string(1 + i % 97) + "番" + std::to_string(1 + i / 97) + "号 " +
+                         std::string(200, 'x');
+      cells.push_back({text, "住所", static_cast<std::uint64_t>(1 + i)});
+    }
+  }
+  std::size_t scanned = 0;
+  const std::string with_ids = ScanAll(cells, true, 100, &scanned);
+  EXPECT_EQ(with_ids, ScanAll(cells, false, 100));
+  EXPECT_GT(scanned, 48000u);  // the third round was (here wholly) forgotten
+  // After the resets a repeated cell is remembered again: of four sightings, two scans.
+  for (int k = 0; k < 4; ++k) cells.push_back({"山田 太郎", "氏名", 999999});
+  std::size_t scanned_more = 0;
+  ScanAll(cells, true, 100, &scanned_more);
+  EXPECT_EQ(scanned_more, scanned + 2);
 }
 
 // The id decides only whether a cell may have been seen: a repeated one is scanned once
@@ -115,6 +154,8 @@ TEST(CellScannerTextIdTest, IdsThatLieChangeNoFinding) {
   std::vector<Cell> cells;
   for (int i = 0; i < 20; ++i) {
     cells.push_back({"山田 太郎", "氏名", 5});
+    cells.push_back({"山田 太郎", "氏名", 5});
+    cells.push_back({"佐藤 花子", "氏名", 5});  // same id and heading, another text
     cells.push_back({"090-1234-5678", "電話", 5});
     cells.push_back({"山田 太郎", "", 5});
     cells.push_back({"080-2222-3333", "電話", ~std::uint64_t{0}});

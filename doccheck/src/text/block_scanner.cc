@@ -243,9 +243,9 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
     return;
   }
   // A text id seen for the first time: scanned, not remembered (as a first sighting
-  // below). Seen before, the cell goes the way of any other (key, hash, cache), so the
-  // cache still compares the whole text and heading: an id only says where to look.
-  bool id_seen = false;
+  // below). Seen before, it is looked up by id; the entry still holds heading and text
+  // to compare, so an id only says where to look: a wrong one costs time, never a
+  // finding.
   if (text_id != 0 && text_id < kMaxIds) {
     const std::size_t word = static_cast<std::size_t>(text_id / 64);
     if (ids_seen_.size() <= word) ids_seen_.resize(std::max(word + 1, ids_seen_.size() * 2), 0);
@@ -258,7 +258,45 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
       emit(found_);
       return;
     }
-    id_seen = true;
+    const std::size_t id = static_cast<std::size_t>(text_id);
+    if (id_slots_.size() <= id) id_slots_.resize(std::max(id + 1, id_slots_.size() * 2), 0);
+    if (const std::uint32_t slot = id_slots_[id]; slot != 0 && slot <= by_id_.size()) {
+      const ById& e = by_id_[slot - 1];
+      if (e.header == header && e.text == utf8) {
+        if (detailed == 0 && e.inline_kinds != kNoInlineKinds) {
+          counted->insert(counted->end(), e.kinds.begin(), e.kinds.begin() + e.inline_kinds);
+        } else {
+          emit(e.found);
+        }
+        return;
+      }
+    }
+    ++blocks_scanned_;
+    ScanTextBlock(utf8, bare, &found_);
+    emit(found_);
+    if (bytes_ >= kMaxBytes) ForgetAll();
+    std::uint32_t& slot = id_slots_[id];
+    if (slot == 0 || slot > by_id_.size()) {  // else this id's entry (another heading or
+                                              // text) is replaced
+      by_id_.emplace_back();
+      slot = static_cast<std::uint32_t>(by_id_.size());
+    }
+    ById& e = by_id_[slot - 1];
+    e.header.assign(header);
+    e.text.assign(utf8);
+    e.found = found_;
+    e.inline_kinds =
+        found_.size() <= e.kinds.size() ? static_cast<std::uint8_t>(found_.size()) : kNoInlineKinds;
+    for (std::size_t i = 0; i < found_.size() && e.inline_kinds != kNoInlineKinds; ++i) {
+      if (found_[i].kind == Kind::kClassificationLabel) {
+        e.inline_kinds = kNoInlineKinds;  // a label is always reported whole
+      } else {
+        e.kinds[i] = found_[i].kind;
+      }
+    }
+    bytes_ += header.size() + utf8.size() + 128;
+    for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
+    return;
   }
   key_.clear();
   const std::uint32_t header_size = static_cast<std::uint32_t>(header.size());
@@ -273,7 +311,7 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   // again, which costs time, never a finding.
   const std::uint32_t mark = static_cast<std::uint32_t>(hash >> 32) | 1;
   std::uint32_t& slot = seen_[hash % kSeenSlots];
-  const bool seen = id_seen || slot == mark;
+  const bool seen = slot == mark;
   // Only a cell seen before can be in the cache: unique cells skip the lookup.
   if (seen) {
     if (auto it = cache_.find(hash); it != cache_.end() && it->second.key == key_) {
@@ -291,15 +329,19 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
     slot = mark;
     return;
   }
-  if (bytes_ >= kMaxBytes) {
-    cache_.clear();
-    bytes_ = 0;
-  }
+  if (bytes_ >= kMaxBytes) ForgetAll();
   bytes_ += key_.size() + 96;
   for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
   Cached& entry = cache_[hash];  // a colliding entry is replaced
   entry.key = key_;
   entry.found = found_;
+}
+
+void CellScanner::ForgetAll() {
+  cache_.clear();
+  by_id_.clear();
+  std::fill(id_slots_.begin(), id_slots_.end(), 0);
+  bytes_ = 0;
 }
 
 std::vector<TextSpan> FindInText(std::string_view utf8) {
