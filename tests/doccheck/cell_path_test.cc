@@ -442,6 +442,8 @@ TEST(LeanXmlQuickPathTest, PlainValuesAndNamesGiveWhatExpatGives) {
       "h=\"A1\"/>",
       "<名前 属性=\"1\" a='q'><x:b x:a=\"v\" xmlns:x=\"u\">t</x:b></名前>",
       "<r a=\"x\ty\" b=\"1&amp;2\" c=\"&lt;\"/>",
+      "<a><b>12</b><b >3</b ><x:c xmlns:x=\"u\">山田</x:c><d>a&amp;b</d><e>]x</e>t</a>",
+      "<a>\n  <b/>\n  <c>text</c>\n</a>",
   };
   for (const std::string& xml : parts) {
     Budget budget{Limits{}};
@@ -460,6 +462,13 @@ TEST(LeanXmlQuickPathTest, PlainValuesAndNamesGiveWhatExpatGives) {
       {"<r\xFF/>", "(invalid character in a name at byte 2)"},
       {"<r\xE5\xB1/>", "(invalid character in a name at byte 2)"},
       {"<r a=\"1\"b=\"2\"/>", "(space expected between attributes at byte 8)"},
+      {"<a><b></bb></a>", "(mismatched end tag at byte 6)"},
+      {"<a><bc></b></a>", "(mismatched end tag at byte 7)"},
+      {"<a><b></b", "(unterminated end tag at byte 6)"},
+      {"<a><b></a></b>", "(mismatched end tag at byte 6)"},
+      {"<a>text", "(unterminated element at byte 3)"},
+      {"<a>x]]>y</a>", "(']]>' in character data at byte 4)"},
+      {"<a>x\x01</a>", "(invalid character at byte 4)"},
   };
   for (const auto& [xml, words] : bad) {
     std::string error;

@@ -463,6 +463,19 @@ class LeanParser {
     while (true) {
       if (i >= xml_.size()) Fail(i, "unterminated element");
       if (xml_[i] != '<') {
+        // Runs in a sheet are a few plain bytes ("1234"): up to the '<' that ends one,
+        // one look at each byte both finds the end and says that nothing needs checking
+        // or decoding (what Text would find). Anything else goes the general way.
+        std::size_t plain = i;
+        while (plain < xml_.size() && xml_[plain] != '<' &&
+               !kSpecial[static_cast<unsigned char>(xml_[plain])]) {
+          ++plain;
+        }
+        if (plain < xml_.size() && xml_[plain] == '<') {
+          if (!handler_.Characters(xml_.substr(i, plain - i))) return false;
+          i = plain;
+          continue;
+        }
         const void* lt = std::memchr(xml_.data() + i, '<', xml_.size() - i);
         if (lt == nullptr) Fail(i, "unterminated element");
         const std::size_t end =
@@ -472,6 +485,23 @@ class LeanParser {
         continue;
       }
       const char next = i + 1 < xml_.size() ? xml_[i + 1] : '\0';
+      if (next == '/' && !open.empty()) {
+        // Most end tags close the open element by its exact name ("</c>"): its name was
+        // checked when it opened, and '>' cannot continue a name, so this is what the
+        // general path below would read.
+        const std::string_view top = open.back();
+        const std::size_t gt = i + 2 + top.size();
+        if (gt < xml_.size() && xml_[gt] == '>' && SameName(xml_.substr(i + 2, top.size()), top)) {
+          open.pop_back();
+          if (!handler_.EndElement(LocalName(top))) return false;
+          i = gt + 1;
+          if (open.empty()) {
+            *after = i;
+            return true;
+          }
+          continue;
+        }
+      }
       if (next == '/') {
         const std::size_t name_end = Name(i + 2);
         const std::string_view qname = xml_.substr(i + 2, name_end - i - 2);
