@@ -3,7 +3,11 @@
 size, for the agent's attachment benchmark when LibreOffice is not installed.
 Synthetic data only: names from common readings, numbers with valid My Number check digits.
 
-usage: make_xlsx.py OUT.xlsx [MEGABYTES]
+usage: make_xlsx.py OUT.xlsx [MEGABYTES] [distinct]
+
+With "distinct", nearly every cell differs from every other (names of two random
+surname and given-name kanji each, addresses with random towns and block numbers), so
+doccheck's cell cache finds almost nothing to reuse: the worst case for it.
 """
 import random
 import sys
@@ -11,9 +15,28 @@ import zipfile
 
 out = sys.argv[1]
 target = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
+distinct = len(sys.argv) > 3 and sys.argv[3] == "distinct"
 rng = random.Random(7)
 sei = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
 mei = ["太郎", "花子", "一郎", "美咲", "健太", "陽子", "大輔", "由美", "翔", "恵"]
+# For "distinct": 30 x 30 surnames and 30 x 30 given names, 810,000 combinations.
+sei_kanji = "佐藤鈴木高橋田中伊渡辺山本村小林加吉松井上清水森池"
+mei_kanji = "太郎花子一美咲健陽大輔由恵翔真理香直樹和也正明春夏秋冬"
+towns = ["本庄", "栄町", "寿町", "緑町", "中央", "旭町", "朝日町", "銀座", "駅南", "北堀"]
+
+
+def name():
+    if distinct:
+        return (rng.choice(sei_kanji) + rng.choice(sei_kanji) + " " +
+                rng.choice(mei_kanji) + rng.choice(mei_kanji))
+    return rng.choice(sei) + " " + rng.choice(mei)
+
+
+def address():
+    if distinct:
+        return (f"埼玉県本庄市{rng.choice(towns)}{rng.randrange(1, 10)}丁目"
+                f"{rng.randrange(1, 100)}番{rng.randrange(1, 100)}号")
+    return f"埼玉県本庄市本庄{rng.randrange(1, 9)}丁目{rng.randrange(1, 30)}番{rng.randrange(1, 30)}号"
 
 
 def mynumber():
@@ -43,9 +66,8 @@ approx = 0
 n = 0
 while approx < target * 1_000_000 * 3.6:  # deflate gets about 3.6:1 on these rows
     n += 1
-    cells = [("n", n), ("s", sid(rng.choice(sei) + " " + rng.choice(mei))), ("s", sid(phone())),
-             ("s", sid(mynumber())),
-             ("s", sid(f"埼玉県本庄市本庄{rng.randrange(1, 9)}丁目{rng.randrange(1, 30)}番{rng.randrange(1, 30)}号"))]
+    cells = [("n", n), ("s", sid(name())), ("s", sid(phone())), ("s", sid(mynumber())),
+             ("s", sid(address()))]
     rows.append(cells)
     approx += 150
 

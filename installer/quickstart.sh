@@ -17,7 +17,7 @@ build_packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libvmime-dev libpoco-dev libcurl4-openssl-dev libicu-dev libgtest-dev libgmock-dev
   libpoppler-cpp-dev libsqlite3-dev libpq-dev libsodium-dev libcups2-dev libbenchmark-dev
-  zlib1g-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8 libmstch-dev zip
+  zlib1g-dev libdeflate-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8 libmstch-dev zip
 )
 test_packages=(
   python3 libpython3.11-testsuite zip unzip poppler-utils swaks msmtp python3-aiosmtpd

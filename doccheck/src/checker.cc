@@ -109,7 +109,7 @@ class ReportSink final : public ExtractSink {
       cell_counted_.clear();
       cells_.Scan(block.text, block.header, block.where,
                   kept < cap ? static_cast<std::size_t>(cap - kept) : 0, &cell_found_,
-                  &cell_counted_);
+                  &cell_counted_, block.text_id);
       if (!cell_found_.empty()) report_->AddFindings(std::move(cell_found_), cap);
       for (const Kind k : cell_counted_) {  // past the cap: counted, as AddFindings does
         ++report_->totals[static_cast<int>(k)];

@@ -22,6 +22,7 @@ struct RecordedBlock {
   bool raw = false;
   Location where;
   std::string header;
+  std::uint64_t text_id = 0;
 };
 
 struct RecordedChild {
@@ -34,7 +35,8 @@ class RecordingSink : public ExtractSink {
   explicit RecordingSink(Limits limits = {}, int depth = 0) : budget_(limits), depth_(depth) {}
 
   void Text(const TextBlock& block) override {
-    blocks.push_back({std::string(block.text), block.raw, block.where, std::string(block.header)});
+    blocks.push_back({std::string(block.text), block.raw, block.where, std::string(block.header),
+                      block.text_id});
   }
   void Embedded(std::string_view name, std::string_view bytes) override {
     children.push_back({std::string(name), std::string(bytes)});

@@ -387,6 +387,7 @@ bool LabelBefore(std::string_view text, std::size_t begin) {
 class AddressDetectorImpl final : public Detector {
  public:
   std::string_view name() const override { return "address"; }
+  bool NeedsLetter() const override { return true; }  // a municipality ends in 市区町村
 
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     const std::string_view text = scan.text;

@@ -87,6 +87,11 @@ class Detector {
   // anything; empty when there are none. The text layer looks for every detector's words
   // in one pass (required_words.h) and does not call Detect when none occurs.
   virtual std::vector<std::string_view> RequiredWords() const { return {}; }
+  // True when Detect finds nothing in a text without a letter (an ASCII letter or any
+  // non-ASCII byte), whatever the header: names and addresses are made of letters. The
+  // text layer does not call it for a short block without one (a cell of digits and
+  // punctuation: numbers, phone numbers, dates).
+  virtual bool NeedsLetter() const { return false; }
 };
 
 // Every detector, in the order of the registry table. Owned by the registry; live forever.

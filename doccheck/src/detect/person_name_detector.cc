@@ -874,6 +874,7 @@ bool IsNameHeader(std::string_view header) {
 class PersonNameDetectorImpl final : public Detector {
  public:
   std::string_view name() const override { return "person_name"; }
+  bool NeedsLetter() const override { return true; }  // kanji, kana or Latin letters
 
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     std::vector<Candidate> found;

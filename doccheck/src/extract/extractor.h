@@ -53,6 +53,11 @@ struct TextBlock {
   // (after each '\n'), ascending. With it, findings carry the line of the original part
   // (as for HTML, whose extracted text has other line breaks than the file).
   const std::vector<std::uint32_t>* source_line_starts = nullptr;
+  // Optional, for spreadsheet cells: non-zero when the extractor knows cells of one
+  // document with the same id hold the same text (an XLSX shared string's index + 1). A
+  // hint that lets the text layer tell a repeated cell without hashing it; a wrong id costs
+  // time, never a finding.
+  std::uint64_t text_id = 0;
 };
 
 class ExtractSink {

@@ -17,13 +17,32 @@ constexpr std::size_t kPairwiseAttributes = 16;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-bool IsNameStart(unsigned char c) {
+constexpr bool IsNameStart(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
 }
 
-bool IsNameChar(unsigned char c) {
+constexpr bool IsNameChar(unsigned char c) {
   return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
+
+// IsNameChar as a table: 1 for an ASCII name character, 2 for a non-ASCII byte (a name
+// character whose UTF-8 must be checked), 0 for the rest.
+constexpr auto kNameByte = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (IsNameChar(static_cast<unsigned char>(c))) t[c] = c >= 0x80 ? 2 : 1;
+  }
+  return t;
+}();
+
+// Bytes an attribute value of plain printable ASCII holds: not a control, not non-ASCII,
+// not '<' or '&', not a quote (where it may end). Values that hold anything else take the
+// general path.
+constexpr auto kPlainValueByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7F; ++c) t[c] = c != '<' && c != '&' && c != '"' && c != '\'';
+  return t;
+}();
 
 // Length of the valid XML character (UTF-8) at s[0..n), or 0 when it is not one: malformed
 // UTF-8, a control character other than tab, LF and CR, U+FFFE or U+FFFF.
@@ -97,7 +116,7 @@ bool IsXmlChar(std::uint32_t cp) {
          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-std::string_view LocalName(std::string_view qname) {
+inline __attribute__((always_inline)) std::string_view LocalName(std::string_view qname) {
   for (std::size_t i = 0; i < qname.size(); ++i) {  // names are short: no memchr call
     if (qname[i] == ':') return qname.substr(i + 1);
   }
@@ -238,7 +257,14 @@ class LeanParser {
       Fail(i, "name expected");
     }
     std::size_t n = i + 1;
-    while (n < xml_.size() && IsNameChar(static_cast<unsigned char>(xml_[n]))) ++n;
+    unsigned seen = kNameByte[static_cast<unsigned char>(xml_[i])];
+    while (n < xml_.size()) {
+      const unsigned b = kNameByte[static_cast<unsigned char>(xml_[n])];
+      if (b == 0) break;
+      seen |= b;
+      ++n;
+    }
+    if ((seen & 2) == 0) return n;     // ASCII only: nothing to check
     for (std::size_t k = i; k < n;) {  // non-ASCII name characters must be valid UTF-8
       if (static_cast<unsigned char>(xml_[k]) < 0x80) {
         ++k;
@@ -359,6 +385,27 @@ class LeanParser {
       if (q >= xml_.size() || xml_[q] != '=') Fail(q, "'=' expected after an attribute name");
       q = SkipSpace(q + 1);
       if (q >= xml_.size() || (xml_[q] != '"' && xml_[q] != '\'')) Fail(q, "quote expected");
+      // Most values ("A1", "s", "12") are a few plain bytes: one look at each finds the
+      // closing quote, and nothing in them needs checking or decoding.
+      std::size_t plain_end = q + 1;
+      while (plain_end < xml_.size() &&
+             kPlainValueByte[static_cast<unsigned char>(xml_[plain_end])]) {
+        ++plain_end;
+      }
+      if (plain_end < xml_.size() && xml_[plain_end] == xml_[q]) {
+        LeanAttributes::Attribute a;
+        a.qname = xml_.substr(after_space, an_end - after_space);
+        a.local = LocalName(a.qname);
+        a.raw = xml_.substr(q + 1, plain_end - q - 1);
+        if (attrs_.list_.size() < kPairwiseAttributes) {
+          for (const LeanAttributes::Attribute& other : attrs_.list_) {
+            if (SameName(other.qname, a.qname)) Fail(after_space, "duplicate attribute");
+          }
+        }
+        attrs_.list_.push_back(a);
+        p = plain_end + 1;
+        continue;
+      }
       const std::size_t close = xml_.find(xml_[q], q + 1);
       if (close == std::string_view::npos) Fail(q, "unterminated attribute value");
       const std::string_view raw = xml_.substr(q + 1, close - q - 1);
@@ -416,6 +463,19 @@ class LeanParser {
     while (true) {
       if (i >= xml_.size()) Fail(i, "unterminated element");
       if (xml_[i] != '<') {
+        // Runs in a sheet are a few plain bytes ("1234"): up to the '<' that ends one,
+        // one look at each byte both finds the end and says that nothing needs checking
+        // or decoding (what Text would find). Anything else goes the general way.
+        std::size_t plain = i;
+        while (plain < xml_.size() && xml_[plain] != '<' &&
+               !kSpecial[static_cast<unsigned char>(xml_[plain])]) {
+          ++plain;
+        }
+        if (plain < xml_.size() && xml_[plain] == '<') {
+          if (!handler_.Characters(xml_.substr(i, plain - i))) return false;
+          i = plain;
+          continue;
+        }
         const void* lt = std::memchr(xml_.data() + i, '<', xml_.size() - i);
         if (lt == nullptr) Fail(i, "unterminated element");
         const std::size_t end =
@@ -425,6 +485,23 @@ class LeanParser {
         continue;
       }
       const char next = i + 1 < xml_.size() ? xml_[i + 1] : '\0';
+      if (next == '/' && !open.empty()) {
+        // Most end tags close the open element by its exact name ("</c>"): its name was
+        // checked when it opened, and '>' cannot continue a name, so this is what the
+        // general path below would read.
+        const std::string_view top = open.back();
+        const std::size_t gt = i + 2 + top.size();
+        if (gt < xml_.size() && xml_[gt] == '>' && SameName(xml_.substr(i + 2, top.size()), top)) {
+          open.pop_back();
+          if (!handler_.EndElement(LocalName(top))) return false;
+          i = gt + 1;
+          if (open.empty()) {
+            *after = i;
+            return true;
+          }
+          continue;
+        }
+      }
       if (next == '/') {
         const std::size_t name_end = Name(i + 2);
         const std::string_view qname = xml_.substr(i + 2, name_end - i - 2);

@@ -9,13 +9,25 @@ namespace doccheck {
 SheetCells::SheetCells(ExtractSink& sink, std::string part, std::string sheet)
     : sink_(sink), part_(std::move(part)), sheet_(std::move(sheet)) {}
 
-void SheetCells::Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text) {
-  if (value.empty()) return;
+void SheetCells::StartRow(std::uint64_t row) {
   if (row != row_) {
     Flush();
     row_ = row;
   }
-  cells_.push_back(Cell{column, std::move(value), is_text});
+}
+
+void SheetCells::Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text,
+                     std::uint64_t text_id) {
+  if (value.empty()) return;
+  StartRow(row);
+  cells_.push_back(Cell{column, std::move(value), {}, is_text, text_id});
+}
+
+void SheetCells::AddShared(std::uint64_t column, std::uint64_t row, std::string_view value,
+                           std::uint64_t text_id) {
+  if (value.empty()) return;
+  StartRow(row);
+  cells_.push_back(Cell{column, {}, value, true, text_id});
 }
 
 SheetCells::Column* SheetCells::Direct(std::uint64_t column) {
@@ -36,10 +48,10 @@ void SheetCells::Flush() {
       for (const Cell& c : cells_) {
         if (!c.is_text) continue;
         if (Column* col = Direct(c.column)) {
-          col->heading = c.value;
+          col->heading = c.text();
           col->has_heading = true;
         } else {
-          headings_[c.column] = c.value;
+          headings_[c.column] = c.text();
         }
       }
     }
@@ -62,21 +74,22 @@ void SheetCells::Flush() {
         header = f->second;
       }
     }
-    block.text = c.value;
+    block.text = c.text();
+    block.text_id = c.text_id;
     block.header = header;
-    block.where.cell = CellRef(c.column, row_);
+    AssignCellRef(c.column, row_, &block.where.cell);
     sink_.Text(block);
   }
   for (Cell& c : cells_) {
     if (!c.is_text || first_texts_ >= 16384) continue;
     if (Column* col = Direct(c.column)) {
       if (!col->has_first_text) {
-        col->first_text = std::move(c.value);
+        col->first_text = c.value.empty() ? std::string(c.shared) : std::move(c.value);
         col->has_first_text = true;
         ++first_texts_;
       }
     } else if (first_text_.find(c.column) == first_text_.end()) {
-      first_text_.emplace(c.column, std::move(c.value));
+      first_text_.emplace(c.column, c.value.empty() ? std::string(c.shared) : std::move(c.value));
       ++first_texts_;
     }
   }

@@ -27,17 +27,27 @@ class SheetCells {
   SheetCells& operator=(const SheetCells&) = delete;
 
   // Adds the cell at 0-based `column`, 1-based `row`. Rows must come in ascending order;
-  // `is_text` is false for numbers and dates (they never become headings).
-  void Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text);
+  // `is_text` is false for numbers and dates (they never become headings); `text_id` is
+  // passed on as TextBlock::text_id.
+  void Add(std::uint64_t column, std::uint64_t row, std::string value, bool is_text,
+           std::uint64_t text_id = 0);
+  // The same for a text cell whose text outlives the sheet (an XLSX shared string): held
+  // as a view, not copied.
+  void AddShared(std::uint64_t column, std::uint64_t row, std::string_view value,
+                 std::uint64_t text_id);
   // Emits the buffered row, if any.
   void Flush();
 
  private:
   struct Cell {
     std::uint64_t column;
-    std::string value;
+    std::string value;        // owned text, or empty for
+    std::string_view shared;  // text held elsewhere (AddShared)
     bool is_text;
+    std::uint64_t text_id;
+    std::string_view text() const { return value.empty() ? shared : std::string_view(value); }
   };
+  void StartRow(std::uint64_t row);
 
   ExtractSink& sink_;
   std::string part_;

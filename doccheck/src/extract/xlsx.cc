@@ -208,6 +208,27 @@ std::string FormatDateSerial(std::string_view stored, bool date1904) {
   return buf;
 }
 
+// strtoul/strtoull of `s` (which they read up to the first byte that cannot continue a
+// number): a few plain digits, as sheets write indexes, rows and styles, are read here;
+// anything else (signs, spaces, 10+ digits, overflow) goes to strtoull itself.
+std::uint64_t ParseUnsigned(std::string_view s, bool* parsed) {
+  std::size_t n = 0;
+  std::uint64_t v = 0;
+  while (n < s.size() && n < 10 && s[n] >= '0' && s[n] <= '9') {
+    v = v * 10 + static_cast<std::uint64_t>(s[n] - '0');
+    ++n;
+  }
+  if (n > 0 && n < 10 && (n == s.size() || s[n] < '0' || s[n] > '9')) {
+    *parsed = true;
+    return v;
+  }
+  const std::string copy(s);
+  char* end = nullptr;
+  v = std::strtoull(copy.c_str(), &end, 10);
+  *parsed = end != copy.c_str();
+  return v;
+}
+
 // One worksheet: hands each non-empty cell to SheetCells.
 class SheetHandler : public XmlHandler {
  public:
@@ -224,7 +245,8 @@ class SheetHandler : public XmlHandler {
     if (local == "row") {
       std::uint64_t r = row_ + 1;
       if (auto v = a.Get("r")) {
-        std::uint64_t parsed = std::strtoull(std::string(*v).c_str(), nullptr, 10);
+        bool ok = false;
+        std::uint64_t parsed = ParseUnsigned(*v, &ok);
         if (parsed > 0) r = parsed;
       }
       row_ = r;
@@ -233,7 +255,7 @@ class SheetHandler : public XmlHandler {
       in_cell_ = true;
       value_.clear();
       inline_text_.clear();
-      type_ = "n";
+      type_ = Type::kNumber;
       style_ = 0;
       std::uint64_t col = column_ + 1, row = row_;
       if (auto v = a.Get("r")) {
@@ -242,8 +264,11 @@ class SheetHandler : public XmlHandler {
       }
       column_ = col;
       if (row != row_) row_ = row;
-      if (auto v = a.Get("t")) type_ = *v;
-      if (auto v = a.Get("s")) style_ = std::strtoul(std::string(*v).c_str(), nullptr, 10);
+      if (auto v = a.Get("t")) type_ = TypeOf(*v);
+      if (auto v = a.Get("s")) {
+        bool ok = false;
+        style_ = static_cast<std::size_t>(ParseUnsigned(*v, &ok));
+      }
     } else if (in_cell_ && local == "v") {
       in_v_ = true;
     } else if (in_cell_ && local == "rPh") {
@@ -279,21 +304,23 @@ class SheetHandler : public XmlHandler {
   void EndCell() {
     std::string text;
     bool is_text = true;
-    if (type_ == "s") {
-      char* end = nullptr;
-      const std::size_t index = std::strtoul(value_.c_str(), &end, 10);
-      if (end != value_.c_str() && index < shared_.size()) {
-        text = shared_[index];
+    if (type_ == Type::kShared) {
+      bool parsed = false;
+      const std::uint64_t index = ParseUnsigned(value_, &parsed);
+      if (parsed && index < shared_.size()) {
+        // The table outlives the sheet: the cell is a view of it, not a copy.
+        cells_->AddShared(column_, row_, shared_[index], index + 1);
+        return;
       } else if (bad_shared_refs_++ == 0) {
         first_bad_ref_ = CellRef(column_, row_);
       }
-    } else if (type_ == "d") {
+    } else if (type_ == Type::kDate) {
       text = value_;  // an ISO 8601 date written as text
-    } else if (type_ == "inlineStr") {
+    } else if (type_ == Type::kInline) {
       text = std::move(inline_text_);
-    } else if (type_ == "str") {
+    } else if (type_ == Type::kFormula) {
       text = value_;
-    } else if (type_ == "n" && !value_.empty()) {
+    } else if (type_ == Type::kNumber && !value_.empty()) {
       is_text = false;
       if (style_ < date_styles_.size() && date_styles_[style_]) {
         text = FormatDateSerial(value_, date1904_);
@@ -313,7 +340,18 @@ class SheetHandler : public XmlHandler {
   std::uint64_t column_ = static_cast<std::uint64_t>(-1);
   bool in_cell_ = false, in_v_ = false, in_t_ = false;
   int skip_ = 0;
-  std::string type_;
+  // The cell's t attribute: s, d, inlineStr, str, n (the default); others (b, e) hold no
+  // text to check.
+  enum class Type { kShared, kDate, kInline, kFormula, kNumber, kOther };
+  static Type TypeOf(std::string_view t) {
+    if (t == "s") return Type::kShared;
+    if (t == "d") return Type::kDate;
+    if (t == "inlineStr") return Type::kInline;
+    if (t == "str") return Type::kFormula;
+    if (t == "n") return Type::kNumber;
+    return Type::kOther;
+  }
+  Type type_ = Type::kNumber;
   std::size_t style_ = 0;
   std::string value_, inline_text_;
 };

@@ -8,6 +8,7 @@
 #include <Poco/SAX/SAXParser.h>
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 
 namespace doccheck {
@@ -288,6 +289,12 @@ bool DocumentTextHandler::Characters(std::string_view text) {
 void DocumentTextHandler::Break() { text_.Separator(cell_depth_ > 0 ? ' ' : '\n'); }
 
 std::string CellRef(std::uint64_t column, std::uint64_t row) {
+  std::string out;
+  AssignCellRef(column, row, &out);
+  return out;
+}
+
+void AssignCellRef(std::uint64_t column, std::uint64_t row, std::string* out) {
   // Built backwards in a buffer: called once per spreadsheet cell.
   char buf[48];
   char* p = buf + sizeof buf;
@@ -300,7 +307,9 @@ std::string CellRef(std::uint64_t column, std::uint64_t row) {
     *--p = static_cast<char>('A' + (n - 1) % 26);
     n = (n - 1) / 26;
   }
-  return std::string(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  const std::size_t size = static_cast<std::size_t>(buf + sizeof buf - p);
+  out->resize(size);  // within the small-string buffer: no allocation, no aliasing checks
+  std::memcpy(out->data(), p, size);
 }
 
 bool ParseCellRef(std::string_view ref, std::uint64_t* column, std::uint64_t* row) {

@@ -94,6 +94,8 @@ class DocumentTextHandler : public XmlHandler {
 
 // Cell reference of a 0-based column and 1-based row: (2, 14) -> "C14".
 std::string CellRef(std::uint64_t column, std::uint64_t row);
+// The same into `*out`, reusing its storage (once per spreadsheet cell).
+void AssignCellRef(std::uint64_t column, std::uint64_t row, std::string* out);
 // Parses "C14" into 0-based column 2 and row 14; false when `ref` is not a cell reference.
 bool ParseCellRef(std::string_view ref, std::uint64_t* column, std::uint64_t* row);
 

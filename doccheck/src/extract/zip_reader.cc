@@ -1,5 +1,6 @@
 #include "extract/zip_reader.h"
 
+#include <libdeflate.h>
 #include <unicode/ucnv.h>
 #include <unicode/utypes.h>
 #include <zlib.h>
@@ -135,6 +136,18 @@ class Inflater {
   z_stream z_{};
   bool ok_ = false;
 };
+
+// A libdeflate decompressor per thread (it holds ~32 KiB of tables; allocated once).
+libdeflate_decompressor* Decompressor() {
+  struct Owner {
+    libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+    ~Owner() {
+      if (d != nullptr) libdeflate_free_decompressor(d);
+    }
+  };
+  thread_local Owner owner;
+  return owner.d;
+}
 
 }  // namespace
 
@@ -411,9 +424,56 @@ std::optional<FileError> ZipArchive::Stream(
   return std::nullopt;
 }
 
+bool ZipArchive::ReadWhole(const ZipEntry& entry, Budget& budget, std::uint64_t max_bytes,
+                           std::string* out, std::optional<FileError>* error) const {
+  // Parts of office documents: up to 64 MiB, and no more than deflate can expand the
+  // stored bytes (1032:1), so a header that lies costs at most one zeroed buffer the size
+  // Read would have reserved anyway.
+  const std::uint64_t size = entry.uncompressed_size;
+  if (entry.method != 8 || entry.encrypted() || !entry.sizes_known || size == 0 ||
+      size > max_bytes || size > (64u << 20) || size / 1032 > entry.compressed_size) {
+    return false;
+  }
+  const std::optional<std::uint64_t> data = DataOffset(entry);
+  if (!data || entry.compressed_size > bytes_.size() - *data) return false;
+  libdeflate_decompressor* d = Decompressor();
+  if (d == nullptr) return false;
+  out->resize(static_cast<std::size_t>(size));
+  // A null actual size: anything but exactly `size` bytes is a failure.
+  if (libdeflate_deflate_decompress(d, bytes_.data() + *data,
+                                    static_cast<std::size_t>(entry.compressed_size), out->data(),
+                                    out->size(), nullptr) != LIBDEFLATE_SUCCESS ||
+      libdeflate_crc32(0, out->data(), out->size()) != entry.crc32) {
+    out->clear();
+    return false;
+  }
+  // Charged as Stream charges: 64 KiB at a time, and on a limit `*out` keeps what came
+  // before the piece that crossed it.
+  const std::string& name = entry.name;
+  for (std::size_t at = 0; at < out->size(); at += kChunk) {
+    const std::size_t piece = std::min(kChunk, out->size() - at);
+    if (!budget.ChargeBytes(piece)) {
+      out->resize(at);
+      *error = MakeError(ErrorCode::kLimit, "archive entry " + name +
+                                                ": unpacked size of the archive tree is over "
+                                                "the limit");
+      return true;
+    }
+    if (budget.Expired()) {
+      out->resize(at);
+      *error =
+          MakeError(ErrorCode::kLimit, "time limit reached while unpacking archive entry " + name);
+      return true;
+    }
+  }
+  return true;
+}
+
 std::optional<FileError> ZipArchive::Read(const ZipEntry& entry, Budget& budget,
                                           std::uint64_t max_bytes, std::string* out) const {
   out->clear();
+  std::optional<FileError> error;
+  if (ReadWhole(entry, budget, max_bytes, out, &error)) return error;
   if (entry.sizes_known) {
     // A reservation bounded by what this entry may legitimately produce (up to 64 MiB, so
     // that a large worksheet is not copied while it grows; untouched pages cost nothing).

@@ -27,6 +27,7 @@ bool Exclusive(Kind k) {
 }
 
 void Resolve(std::vector<Candidate>* cands) {
+  if (cands->size() < 2) return;  // most cells: nothing to sort, no buffer to allocate
   std::stable_sort(cands->begin(), cands->end(),
                    [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
   std::vector<Candidate> kept;
@@ -54,11 +55,58 @@ void Resolve(std::vector<Candidate>* cands) {
   *cands = std::move(kept);
 }
 
+// Blocks shorter than this (spreadsheet cells, mostly) are looked at as a whole first, for
+// what their detectors need (Detector::NeedsLetter).
+constexpr std::size_t kShortBlock = 256;
+
+// Bit i set when detector i of AllDetectors() needs a letter.
+std::uint64_t NeedLetterDetectors() {
+  static const std::uint64_t bits = [] {
+    std::uint64_t b = 0;
+    const std::vector<const Detector*>& detectors = AllDetectors();
+    for (std::size_t i = 0; i < detectors.size() && i < 64; ++i) {
+      if (detectors[i]->NeedsLetter()) b |= std::uint64_t{1} << i;
+    }
+    return b;
+  }();
+  return bits;
+}
+
+// True when `text` holds an ASCII letter or a non-ASCII byte.
+bool HasLetter(std::string_view text) {
+  for (const char ch : text) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || static_cast<unsigned char>((c | 0x20) - 'a') < 26) return true;
+  }
+  return false;
+}
+
+// True when every required word of every detector holds a letter: then a text without
+// letters holds none of them, and only the header decides (RequiredWords need not look).
+bool AllRequiredWordsHaveLetters() {
+  static const bool all = [] {
+    for (const Detector* d : AllDetectors()) {
+      for (std::string_view w : d->RequiredWords()) {
+        if (!HasLetter(w)) return false;
+      }
+    }
+    return true;
+  }();
+  return all;
+}
+
 // Every detector that can find something in the block (see required_words.h).
 void RunDetectors(const ScanText& scan, std::vector<Candidate>* cands, std::uint64_t in_header) {
   const std::vector<const Detector*>& detectors = AllDetectors();
-  const std::uint64_t present =
-      RequiredWords::ForAllDetectors().PresentInText(scan.text, in_header);
+  const RequiredWords& words = RequiredWords::ForAllDetectors();
+  std::uint64_t present;
+  if (scan.text.size() < kShortBlock && !HasLetter(scan.text)) {
+    present = words.PresentInText(AllRequiredWordsHaveLetters() ? std::string_view() : scan.text,
+                                  in_header) &
+              ~NeedLetterDetectors();
+  } else {
+    present = words.PresentInText(scan.text, in_header);
+  }
   for (std::size_t i = 0; i < detectors.size(); ++i) {
     if (i >= 64 || ((present >> i) & 1) != 0) detectors[i]->Detect(scan, *cands);
   }
@@ -165,8 +213,8 @@ void ScanTextBlock(std::string_view utf8, const BlockInfo& info, std::vector<Fin
 }
 
 void CellScanner::Scan(std::string_view utf8, std::string_view header, const Location& where,
-                       std::size_t detailed, std::vector<Finding>* out,
-                       std::vector<Kind>* counted) {
+                       std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted,
+                       std::uint64_t text_id) {
   if (utf8.empty()) return;
   auto emit = [&](const std::vector<Finding>& found) {
     for (std::size_t i = 0; i < found.size(); ++i) {
@@ -191,8 +239,65 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   found_.clear();
   if (utf8.size() > kMaxText) {
     bare.kinds_only = detailed == 0;
+    ++blocks_scanned_;
     ScanTextBlock(utf8, bare, &found_);
     emit(found_);
+    return;
+  }
+  // A text id seen for the first time: scanned, not remembered (as a first sighting
+  // below). Seen before, it is looked up by id; the entry still holds heading and text
+  // to compare, so an id only says where to look: a wrong one costs time, never a
+  // finding.
+  if (text_id != 0 && text_id < kMaxIds) {
+    const std::size_t word = static_cast<std::size_t>(text_id / 64);
+    if (ids_seen_.size() <= word) ids_seen_.resize(std::max(word + 1, ids_seen_.size() * 2), 0);
+    const std::uint64_t bit = std::uint64_t{1} << (text_id % 64);
+    if ((ids_seen_[word] & bit) == 0) {
+      ids_seen_[word] |= bit;
+      bare.kinds_only = detailed == 0;
+      ++blocks_scanned_;
+      ScanTextBlock(utf8, bare, &found_);
+      emit(found_);
+      return;
+    }
+    const std::size_t id = static_cast<std::size_t>(text_id);
+    if (id_slots_.size() <= id) id_slots_.resize(std::max(id + 1, id_slots_.size() * 2), 0);
+    if (const std::uint32_t slot = id_slots_[id]; slot != 0 && slot <= by_id_.size()) {
+      const ById& e = by_id_[slot - 1];
+      if (e.header == header && e.text == utf8) {
+        if (detailed == 0 && e.inline_kinds != kNoInlineKinds) {
+          counted->insert(counted->end(), e.kinds.begin(), e.kinds.begin() + e.inline_kinds);
+        } else {
+          emit(e.found);
+        }
+        return;
+      }
+    }
+    ++blocks_scanned_;
+    ScanTextBlock(utf8, bare, &found_);
+    emit(found_);
+    if (bytes_ >= kMaxBytes) ForgetAll();
+    std::uint32_t& slot = id_slots_[id];
+    if (slot == 0 || slot > by_id_.size()) {  // else this id's entry (another heading or
+                                              // text) is replaced
+      by_id_.emplace_back();
+      slot = static_cast<std::uint32_t>(by_id_.size());
+    }
+    ById& e = by_id_[slot - 1];
+    e.header.assign(header);
+    e.text.assign(utf8);
+    e.found = found_;
+    e.inline_kinds =
+        found_.size() <= e.kinds.size() ? static_cast<std::uint8_t>(found_.size()) : kNoInlineKinds;
+    for (std::size_t i = 0; i < found_.size() && e.inline_kinds != kNoInlineKinds; ++i) {
+      if (found_[i].kind == Kind::kClassificationLabel) {
+        e.inline_kinds = kNoInlineKinds;  // a label is always reported whole
+      } else {
+        e.kinds[i] = found_[i].kind;
+      }
+    }
+    bytes_ += header.size() + utf8.size() + 128;
+    for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
     return;
   }
   key_.clear();
@@ -219,21 +324,26 @@ void CellScanner::Scan(std::string_view utf8, std::string_view header, const Loc
   // A first sighting is not cached: when none of its findings is reported in full, only
   // their kinds are needed.
   bare.kinds_only = !seen && detailed == 0;
+  ++blocks_scanned_;
   ScanTextBlock(utf8, bare, &found_);
   emit(found_);
   if (!seen) {
     slot = mark;
     return;
   }
-  if (bytes_ >= kMaxBytes) {
-    cache_.clear();
-    bytes_ = 0;
-  }
+  if (bytes_ >= kMaxBytes) ForgetAll();
   bytes_ += key_.size() + 96;
   for (const Finding& f : found_) bytes_ += sizeof f + f.masked.size() + f.normalized.size();
   Cached& entry = cache_[hash];  // a colliding entry is replaced
   entry.key = key_;
   entry.found = found_;
+}
+
+void CellScanner::ForgetAll() {
+  cache_.clear();
+  by_id_.clear();
+  std::fill(id_slots_.begin(), id_slots_.end(), 0);
+  bytes_ = 0;
 }
 
 std::vector<TextSpan> FindInText(std::string_view utf8) {

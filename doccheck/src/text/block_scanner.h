@@ -5,6 +5,7 @@
 #ifndef DOCCHECK_SRC_TEXT_BLOCK_SCANNER_H_
 #define DOCCHECK_SRC_TEXT_BLOCK_SCANNER_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,9 +48,13 @@ class CellScanner {
   // (its offset that of the cell's text; no line), to `out`, the same as ScanTextBlock.
   // Findings after the first `detailed` of this cell (a report past its findings cap only
   // counts them) go to `counted` as their kind alone, except classification labels,
-  // which always go to `out` complete.
+  // which always go to `out` complete. `text_id`: TextBlock::text_id (0: none).
   void Scan(std::string_view utf8, std::string_view header, const Location& where,
-            std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted);
+            std::size_t detailed, std::vector<Finding>* out, std::vector<Kind>* counted,
+            std::uint64_t text_id = 0);
+
+  // Cells scanned by the detectors so far (the others came from the cache); for tests.
+  std::size_t blocks_scanned() const { return blocks_scanned_; }
 
  private:
   static constexpr std::size_t kMaxText = 512;         // longer cells are not remembered
@@ -59,11 +64,33 @@ class CellScanner {
   // A cell is remembered the second time it is seen: hashes of cells seen once (a slot
   // each, by hash; a collision forgets the older), so unique cells cost no allocation.
   std::vector<std::uint32_t> seen_;
+  // Cells with a text id: one bit per id seen (ids below kMaxIds; others go by hash). No
+  // slot is shared, so a text repeated far apart (an address every few thousand rows,
+  // after thousands of unique numbers) is still known the second time, and a cell seen
+  // for the first time is neither copied into a key nor hashed.
+  static constexpr std::uint64_t kMaxIds = std::uint64_t{1} << 24;  // 2 MiB of bits
+  std::vector<std::uint64_t> ids_seen_;
+  // Cells with a text id seen twice or more are remembered by id, not in cache_: a slot
+  // per id (1 + index in by_id_, 0 for none) and an entry holding heading and text to
+  // compare, plus the kinds of its findings inline, so that a repeated cell past the
+  // report's cap costs two look-ups, not a hash-table walk (three cache misses a cell,
+  // an eighth of the bench's time).
+  struct ById {
+    std::string header, text;
+    std::vector<Finding> found;
+    std::array<Kind, 4> kinds{};
+    std::uint8_t inline_kinds = kNoInlineKinds;  // found.size() when `kinds` hold them all
+  };
+  static constexpr std::uint8_t kNoInlineKinds = 0xFF;  // some finding is a label, or 5+
+  std::vector<std::uint32_t> id_slots_;
+  std::vector<ById> by_id_;
+  std::size_t blocks_scanned_ = 0;
   struct Cached {
     std::string key;  // heading size, heading and text, as key_
     std::vector<Finding> found;
   };
   std::unordered_map<std::uint64_t, Cached> cache_;  // by the hash of the key
+  void ForgetAll();  // past kMaxBytes: both caches start afresh
   std::size_t bytes_ = 0;
   std::string key_;
   std::vector<Finding> found_;
