@@ -168,20 +168,6 @@ TEST(CellScannerTextIdTest, IdsThatLieChangeNoFinding) {
   EXPECT_NE(with_ids.find("佐藤花子"), std::string::npos);
 }
 
-std::string XlsxWith(const std::string& sheet, const std::string& shared) {
-  return ZipBuilder()
-      .Add("xl/workbook.xml",
-           "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"
-           "</sheets></workbook>")
-      .Add("xl/_rels/workbook.xml.rels",
-           "<Relationships><Relationship Id=\"rId1\" Type=\"urn:x/worksheet\" "
-           "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" "
-           "Type=\"urn:x/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>")
-      .Add("xl/worksheets/sheet1.xml", sheet)
-      .Add("xl/sharedStrings.xml", shared)
-      .Build();
-}
-
 // Shared-string cells carry their index + 1; inline strings and numbers carry none.
 TEST(XlsxTextIdTest, SharedStringCellsCarryTheirIndex) {
   const std::string xlsx = XlsxWith(

@@ -116,6 +116,21 @@ class ZipBuilder {
   std::vector<ZipBuilderEntry> entries_;
 };
 
+// An XLSX of one sheet "S" (xl/worksheets/sheet1.xml) with a shared-string table.
+inline std::string XlsxWith(const std::string& sheet, const std::string& shared) {
+  return ZipBuilder()
+      .Add("xl/workbook.xml",
+           "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"
+           "</sheets></workbook>")
+      .Add("xl/_rels/workbook.xml.rels",
+           "<Relationships><Relationship Id=\"rId1\" Type=\"urn:x/worksheet\" "
+           "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" "
+           "Type=\"urn:x/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>")
+      .Add("xl/worksheets/sheet1.xml", sheet)
+      .Add("xl/sharedStrings.xml", shared)
+      .Build();
+}
+
 }  // namespace doccheck
 
 #endif  // TESTS_DOCCHECK_EXTRACT_ZIP_BUILDER_H_

@@ -162,20 +162,6 @@ TEST(LeanXmlTest, OtherEncodingsAreLeftToExpat) {
   EXPECT_FALSE(LeanXmlApplies(std::string("<\0a\0/\0>\0", 8)));
 }
 
-std::string XlsxWith(const std::string& sheet, const std::string& shared) {
-  return ZipBuilder()
-      .Add("xl/workbook.xml",
-           "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"
-           "</sheets></workbook>")
-      .Add("xl/_rels/workbook.xml.rels",
-           "<Relationships><Relationship Id=\"rId1\" Type=\"urn:x/worksheet\" "
-           "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" "
-           "Type=\"urn:x/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>")
-      .Add("xl/worksheets/sheet1.xml", sheet)
-      .Add("xl/sharedStrings.xml", shared)
-      .Build();
-}
-
 TEST(LeanXmlTest, SharedStringOutOfRangeIsReportedAndTheRestRead) {
   const std::string xlsx = XlsxWith(
       "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
