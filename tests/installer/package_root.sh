@@ -21,8 +21,16 @@ if [ ! -s "$cache" ]; then
 fi
 root=$(mktemp -d "$work/root.XXXXXX")
 pids=()
+# A process and everything it started: a background `in_root runuser ...` is a subshell
+# whose chroot, runuser and the service itself are its descendants; killing the subshell
+# alone left central and the agent running after the test, inside a deleted root.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
 stop_services() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill_tree "$p"; done
   wait 2>/dev/null || true
   pids=()
 }
