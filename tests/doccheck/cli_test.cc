@@ -342,6 +342,23 @@ TEST_F(CliTest, PdfIsReadThroughThePluginAndWithoutItIsNotClean) {
   }
 }
 
+// libdeflate is loaded on first use; without it (not installed, or another library named)
+// office files are read by zlib alone, to the same findings.
+TEST_F(CliTest, OfficeFilesReadTheSameWithoutLibdeflate) {
+  for (const char* name : {"sample.xlsx", "sample.docx", "sample.ods"}) {
+    const std::string file = std::string(SENDGUARD_TEST_DATA_DIR) + "/extract/" + name;
+    const CliRun with = Doccheck({"--json", "--reveal", file});
+    EXPECT_NE(with.out.find("\"findings\""), std::string::npos) << with.out << with.err;
+    for (const char* lib : {"/nonexistent/libdeflate.so.0", "libz.so.1"}) {
+      ::setenv("DOCCHECK_LIBDEFLATE", lib, 1);
+      const CliRun without = Doccheck({"--json", "--reveal", file});
+      ::unsetenv("DOCCHECK_LIBDEFLATE");
+      EXPECT_EQ(without.exit_code, with.exit_code) << name << " " << lib << without.err;
+      EXPECT_EQ(without.out, with.out) << name << " " << lib;
+    }
+  }
+}
+
 // Runs `command` on a pseudo-terminal (util-linux script): stdout and stderr both go to
 // it, and the output comes back together.
 std::string OnTerminal(const std::string& command, const std::string& out_path) {

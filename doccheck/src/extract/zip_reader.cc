@@ -1,13 +1,16 @@
 #include "extract/zip_reader.h"
 
+#include <dlfcn.h>
 #include <libdeflate.h>
 #include <unicode/ucnv.h>
 #include <unicode/utypes.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <utility>
 
 namespace doccheck {
@@ -137,15 +140,44 @@ class Inflater {
   bool ok_ = false;
 };
 
+// libdeflate, loaded with dlopen on the first whole-entry read rather than linked: a
+// process that never opens a ZIP (an idle agent) does not map it. Without it (not
+// installed, or DOCCHECK_LIBDEFLATE naming something else) every entry goes through the
+// zlib stream, which gives the same bytes and errors, more slowly.
+struct Deflate {
+  decltype(&libdeflate_alloc_decompressor) alloc = nullptr;
+  decltype(&libdeflate_free_decompressor) free = nullptr;
+  decltype(&libdeflate_deflate_decompress) decompress = nullptr;
+  decltype(&libdeflate_crc32) crc32 = nullptr;
+};
+
+const Deflate* LoadDeflate() {
+  static const std::optional<Deflate> api = []() -> std::optional<Deflate> {
+    const char* name = std::getenv("DOCCHECK_LIBDEFLATE");
+    void* lib = dlopen(name != nullptr ? name : "libdeflate.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) return std::nullopt;
+    Deflate d;
+    d.alloc = reinterpret_cast<decltype(d.alloc)>(dlsym(lib, "libdeflate_alloc_decompressor"));
+    d.free = reinterpret_cast<decltype(d.free)>(dlsym(lib, "libdeflate_free_decompressor"));
+    d.decompress =
+        reinterpret_cast<decltype(d.decompress)>(dlsym(lib, "libdeflate_deflate_decompress"));
+    d.crc32 = reinterpret_cast<decltype(d.crc32)>(dlsym(lib, "libdeflate_crc32"));
+    if (!d.alloc || !d.free || !d.decompress || !d.crc32) return std::nullopt;
+    return d;
+  }();
+  return api ? &*api : nullptr;
+}
+
 // A libdeflate decompressor per thread (it holds ~32 KiB of tables; allocated once).
-libdeflate_decompressor* Decompressor() {
+libdeflate_decompressor* Decompressor(const Deflate& api) {
   struct Owner {
-    libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+    const Deflate& api;
+    libdeflate_decompressor* d = api.alloc();
     ~Owner() {
-      if (d != nullptr) libdeflate_free_decompressor(d);
+      if (d != nullptr) api.free(d);
     }
   };
-  thread_local Owner owner;
+  thread_local Owner owner{api};
   return owner.d;
 }
 
@@ -436,14 +468,15 @@ bool ZipArchive::ReadWhole(const ZipEntry& entry, Budget& budget, std::uint64_t 
   }
   const std::optional<std::uint64_t> data = DataOffset(entry);
   if (!data || entry.compressed_size > bytes_.size() - *data) return false;
-  libdeflate_decompressor* d = Decompressor();
+  const Deflate* api = LoadDeflate();
+  if (api == nullptr) return false;
+  libdeflate_decompressor* d = Decompressor(*api);
   if (d == nullptr) return false;
   out->resize(static_cast<std::size_t>(size));
   // A null actual size: anything but exactly `size` bytes is a failure.
-  if (libdeflate_deflate_decompress(d, bytes_.data() + *data,
-                                    static_cast<std::size_t>(entry.compressed_size), out->data(),
-                                    out->size(), nullptr) != LIBDEFLATE_SUCCESS ||
-      libdeflate_crc32(0, out->data(), out->size()) != entry.crc32) {
+  if (api->decompress(d, bytes_.data() + *data, static_cast<std::size_t>(entry.compressed_size),
+                      out->data(), out->size(), nullptr) != LIBDEFLATE_SUCCESS ||
+      api->crc32(0, out->data(), out->size()) != entry.crc32) {
     out->clear();
     return false;
   }

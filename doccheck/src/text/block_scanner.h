@@ -90,7 +90,7 @@ class CellScanner {
     std::vector<Finding> found;
   };
   std::unordered_map<std::uint64_t, Cached> cache_;  // by the hash of the key
-  void ForgetAll();  // past kMaxBytes: both caches start afresh
+  void ForgetAll();                                  // past kMaxBytes: both caches start afresh
   std::size_t bytes_ = 0;
   std::string key_;
   std::vector<Finding> found_;
