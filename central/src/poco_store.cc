@@ -627,11 +627,15 @@ class PocoStore : public Store {
     }
   }
 
+  // Only the error's first line: PostgreSQL's DETAIL line quotes the row's key values,
+  // and a search term is a user's login or two characters of a mail's subject, which have
+  // no place in the service's log.
   static void ReportIndexError(const std::string& error) {
+    const std::string first_line = error.substr(0, error.find('\n'));
     std::fprintf(stderr,
                  "sendguard-central: 検索用の索引を書き込めませんでした。あとで書き直します "
                  "(could not write the search index; it is written again later): %s\n",
-                 error.c_str());
+                 first_line.c_str());
   }
 
   // Queues the newly stored confirmed sends for the review sweep (migration 4), in the
