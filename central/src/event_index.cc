@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -80,33 +81,65 @@ struct TermRow {
   std::string id;
 };
 
+// One event's terms, as PostgreSQL keeps them: one row per event in event_term_sets.
+struct TermSet {
+  Poco::Int64 time;
+  Poco::Int64 received;
+  std::string id;
+  std::vector<std::string> terms;
+};
+
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string array = "{";
+  for (const std::string& v : values) pg::AppendText(array, v);
+  array.push_back('}');
+  return array;
+}
+
 // `may_exist`: some rows may be there already (a back-fill run again); the intake's
 // rows are of newly stored events and cannot be, so they skip PostgreSQL's speculative
 // insertion.
-void InsertRows(Poco::Data::Session& s, bool postgres, const std::vector<TermRow>& rows,
-                bool may_exist) {
-  if (rows.empty()) return;
-  if (postgres) {
-    // One statement for the batch: four arrays unnested into rows (pg_array.h). As
-    // multi-row VALUES of 200 rows it was 4,000 statements for 800,000 rows, the most
-    // of PostgreSQL's time at intake (docs/PERFORMANCE.md).
-    std::string terms = "{", times = "{", received = "{", ids = "{";
-    for (const TermRow& r : rows) {
-      pg::AppendText(terms, r.term);
-      pg::AppendNumber(times, r.time);
-      pg::AppendNumber(received, r.received);
-      pg::AppendText(ids, r.id);
-    }
-    for (std::string* a : {&terms, &times, &received, &ids}) a->push_back('}');
-    Statement(s) << "INSERT INTO event_terms (term, event_time, received_at, event_id) SELECT * "
-                    "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[])" +
-                        std::string(may_exist ? " ON CONFLICT DO NOTHING" : ""),
-        Poco::Data::Keywords::use(terms), Poco::Data::Keywords::use(times),
-        Poco::Data::Keywords::use(received), Poco::Data::Keywords::use(ids), now;
-    return;
+// PostgreSQL (event_term_sets): one statement for the batch, four arrays unnested into
+// rows (pg_array.h); each event's terms travel as one element holding an array literal.
+void InsertTermSets(Poco::Data::Session& s, std::vector<TermSet>& sets, bool may_exist) {
+  // In key order: consecutive rows land at the end of the primary key, not on a random
+  // page each.
+  std::sort(sets.begin(), sets.end(), [](const TermSet& a, const TermSet& b) {
+    return std::tie(a.time, a.received, a.id) < std::tie(b.time, b.received, b.id);
+  });
+  std::string times = "{", received = "{", ids = "{", terms = "{";
+  bool any = false;
+  for (const TermSet& e : sets) {
+    if (e.terms.empty()) continue;  // nothing a search could find it by
+    any = true;
+    pg::AppendNumber(times, e.time);
+    pg::AppendNumber(received, e.received);
+    pg::AppendText(ids, e.id);
+    pg::AppendText(terms, TextArray(e.terms));
   }
-  // SQLite: one prepared statement stepped once per row (embedded: no round trips).
-  // Multi-row VALUES of 200 rows spent more time in SQLite's parser than in inserting.
+  if (!any) return;
+  for (std::string* a : {&times, &received, &ids, &terms}) a->push_back('}');
+  Statement(s) << "INSERT INTO event_term_sets (event_time, received_at, event_id, terms) "
+                  "SELECT t, r, i, x::text[] FROM unnest($1::bigint[], $2::bigint[], "
+                  "$3::text[], $4::text[]) AS u(t, r, i, x)" +
+                      std::string(may_exist ? " ON CONFLICT DO NOTHING" : ""),
+      Poco::Data::Keywords::use(times), Poco::Data::Keywords::use(received),
+      Poco::Data::Keywords::use(ids), Poco::Data::Keywords::use(terms), now;
+}
+
+std::vector<TermSet> SetsOf(const std::vector<const StoredEvent*>& events) {
+  std::vector<TermSet> sets;
+  sets.reserve(events.size());
+  for (const StoredEvent* e : events)
+    sets.push_back(TermSet{e->time, e->received_at, e->id, EventTerms(*e)});
+  return sets;
+}
+
+// SQLite (event_terms): one prepared statement stepped once per row (embedded: no round
+// trips). Multi-row VALUES of 200 rows spent more time in SQLite's parser than in
+// inserting.
+void InsertRows(Poco::Data::Session& s, const std::vector<TermRow>& rows, bool may_exist) {
+  if (rows.empty()) return;
   sql::SqliteInsert insert(s, std::string("INSERT ") + (may_exist ? "OR IGNORE " : "") +
                                   "INTO event_terms (term, event_time, received_at, event_id) "
                                   "VALUES (?, ?, ?, ?)");
@@ -193,13 +226,6 @@ std::vector<TermRow> RowsOf(const std::vector<const StoredEvent*>& events) {
   return rows;
 }
 
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string array = "{";
-  for (const std::string& v : values) pg::AppendText(array, v);
-  array.push_back('}');
-  return array;
-}
-
 // The events with these ids, as stored.
 std::vector<StoredEvent> ReadEvents(Poco::Data::Session& session, const std::string& id_array) {
   std::vector<std::string> id, agent, kind, body;
@@ -236,17 +262,13 @@ std::size_t IndexClaimed(Poco::Data::Session& session, const std::vector<IndexIt
     return id;
   };
   const std::unordered_set<std::string> mine(claimed.begin(), claimed.end());
-  std::vector<TermRow> rows;
-  std::size_t indexed = 0;
+  std::vector<TermSet> sets;
   for (const IndexItem& item : items) {
     if (!mine.count(stored_form(item.id))) continue;  // another writer got there first
-    ++indexed;
-    for (const std::string& term : item.terms)
-      rows.push_back(TermRow{term, item.time, item.received_at, item.id});
+    sets.push_back(TermSet{item.time, item.received_at, item.id, item.terms});
   }
-  SortRows(rows);
-  InsertRows(session, true, rows, false);
-  return indexed;
+  InsertTermSets(session, sets, false);
+  return sets.size();
 }
 
 std::size_t IndexPendingEvents(Poco::Data::Session& session, PendingSweep sweep,
@@ -276,7 +298,8 @@ std::size_t IndexPendingEvents(Poco::Data::Session& session, PendingSweep sweep,
     const std::vector<StoredEvent> events = ReadEvents(session, id_array);
     std::vector<const StoredEvent*> pointers;
     for (const StoredEvent& e : events) pointers.push_back(&e);
-    InsertRows(session, true, RowsOf(pointers), true);
+    std::vector<TermSet> sets = SetsOf(pointers);
+    InsertTermSets(session, sets, true);
     session.commit();
     total += ids.size();
     if (ids.size() < static_cast<std::size_t>(kBackfillBatch)) return total;
@@ -292,7 +315,12 @@ const std::vector<std::string>& PendingIndexSchema() {
 
 void IndexEventBatch(Poco::Data::Session& session, bool postgres,
                      const std::vector<const StoredEvent*>& events) {
-  InsertRows(session, postgres, RowsOf(events), false);
+  if (postgres) {
+    std::vector<TermSet> sets = SetsOf(events);
+    InsertTermSets(session, sets, false);
+  } else {
+    InsertRows(session, RowsOf(events), false);
+  }
 }
 
 void BackfillEventIndex(Poco::Data::Session& session, bool postgres) {
@@ -315,12 +343,56 @@ void BackfillEventIndex(Poco::Data::Session& session, bool postgres) {
       batch[i] = StoredEvent{id[i], agent[i], kind[i], time[i], received[i], body[i]};
       pointers.push_back(&batch[i]);
     }
-    InsertRows(session, postgres, RowsOf(pointers), true);
+    if (postgres) {
+      std::vector<TermSet> sets = SetsOf(pointers);
+      InsertTermSets(session, sets, true);
+    } else {
+      InsertRows(session, RowsOf(pointers), true);
+    }
     after = id.back();
     first = false;
     if (id.size() < static_cast<std::size_t>(kBackfillBatch)) return;
   }
 }
+
+const std::vector<std::string>& TermSetSchema() {
+  static const std::vector<std::string> kSchema = {
+      "CREATE TABLE IF NOT EXISTS event_term_sets (event_time BIGINT NOT NULL, received_at "
+      "BIGINT NOT NULL, event_id TEXT NOT NULL, terms TEXT[] NOT NULL, PRIMARY KEY "
+      "(event_time, received_at, event_id))",
+      "CREATE INDEX IF NOT EXISTS event_term_sets_by_term ON event_term_sets USING gin (terms)"};
+  return kSchema;
+}
+
+void MoveEventIndexToTermSets(Poco::Data::Session& session) {
+  for (const std::string& sql : TermSetSchema()) Statement(session) << sql, now;
+  std::string old_table;
+  Statement(session) << "SELECT COALESCE(to_regclass('event_terms')::text, '')", into(old_table),
+      now;
+  if (old_table.empty()) return;  // moved already (the migration run again)
+  Poco::Int64 rows = 0;
+  Statement(session) << "SELECT reltuples::bigint FROM pg_class WHERE relname = 'event_terms'",
+      into(rows), now;
+  if (rows > 100000) {  // about 10,000 events: a minute per million
+    std::fprintf(
+        stderr,
+        "sendguard-central: 検索用の索引を新しい形式に移しています (約 %lld 行)。100 万件の"
+        "イベントで 1 分ほどかかります (moving the search index to its new form)\n",
+        static_cast<long long>(rows));
+  }
+  Statement(session) << "INSERT INTO event_term_sets (event_time, received_at, event_id, terms) "
+                        "SELECT event_time, received_at, event_id, array_agg(term ORDER BY term) "
+                        "FROM event_terms GROUP BY event_time, received_at, event_id "
+                        "ON CONFLICT DO NOTHING",
+      now;
+  Statement(session) << "DROP TABLE event_terms", now;
+  // The planner's figures for the new table: which terms are common (most_common_elems)
+  // decides between reading a term's events through the GIN index and walking the
+  // primary key newest first.
+  Statement(session) << "ANALYZE event_term_sets", now;
+}
+
+std::string TermArrayLiteral(const std::vector<std::string>& terms) { return TextArray(terms); }
 
 const std::vector<std::string>& EventIndexSchema() {
   static const std::vector<std::string> kSchema = {

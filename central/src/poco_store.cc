@@ -85,6 +85,9 @@ const std::vector<Migration>& Migrations() {
       // indexing on PostgreSQL; on SQLite the intake writes them at once and this stays
       // empty).
       {6, PendingIndexSchema()},
+      // 7: PostgreSQL keeps an event's search terms in one row (event_index.h), moved
+      // there from event_terms; nothing changes on SQLite.
+      {7, {}},
   };
   return kMigrations;
 }
@@ -287,7 +290,14 @@ class PocoStore : public Store {
             sql.replace(wr, 15, dialect_ == Dialect::kSqlite ? " WITHOUT ROWID" : "");
           Sql(s, sql);
         }
-        if (m.version == 2) BackfillEventIndex(s, dialect_ == Dialect::kPostgres);
+        // The search index of the events stored before it existed: SQLite's event_terms
+        // at 2; PostgreSQL's event_term_sets at 7, which replaces event_terms.
+        const bool postgres = dialect_ == Dialect::kPostgres;
+        if (m.version == 2 && !postgres) BackfillEventIndex(s, false);
+        if (m.version == 7 && postgres) {
+          MoveEventIndexToTermSets(s);
+          if (current < 2) BackfillEventIndex(s, true);
+        }
         int version = m.version;
         Statement(s) << Q("INSERT INTO schema_version (version) VALUES (?)"), use(version), now;
       }

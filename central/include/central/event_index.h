@@ -4,10 +4,18 @@
 // console finds events by domain, user or subject words without reading the JSON of every
 // stored event.
 //
-// event_terms (term, event_time, received_at, event_id) has one row per distinct term of an
-// event; its primary key starts with the term and continues with the console's sort order
-// (newest first), so one term's events are read in page order and another term of the same
-// event is one key lookup. Terms:
+// SQLite: event_terms (term, event_time, received_at, event_id) has one row per distinct
+// term of an event; its primary key starts with the term and continues with the console's
+// sort order (newest first), so one term's events are read in page order and another term
+// of the same event is one key lookup.
+// PostgreSQL: event_term_sets (event_time, received_at, event_id, terms TEXT[]) has one
+// row per event, its terms in an array with a GIN index (schema migration 7; issue 17).
+// Eleven rows per event, each with its own heap tuple, B-tree entry and WAL records, were
+// most of the server's work at intake; one row and one GIN entry per event cost about a
+// fifth of it. A search asks for the events whose array holds every term it needs
+// (`terms @> ...`), newest first: the planner reads a rare term's events through the GIN
+// index, and walks the primary key newest first for a common one.
+// Terms:
 //   "d:" + domain   every recipient's domain and each parent with a dot
 //                   ("tax.example.co.jp", "example.co.jp", "co.jp"; not "jp"), lower-cased
 //   "u:" + user     the desktop login in the event, as it is
@@ -56,8 +64,8 @@ bool IsIndexedDomain(std::string_view domain);
 // "u:" + the user.
 std::string UserTerm(std::string_view user);
 
-// Writes the terms of `events` (all newly stored) into event_terms on `session`, inside
-// the caller's transaction; `postgres` selects the dialect's placeholders. Multi-row
+// Writes the terms of `events` (all newly stored) into event_terms (SQLite) or
+// event_term_sets (`postgres`) on `session`, inside the caller's transaction. Multi-row
 // INSERTs of a few hundred rows each. Poco exceptions pass through to the caller.
 void IndexEventBatch(Poco::Data::Session& session, bool postgres,
                      const std::vector<const StoredEvent*>& events);
@@ -108,6 +116,16 @@ const std::vector<std::string>& PendingIndexSchema();
 // The statements that create event_terms (schema migration 2); "{without_rowid}" is
 // " WITHOUT ROWID" on SQLite and "" on PostgreSQL.
 const std::vector<std::string>& EventIndexSchema();
+
+// The statements that create event_term_sets (PostgreSQL).
+const std::vector<std::string>& TermSetSchema();
+
+// Schema migration 7 on PostgreSQL, inside the caller's transaction: creates
+// event_term_sets, fills it from event_terms (one row per event) and drops event_terms.
+void MoveEventIndexToTermSets(Poco::Data::Session& session);
+
+// A PostgreSQL array literal of `terms` ({"u:tanaka","s:住民"}), for `terms @> ?::text[]`.
+std::string TermArrayLiteral(const std::vector<std::string>& terms);
 
 }  // namespace central
 
