@@ -548,6 +548,12 @@ class LabelAnchors {
         }
       }
     }
+    // AddLabelsAround stops at the first anchor written at a position.
+    for (std::size_t a = 0; a < std::size(kAnchors); ++a) {
+      for (std::size_t b = a + 1; b < std::size(kAnchors); ++b) {
+        if (kAnchors[a].text.substr(0, 3) == kAnchors[b].text.substr(0, 3)) return;
+      }
+    }
     complete_ = kAnchors[kMei].text == "名" &&
                 std::all_of(covered.begin(), covered.end(), [](bool c) { return c; });
   }
@@ -672,6 +678,7 @@ class LabelAnchors {
           at->push_back(q - use.offset);
         }
       }
+      return;  // no two anchors have the same first three bytes: no other one is at `q`
     }
   }
 

@@ -58,10 +58,12 @@ class PhoneDetectorImpl final : public Detector {
         national = "0" + rest;
         begin = t.begin - 1;
       } else {
-        if (t.digits[0] != '0') continue;
-        national = t.digits;
+        // The digits' test first: most numbers starting with 0 ("02:15") are not 10 or 11
+        // digits long, and the others are pure tests too, so the order does not matter.
+        if (t.digits[0] != '0' || !ValidNational(t.digits)) continue;
         if (LooksLikeAmount(text, t) || GluedToAlphanumeric(text, t)) continue;
         if (LooksLikeIsbn(text, t) || IsDigitSequence(t.digits)) continue;
+        national = t.digits;
       }
       if (!ValidNational(national)) continue;
       // A grouped number must start with a group holding the leading 0 and have 2–4 groups.
