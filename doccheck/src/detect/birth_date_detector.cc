@@ -7,17 +7,23 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define DOCCHECK_AVX2_PATHS 1
+#endif
 
 #include "detect/context.h"
 #include "detect/detectors.h"
 #include "detect/labels.h"
 #include "detect/numeric_common.h"
+#include "text/cpu.h"
 
 namespace doccheck {
 namespace {
@@ -32,13 +38,43 @@ bool IsLabelMark(const unsigned char* p) {
          (p[0] == 'r' && p[1] == 't' && p[2] == 'h') || (p[0] == 'D' && p[1] == 'O' && p[2] == 'B');
 }
 
-// The offsets of every mark in `t`, in order: 16 positions at a time where SSE2 is there
-// (first and third bytes compared, the middle one then for the few that pass).
+#if defined(DOCCHECK_AVX2_PATHS)
+__attribute__((target("avx2"), always_inline)) inline __m256i Eq32(__m256i v, unsigned char c) {
+  return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(static_cast<char>(c)));
+}
+
+// FindLabelMarks' filter with AVX2, 32 positions a step while 34 bytes are left; returns
+// where FindLabelMarks goes on.
+__attribute__((target("avx2"))) std::size_t FindLabelMarks32(const unsigned char* p, std::size_t n,
+                                                             std::vector<std::size_t>* out) {
+  std::size_t i = 0;
+  for (; i + 34 <= n; i += 32) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 2));
+    const __m256i any =
+        _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(Eq32(a, 0xE7), Eq32(c, 0x9F)),
+                                        _mm256_and_si256(Eq32(a, 'r'), Eq32(c, 'h'))),
+                        _mm256_and_si256(Eq32(a, 'D'), Eq32(c, 'B')));
+    for (auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(any)); mask != 0;
+         mask &= mask - 1) {
+      const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(mask));
+      if (IsLabelMark(p + at)) out->push_back(at);
+    }
+  }
+  return i;
+}
+#endif
+
+// The offsets of every mark in `t`, in order: 16 positions at a time where SSE2 is there,
+// 32 with AVX2 (first and third bytes compared, the middle one then for the few that pass).
 void FindLabelMarks(std::string_view t, std::vector<std::size_t>* out) {
   out->clear();
   const auto* p = reinterpret_cast<const unsigned char*>(t.data());
   const std::size_t n = t.size();
   std::size_t i = 0;
+#if defined(DOCCHECK_AVX2_PATHS)
+  if (Avx2Enabled()) i = FindLabelMarks32(p, n, out);
+#endif
 #if defined(__SSE2__)
   auto eq = [](__m128i v, unsigned char c) {
     return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c)));
