@@ -1,10 +1,9 @@
 // The 32-byte (AVX2) scanners give what the 16-byte ones give: the normaliser's fold
-// filter, the digit skip of the number tokens, the birth-date label marks, the
-// person-name detector's label anchors,
-// heading words, honorifics and spaces after Japanese, the address detector's 市区町村
-// search and the required-word filter. Random texts made of pieces holding all of these
-// are scanned with the 32-byte paths switched on and off, shifted through every position
-// of a 32-byte step. Skipped where the processor has no AVX2.
+// filter, the birth-date label marks, the person-name detector's label anchors, heading
+// words, honorifics and spaces after Japanese, the address detector's 市区町村 search and
+// the required-word filter. Random texts made of pieces holding all of these are scanned
+// with the 32-byte paths switched on and off, shifted through every position of a
+// 32-byte step. Skipped where the processor has no AVX2.
 #include <gtest/gtest.h>
 
 #include <random>

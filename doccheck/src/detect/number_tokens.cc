@@ -2,55 +2,22 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdint>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-#include <immintrin.h>
-#define DOCCHECK_AVX2_PATHS 1
-#endif
 
 #include "detect/context.h"
-#include "text/cpu.h"
 
 namespace doccheck {
 namespace {
 
 constexpr std::size_t kMaxDigits = 24;
 
-#if defined(DOCCHECK_AVX2_PATHS)
-// NextDigit's 32 bytes a step with AVX2 while 32 are left: the first digit in them, else
-// where NextDigit goes on.
-__attribute__((target("avx2"))) std::size_t NextDigit32(const unsigned char* p, std::size_t i,
-                                                        std::size_t n) {
-  const __m256i zero = _mm256_set1_epi8('0');
-  const __m256i nine = _mm256_set1_epi8(9);
-  for (; i + 32 <= n; i += 32) {
-    const __m256i d =
-        _mm256_sub_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), zero);
-    const auto mask = static_cast<std::uint32_t>(
-        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d)));  // d <= 9
-    if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
-  }
-  return i;
-}
-#endif
-
 // The first ASCII digit at or after `i`, or t.size(): 16 bytes at a time where SSE2 is
-// there (byte by byte, the skip was half of this pass and a tenth of the man-page run),
-// 32 with AVX2.
-std::size_t NextDigit(std::string_view t, std::size_t i, bool wide) {
+// there (byte by byte, the skip was half of this pass and a tenth of the man-page run).
+std::size_t NextDigit(std::string_view t, std::size_t i) {
   const std::size_t n = t.size();
-#if defined(DOCCHECK_AVX2_PATHS)
-  if (wide) {
-    i = NextDigit32(reinterpret_cast<const unsigned char*>(t.data()), i, n);
-    if (i < n && IsAsciiDigit(t[i])) return i;
-  }
-#else
-  (void)wide;
-#endif
 #if defined(__SSE2__)
   const auto* p = reinterpret_cast<const unsigned char*>(t.data());
   const __m128i zero = _mm_set1_epi8('0');
@@ -75,9 +42,8 @@ void FindNumberTokens(std::string_view t, std::vector<NumberToken>* out, std::st
   digit_pool->reserve(t.size());
   const std::size_t n = t.size();
   std::size_t i = 0;
-  const bool wide = Avx2Enabled();
   while (i < n) {
-    i = NextDigit(t, i, wide);
+    i = NextDigit(t, i);
     if (i >= n) break;
     // Built in place: moving each finished token into the vector was a twentieth of the
     // plain-text run (a hundred thousand tokens a chunk).
