@@ -1478,8 +1478,12 @@ class PersonNameDetectorImpl final : public Detector {
       return true;
     }
     if (pos < 3 || (static_cast<unsigned char>(c) & 0xC0) != 0x80) return false;
-    std::string_view before = text.substr(pos - 3, 3);
-    return before == "：" || before == "、" || before == "（" || before == "「" || before == "【";
+    // "：" "（" (EF BC 9A, EF BC 88) or "、" "「" "【" (E3 80 81, 8C, 90), byte by byte: five
+    // string comparisons here were 2 % of the plain-text run (every space after Japanese
+    // is tried with four surname lengths).
+    const unsigned char* b = Bytes(text) + pos - 3;
+    if (b[0] == 0xEF) return b[1] == 0xBC && (b[2] == 0x9A || b[2] == 0x88);
+    return b[0] == 0xE3 && b[1] == 0x80 && (b[2] == 0x81 || b[2] == 0x8C || b[2] == 0x90);
   }
 
   static bool IsBoundaryAfter(std::string_view text, std::size_t pos) {
