@@ -5,6 +5,7 @@
 // table column, or by a label line just above: application and report dates are not.
 // Normalised to YYYY-MM-DD.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstdint>
@@ -289,7 +290,8 @@ class BirthDateDetectorImpl final : public Detector {
       int year = 0;
       const Era* era = nullptr;
       bool first_year = false;
-      if (p >= 6 && BytesAt(t, p - 6, "元年")) {
+      // 年's last byte (B4) first: a run of one or two digits rarely follows 元年.
+      if (p >= 6 && static_cast<unsigned char>(t[p - 1]) == 0xB4 && BytesAt(t, p - 6, "元年")) {
         first_year = true;
         std::size_t q = p - 6;
         if (q > 0 && t[q - 1] == ' ') --q;
@@ -299,6 +301,14 @@ class BirthDateDetectorImpl final : public Detector {
         era_begin = p - era->kanji.size();
       } else if (tok.begin > 0) {
         const char ch = t[tok.begin - 1];
+        // Only the era initials go on (most numbers follow none: the loop below was a
+        // walk over every era for each of them).
+        static constexpr std::array<bool, 256> kEraLetters = [] {
+          std::array<bool, 256> letters{};
+          for (const Era& e : kEras) letters[static_cast<unsigned char>(e.letter)] = true;
+          return letters;
+        }();
+        if (!kEraLetters[static_cast<unsigned char>(ch)]) return;
         for (const Era& e : kEras) {
           if (e.letter != ch) continue;
           if (tok.begin >= 2 && (IsAsciiAlpha(t[tok.begin - 2]) || IsAsciiDigit(t[tok.begin - 2])))
