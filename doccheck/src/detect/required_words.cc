@@ -160,6 +160,57 @@ RequiredWords::RequiredWords(const std::vector<const Detector*>& detectors) {
     }
     p.third = third < 0 ? -1 : third;
   }
+  // The nibble filter's bucket of each pair (see PresentInText). More pairs than buckets
+  // share them, and a bucket accepts every mix of its pairs' nibbles: each pair goes
+  // where it adds the fewest accepted byte triples, pairs that accept any third byte
+  // first. Dealt out in turn, the 12 pairs of the detectors' words let ~4,000 positions a
+  // MiB of plain Japanese (holding none of the words) through to the exact test; placed
+  // so, none on the bench text. Done once here: placed per block, it cost the man pages
+  // an eighth more instructions. Survivors are still tested exactly.
+  struct Bucket {
+    std::uint16_t low[3] = {}, high[3] = {};
+    bool any[3] = {};
+    bool used = false;
+  };
+  std::array<Bucket, 8> buckets{};
+  const auto triples = [](const Bucket& b) {
+    std::uint64_t n = 1;
+    for (int k = 0; k < 3; ++k) {
+      n *= b.any[k]
+               ? 256u
+               : static_cast<std::uint64_t>(std::popcount(b.low[k]) * std::popcount(b.high[k]));
+    }
+    return b.used ? n : 0;
+  };
+  const auto with = [](Bucket b, const Pair& p) {
+    const int bytes[3] = {p.first, p.second, p.third};
+    for (int k = 0; k < 3; ++k) {
+      if (bytes[k] < 0) {
+        b.any[k] = true;
+      } else {
+        b.low[k] = static_cast<std::uint16_t>(b.low[k] | (1u << (bytes[k] & 15)));
+        b.high[k] = static_cast<std::uint16_t>(b.high[k] | (1u << (bytes[k] >> 4)));
+      }
+    }
+    b.used = true;
+    return b;
+  };
+  for (const bool any_third : {true, false}) {
+    for (Pair& p : pairs_) {
+      if ((p.third < 0) != any_third || p.offset != 1) continue;
+      std::size_t best = 0;
+      std::uint64_t best_added = ~std::uint64_t{0};
+      for (std::size_t k = 0; k < buckets.size(); ++k) {
+        const std::uint64_t added = triples(with(buckets[k], p)) - triples(buckets[k]);
+        if (added < best_added) {
+          best = k;
+          best_added = added;
+        }
+      }
+      buckets[best] = with(buckets[best], p);
+      p.bucket = static_cast<int>(best);
+    }
+  }
 }
 
 const RequiredWords& RequiredWords::ForAllDetectors() {
@@ -246,57 +297,10 @@ std::uint64_t RequiredWords::PresentInText(std::string_view text, std::uint64_t 
     nibbles = size >= 256 && HasSsse3() && groups[0].empty() && groups[1].empty();
     if (!nibbles) return;
     tables = {};
-    // More pairs than buckets share them, and a bucket accepts every mix of its pairs'
-    // nibbles: put each pair where it adds the fewest accepted byte triples (pairs that
-    // accept any third byte first). Dealt out in turn, the 12 pairs of the detectors'
-    // words let ~4,000 positions a MiB of plain Japanese through to the exact test;
-    // placed so, none on the bench text. Survivors are still tested exactly.
-    struct Bucket {
-      std::uint16_t low[3] = {}, high[3] = {};
-      bool any[3] = {};
-      bool used = false;
-    };
-    std::array<Bucket, 8> buckets{};
-    const auto triples = [](const Bucket& b) {
-      std::uint64_t n = 1;
-      for (int k = 0; k < 3; ++k) {
-        n *= b.any[k]
-                 ? 256u
-                 : static_cast<std::uint64_t>(std::popcount(b.low[k]) * std::popcount(b.high[k]));
-      }
-      return b.used ? n : 0;
-    };
-    const auto with = [](Bucket b, const Pair& p) {
-      const int bytes[3] = {p.first, p.second, p.third};
-      for (int k = 0; k < 3; ++k) {
-        if (bytes[k] < 0) {
-          b.any[k] = true;
-        } else {
-          b.low[k] = static_cast<std::uint16_t>(b.low[k] | (1u << (bytes[k] & 15)));
-          b.high[k] = static_cast<std::uint16_t>(b.high[k] | (1u << (bytes[k] >> 4)));
-        }
-      }
-      b.used = true;
-      return b;
-    };
-    for (const bool any_third : {true, false}) {
-      for (const Pair* p : open) {
-        if ((p->third < 0) != any_third) continue;
-        std::size_t best = 0;
-        std::uint64_t best_added = ~std::uint64_t{0};
-        for (std::size_t k = 0; k < buckets.size(); ++k) {
-          const std::uint64_t added = triples(with(buckets[k], *p)) - triples(buckets[k]);
-          if (added < best_added) {
-            best = k;
-            best_added = added;
-          }
-        }
-        buckets[best] = with(buckets[best], *p);
-        const int bucket = static_cast<int>(best);
-        Accept(&tables, 0, p->first, bucket);
-        Accept(&tables, 1, p->second, bucket);
-        Accept(&tables, 2, p->third, bucket);
-      }
+    for (const Pair* p : open) {
+      Accept(&tables, 0, p->first, p->bucket);
+      Accept(&tables, 1, p->second, p->bucket);
+      Accept(&tables, 2, p->third, p->bucket);
     }
   };
   make_tables();
