@@ -435,6 +435,8 @@ void FindEachThreeBytes(std::string_view text, const unsigned char (*const (&pat
     if (Avx2Enabled()) pos = EachThreeBytesBlocks32(s, pos, size, tables, patterns, at->data());
     pos = EachThreeBytesBlocks(s, pos, size, tables, patterns, at->data());
   }
+#else
+  (void)nibbles;
 #endif
   for (; pos + 3 <= size; ++pos) {
     for (std::size_t k = 0; k < N; ++k) {
