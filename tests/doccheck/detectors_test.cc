@@ -447,6 +447,8 @@ std::vector<Case> PhoneCases() {
       {"InternationalAllSpaces", "TEL +81 90 1234 5678\n", {"09012345678"}},
       {"InternationalFixedAllHyphens", "TEL +81-3-1234-5678\n", {"0312345678"}},
       {"InternationalPlain", "TEL +819012345678\n", {"09012345678"}},
+      // 13 digits with the trunk 0 kept after +81: the longest token that can be a phone.
+      {"InternationalWithTrunkZero", "TEL +81-090-1234-5678\n", {"09012345678"}},
       {"InternationalSpaceThenHyphens",
        "TEL +81 90-1234-5678\n",
        {"09012345678"},

@@ -169,6 +169,25 @@ TEST(PersonNameDetectorTest, CommonSurnameWithGivenNameInAList) {
   EXPECT_THAT(Names("森 健太郎"), ElementsAreArray({"森健太郎"}));
 }
 
+// A listed name starts after a space, a line break, ASCII punctuation or one of five
+// Japanese marks (compared byte by byte), and not after other characters whose last
+// byte is a continuation byte. The text is not normalised, so "：" and "（" stay.
+TEST(PersonNameDetectorTest, ListedNameAfterEachBoundaryCharacter) {
+  for (const char* before : {"：", "、", "（", "「", "【", " ", "\n", ",", ":", "("}) {
+    const std::string text = std::string("記録") + before + "佐藤 明\n";
+    std::vector<Candidate> out;
+    PersonNameDetector().Detect(ScanText{text, ""}, out);
+    ASSERT_EQ(out.size(), 1u) << before;
+    EXPECT_EQ(out[0].normalized, "佐藤明") << before;
+  }
+  for (const char* before : {"」", "】", "。", "ア", "〇", "：」", "＊"}) {
+    const std::string text = std::string("記録") + before + "佐藤 明\n";
+    std::vector<Candidate> out;
+    PersonNameDetector().Detect(ScanText{text, ""}, out);
+    EXPECT_THAT(out, IsEmpty()) << before;
+  }
+}
+
 TEST(PersonNameDetectorTest, OffsetsCoverTheNameWithoutHonorific) {
   std::string text = NormalizeForDetection("相談者：芦田 久美子 様");
   std::vector<Candidate> out;

@@ -102,5 +102,26 @@ TEST(TableIndexTest, ADigitAtEveryPositionKeepsAHeaderLineFromOpeningATable) {
   }
 }
 
+// A header whose two delimiters stand side by side, at every position of the 32-byte
+// steps (AVX2) and of the 16-byte ones, after a long line without any: the delimiter
+// search must stop at them, or the table is not seen.
+TEST(TableIndexTest, AHeaderIsFoundAtEveryPositionOfTheDelimiterSearch) {
+  for (const char* delimiters : {"\t\t", ",,"}) {
+    for (std::size_t pad = 0; pad < 70; ++pad) {
+      const std::string d = delimiters;
+      const std::string text = std::string(100, 'z') + "\n" + std::string(pad, 'w') + "氏名" + d +
+                               "住所\n" + "山田" + d + "本庄\n" + "佐藤" + d + "深谷\n";
+      TableIndex index;
+      const std::size_t row = text.rfind("佐藤");
+      const TableIndex::Table* got = index.Find(text, row);
+      const std::vector<TableIndex::Table> want = ReferenceTables(text);
+      ASSERT_NE(ReferenceFind(want, row), nullptr) << pad;
+      ASSERT_NE(got, nullptr) << pad << " " << (d[0] == ',' ? "," : "tab");
+      EXPECT_EQ(got->begin, text.find('\n') + 1) << pad << " " << (d[0] == ',' ? "," : "tab");
+      EXPECT_EQ(got->begin, ReferenceFind(want, row)->begin) << pad;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace doccheck

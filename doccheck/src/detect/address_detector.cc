@@ -9,9 +9,14 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define DOCCHECK_AVX2_PATHS 1
+#endif
 
 #include "detect/context.h"
 #include "detect/municipalities.h"
+#include "text/cpu.h"
 #include "text/normalize.h"
 
 namespace doccheck {
@@ -163,11 +168,59 @@ inline bool IsTriggerBytes(const unsigned char* p) {
          (p[0] == 0xE6 && p[1] == 0x9D && p[2] == 0x91);
 }
 
+#if defined(DOCCHECK_AVX2_PATHS)
+// FindTrigger's 32 positions a step with AVX2 while 34 bytes are left: the first trigger
+// in them, else where FindTrigger goes on (`*found` says which).
+__attribute__((target("avx2"))) std::size_t FindTrigger32(const unsigned char* s, std::size_t pos,
+                                                          std::size_t size, bool* found) {
+  const __m256i e5 = _mm256_set1_epi8(static_cast<char>(0xE5));
+  const __m256i e6 = _mm256_set1_epi8(static_cast<char>(0xE6));
+  const __m256i e7 = _mm256_set1_epi8(static_cast<char>(0xE7));
+  const __m256i b8 = _mm256_set1_epi8(static_cast<char>(0xB8));
+  const __m256i x82 = _mm256_set1_epi8(static_cast<char>(0x82));
+  const __m256i x8c = _mm256_set1_epi8(static_cast<char>(0x8C));
+  const __m256i ba = _mm256_set1_epi8(static_cast<char>(0xBA));
+  const __m256i x94 = _mm256_set1_epi8(static_cast<char>(0x94));
+  const __m256i x9d = _mm256_set1_epi8(static_cast<char>(0x9D));
+  const __m256i x91 = _mm256_set1_epi8(static_cast<char>(0x91));
+  *found = false;
+  for (; pos + 34 <= size; pos += 32) {
+    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + pos));
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + pos + 1));
+    const __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + pos + 2));
+    const __m256i last_ba = _mm256_cmpeq_epi8(v2, ba);
+    const __m256i shi = _mm256_and_si256(_mm256_cmpeq_epi8(v1, b8), _mm256_cmpeq_epi8(v2, x82));
+    const __m256i ku = _mm256_and_si256(_mm256_cmpeq_epi8(v1, x8c), last_ba);
+    const __m256i machi = _mm256_and_si256(_mm256_cmpeq_epi8(v0, e7),
+                                           _mm256_and_si256(_mm256_cmpeq_epi8(v1, x94), last_ba));
+    const __m256i mura =
+        _mm256_and_si256(_mm256_cmpeq_epi8(v0, e6),
+                         _mm256_and_si256(_mm256_cmpeq_epi8(v1, x9d), _mm256_cmpeq_epi8(v2, x91)));
+    const __m256i hits =
+        _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v0, e5), _mm256_or_si256(shi, ku)),
+                        _mm256_or_si256(machi, mura));
+    const auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(hits));
+    if (mask != 0) {
+      *found = true;
+      return pos + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+  }
+  return pos;
+}
+#endif
+
 // Byte offset of the first trigger (市区町村) at or after `pos`, or kNpos. A trigger
 // starts with a lead byte, so every occurrence of its bytes is a real character.
 std::size_t FindTrigger(std::string_view text, std::size_t pos) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();
+#if defined(DOCCHECK_AVX2_PATHS)
+  if (Avx2Enabled()) {
+    bool found = false;
+    pos = FindTrigger32(s, pos, size, &found);
+    if (found) return pos;
+  }
+#endif
 #if defined(__SSE2__)
   const __m128i e5 = _mm_set1_epi8(static_cast<char>(0xE5));
   const __m128i e6 = _mm_set1_epi8(static_cast<char>(0xE6));

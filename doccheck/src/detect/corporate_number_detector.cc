@@ -17,8 +17,8 @@ class CorporateNumberDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     for (const NumberToken& t : *scan.numbers) {
       if (t.digits.size() != 13 || !ShapeIs(t, {{13}, {1, 4, 4, 4}})) continue;
+      if (!CorporateNumberCheckDigitValid(t.digits)) continue;  // before reading the text
       if (LooksLikeAmount(scan.text, t)) continue;
-      if (!CorporateNumberCheckDigitValid(t.digits)) continue;
       const bool invoice = t.begin > 0 && (scan.text[t.begin - 1] == 'T') &&
                            (t.begin < 2 || !IsAlnum(scan.text[t.begin - 2]));
       if (!invoice && GluedToAlphanumeric(scan.text, t)) continue;

@@ -29,8 +29,8 @@ class CreditCardDetectorImpl final : public Detector {
     for (const NumberToken& t : *scan.numbers) {
       const std::size_t n = t.digits.size();
       if (n < 13 || n > 19) continue;
+      if (!LuhnValid(t.digits) || !KnownIssuer(t.digits)) continue;  // before reading the text
       if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
-      if (!LuhnValid(t.digits) || !KnownIssuer(t.digits)) continue;
       const bool grouped = ShapeIs(t, {{4, 4, 4, 4}, {4, 6, 5}, {4, 6, 4}});
       const bool plain = t.groups.size() == 1;
       if (!grouped && !plain) continue;

@@ -28,8 +28,8 @@ void LabelledNumberDetector::Detect(const ScanText& scan, std::vector<Candidate>
     bool shape = false;
     for (const auto& g : spec_.shapes) shape = shape || g == t.groups;
     if (!shape) continue;
+    if (spec_.valid && !spec_.valid(t.digits)) continue;  // before reading the text
     if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
-    if (spec_.valid && !spec_.valid(t.digits)) continue;
     const LabelParts label = LabelPartsAt(scan, t.begin);
     if (!AnyIn(label.header, spec_.labels) && !AnyIn(label.column, spec_.labels) &&
         !AnyIn(label.inline_label, spec_.labels) && !AnyIn(label.above, spec_.labels))

@@ -16,8 +16,9 @@ class MyNumberDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     for (const NumberToken& t : *scan.numbers) {
       if (t.digits.size() != 12 || !ShapeIs(t, {{12}, {4, 4, 4}})) continue;
-      if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
+      // The check digit first: it reads only the token, the tests around it the text.
       if (!MyNumberCheckDigitValid(t.digits)) continue;
+      if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
       const LabelParts label = LabelPartsAt(scan, t.begin);
       double confidence = 0.7;
       if (label.Has({"個人番号", "マイナンバー", "MyNumber", "My Number", "my number"})) {

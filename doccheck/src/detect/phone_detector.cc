@@ -47,6 +47,10 @@ class PhoneDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     const std::string_view text = scan.text;
     for (const NumberToken& t : *scan.numbers) {
+      // ValidNational below takes 10 or 11 digits: 10 or 11 in the token, or 11 to 13 with
+      // +81 (and a 0 after it) dropped. Tested first, on the token alone: the text around
+      // most numbers is then not read (cache misses in a block of 4 MiB).
+      if (t.digits.size() < 10 || t.digits.size() > 13) continue;
       const bool international = t.begin > 0 && text[t.begin - 1] == '+';
       if (t.has_comma || t.groups.size() > (international ? 5u : 4u)) continue;
       std::string national;
@@ -58,10 +62,12 @@ class PhoneDetectorImpl final : public Detector {
         national = "0" + rest;
         begin = t.begin - 1;
       } else {
-        if (t.digits[0] != '0') continue;
-        national = t.digits;
+        // The digits' test first: most numbers starting with 0 ("02:15") are not 10 or 11
+        // digits long, and the others are pure tests too, so the order does not matter.
+        if (t.digits[0] != '0' || !ValidNational(t.digits)) continue;
         if (LooksLikeAmount(text, t) || GluedToAlphanumeric(text, t)) continue;
         if (LooksLikeIsbn(text, t) || IsDigitSequence(t.digits)) continue;
+        national = t.digits;
       }
       if (!ValidNational(national)) continue;
       // A grouped number must start with a group holding the leading 0 and have 2–4 groups.

@@ -13,7 +13,7 @@ class PostalCodeDetectorImpl final : public Detector {
   std::string_view name() const override { return "postal_code"; }
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     for (const NumberToken& t : *scan.numbers) {
-      if (!ShapeIs(t, {{3, 4}, {7}})) continue;
+      if (t.digits.size() != 7 || !ShapeIs(t, {{3, 4}, {7}})) continue;
       if (t.groups.size() == 2 && t.separator != '-') continue;
       if (LooksLikeAmount(scan.text, t) || GluedToAlphanumeric(scan.text, t)) continue;
       const std::string_view before = WindowBefore(scan.text, t.begin, 3);

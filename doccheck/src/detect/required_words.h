@@ -52,6 +52,7 @@ class RequiredWords {
     // (the bytes of 年 in 年金, of 口 in 口座) matches thousands of times in a block that
     // holds none of the words; with the third byte it rarely does.
     int third = -1;
+    int bucket = 0;  // of the nibble filter (offset 1 only), chosen in the constructor
   };
   void Verify(const Pair& pair, std::string_view text, std::size_t start,
               std::uint64_t* found) const;

@@ -17,7 +17,7 @@ class ResidenceCardDetectorImpl final : public Detector {
   void Detect(const ScanText& scan, std::vector<Candidate>& out) const override {
     const std::string_view t = scan.text;
     for (const NumberToken& tok : *scan.numbers) {
-      if (!ShapeIs(tok, {{8}})) continue;
+      if (tok.digits.size() != 8 || !ShapeIs(tok, {{8}})) continue;
       std::size_t p = tok.begin;
       if (p >= 1 && t[p - 1] == ' ') --p;
       if (p < 2 || !Upper(t[p - 1]) || !Upper(t[p - 2])) continue;

@@ -148,7 +148,7 @@ class HeadingCache {
 
 // Scratch space reused across ScanTextBlock calls on one thread: spreadsheets call it
 // once per cell, and allocating per cell dominated their cost. Sized by the largest block
-// the thread has scanned (a 4 MiB text chunk: ~13 MB) until ReleaseThreadMemory.
+// the thread has scanned (a 1 MiB plain-text chunk: a few MB) until ReleaseThreadMemory.
 struct Scratch {
   NormalizedText nt;
   std::vector<NumberToken> numbers;
