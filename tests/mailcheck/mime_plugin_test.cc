@@ -24,17 +24,18 @@ const char kPolicy[] = R"({"internal_domains": ["city.honjo.lg.jp"],
                   "internal": {"my_number": "allow", "class1": "allow", "class2": "allow",
                                "unscannable": "allow"}}})";
 
-// Ordinary internal mail: plain addresses and subject, one text part. The fast paths
-// read all of it.
+// Ordinary internal mail: plain addresses, a Japanese name and subject in encoded words
+// (UTF-8, ISO-2022-JP), one text part. The fast paths read all of it.
 const char kInternal[] =
-    "From: sato-h@city.honjo.lg.jp\r\nTo: arai-a@city.honjo.lg.jp, kimura-t@city.honjo.lg.jp\r\n"
-    "Subject: kaigi no oshirase\r\nMIME-Version: 1.0\r\n"
-    "Content-Type: text/plain; charset=utf-8\r\n\r\nasu 10-ji kara desu.\r\n";
+    "From: sato-h@city.honjo.lg.jp\r\nTo: =?UTF-8?B?5bGx55Sw?= <arai-a@city.honjo.lg.jp>,"
+    " kimura-t@city.honjo.lg.jp\r\nSubject: =?ISO-2022-JP?B?GyRCMnE1RBsoQg==?=\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nasu 10-ji kara desu.\r\n";
 
-// Mail that needs vmime's parser: an encoded display name, an encoded subject, a
-// multipart body with an attachment for an outside recipient.
+// Mail that needs vmime's parser: a Q-encoded display name, a multipart body with an
+// attachment for an outside recipient.
 const char kNeedsVmime[] =
-    "From: sato-h@city.honjo.lg.jp\r\nTo: =?UTF-8?B?5bGx55Sw?= <a.yamada@example.ne.jp>\r\n"
+    "From: sato-h@city.honjo.lg.jp\r\nTo: =?UTF-8?Q?=E5=B1=B1=E7=94=B0?= "
+    "<a.yamada@example.ne.jp>\r\n"
     "Subject: =?UTF-8?B?5ZCN57C/?=\r\nMIME-Version: 1.0\r\n"
     "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
     "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee the list\r\n"
@@ -64,6 +65,7 @@ TEST(MimePluginTest, OrdinaryInternalMailLoadsNoVmimeAndOtherMailLoadsIt) {
       {
         const auto internal = DecideAsTheAgent(kInternal);
         const bool internal_ok = internal.ok() && internal.value().verdict == Verdict::kAllow &&
+                                 internal.value().subject == "会議" &&
                                  !Mapped("libsendguard-mime.so") && !Mapped("libvmime");
         const auto other = DecideAsTheAgent(kNeedsVmime);
         const bool other_ok = other.ok() && other.value().subject == "名簿" &&
@@ -89,10 +91,10 @@ TEST(MimePluginTest, WithoutTheMimeReaderMailThatNeedsItIsNotDecided) {
         const bool refused = !other.ok() && other.error().find("MIME reader could not be loaded") !=
                                                 std::string::npos;
         // Each thing that needs vmime alone: a display name, a subject, the parts.
-        const auto name =
-            DecideAsTheAgent("To: =?UTF-8?B?5bGx55Sw?= <arai-a@city.honjo.lg.jp>\r\n\r\nhi\r\n");
+        const auto name = DecideAsTheAgent(
+            "To: =?UTF-8?Q?=E5=B1=B1=E7=94=B0?= <arai-a@city.honjo.lg.jp>\r\n\r\nhi\r\n");
         const auto subject = DecideAsTheAgent(
-            "To: arai-a@city.honjo.lg.jp\r\nSubject: =?UTF-8?B?5ZCN57C/?=\r\n\r\nhi\r\n");
+            "To: arai-a@city.honjo.lg.jp\r\nSubject: =?Shift_JIS?B?lryVwA==?=\r\n\r\nhi\r\n");
         const auto parts = DecideAsTheAgent(
             "To: a.yamada@example.ne.jp\r\nMIME-Version: 1.0\r\n"
             "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\r\nhi\r\n--b--\r\n");
