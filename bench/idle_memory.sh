@@ -15,16 +15,21 @@
 # what the first such mail loads (the MIME reader for most mail, the PDF reader for a
 # PDF) stays for the life of the agent.
 #
-#   bench/idle_memory.sh [AGENT_BINARY] [--central] [--mail FILE]
+# With --send FILE RCPT, the mail is instead relayed once over SMTP to RCPT, as a mail
+# client sends it (the agent decides, then finds no upstream and answers 451), and the
+# figures are read again: what the relay loads for such a mail.
+#
+#   bench/idle_memory.sh [AGENT_BINARY] [--central] [--mail FILE | --send FILE RCPT]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 agent="${1:-$here/build/agent/sendguard-agent}"
 [ $# -gt 0 ] && shift
-central="" mail=""
+central="" mail="" send="" rcpt=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --central) central=1 ;;
     --mail) mail=$(realpath "$2"); shift ;;
+    --send) send=$(realpath "$2"); rcpt=$3; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,6 +64,22 @@ if [ -n "$mail" ]; then
     --data-binary "@$mail" http://127.0.0.1:32596/v1/check
   sleep 1
   figures "after $(basename "$mail")"
+fi
+if [ -n "$send" ]; then
+  python3 - "$send" "$rcpt" <<'PY'
+import smtplib, sys
+data = open(sys.argv[1], "rb").read()
+with smtplib.SMTP("127.0.0.1", 32599, timeout=30) as s:
+    try:
+        s.sendmail("sender@city.honjo.lg.jp", [sys.argv[2]], data)
+        print("SMTP: accepted")
+    except smtplib.SMTPResponseException as e:
+        print("SMTP: refused,", e.smtp_code)
+    except smtplib.SMTPRecipientsRefused as e:
+        print("SMTP: recipient refused")
+PY
+  sleep 1
+  figures "after relaying $(basename "$send")"
 fi
 /usr/bin/time -f "%M" "$agent" --help > /dev/null 2> "$work/time" || true
 awk '{printf "--help: peak RSS %.1f MB\n", $1/1024}' <(tail -1 "$work/time")
