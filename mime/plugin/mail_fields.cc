@@ -24,6 +24,7 @@ void EnsurePlatform() {
 }
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+// mailcheck/src/fast_path.cc has the same test: its encoded-word path must agree.
 bool IsUtf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
