@@ -84,12 +84,10 @@ class RecipientCollector {
   std::vector<std::string> to_;
 };
 
-}  // namespace
-
-Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
-                        std::string_view raw_message, const Envelope& envelope,
-                        const DecideOptions& options) {
-  if (raw_message.empty()) return Result<Decision>::Error("the message is empty");
+// Decide without its guard: may throw MimeReaderUnavailable.
+Result<Decision> DecideReadable(const Policy& policy, const doccheck::Checker& checker,
+                                std::string_view raw_message, const Envelope& envelope,
+                                const DecideOptions& options) {
   // Input without header fields (a bare text) is still decided: it has no recipients
   // in its headers and passes through unchanged.
   const RawHeader header = SplitHeader(raw_message);
@@ -215,6 +213,21 @@ Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
     decision.transmit_bytes.assign(raw_message);
   }
   return decision;
+}
+
+}  // namespace
+
+Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
+                        std::string_view raw_message, const Envelope& envelope,
+                        const DecideOptions& options) {
+  if (raw_message.empty()) return Result<Decision>::Error("the message is empty");
+  try {
+    return DecideReadable(policy, checker, raw_message, envelope, options);
+  } catch (const MimeReaderUnavailable& e) {
+    // A message that needs vmime's parser is not decided without it: its recipients or
+    // parts would be missing, and an empty list must not pass for "nothing to check".
+    return Result<Decision>::Error(e.what());
+  }
 }
 
 }  // namespace mailcheck

@@ -1,7 +1,14 @@
 #include "fast_path.h"
 
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_err.h>
+#include <unicode/ustring.h>
+
+#include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace mailcheck {
 namespace {
@@ -94,17 +101,180 @@ bool SplitSimpleAddrSpec(std::string_view s, std::string_view* local, std::strin
   return !ContainsIgnoreCase(*domain, "xn--");
 }
 
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF):
+// the vmime path's test (mime/plugin/mail_fields.cc), byte for byte.
+bool IsUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t extra;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const unsigned char b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// The bytes of canonical base64 (length a multiple of 4, '=' only as the padding at the
+// end, no unused bits set), or nullopt.
+std::optional<std::string> Base64Bytes(std::string_view data) {
+  if (data.empty() || data.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  while (padding < 2 && data[data.size() - 1 - padding] == '=') ++padding;
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (std::size_t i = 0; i + padding < data.size(); ++i) {
+    const int v = Base64Value(data[i]);
+    if (v < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  if ((bits & ((1u << count) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+// `bytes` in ISO-2022-JP as UTF-8, or nullopt when ICU (which vmime's charset converter
+// is) finds anything invalid: vmime substitutes there, this declines.
+std::optional<std::string> Iso2022JpToUtf8(std::string_view charset, const std::string& bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open(std::string(charset).c_str(), &status);
+  if (U_FAILURE(status)) return std::nullopt;
+  std::unique_ptr<UConverter, void (*)(UConverter*)> closer(conv, ucnv_close);
+  ucnv_setToUCallBack(conv, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  if (U_FAILURE(status)) return std::nullopt;
+  std::vector<UChar> utf16(bytes.size() + 16);
+  const int32_t n = ucnv_toUChars(conv, utf16.data(), static_cast<int32_t>(utf16.size()),
+                                  bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  if (U_FAILURE(status)) return std::nullopt;
+  for (int32_t i = 0; i < n; ++i) {
+    if (utf16[i] == 0xFFFD || utf16[i] == 0x1A) return std::nullopt;  // a substitute
+  }
+  int32_t length = 0;
+  status = U_ZERO_ERROR;
+  u_strToUTF8(nullptr, 0, &length, utf16.data(), n, &status);
+  if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return std::nullopt;
+  std::string out(static_cast<std::size_t>(length), '\0');
+  status = U_ZERO_ERROR;
+  u_strToUTF8(out.data(), length, nullptr, utf16.data(), n, &status);
+  if (U_FAILURE(status)) return std::nullopt;
+  return out;
+}
+
+// An encoded word "=?charset?B?data?=" starting at `text[pos]`, in UTF-8 or ISO-2022-JP
+// with canonical base64 data, as vmime's word::parse reads it and WordToUtf8
+// (mime/plugin/mail_fields.cc) converts it. `*end` is set past it. Nullopt for any other
+// form (Q encoding, other charsets, a language, text that is not valid in its charset).
+std::optional<std::string> EncodedWord(std::string_view text, std::size_t pos, std::size_t* end) {
+  if (text.substr(pos, 2) != "=?") return std::nullopt;
+  const std::size_t charset_end = text.find('?', pos + 2);
+  if (charset_end == std::string_view::npos || charset_end + 3 > text.size()) return std::nullopt;
+  const std::string_view charset = text.substr(pos + 2, charset_end - pos - 2);
+  const char encoding = text[charset_end + 1];
+  if ((encoding != 'B' && encoding != 'b') || text[charset_end + 2] != '?') return std::nullopt;
+  const std::size_t data_start = charset_end + 3;
+  const std::size_t data_end = text.find('?', data_start);
+  if (data_end == std::string_view::npos || data_end + 1 >= text.size() ||
+      text[data_end + 1] != '=') {
+    return std::nullopt;
+  }
+  const std::optional<std::string> bytes =
+      Base64Bytes(text.substr(data_start, data_end - data_start));
+  if (!bytes) return std::nullopt;
+  *end = data_end + 2;
+  if (EqualsIgnoreCase(charset, "utf-8") || EqualsIgnoreCase(charset, "utf8")) {
+    if (!IsUtf8(*bytes)) return std::nullopt;
+    return *bytes;
+  }
+  if (EqualsIgnoreCase(charset, "iso-2022-jp")) return Iso2022JpToUtf8(charset, *bytes);
+  return std::nullopt;
+}
+
+// Text of printable ASCII, blanks and encoded words (EncodedWord's forms), decoded as
+// vmime's word::parseMultiple splits it (text::parse, text::decodeAndUnfold) and the
+// vmime path converts each word: blanks before the first word, between two encoded words
+// and after the last are dropped; other text is kept as written, with the blanks before
+// it when it follows an encoded word. Every "=?" must begin such an encoded word.
+std::optional<std::string> DecodeWords(std::string_view text) {
+  for (char c : text) {
+    if ((c < 0x20 && c != '\t') || c > 0x7E) return std::nullopt;
+  }
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size() && IsBlank(text[pos])) ++pos;
+  while (pos < text.size()) {
+    if (text.compare(pos, 2, "=?") == 0) {
+      std::size_t end = 0;
+      std::optional<std::string> word = EncodedWord(text, pos, &end);
+      if (!word) return std::nullopt;
+      out += *word;
+      pos = end;
+      std::size_t next = pos;
+      while (next < text.size() && IsBlank(text[next])) ++next;
+      if (next == text.size() || text.compare(next, 2, "=?") == 0) pos = next;
+      continue;
+    }
+    // Unencoded text up to the next "=?" (or the end), blanks included.
+    const std::size_t next = text.find("=?", pos);
+    const std::size_t stop = next == std::string_view::npos ? text.size() : next;
+    out.append(text.substr(pos, stop - pos));
+    pos = stop;
+  }
+  return out;
+}
+
 // The display name as vmime's mailbox parser hands it to text::decodeAndUnfold, decoded
 // the way ParseAddressList does. Printable ASCII without an encoded word is one word, its
-// leading white space skipped; anything else is decoded by vmime itself.
+// leading white space skipped; encoded words of DecodeWords' forms are decoded here;
+// anything else is decoded by vmime itself.
 std::string DisplayName(std::string_view name) {
   bool plain = true;
+  bool encoded = false;
   for (std::size_t i = 0; i < name.size() && plain; ++i) {
     const unsigned char c = static_cast<unsigned char>(name[i]);
     if (c < 0x20 || c > 0x7E) plain = false;
-    if (c == '=' && i + 1 < name.size() && name[i + 1] == '?') plain = false;
+    if (c == '=' && i + 1 < name.size() && name[i + 1] == '?') encoded = true;
   }
-  if (!plain) return DecodeDisplayName(name);
+  if (plain && encoded) {
+    std::optional<std::string> decoded = DecodeWords(name);
+    if (decoded) return std::move(*decoded);
+  }
+  if (!plain || encoded) return DecodeDisplayName(name);
   while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
   return std::string(name);
 }
@@ -261,6 +431,17 @@ std::optional<std::vector<ParsedMailbox>> ParseSimpleAddressList(std::string_vie
 }
 
 std::optional<std::string> DecodeSimpleHeaderText(std::string_view value) {
+  if (value.find("=?") != std::string_view::npos) {
+    // Encoded words: DecodeHeaderText drops CR and LF, decodes, drops leading blanks.
+    std::string unfolded;
+    for (char c : value) {
+      if (c != '\r' && c != '\n') unfolded.push_back(c);
+    }
+    std::optional<std::string> decoded = DecodeWords(unfolded);
+    if (!decoded) return std::nullopt;
+    const std::size_t start = decoded->find_first_not_of(" \t");
+    return start == std::string::npos ? std::string() : decoded->substr(start);
+  }
   // vmime reads such a value as one unencoded word, its leading white space skipped;
   // DecodeHeaderText drops CR and LF before, and leading blanks after.
   std::string out;

@@ -1,17 +1,28 @@
-// The one place mailcheck touches vmime: reading addresses out of header values,
-// decoding header text, and walking the MIME tree for bodies and attachments. Every
-// vmime exception is caught here; these functions never throw.
+// The one place mailcheck reaches vmime: reading addresses out of header values,
+// decoding header text, and walking the MIME tree for bodies and attachments. vmime
+// itself is in the MIME reader plugin, libsendguard-mime.so (mime/mime_plugin.h), loaded
+// on the first call that needs it; what the fast paths (fast_path.h) read loads nothing.
+// No vmime exception gets out; when the plugin cannot be loaded, a call that needs it
+// throws MimeReaderUnavailable, so that the message is never decided on what could not
+// be read (Decide turns it into an error).
 //
 // vmime is used only to *read*. The bytes to transmit never come from vmime (see
 // raw_header.h).
 #ifndef MAILCHECK_VMIME_ADAPTER_H_
 #define MAILCHECK_VMIME_ADAPTER_H_
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mailcheck {
+
+// The MIME reader plugin is needed and cannot be loaded; what() says why (English).
+class MimeReaderUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // One mailbox from an address header, groups expanded.
 struct ParsedMailbox {
@@ -32,7 +43,7 @@ std::vector<ParsedMailbox> ParseAddressList(std::string_view value, bool fast_pa
 
 // A mailbox's display name as vmime's mailbox parser has it before decoding (quotes
 // removed, trailing white space before '<' removed), decoded as ParseAddressList does.
-// May throw vmime's exceptions.
+// Throws std::runtime_error (with vmime's message) where vmime threw.
 std::string DecodeDisplayName(std::string_view name);
 
 // Decodes an unstructured header value (Subject) to UTF-8: unfolds it and decodes

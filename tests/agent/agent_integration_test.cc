@@ -930,6 +930,73 @@ TEST_F(AgentTest, PdfReaderThatCannotBeLoadedFailsClosedInJapanese) {
   EXPECT_NE(r.body.find("PDF reader could not be loaded"), std::string::npos) << r.body;
 }
 
+// Ordinary internal mail, as the fast paths read it alone: plain addresses and subject,
+// one text part.
+const char kPlainInternalMail[] =
+    "From: sender@city.honjo.lg.jp\r\nTo: arai-a@city.honjo.lg.jp, kimura-t@city.honjo.lg.jp\r\n"
+    "Subject: kaigi\r\nMessage-ID: <plain-internal@city.honjo.lg.jp>\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n\r\nasu 10-ji kara desu.\r\n";
+
+// vmime is in the MIME reader plugin, libsendguard-mime.so, which the agent loads on the
+// first mail its fast paths do not read alone: ordinary internal mail, plain or with a
+// Japanese subject (an ISO-2022-JP encoded word), does not load it; mail whose parts the
+// policy scans (here: to outside recipients) does.
+TEST_F(AgentTest, MimeReaderIsLoadedByTheFirstMailThatNeedsIt) {
+  Start();
+  const fs::path maps = fs::path("/proc") / std::to_string(agent_->pid()) / "maps";
+  EXPECT_EQ(Read(maps).find("libvmime"), std::string::npos);
+  std::ofstream(dir_ / "plain.eml") << kPlainInternalMail;
+  const CommandRun plain =
+      Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+            " --from sender@city.honjo.lg.jp --to arai-a@city.honjo.lg.jp,kimura-t@city.honjo.lg.jp"
+            " --data " +
+            (dir_ / "plain.eml").string());
+  EXPECT_NE(plain.output.find("<-  250 2.0.0 Ok"), std::string::npos) << plain.output;
+  const CommandRun japanese = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(japanese.output.find("<-  250 2.0.0 Ok"), std::string::npos) << japanese.output;
+  EXPECT_EQ(Read(maps).find("libvmime"), std::string::npos);
+  EXPECT_EQ(Read(maps).find("libsendguard-mime.so"), std::string::npos);
+  const CommandRun r =
+      Send("p03_two_external_to.eml", "a.takahashi@example.co.jp,a.yamada@example.ne.jp");
+  EXPECT_NE(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  EXPECT_NE(Read(maps).find("libsendguard-mime.so"), std::string::npos);
+  EXPECT_NE(Read(maps).find("libvmime"), std::string::npos);
+  EXPECT_EQ(Delivered().size(), 3u);
+}
+
+// Without its MIME reader the agent sends nothing it could not read: a mail that needs
+// vmime gets the temporary failure in Japanese that any mail it could not check gets
+// (451 4.3.0, the client tries again later), and nothing reaches upstream. Ordinary
+// internal mail, which needs no vmime, still goes out.
+TEST_F(AgentTest, MimeReaderThatCannotBeLoadedFailsClosedInJapanese) {
+  ::setenv("SENDGUARD_MIME_PLUGIN", (dir_ / "no-such-plugin.so").c_str(), 1);
+  Start();
+  ::unsetenv("SENDGUARD_MIME_PLUGIN");
+  for (const char* eml : {"p01_internal_only_to.eml", "p12_residents_xlsx_external.eml"}) {
+    const CommandRun r = Send(eml, "a.yamada@example.ne.jp");
+    EXPECT_NE(r.output.find("<** 451-4.3.0 メールを検査できなかったため、送信していません。"),
+              std::string::npos)
+        << eml << "\n"
+        << r.output;
+    EXPECT_EQ(r.output.find("<-  250 2.0.0 Ok"), std::string::npos) << r.output;
+  }
+  EXPECT_TRUE(Delivered().empty());
+  const HttpResult check =
+      Http("POST", "/v1/check", Read(kMail + "/p12_residents_xlsx_external.eml"));
+  EXPECT_EQ(check.status, 400);
+  EXPECT_NE(check.body.find("MIME reader could not be loaded"), std::string::npos) << check.body;
+
+  std::ofstream(dir_ / "plain.eml") << kPlainInternalMail;
+  const CommandRun plain = Shell("swaks --server 127.0.0.1:" + std::to_string(agent_port_) +
+                                 " --from sender@city.honjo.lg.jp --to arai-a@city.honjo.lg.jp"
+                                 " --data " +
+                                 (dir_ / "plain.eml").string());
+  EXPECT_NE(plain.output.find("<-  250 2.0.0 Ok"), std::string::npos) << plain.output;
+  const CommandRun japanese = Send("p01_internal_only_to.eml", "arai-a@city.honjo.lg.jp");
+  EXPECT_NE(japanese.output.find("<-  250 2.0.0 Ok"), std::string::npos) << japanese.output;
+  EXPECT_EQ(Delivered().size(), 2u);
+}
+
 TEST(AgentConfigTest, CheckConfigSaysConfigurationOk) {
   const CommandRun ok = Shell(std::string(AGENT_BINARY) +
                               " --listen 127.0.0.1:2587 --upstream 127.0.0.1:25 --policy " + kMail +

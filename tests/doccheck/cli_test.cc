@@ -342,6 +342,35 @@ TEST_F(CliTest, PdfIsReadThroughThePluginAndWithoutItIsNotClean) {
   }
 }
 
+// The EML reader is in the MIME reader plugin (libsendguard-mime.so, vmime's only user)
+// that doccheck loads on the first mail. Found, the mail is read; missing or not the
+// plugin, the mail is an `io` error ("not fully checked", exit 2), never a clean file.
+TEST_F(CliTest, EmlIsReadThroughTheMimePluginAndWithoutItIsNotClean) {
+  const std::string eml =
+      File("resident.eml",
+           "From: a@city.honjo.lg.jp\r\nTo: b@example.ne.jp\r\nSubject: =?UTF-8?B?5L2P5rCR?=\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           "\xe5\x80\x8b\xe4\xba\xba\xe7\x95\xaa\xe5\x8f\xb7 3739 6401 7574\r\n");
+  const CliRun read = Doccheck({"--json", eml});
+  EXPECT_EQ(read.exit_code, 1) << read.out << read.err;
+  EXPECT_NE(read.out.find("\"my_number\""), std::string::npos) << read.out;
+  EXPECT_EQ(read.out.find("\"code\":\"io\""), std::string::npos) << read.out;
+
+  for (const std::string& plugin : {(dir_ / "no-such-plugin.so").string(),
+                                    std::string("libz.so.1")}) {  // a library, not the plugin
+    ::setenv("SENDGUARD_MIME_PLUGIN", plugin.c_str(), 1);
+    const CliRun r = Doccheck({"--json", eml});
+    const CliRun text = Doccheck({eml});
+    ::unsetenv("SENDGUARD_MIME_PLUGIN");
+    EXPECT_EQ(r.exit_code, 2) << plugin << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("\"code\":\"io\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("mail reader could not be loaded"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(plugin), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("\"my_number\""), std::string::npos) << r.out;
+    EXPECT_NE(text.out.find("not fully checked"), std::string::npos) << text.out;
+  }
+}
+
 // libdeflate is loaded on first use; without it (not installed, or another library named)
 // office files are read by zlib alone, to the same findings.
 TEST_F(CliTest, OfficeFilesReadTheSameWithoutLibdeflate) {

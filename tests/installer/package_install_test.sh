@@ -78,6 +78,19 @@ grep -q "classification_label" "$root/tmp/doccheck-pdf.log" &&
   ! grep -q "not fully checked)" "$root/tmp/doccheck-pdf.log" ||
   fail "doccheck did not read the PDF: $(cat "$root/tmp/doccheck-pdf.log")"
 
+# A mail: read by the plugin /usr/lib/sendguard/libsendguard-mime.so (vmime), found the same
+# way (without it the mail would be "not fully checked" and mailcheck would exit 3).
+printf 'From: a@city.honjo.lg.jp\r\nTo: b@example.ne.jp\r\nSubject: =?UTF-8?B?5L2P5rCR?=\r\n\r\n個人番号 3739 6401 7574\r\n' \
+  > "$root/tmp/resident.eml"
+in_root doccheck /tmp/resident.eml > "$root/tmp/doccheck-eml.log" 2>&1 || true
+grep -qi "my.number\|my_number\|個人番号" "$root/tmp/doccheck-eml.log" &&
+  ! grep -q "not fully checked)" "$root/tmp/doccheck-eml.log" ||
+  fail "doccheck did not read the mail: $(cat "$root/tmp/doccheck-eml.log")"
+rc=0
+in_root mailcheck --json /tmp/resident.eml > "$root/tmp/mailcheck.log" 2>&1 || rc=$?
+[ "$rc" != 3 ] && grep -q '"subject":"住民"' "$root/tmp/mailcheck.log" ||
+  fail "mailcheck did not read the mail (exit $rc): $(cat "$root/tmp/mailcheck.log")"
+
 echo "== purge"
 purge_leaves_nothing "$before"
-echo "OK: installed, central served, the enrolled agent reported, doccheck read a text file and a PDF, purge left no sendguard file"
+echo "OK: installed, central served, the enrolled agent reported, doccheck read a text file, a PDF and a mail, mailcheck a mail, purge left no sendguard file"

@@ -29,6 +29,7 @@ has sendguard-central /lib/systemd/system/sendguard-central.service
 has sendguard-tools /usr/bin/doccheck
 has sendguard-tools /usr/bin/mailcheck
 has sendguard-tools /usr/lib/sendguard/libsendguard-pdf.so
+has sendguard-tools /usr/lib/sendguard/libsendguard-mime.so
 conffiles() { dpkg-deb --ctrl-tarfile "$(deb "$1")" | tar -xOf - ./conffiles; }
 for f in /etc/sendguard/agent.conf /etc/sendguard/policy.json; do
   conffiles sendguard-agent | grep -qx "$f" || fail "$f is not a conffile"
@@ -45,14 +46,18 @@ dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libicu || fail "tools Dep
 # agent names them in debian/control.
 dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libpoppler-cpp ||
   fail "tools Depends lacks poppler (the PDF plugin's)"
+dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libvmime ||
+  fail "tools Depends lacks vmime (the MIME plugin's)"
 for d in sendguard-tools libcurl4 libsystemd0; do
   dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q "$d" || fail "agent Depends lacks $d"
 done
 # The installed programs find the plugin through their RUNPATH ($ORIGIN-relative, so
 # /usr/lib/sendguard), and nothing else is there.
+# Neither links poppler nor vmime: those are only the plugins' (loaded on first use).
 runpath() {  # PACKAGE FILE EXPECTED
   dpkg-deb --fsys-tarfile "$(deb "$1")" | tar -xOf - "./$2" > "$out/elf"
   readelf -d "$out/elf" | grep -qF "Library runpath: [$3]" || fail "$2 RUNPATH is not $3"
+  ! readelf -d "$out/elf" | grep -E 'NEEDED.*(libvmime|libpoppler)' || fail "$2 links vmime or poppler"
 }
 runpath sendguard-tools usr/bin/doccheck '$ORIGIN/../lib/sendguard'
 runpath sendguard-tools usr/bin/mailcheck '$ORIGIN/../lib/sendguard'

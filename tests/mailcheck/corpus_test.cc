@@ -179,6 +179,28 @@ TEST(CorpusCliTest, UnreadableMessageIsExitThree) {
   std::filesystem::remove_all(dir);
 }
 
+// mailcheck reads a mail with vmime through the MIME reader plugin
+// (libsendguard-mime.so); missing or not the plugin, the message is not decided: exit 3
+// with the reason on stderr, no verdict, nothing rewritten.
+TEST(CorpusCliTest, MailIsReadThroughTheMimePluginAndWithoutItIsNotDecided) {
+  const std::string path = testing::CorpusMailDir() + "/p12_residents_xlsx_external.eml";
+  const std::string policy = testing::CorpusMailDir() + "/policy.json";
+  const std::string dir = testing::MakeTempDir("mime");
+  const auto read = testing::Run({MAILCHECK_BINARY, "--policy", policy, "--json", path});
+  EXPECT_EQ(read.exit_code, 1) << read.out;
+  EXPECT_NE(read.out.find("\"verdict\":\"prompt\""), std::string::npos) << read.out;
+  for (const std::string& plugin : {dir + "/no-such-plugin.so", std::string("libz.so.1")}) {
+    ::setenv("SENDGUARD_MIME_PLUGIN", plugin.c_str(), 1);
+    const auto r = testing::Run(
+        {MAILCHECK_BINARY, "--policy", policy, "--json", "--rewrite", dir + "/out.eml", path});
+    ::unsetenv("SENDGUARD_MIME_PLUGIN");
+    EXPECT_EQ(r.exit_code, 3) << plugin;
+    EXPECT_EQ(r.out, "") << plugin;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/out.eml")) << plugin;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CorpusCliTest, EnvelopeRecipientsOverrideHeaders) {
   // p02 has one external To; an extra envelope recipient outside the headers is a
   // blind copy and never triggers conversion (the To header has one address).

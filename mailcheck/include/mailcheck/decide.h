@@ -29,8 +29,11 @@ struct DecideOptions {
   bool fast_paths = true;
 };
 
-// Fails only when the input is empty. Anything else is decided; a text without header
-// fields has no header recipients and passes through unchanged.
+// Fails when the input is empty, and when the message needs vmime's parser (anything
+// the fast paths do not read alone) and the MIME reader plugin, libsendguard-mime.so,
+// cannot be loaded: then nothing about it is known and it must not be sent unchecked.
+// Anything else is decided; a text without header fields has no header recipients and
+// passes through unchanged.
 Result<Decision> Decide(const Policy& policy, const doccheck::Checker& checker,
                         std::string_view raw_message, const Envelope& envelope = {},
                         const DecideOptions& options = {});
