@@ -122,6 +122,19 @@ class CentralE2eTest : public ::testing::Test {
     return std::atoi(r.output.c_str());
   }
 
+  // Central over HTTPS with a self-signed certificate for `name` (its subjectAltName
+  // `alt_names`), written to `cert` (key beside it in dir_). Returns the certificate's path.
+  std::string StartHttpsCentral(const std::string& name, const std::string& alt_names,
+                                const fs::path& cert) {
+    const std::string key = (dir_ / (name + ".key")).string();
+    const CommandRun made = Shell(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + name +
+        " -addext subjectAltName=" + alt_names + " -keyout " + key + " -out " + cert.string());
+    EXPECT_EQ(made.status, 0) << made.output;
+    StartCentral({"--tls-cert", cert.string(), "--tls-key", key});
+    return cert.string();
+  }
+
   void StartCentral(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {
         central_, "serve", "--listen",    "127.0.0.1:" + std::to_string(central_port_),
@@ -409,13 +422,8 @@ TEST_F(CentralE2eTest, PolicyTamperedInCentralsDatabaseIsRefused) {
 // Central over HTTPS with a certificate from the organisation's own CA: the agent trusts
 // it through --central-ca, and without that CA it refuses the connection (events wait).
 TEST_F(CentralE2eTest, HttpsCentralIsVerifiedWithTheConfiguredCa) {
-  const std::string cert = (dir_ / "central.crt").string(), key = (dir_ / "central.key").string();
-  const CommandRun made = Shell(
-      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
-      " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
-      key + " -out " + cert);
-  ASSERT_EQ(made.status, 0) << made.output;
-  StartCentral({"--tls-cert", cert, "--tls-key", key});
+  const std::string cert =
+      StartHttpsCentral("localhost", "DNS:localhost,IP:127.0.0.1", dir_ / "central.crt");
   const std::string url = "https://localhost:" + std::to_string(central_port_);
   // Without the CA: nothing reaches central, the event waits in the outbox.
   StartAgent(url);
@@ -433,6 +441,92 @@ TEST_F(CentralE2eTest, HttpsCentralIsVerifiedWithTheConfiguredCa) {
   const auto s = Status();
   ASSERT_TRUE(s);
   EXPECT_EQ(s->getValue<std::string>("central"), "ok");
+}
+
+// Without --central-ca, central's certificate is checked against the system's CA store,
+// read as a directory of hashed names ($SSL_CERT_DIR here, /etc/ssl/certs by default):
+// a certificate from a CA there is trusted.
+TEST_F(CentralE2eTest, HttpsCentralIsVerifiedWithTheSystemStore) {
+  const fs::path store = dir_ / "system-ca";
+  fs::create_directories(store);
+  StartHttpsCentral("localhost", "DNS:localhost", store / "central.pem");
+  const CommandRun hashed = Shell("openssl rehash " + store.string());
+  ASSERT_EQ(hashed.status, 0) << hashed.output;
+  setenv("SSL_CERT_DIR", store.c_str(), 1);
+  StartAgent("https://localhost:" + std::to_string(central_port_));
+  unsetenv("SSL_CERT_DIR");
+  SendBlocked();
+  ExpectDeliveredExactlyOnce("send_blocked", 1);
+}
+
+// A certificate from a trusted CA but for another host name is refused: the chain alone
+// is not enough (events wait).
+TEST_F(CentralE2eTest, HttpsCentralWithAnotherHostsCertificateIsRefused) {
+  const std::string cert =
+      StartHttpsCentral("other.example", "DNS:other.example", dir_ / "other.crt");
+  StartAgent("https://localhost:" + std::to_string(central_port_), {"--central-ca", cert});
+  SendBlocked();
+  EXPECT_TRUE(Eventually([&] {
+    const auto s = Status();
+    return s && s->getValue<std::string>("central") == "offline" && Pending() == 1;
+  })) << Read(dir_ / "agent.log");
+  EXPECT_TRUE(EventsOf("send_blocked").empty());
+}
+
+// An office that reaches central only through its HTTP proxy: https_proxy in the agent's
+// environment is used (a CONNECT tunnel, the certificate still checked against central's
+// name). The name central.test resolves nowhere: without the proxy nothing would arrive.
+TEST_F(CentralE2eTest, HttpsCentralIsReachedThroughTheProxyInTheEnvironment) {
+  const std::string cert =
+      StartHttpsCentral("central.test", "DNS:central.test", dir_ / "central.crt");
+  // A CONNECT proxy that logs each request line and tunnels every one to central.
+  const fs::path proxy_py = dir_ / "proxy.py", proxy_log = dir_ / "proxy.log";
+  std::ofstream(proxy_py) << R"(import socket, sys, threading
+port, target, log = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], "a")
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port)); srv.listen(16)
+def pipe(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d: break
+            b.sendall(d)
+    except OSError: pass
+    try: b.shutdown(socket.SHUT_WR)
+    except OSError: pass
+def handle(c):
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = c.recv(4096)
+        if not d: return c.close()
+        buf += d
+    head, rest = buf.split(b"\r\n\r\n", 1)
+    line = head.split(b"\r\n")[0].decode()
+    log.write(line + "\n"); log.flush()
+    if not line.startswith("CONNECT central.test:"):
+        c.sendall(b"HTTP/1.1 403 Forbidden\r\n\r\n"); return c.close()
+    u = socket.create_connection(("127.0.0.1", target))
+    c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    if rest: u.sendall(rest)
+    threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+    pipe(c, u)
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=handle, args=(c,), daemon=True).start()
+)";
+  const int proxy_port = FreePort();
+  Process proxy({"/usr/bin/python3", proxy_py.string(), std::to_string(proxy_port),
+                 std::to_string(central_port_), proxy_log.string()},
+                (dir_ / "proxy.out").string());
+  ASSERT_TRUE(WaitForPort(proxy_port));
+  setenv("https_proxy", ("http://127.0.0.1:" + std::to_string(proxy_port)).c_str(), 1);
+  StartAgent("https://central.test:" + std::to_string(central_port_), {"--central-ca", cert});
+  unsetenv("https_proxy");
+  SendBlocked();
+  ExpectDeliveredExactlyOnce("send_blocked", 1);
+  EXPECT_NE(Read(proxy_log).find("CONNECT central.test:" + std::to_string(central_port_)),
+            std::string::npos)
+      << Read(proxy_log);
 }
 
 // The disk under the outbox fills up: the event is kept in memory (and counted as

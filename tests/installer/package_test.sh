@@ -42,15 +42,17 @@ dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q libpoco || fail "agent De
 dpkg-deb -f "$(deb sendguard-central)" Depends | grep -q libpoco || fail "central Depends lacks Poco"
 dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libicu || fail "tools Depends lacks ICU"
 # poppler comes through the PDF plugin, which shlibs reads in sendguard-tools; the plugin
-# itself, libcurl and libsystemd are loaded with dlopen, which shlibs cannot see, so the
-# agent names them in debian/control.
+# itself and libsystemd are loaded with dlopen, which shlibs cannot see, so the agent
+# names them in debian/control. It talks to central with Poco (shlibs), not libcurl.
 dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libpoppler-cpp ||
   fail "tools Depends lacks poppler (the PDF plugin's)"
 dpkg-deb -f "$(deb sendguard-tools)" Depends | grep -q libvmime ||
   fail "tools Depends lacks vmime (the MIME plugin's)"
-for d in sendguard-tools libcurl4 libsystemd0; do
+for d in sendguard-tools libsystemd0; do
   dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q "$d" || fail "agent Depends lacks $d"
 done
+! dpkg-deb -f "$(deb sendguard-agent)" Depends | grep -q libcurl ||
+  fail "agent Depends names libcurl, which it no longer loads"
 # The installed programs find the plugin through their RUNPATH ($ORIGIN-relative, so
 # /usr/lib/sendguard), and nothing else is there.
 # Neither links poppler nor vmime: those are only the plugins' (loaded on first use).

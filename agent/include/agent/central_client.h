@@ -2,9 +2,11 @@
 // Every request carries `Authorization: Bearer <agent token>`; HTTPS certificates are
 // verified against the system store (or a configured CA file); connect timeout 5 s, whole request
 // 30 s. It also remembers whether the last contact with central succeeded, for /v1/status
-// ("ok" / "offline"). Thread-safe: each request uses its own libcurl handle.
+// ("ok" / "offline"). Thread-safe: each request uses its own connection.
 #ifndef AGENT_CENTRAL_CLIENT_H_
 #define AGENT_CENTRAL_CLIENT_H_
+
+#include <Poco/Net/Context.h>
 
 #include <atomic>
 #include <mutex>
@@ -63,7 +65,12 @@ class CentralClient {
   const std::string base_url_;
   mutable std::mutex token_mutex_;
   std::string token_;
+  // The TLS settings for an https central, made at the first https request.
+  Poco::Net::Context::Ptr TlsContext();
+
   const std::string ca_file_;
+  std::mutex tls_mutex_;
+  Poco::Net::Context::Ptr tls_;
   std::atomic<bool> reachable_{false};
   std::atomic<State> state_{State::kUnknown};
 };
