@@ -15,7 +15,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # Debian packages: compiler and libraries (DEPS.md), and the real programs the tests drive.
 build_packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
-  libvmime-dev libpoco-dev libcurl4-openssl-dev libicu-dev libgtest-dev libgmock-dev
+  libvmime-dev libpoco-dev libicu-dev libgtest-dev libgmock-dev
   libpoppler-cpp-dev libsqlite3-dev libpq-dev libsodium-dev libcups2-dev libbenchmark-dev
   zlib1g-dev libdeflate-dev libsystemd-dev curl libmecab-dev mecab-ipadic-utf8 libmstch-dev zip
 )
