@@ -13,12 +13,14 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -60,7 +62,9 @@ const char* Env(const char* lower, const char* upper) {
 }
 
 bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  Poco::Net::IPAddress address;
+  return host == "localhost" ||
+         (Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback());
 }
 
 // no_proxy as curl reads it: "*", or names whose domain (with or without a leading dot)
@@ -233,6 +237,15 @@ HttpReply CentralClient::Request(const std::string& method, const std::string& p
       reply.body.append(buffer, static_cast<std::size_t>(in.gcount()));
       if (reply.body.size() > kMaxReplyBytes)
         throw Poco::DataException("central's reply is larger than 16 MiB");
+    }
+    // A connection that broke or timed out mid-body sets badbit (the stream keeps the
+    // exception); one closed early ends it short of its length. Either is no answer: a
+    // part of a reply must not be taken for all of it.
+    if (in.bad()) throw Poco::IOException("the connection broke while central's reply was read");
+    if (response.hasContentLength() &&
+        static_cast<std::uint64_t>(response.getContentLength64()) != reply.body.size()) {
+      throw Poco::IOException("central's reply ended after " + std::to_string(reply.body.size()) +
+                              " of " + std::to_string(response.getContentLength64()) + " bytes");
     }
   } catch (const Poco::Exception& e) {
     reply = HttpReply{};

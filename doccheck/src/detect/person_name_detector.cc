@@ -1313,9 +1313,10 @@ class PersonNameDetectorImpl final : public Detector {
     // Every word ends with 名 者 主 人 ナ な or み: their last two bytes are looked for 16
     // positions at a time (man pages: nearly every line is indented with two spaces, so
     // every line came here, and the byte-by-byte test was a sixth of the time).
-    static constexpr unsigned char kEndings[][2] = {{0x90, 0x8D}, {0x80, 0x85}, {0xB8, 0xBB},
-                                                    {0xBA, 0xBA}, {0x83, 0x8A}, {0x81, 0xAA},
-                                                    {0x81, 0xBF}};
+    static constexpr unsigned char kEndings[][2] = {
+        {0x90, 0x8D}, {0x80, 0x85}, {0xB8, 0xBB}, {0xBA, 0xBA},
+        {0x83, 0x8A}, {0x81, 0xAA}, {0x81, 0xBF},
+    };
     if (i == 0 && size > 0) i = 1;  // i is a word's last byte: one byte at least before it
     constexpr std::size_t kCount = std::size(kEndings);
     __m128i firsts[kCount], seconds[kCount];  // splat once, not per 16 bytes
