@@ -379,36 +379,20 @@ class PocoConsoleStore : public ConsoleStore {
         std::string sql =
             "SELECT e.id, e.agent, e.kind, e.event_time, e.received_at, e.body, "
             "COALESCE(s.section, '') FROM events e LEFT JOIN console_agent_sections s ON "
-            "s.agent = e.agent WHERE 1 = 1";
-        if (q.from) sql += " AND e.event_time >= ?";
-        if (q.to) sql += " AND e.event_time < ?";
+            "s.agent = e.agent WHERE 1 = 1" +
+            RangeSql(q, cursor, "e.");
         if (q.section) sql += " AND COALESCE(s.section, '') = ?";
         if (q.agent) sql += " AND e.agent = ?";
         if (q.kind) sql += " AND e.kind = ?";
-        if (cursor) {
-          // The first conjunct is a plain range, so the time index is searched from the
-          // cursor on instead of scanned and sorted (deep pages stay as fast as the first).
-          sql +=
-              " AND e.event_time <= ? AND (e.event_time < ? OR (e.event_time = ? AND "
-              "(e.received_at < ? OR (e.received_at = ? AND e.id < ?))))";
-        }
         sql += " ORDER BY e.event_time DESC, e.received_at DESC, e.id DESC LIMIT " +
                std::to_string(batch);
         Statement stmt(s);
         stmt << Q(sql);
         // Bound values must outlive execute(): bind() copies them.
-        if (q.from) stmt, bind(static_cast<Poco::Int64>(*q.from));
-        if (q.to) stmt, bind(static_cast<Poco::Int64>(*q.to));
+        BindRange(stmt, q, cursor);
         if (q.section) stmt, bind(*q.section);
         if (q.agent) stmt, bind(*q.agent);
         if (q.kind) stmt, bind(*q.kind);
-        if (cursor) {
-          stmt, bind(static_cast<Poco::Int64>(cursor->time)),
-              bind(static_cast<Poco::Int64>(cursor->time)),
-              bind(static_cast<Poco::Int64>(cursor->time)),
-              bind(static_cast<Poco::Int64>(cursor->received_at)),
-              bind(static_cast<Poco::Int64>(cursor->received_at)), bind(cursor->id);
-        }
         std::vector<std::string> id, agent, kind, body, section;
         std::vector<Poco::Int64> time, received;
         stmt, into(id), into(agent), into(kind), into(time), into(received), into(body),
@@ -506,14 +490,20 @@ class PocoConsoleStore : public ConsoleStore {
 
   // The time range and the keyset cursor (strictly older than `cursor`) as SQL, and their
   // values bound in the same order.
-  static std::string RangeSql(const EventQuery& q, const std::optional<EventKey>& cursor) {
+  // `table` is the events' alias ("e.": columns event_time, received_at, id) or "" for the
+  // index tables (event_time, received_at, event_id). The cursor's first conjunct is a
+  // plain range, so an index in page order is searched from the cursor on instead of
+  // scanned and sorted (deep pages stay as fast as the first).
+  static std::string RangeSql(const EventQuery& q, const std::optional<EventKey>& cursor,
+                              const std::string& table = "") {
+    const std::string time = table + "event_time", received = table + "received_at",
+                      id = table.empty() ? "event_id" : table + "id";
     std::string sql;
-    if (q.from) sql += " AND event_time >= ?";
-    if (q.to) sql += " AND event_time < ?";
+    if (q.from) sql += " AND " + time + " >= ?";
+    if (q.to) sql += " AND " + time + " < ?";
     if (cursor) {
-      sql +=
-          " AND event_time <= ? AND (event_time < ? OR (event_time = ? AND (received_at < ? "
-          "OR (received_at = ? AND event_id < ?))))";
+      sql += " AND " + time + " <= ? AND (" + time + " < ? OR (" + time + " = ? AND (" + received +
+             " < ? OR (" + received + " = ? AND " + id + " < ?))))";
     }
     return sql;
   }

@@ -373,12 +373,14 @@ void MoveEventIndexToTermSets(Poco::Data::Session& session) {
   Poco::Int64 rows = 0;
   Statement(session) << "SELECT reltuples::bigint FROM pg_class WHERE relname = 'event_terms'",
       into(rows), now;
-  if (rows > 100000) {  // about 10,000 events: a minute per million
-    std::fprintf(
-        stderr,
-        "sendguard-central: 検索用の索引を新しい形式に移しています (約 %lld 行)。100 万件の"
-        "イベントで 1 分ほどかかります (moving the search index to its new form)\n",
-        static_cast<long long>(rows));
+  // reltuples is the planner's estimate, -1 before the table was ever analysed: then say
+  // it anyway, the table may be large.
+  if (rows > 100000 || rows < 0) {  // about 10,000 events: a minute per million
+    const std::string count = rows < 0 ? "" : " (約 " + std::to_string(rows) + " 行)";
+    std::fprintf(stderr,
+                 "sendguard-central: 検索用の索引を新しい形式に移しています%s。100 万件の"
+                 "イベントで 1 分ほどかかります (moving the search index to its new form)\n",
+                 count.c_str());
   }
   Statement(session) << "INSERT INTO event_term_sets (event_time, received_at, event_id, terms) "
                         "SELECT event_time, received_at, event_id, array_agg(term ORDER BY term) "

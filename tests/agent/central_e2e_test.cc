@@ -232,6 +232,17 @@ class CentralE2eTest : public ::testing::Test {
     return Send("p11_mynumber_docx_external.eml", "t.kimura@pref.example.lg.jp");
   }
 
+  // A blocked mail's event stays in the outbox: the agent says central is offline, and
+  // central stores nothing (its certificate was not trusted).
+  void ExpectABlockedMailWaitsForAnUntrustedCentral() {
+    SendBlocked();
+    EXPECT_TRUE(Eventually([&] {
+      const auto s = Status();
+      return s && s->getValue<std::string>("central") == "offline" && Pending() == 1;
+    })) << Read(dir_ / "agent.log");
+    EXPECT_TRUE(EventsOf("send_blocked").empty());
+  }
+
   // All `n` events of `kind` stored, each id once, and the agent's outbox empty.
   void ExpectDeliveredExactlyOnce(const std::string& kind, std::size_t n) {
     EXPECT_TRUE(Eventually([&] { return Pending() == 0 && EventsOf(kind).size() >= n; }))
@@ -427,12 +438,7 @@ TEST_F(CentralE2eTest, HttpsCentralIsVerifiedWithTheConfiguredCa) {
   const std::string url = "https://localhost:" + std::to_string(central_port_);
   // Without the CA: nothing reaches central, the event waits in the outbox.
   StartAgent(url);
-  SendBlocked();
-  EXPECT_TRUE(Eventually([&] {
-    const auto s = Status();
-    return s && s->getValue<std::string>("central") == "offline" && Pending() == 1;
-  })) << Read(dir_ / "agent.log");
-  EXPECT_TRUE(EventsOf("send_blocked").empty());
+  ExpectABlockedMailWaitsForAnUntrustedCentral();
   // With it: the waiting event and a new one are delivered, once each.
   agent_.reset();
   StartAgent(url, {"--central-ca", cert});
@@ -465,12 +471,7 @@ TEST_F(CentralE2eTest, HttpsCentralWithAnotherHostsCertificateIsRefused) {
   const std::string cert =
       StartHttpsCentral("other.example", "DNS:other.example", dir_ / "other.crt");
   StartAgent("https://localhost:" + std::to_string(central_port_), {"--central-ca", cert});
-  SendBlocked();
-  EXPECT_TRUE(Eventually([&] {
-    const auto s = Status();
-    return s && s->getValue<std::string>("central") == "offline" && Pending() == 1;
-  })) << Read(dir_ / "agent.log");
-  EXPECT_TRUE(EventsOf("send_blocked").empty());
+  ExpectABlockedMailWaitsForAnUntrustedCentral();
 }
 
 // An office that reaches central only through its HTTP proxy: https_proxy in the agent's
