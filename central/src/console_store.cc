@@ -549,8 +549,9 @@ class PocoConsoleStore : public ConsoleStore {
   // one's terms; what the walk did not fill (the terms were rarer together) and a rare
   // term's events are read through the GIN index.
   static constexpr int kMaxWalked = 41000;
-  // The share of events that hold the rarest of `terms`, when a walk is worth it; else 0.
-  double WalkShare(DbSession& s, const std::vector<std::string>& terms, int want) {
+  // The share of events that hold the rarest of `terms` by the table's statistics; 0 when
+  // one of them is not among the common elements (rare), or there are no statistics yet.
+  double RarestShare(DbSession& s, const std::vector<std::string>& terms) {
     Poco::Int64 known = 0;
     double rarest = 0;
     std::string array = TermArrayLiteral(terms);
@@ -559,17 +560,16 @@ class PocoConsoleStore : public ConsoleStore {
                     "m(e, f) WHERE p.tablename = 'event_term_sets' AND p.attname = 'terms' AND "
                     "m.e = ANY($1::text[])",
         Poco::Data::Keywords::use(array), into(known), into(rarest), now;
-    const bool worth =
-        known == static_cast<Poco::Int64>(terms.size()) && rarest * kMaxWalked >= 2.0 * want;
-    return worth ? rarest : 0;
+    return known == static_cast<Poco::Int64>(terms.size()) ? rarest : 0;
   }
 
   Candidates TermSetCandidates(DbSession& s, const EventQuery& q,
-                               const std::vector<std::string>& terms_list,
+                               const std::vector<std::string>& terms_list, double rarest_share,
                                std::optional<EventKey> cursor, int want) {
     const std::string terms = TermArrayLiteral(terms_list);
     Candidates c;
-    const double share = WalkShare(s, terms_list, want);
+    // A walk is worth it when the share fills the page well within kMaxWalked events.
+    const double share = rarest_share * kMaxWalked >= 2.0 * want ? rarest_share : 0;
     // Each walk as long as the share says the rest of the page needs, with a margin.
     for (int walked_so_far = 0; share > 0 && walked_so_far < kMaxWalked;) {
       const int need = want - static_cast<int>(c.id.size());
@@ -638,12 +638,13 @@ class PocoConsoleStore : public ConsoleStore {
                           const EventQuery& body_filter, int limit) {
     EventPage page;
     const bool postgres = db_->dialect() == PocoDb::Dialect::kPostgres;
+    const double rarest_share = postgres ? RarestShare(s, terms) : 0;  // once, not per round
     constexpr int kMaxRound = 4000;
     int round = limit + 1;  // a page and one, when every candidate passes
     std::optional<EventKey> cursor = q.before;
     int scanned = 0;
     while (true) {
-      Candidates cand = postgres ? TermSetCandidates(s, q, terms, cursor, round)
+      Candidates cand = postgres ? TermSetCandidates(s, q, terms, rarest_share, cursor, round)
                                  : TermCandidates(s, q, terms[0], cursor, round);
       std::vector<Poco::Int64>& cand_time = cand.time;
       std::vector<Poco::Int64>& cand_received = cand.received;
